@@ -1,0 +1,46 @@
+//! The `plangate` command. Exit codes: 0 pass, 1 critical, 2 high-risk, 3 cannot analyse (a broken
+//! input, configuration or command line must never look like a verdict).
+
+mod args;
+mod check;
+mod output;
+mod rule_docs;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+/// Exit code for anything that prevents a verdict.
+const CANNOT_ANALYSE: u8 = 3;
+
+/// A reason the command cannot give a verdict, shown on standard error.
+pub struct Failure(pub String);
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are not failures; anything else must not look like a verdict.
+            return if e.use_stderr() { ExitCode::from(CANNOT_ANALYSE) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules { format } => rule_docs::list(format).and_then(|text| print(&text)),
+        Command::Explain { id } => rule_docs::explain(id).and_then(|text| print(&text)),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(message)) => {
+            eprintln!("plangate: error: {message}");
+            ExitCode::from(CANNOT_ANALYSE)
+        }
+    }
+}
+
+fn print(text: &str) -> Result<u8, Failure> {
+    output::print(text).map(|()| 0).map_err(|e| Failure(format!("cannot write to standard output: {e}")))
+}

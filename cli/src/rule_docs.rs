@@ -1,0 +1,46 @@
+//! `plangate rules` and `plangate explain ID`: the rule registry, as documented on each rule.
+
+use plangate::rules::{self, Rule, REGISTRY};
+
+use crate::Failure;
+
+pub fn list(format: &str) -> Result<String, Failure> {
+    match format {
+        "text" => {
+            let mut out = String::new();
+            for rule in REGISTRY {
+                out.push_str(&format!("{:<11} {:<8} {:<24} {}\n", rule.id, rule.severity.as_str(), rule.category.title(), rule.title));
+            }
+            Ok(out)
+        }
+        "json" => {
+            let rows: Vec<serde_json::Value> = REGISTRY.iter().map(|rule| describe(rule)).collect();
+            Ok(format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default()))
+        }
+        other => Err(Failure(format!("unknown format {other:?} for `plangate rules`: expected text or json"))),
+    }
+}
+
+pub fn explain(id: &str) -> Result<String, Failure> {
+    let rule = rules::find(id).ok_or_else(|| {
+        Failure(format!("no rule {id:?}: `plangate rules` lists them (ids look like PG-DEL-001)"))
+    })?;
+    Ok(format!(
+        "{} — {}\nseverity: {}\nfamily: {}\n\n{}\n",
+        rule.id,
+        rule.title,
+        rule.severity.as_str(),
+        rule.category.title(),
+        rule.doc
+    ))
+}
+
+fn describe(rule: &Rule) -> serde_json::Value {
+    serde_json::json!({
+        "id": rule.id,
+        "title": rule.title,
+        "severity": rule.severity,
+        "category": rule.category,
+        "doc": rule.doc,
+    })
+}

@@ -1,0 +1,268 @@
+//! One resource change, normalized once from its raw JSON slice. Values are parsed lazily, the
+//! first time a rule asks, so a create of an uninteresting type costs almost nothing.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::action::{Action, ActionReason};
+use super::error::Location;
+use super::reader::{offset_in, syntax_error};
+use super::values::Values;
+use super::PlanError;
+
+/// Whether the entry is a managed resource or a data source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// One step of an attribute path, as in `replace_paths`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum PathStep {
+    Index(u64),
+    Key(String),
+}
+
+/// Renders a path as Terraform writes it in configuration: `ingress[0].cidr_blocks`.
+pub fn display_path(path: &[PathStep]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            PathStep::Key(key) if out.is_empty() => out.push_str(key),
+            PathStep::Key(key) if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => {
+                out.push('.');
+                out.push_str(key);
+            }
+            PathStep::Key(key) => out.push_str(&format!("[{key:?}]")),
+            PathStep::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// A normalized resource change (or drift entry).
+#[derive(Debug)]
+pub struct Change<'a> {
+    /// Position in its section, for messages.
+    pub index: usize,
+    pub address: Cow<'a, str>,
+    pub module_address: Option<Cow<'a, str>>,
+    pub mode: Mode,
+    pub resource_type: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    /// Set when this change is to a deposed object left by a failed create-before-destroy.
+    pub deposed: Option<Cow<'a, str>>,
+    /// Set when a `moved` block renamed the resource.
+    pub previous_address: Option<Cow<'a, str>>,
+    pub action: Action,
+    pub action_reason: Option<ActionReason>,
+    /// Set when the change imports an existing object.
+    pub importing: bool,
+    /// The attributes that force a replacement.
+    pub replace_paths: Vec<Vec<PathStep>>,
+    raw: RawValues<'a>,
+    values: OnceLock<Values>,
+}
+
+#[derive(Debug, Default)]
+struct RawValues<'a> {
+    before: Option<&'a RawValue>,
+    after: Option<&'a RawValue>,
+    after_unknown: Option<&'a RawValue>,
+    before_sensitive: Option<&'a RawValue>,
+    after_sensitive: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawResourceChange<'a> {
+    #[serde(borrow)]
+    address: Cow<'a, str>,
+    #[serde(borrow, default)]
+    module_address: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    mode: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow)]
+    resource_type: Cow<'a, str>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    deposed: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    previous_address: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    action_reason: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    change: RawChangeBody<'a>,
+}
+
+#[derive(Deserialize)]
+struct RawChangeBody<'a> {
+    #[serde(borrow)]
+    actions: Vec<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    before: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    after: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    after_unknown: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    before_sensitive: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    after_sensitive: Option<&'a RawValue>,
+    #[serde(default)]
+    replace_paths: Option<Vec<Vec<PathStep>>>,
+    #[serde(borrow, default)]
+    importing: Option<&'a RawValue>,
+}
+
+impl<'a> Change<'a> {
+    /// Normalizes entry `index` of `section`; `text` is the whole plan, for error locations.
+    pub fn parse(
+        text: &'a [u8],
+        section: &'static str,
+        index: usize,
+        raw: &'a RawValue,
+    ) -> Result<Change<'a>, PlanError> {
+        let base = offset_in(text, raw);
+        let invalid = |address: Option<&str>, message: String, location: Location| PlanError::InvalidChange {
+            section,
+            index,
+            address: address.map(str::to_owned),
+            message,
+            location,
+        };
+        let entry: RawResourceChange<'a> = serde_json::from_str(raw.get()).map_err(|e| {
+            let located = syntax_error(text, base, &e);
+            match located {
+                PlanError::Syntax { message, location, .. } => invalid(None, message, location),
+                other => other,
+            }
+        })?;
+        let here = || Location::of_offset(text, base);
+        let action = Action::from_terraform(&entry.change.actions).ok_or_else(|| {
+            invalid(
+                Some(&entry.address),
+                format!(
+                    "unknown actions {:?}: expected one of no-op, create, read, update, delete, [delete, create], [create, delete], forget, [create, forget]",
+                    entry.change.actions
+                ),
+                here(),
+            )
+        })?;
+        let mode = match entry.mode.as_deref() {
+            None | Some("managed") => Mode::Managed,
+            Some("data") => Mode::Data,
+            Some(other) => {
+                return Err(invalid(
+                    Some(&entry.address),
+                    format!("unknown mode {other:?}: expected \"managed\" or \"data\""),
+                    here(),
+                ))
+            }
+        };
+        let body = entry.change;
+        Ok(Change {
+            index,
+            name: entry.name.unwrap_or(Cow::Borrowed("")),
+            address: entry.address,
+            module_address: entry.module_address,
+            mode,
+            resource_type: entry.resource_type,
+            deposed: entry.deposed,
+            previous_address: entry.previous_address,
+            action,
+            action_reason: entry.action_reason.as_deref().map(ActionReason::parse),
+            importing: body.importing.is_some_and(|raw| raw.get() != "null"),
+            replace_paths: body.replace_paths.unwrap_or_default(),
+            raw: RawValues {
+                before: body.before,
+                after: body.after,
+                after_unknown: body.after_unknown,
+                before_sensitive: body.before_sensitive,
+                after_sensitive: body.after_sensitive,
+            },
+            values: OnceLock::new(),
+        })
+    }
+
+    /// The before/after values with their masks, parsed on first use.
+    pub fn values(&self) -> &Values {
+        self.values.get_or_init(|| Values {
+            before: parse_value(self.raw.before),
+            after: parse_value(self.raw.after),
+            after_unknown: parse_value(self.raw.after_unknown),
+            before_sensitive: parse_value(self.raw.before_sensitive),
+            after_sensitive: parse_value(self.raw.after_sensitive),
+        })
+    }
+
+    /// Whether the only attributes that differ are `tags` and `tags_all`.
+    pub fn is_tags_only_update(&self) -> bool {
+        let changed = self.values().changed_attributes();
+        !changed.is_empty() && changed.iter().all(|name| name == "tags" || name == "tags_all")
+    }
+
+    /// "aws_s3_bucket.a (deposed object 1a2b)" and the like: the address with what else names it.
+    pub fn display_name(&self) -> String {
+        match &self.deposed {
+            Some(key) => format!("{} (deposed object {key})", self.address),
+            None => self.address.to_string(),
+        }
+    }
+}
+
+/// The slices were validated by the outer parse, so this cannot fail in practice; a `null` keeps
+/// a failure from turning into a panic.
+fn parse_value(raw: Option<&RawValue>) -> Value {
+    raw.and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Change<'_>, PlanError> {
+        let raw: &RawValue = serde_json::from_str(json).unwrap();
+        Change::parse(json.as_bytes(), "resource_changes", 0, raw)
+    }
+
+    #[test]
+    fn normalizes_a_replace() {
+        let change = parse(r#"{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b",
+            "action_reason":"replace_because_tainted","change":{"actions":["delete","create"],
+            "before":{"bucket":"x"},"after":{"bucket":"x"},"replace_paths":[["bucket"],["tags","k"],["ingress",0]]}}"#)
+        .unwrap();
+        assert_eq!(change.action, Action::ReplaceDeleteFirst);
+        assert_eq!(change.action_reason.as_ref().and_then(ActionReason::describe), Some("it is tainted"));
+        let paths: Vec<String> = change.replace_paths.iter().map(|p| display_path(p)).collect();
+        assert_eq!(paths, ["bucket", "tags.k", "ingress[0]"]);
+        assert_eq!(change.values().before.get("bucket").and_then(Value::as_str), Some("x"));
+    }
+
+    #[test]
+    fn unknown_actions_and_bad_types_are_located_errors() {
+        let err = parse(r#"{"address":"a.b","type":"a","change":{"actions":["explode"]}}"#).unwrap_err().to_string();
+        assert!(err.starts_with("resource_changes[0] (a.b) at line 1, column 1"), "{err}");
+        let err = parse(r#"{"address":"a.b","type":"a","change":{"actions":"create"}}"#).unwrap_err().to_string();
+        assert!(err.contains("invalid type: string \"create\", expected a sequence") && err.contains("column 56"), "{err}");
+        let err = parse(r#"{"type":"a","change":{"actions":["create"]}}"#).unwrap_err().to_string();
+        assert!(err.contains("missing field `address`"), "{err}");
+    }
+
+    #[test]
+    fn tags_only_means_nothing_else_differs() {
+        let tags = parse(r#"{"address":"a.b","type":"a","change":{"actions":["update"],
+            "before":{"x":1,"tags":{"a":"1"},"tags_all":{"a":"1"}},"after":{"x":1,"tags":{"a":"2"},"tags_all":{"a":"2"}},"after_unknown":{}}}"#).unwrap();
+        assert!(tags.is_tags_only_update());
+        let more = parse(r#"{"address":"a.b","type":"a","change":{"actions":["update"],
+            "before":{"x":1,"tags":{}},"after":{"x":1,"tags":{"a":"2"}},"after_unknown":{"x":true}}}"#).unwrap();
+        assert!(!more.is_tags_only_update());
+    }
+}

@@ -1,0 +1,90 @@
+//! Why a plan cannot be read. Every message says what was expected, what was found and where, so a
+//! broken input is fixed at once instead of being mistaken for a verdict.
+
+use std::fmt;
+
+/// A place in the plan text, counted on the decoded UTF-8 text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// Byte offset from the start of the text (0-based).
+    pub offset: usize,
+    /// Line number (1-based).
+    pub line: usize,
+    /// Column in bytes (1-based).
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of `offset` in `text`.
+    pub fn of_offset(text: &[u8], offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = &text[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        Location { offset, line, column: offset - line_start + 1 }
+    }
+
+    /// The location of a 1-based line and column (as serde_json reports them) inside `text`,
+    /// where `text` itself starts at `base` bytes into `whole`.
+    pub fn of_line_column(whole: &[u8], base: usize, line: usize, column: usize) -> Location {
+        let text = &whole[base..];
+        let mut start = 0;
+        for _ in 1..line {
+            match text[start..].iter().position(|&b| b == b'\n') {
+                Some(i) => start += i + 1,
+                None => break,
+            }
+        }
+        // serde_json reports the column of the byte it stopped at, 0 at the start of a line.
+        let offset = base + (start + column.saturating_sub(1)).min(text.len());
+        Location::of_offset(whole, offset)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {} (byte {})", self.line, self.column, self.offset)
+    }
+}
+
+/// A plan that cannot be read or normalized.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    #[error("cannot read {what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("the input is empty: expected the JSON that `terraform show -json` prints, or a binary plan file")]
+    Empty,
+
+    #[error("cannot decode the text: {found}")]
+    Encoding { found: String },
+
+    #[error("invalid JSON at {location}: {message}{}", hint.as_deref().map(|h| format!(". {h}")).unwrap_or_default())]
+    Syntax { message: String, location: Location, hint: Option<String> },
+
+    #[error("not a Terraform plan: expected a JSON object with `resource_changes` or `planned_values` (the output of `terraform show -json PLANFILE`), found {found}")]
+    NotAPlan { found: String },
+
+    #[error("unsupported plan format_version {found:?} at {location}: plangate reads format versions 0.x and 1.x")]
+    UnsupportedFormat { found: String, location: Location },
+
+    #[error("{section}[{index}]{} at {location}: {message}", address.as_deref().map(|a| format!(" ({a})")).unwrap_or_default())]
+    InvalidChange {
+        section: &'static str,
+        index: usize,
+        address: Option<String>,
+        message: String,
+        location: Location,
+    },
+
+    #[error("this is a binary plan file, and reading it needs terraform, which was not found as `{binary}`: install terraform, set TERRAFORM_BINARY, or pass the output of `terraform show -json PLANFILE` instead")]
+    TerraformMissing { binary: String },
+
+    #[error("`{command}` failed ({status}); run it in the Terraform working directory that made the plan. terraform said:\n{stderr}")]
+    TerraformFailed { command: String, status: String, stderr: String },
+}

@@ -1,0 +1,255 @@
+//! The streaming outer pass over a JSON plan: it reads the header and borrows each element of
+//! `resource_changes` and `resource_drift` as a raw slice of the text, skipping everything else
+//! (`prior_state`, `planned_values`, `configuration`: most of a big plan) without building values.
+//! The elements are parsed later, one per task, in parallel.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserializer as _, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::error::Location;
+use super::PlanError;
+
+/// The header fields of a plan. Both are optional: some tools strip them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PlanHeader {
+    pub format_version: Option<String>,
+    pub terraform_version: Option<String>,
+}
+
+/// A plan whose change entries are still unparsed slices of the text.
+#[derive(Debug)]
+pub struct RawPlan<'a> {
+    pub header: PlanHeader,
+    pub resource_changes: Vec<&'a RawValue>,
+    pub resource_drift: Vec<&'a RawValue>,
+}
+
+/// Reads the outer structure of `text`, which must be a whole plan document.
+pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let outer = de
+        .deserialize_any(OuterVisitor)
+        .and_then(|outer| de.end().map(|()| outer))
+        .map_err(|e| syntax_error(text, 0, &e))?;
+    let outer = match outer {
+        Outer::Plan(outer) => outer,
+        Outer::NotAnObject(found) => return Err(PlanError::NotAPlan { found: found.into() }),
+    };
+    if !outer.looks_like_plan {
+        return Err(PlanError::NotAPlan { found: describe_keys(&outer.keys) });
+    }
+    let format_version = match outer.format_version {
+        Some(raw) => {
+            let version: String = serde_json::from_str(raw.get())
+                .map_err(|e| syntax_error(text, offset_in(text, raw), &e))?;
+            if !is_supported_format(&version) {
+                return Err(PlanError::UnsupportedFormat {
+                    found: version,
+                    location: Location::of_offset(text, offset_in(text, raw)),
+                });
+            }
+            Some(version)
+        }
+        None => None,
+    };
+    Ok(RawPlan {
+        header: PlanHeader { format_version, terraform_version: outer.terraform_version },
+        resource_changes: outer.resource_changes.unwrap_or_default(),
+        resource_drift: outer.resource_drift.unwrap_or_default(),
+    })
+}
+
+/// Where `raw` starts inside `text`; `raw` is always a slice of `text`.
+pub(crate) fn offset_in(text: &[u8], raw: &RawValue) -> usize {
+    (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+}
+
+/// A serde_json error as a [`PlanError::Syntax`], located in the whole text. `base` is where the
+/// parsed slice starts.
+pub(crate) fn syntax_error(text: &[u8], base: usize, e: &serde_json::Error) -> PlanError {
+    let location = Location::of_line_column(text, base, e.line(), e.column());
+    let full = e.to_string();
+    // serde_json appends " at line L column C"; the location says it better.
+    let message = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]).to_string();
+    let hint = if e.is_eof() {
+        Some("The text ends before the JSON does: the file is cut short".to_string())
+    } else {
+        wrapper_hint(text)
+    };
+    PlanError::Syntax { message, location, hint }
+}
+
+/// hashicorp/setup-terraform wraps `terraform` and mixes its own lines into stdout.
+fn wrapper_hint(text: &[u8]) -> Option<String> {
+    let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let head = &text[start..text.len().min(start + 4096)];
+    if head.starts_with(b"[command]") || contains(head, b"::debug::") || contains(head, b"::set-output") {
+        Some("This looks like the output of the hashicorp/setup-terraform wrapper (`[command]` and `::debug::` lines around the JSON): set `terraform_wrapper: false` in that action, or run `terraform-bin show -json`".into())
+    } else if !head.starts_with(b"{") {
+        Some("A plan is the JSON object that `terraform show -json PLANFILE` prints; the input does not start with `{`".into())
+    } else {
+        None
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn is_supported_format(version: &str) -> bool {
+    matches!(version.split('.').next(), Some("0" | "1"))
+}
+
+fn describe_keys(keys: &[String]) -> String {
+    if keys.is_empty() {
+        return "an empty object".into();
+    }
+    let listed = keys.iter().take(8).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let more = if keys.len() > 8 { format!(" and {} more", keys.len() - 8) } else { String::new() };
+    let state = if keys.iter().any(|k| k == "values") {
+        " (this looks like state: `terraform show -json` was run without a plan file)"
+    } else {
+        ""
+    };
+    format!("an object with keys {listed}{more}{state}")
+}
+
+enum Outer<'a> {
+    Plan(OuterFields<'a>),
+    NotAnObject(&'static str),
+}
+
+#[derive(Default)]
+struct OuterFields<'a> {
+    format_version: Option<&'a RawValue>,
+    terraform_version: Option<String>,
+    resource_changes: Option<Vec<&'a RawValue>>,
+    resource_drift: Option<Vec<&'a RawValue>>,
+    looks_like_plan: bool,
+    /// Every key seen, kept only to explain a document that is not a plan.
+    keys: Vec<String>,
+}
+
+struct OuterVisitor;
+
+impl<'de> Visitor<'de> for OuterVisitor {
+    type Value = Outer<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object (a Terraform plan)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = OuterFields::default();
+        while let Some(KeyName(key)) = map.next_key::<KeyName<'de>>()? {
+            match key.as_ref() {
+                "format_version" => fields.format_version = Some(map.next_value()?),
+                "terraform_version" => fields.terraform_version = map.next_value()?,
+                "resource_changes" => {
+                    fields.looks_like_plan = true;
+                    fields.resource_changes = map.next_value()?;
+                }
+                "resource_drift" => {
+                    fields.looks_like_plan = true;
+                    fields.resource_drift = map.next_value()?;
+                }
+                "planned_values" | "output_changes" => {
+                    fields.looks_like_plan = true;
+                    map.next_value::<IgnoredAny>()?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            if fields.keys.len() < 64 {
+                fields.keys.push(key.into_owned());
+            }
+        }
+        Ok(Outer::Plan(fields))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Outer::NotAnObject("a JSON array"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Outer::NotAnObject("a JSON string"))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Outer::NotAnObject("a JSON boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Outer::NotAnObject("a JSON number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Outer::NotAnObject("a JSON number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Outer::NotAnObject("a JSON number"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Outer::NotAnObject("JSON null"))
+    }
+}
+
+/// An object key, borrowed from the text when it has no escapes.
+struct KeyName<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for KeyName<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = KeyName<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(KeyName(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(KeyName(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_header_and_borrows_changes() {
+        let text = br#"{"format_version":"1.2","terraform_version":"1.11.4","prior_state":{"x":[1,2,{"y":null}]},
+            "resource_changes":[{"address":"a.b"},{"address":"c.d"}]}"#;
+        let plan = read_outer(text).unwrap();
+        assert_eq!(plan.header.format_version.as_deref(), Some("1.2"));
+        assert_eq!(plan.header.terraform_version.as_deref(), Some("1.11.4"));
+        assert_eq!(plan.resource_changes.len(), 2);
+        assert_eq!(plan.resource_changes[1].get(), r#"{"address":"c.d"}"#);
+        assert!(plan.resource_drift.is_empty());
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_plan() {
+        let err = read_outer(br#"{"format_version":"1.0","values":{}}"#).unwrap_err().to_string();
+        assert!(err.contains("`values`") && err.contains("looks like state"), "{err}");
+        let err = read_outer(b"[1,2]").unwrap_err().to_string();
+        assert!(err.contains("found a JSON array"), "{err}");
+        let err = read_outer(br#"{"format_version":"2.0","resource_changes":[]}"#).unwrap_err().to_string();
+        assert!(err.contains("unsupported plan format_version \"2.0\" at line 1, column 19"), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let err = read_outer(b"{\n  \"resource_changes\": [\n    {\"a\": tru}\n  ]\n}").unwrap_err();
+        let PlanError::Syntax { location, .. } = &err else { panic!("{err}") };
+        assert_eq!((location.line, location.column), (3, 14), "{err}");
+        let err = read_outer(br#"{"resource_changes": [{"a": 1}"#).unwrap_err().to_string();
+        assert!(err.contains("cut short"), "{err}");
+    }
+}

@@ -1,0 +1,61 @@
+//! GitHub Actions workflow commands: error and warning annotations on the plan file. GitHub shows
+//! at most 10 of each per step, so plangate writes at most 10 of each and sums up the rest in one
+//! notice.
+
+use std::fmt::Write;
+
+use super::RenderOptions;
+use crate::report::{Report, Severity};
+
+/// Annotations GitHub shows per kind and step.
+pub const MAX_PER_KIND: usize = 10;
+
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let mut out = String::new();
+    let file = escape_property(&options.plan_label);
+    let mut hidden = 0;
+    for (severity, command) in [(Severity::Critical, "error"), (Severity::High, "warning")] {
+        let findings: Vec<_> = report.findings.iter().filter(|f| f.severity == severity).collect();
+        for finding in findings.iter().take(MAX_PER_KIND) {
+            let title = escape_property(&format!("{} {}", finding.rule, finding.address));
+            let _ = writeln!(out, "::{command} file={file},title={title}::{}", escape_data(&finding.message));
+        }
+        hidden += findings.len().saturating_sub(MAX_PER_KIND);
+    }
+    let notices = report.findings.iter().filter(|f| f.severity == Severity::Notice).count();
+    let mut summary = format!(
+        "plangate: {} — {} (total {}, critical {}, high-risk {}, notices {})",
+        report.status.as_str(),
+        report.verdict.reason,
+        report.total_changes,
+        report.critical_changes,
+        report.high_risk_changes,
+        notices
+    );
+    if hidden > 0 {
+        let _ = write!(summary, "; {hidden} more annotation{} not shown: see the full report", if hidden == 1 { "" } else { "s" });
+    }
+    let _ = writeln!(out, "::notice file={file},title=plangate summary::{}", escape_data(&summary));
+    out
+}
+
+/// Message text: `%`, CR and LF would end or corrupt the command.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Property values additionally may not hold `:` or `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_cannot_be_injected() {
+        assert_eq!(escape_data("a\n::error::x%"), "a%0A::error::x%25");
+        assert_eq!(escape_property("a,b:c"), "a%2Cb%3Ac");
+    }
+}

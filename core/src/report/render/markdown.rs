@@ -1,0 +1,115 @@
+//! Markdown for a pull-request comment: a summary table, critical findings first, the rest collapsed.
+//! Plan text is untrusted (anyone who can open a PR names resources), so it is escaped: no markup,
+//! no HTML, no @-mentions. The comment stays under 60,000 characters (GitHub allows 65,536) and
+//! says so when it had to cut.
+
+use std::fmt::Write;
+
+use crate::report::{Finding, Report, Severity, Status};
+
+/// The most characters the comment may have.
+pub const MAX_CHARS: usize = 60_000;
+/// Room kept for the closing tags and the truncation note.
+const RESERVE: usize = 600;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let icon = match report.status {
+        Status::Critical => "🔴",
+        Status::HighRisk => "🟠",
+        Status::Safe => "🟢",
+    };
+    let _ = write!(
+        out,
+        "## {icon} plangate: {}\n\n**{}** {}\n\n| | count |\n|---|---:|\n| Total changes | {} |\n| Critical changes | {} |\n| High-risk changes | {} |\n| Drifted resources | {} |\n",
+        report.status.as_str(),
+        if report.verdict.passed { "Passed." } else { "Failed." },
+        escape(&report.verdict.reason),
+        report.total_changes,
+        report.critical_changes,
+        report.high_risk_changes,
+        report.drift.len()
+    );
+
+    let mut left_out = 0;
+    let sections = [
+        (Severity::Critical, "Critical", false),
+        (Severity::High, "High-risk", true),
+        (Severity::Notice, "Notices", true),
+    ];
+    for (severity, title, collapsed) in sections {
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == severity).collect();
+        let items: Vec<String> = findings
+            .iter()
+            .map(|f| format!("- **{}** — {} <sub>{}</sub>\n", escape(&f.address), escape(&f.message), f.rule))
+            .collect();
+        left_out += section(&mut out, &format!("{title} ({})", findings.len()), collapsed, &items);
+    }
+    let drift: Vec<String> = report.drift.iter().map(|d| format!("- {}\n", escape(&d.message))).collect();
+    left_out += section(&mut out, &format!("Drift outside Terraform ({}, not counted)", drift.len()), true, &drift);
+
+    if left_out > 0 {
+        let _ = write!(
+            out,
+            "\n> **Truncated:** {left_out} more item{} not shown, to keep this comment under {MAX_CHARS} characters. The JSON report has them all.\n",
+            if left_out == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+/// Writes one section if it has items; returns how many items did not fit.
+fn section(out: &mut String, title: &str, collapsed: bool, items: &[String]) -> usize {
+    if items.is_empty() {
+        return 0;
+    }
+    if collapsed {
+        let _ = write!(out, "\n<details><summary>{title}</summary>\n\n");
+    } else {
+        let _ = write!(out, "\n### {title}\n\n");
+    }
+    let mut written = 0;
+    for item in items {
+        if out.len() + item.len() > MAX_CHARS - RESERVE {
+            break;
+        }
+        out.push_str(item);
+        written += 1;
+    }
+    if collapsed {
+        out.push_str("\n</details>\n");
+    }
+    items.len() - written
+}
+
+/// Escapes untrusted text for Markdown and HTML, on one line.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => out.push_str("&#64;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn untrusted_text_cannot_inject_markup() {
+        assert_eq!(escape("<img src=x>"), "&lt;img src=x&gt;");
+        assert_eq!(escape("a[\"x\"]|@team\n**b**"), "a\\[\"x\"\\]\\|&#64;team \\*\\*b\\*\\*");
+        assert_eq!(escape("[link](http://evil)"), "\\[link\\]\\(http://evil\\)");
+    }
+}

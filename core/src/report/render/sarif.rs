@@ -1,0 +1,100 @@
+//! SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. Every rule of the registry is
+//! declared, so rule indexes are stable from one run to the next.
+
+use serde_json::{json, Value};
+
+use super::RenderOptions;
+use crate::report::{Finding, Report, Severity};
+use crate::rules::{Rule, REGISTRY};
+
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let rules: Vec<Value> = REGISTRY.iter().map(|rule| describe_rule(rule)).collect();
+    let results: Vec<Value> = report.findings.iter().map(|f| describe_result(f, options)).collect();
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "plangate",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": rules,
+            }},
+            "automationDetails": {"id": "plangate/plan/"},
+            "results": results,
+            "properties": {
+                "total_changes": report.total_changes,
+                "high_risk_changes": report.high_risk_changes,
+                "critical_changes": report.critical_changes,
+                "status": report.status,
+                "verdict": report.verdict,
+            },
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "error",
+        Severity::High => "warning",
+        Severity::Notice => "note",
+    }
+}
+
+/// GitHub's bands: critical at 9.0 and above, high at 7.0, low below 4.0.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "7.5",
+        Severity::Notice => "2.0",
+    }
+}
+
+fn describe_rule(rule: &Rule) -> Value {
+    let first_paragraph = rule.doc.split("\n\n").next().unwrap_or(rule.doc).replace("**Why it matters.** ", "");
+    json!({
+        "id": rule.id,
+        "name": rule.id.replace('-', ""),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": first_paragraph},
+        "help": {"text": rule.doc, "markdown": rule.doc},
+        "defaultConfiguration": {"level": level(rule.severity)},
+        "properties": {
+            "security-severity": security_severity(rule.severity),
+            "tags": ["security", "terraform", rule.category.title()],
+        },
+    })
+}
+
+fn describe_result(finding: &Finding, options: &RenderOptions) -> Value {
+    let rule_index = REGISTRY.iter().position(|r| r.id == finding.rule);
+    json!({
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": level(finding.severity),
+        "message": {"text": finding.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": options.plan_label},
+                "region": {"startLine": 1},
+            },
+            "logicalLocations": [{"fullyQualifiedName": finding.address, "kind": "resource"}],
+        }],
+        "partialFingerprints": {"plangate/v1": fingerprint(finding)},
+        "properties": {"security-severity": security_severity(finding.severity), "actions": finding.actions},
+    })
+}
+
+/// Stable across runs for the same rule and address, so code scanning tracks one alert per issue.
+fn fingerprint(finding: &Finding) -> String {
+    // FNV-1a: small, stable, and good enough to tell alerts apart.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in finding.rule.bytes().chain([0]).chain(finding.address.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,59 @@
+//! The text report, in the layout the pipeline script printed, so its readers find what they know.
+
+use std::fmt::Write;
+
+use super::RenderOptions;
+use crate::report::{Category, Report, Severity};
+
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let mut out = String::from("=== Analyzing Terraform Plan ===\n");
+    let shown = |s: Severity| s > Severity::Notice || options.verbose;
+    for category in Category::ALL {
+        let findings: Vec<_> =
+            report.findings.iter().filter(|f| f.category == category && shown(f.severity)).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n=== {} ===", category.heading());
+        if category == Category::ResourceDeletions && findings.iter().any(|f| f.severity > Severity::Notice) {
+            out.push_str("WARNING: Found resource deletions:\n");
+        }
+        for finding in findings {
+            let _ = writeln!(out, "{}: {}", label(finding.severity), one_line(&finding.message));
+        }
+    }
+    if report.findings.iter().all(|f| !shown(f.severity)) {
+        out.push_str("\nNo risky changes found.\n");
+    }
+    if options.verbose && !report.drift.is_empty() {
+        out.push_str("\n=== Drift (changed outside Terraform; not counted) ===\n");
+        for entry in &report.drift {
+            let _ = writeln!(out, "DRIFT: {}", one_line(&entry.message));
+        }
+    }
+    let _ = write!(
+        out,
+        "\n=== Change Summary ===\nTotal changes: {}\nHigh-risk changes: {}\nCritical changes: {}\n\n",
+        report.total_changes, report.high_risk_changes, report.critical_changes
+    );
+    out.push_str(&match report.verdict.exit_code {
+        1 => "ERROR: Critical changes detected. Manual review required.\n".to_string(),
+        2 => format!("ERROR: High-risk changes detected: {}\n", report.verdict.reason),
+        _ if report.critical_changes + report.high_risk_changes > 0 => format!("WARNING: {}\n", report.verdict.reason),
+        _ => "SUCCESS: No critical or high-risk changes detected.\n".to_string(),
+    });
+    out
+}
+
+fn label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "CRITICAL",
+        Severity::High => "HIGH-RISK",
+        Severity::Notice => "NOTICE",
+    }
+}
+
+/// Plan text may hold newlines or terminal escapes; a report line must stay one plain line.
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}

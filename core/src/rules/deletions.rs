@@ -1,0 +1,108 @@
+//! Resource Deletions: deleting or replacing a resource destroys the object; for stateful classes
+//! that means the data goes with it.
+
+use super::{Context, Hit, Rule};
+use crate::plan::{Action, ActionReason, Change, KnownReason};
+use crate::report::{Category, Severity};
+
+pub static CRITICAL_CLASS_DELETED: Rule = Rule {
+    id: "PG-DEL-001",
+    title: "A resource of a critical class is deleted or replaced",
+    category: Category::ResourceDeletions,
+    severity: Severity::Critical,
+    fallback: false,
+    doc: "**Why it matters.** Critical classes hold data or anchor everything else: a deleted \
+DynamoDB table, RDS cluster or S3 bucket takes its data with it, a deleted KMS key makes what it \
+encrypted unreadable, and a deleted VPC or Route53 zone takes down what lives in it. A replace is a \
+delete followed by a create: the new object starts empty.\n\n\
+**What triggers it.** A `delete`, `[\"delete\", \"create\"]` or `[\"create\", \"delete\"]` action on a \
+resource whose type matches `resource_classifications.critical` (default: `aws_dynamodb_table`, \
+`aws_rds_cluster`, `aws_s3_bucket`, `aws_kms_key`, `aws_vpc`, `aws_route53_zone`). `forget` \
+(a `removed` block with `destroy = false`) is not a deletion.\n\n\
+**Example.** Removing `resource \"aws_dynamodb_table\" \"audit_events\"` from the configuration \
+plans `Attempting to delete aws_dynamodb_table.audit_events`.",
+    check: critical_class_deleted,
+};
+
+pub static RESOURCE_DELETED: Rule = Rule {
+    id: "PG-DEL-002",
+    title: "A resource is deleted or replaced",
+    category: Category::ResourceDeletions,
+    severity: Severity::High,
+    fallback: false,
+    doc: "**Why it matters.** Every deletion removes something that may still be in use, and a \
+replace changes the object's identity (ids, ARNs, endpoints) even when the configuration barely \
+changed.\n\n\
+**What triggers it.** A `delete` or replace action on a resource whose type is not a critical \
+class.\n\n\
+**Example.** `aws_sqs_queue.jobs` replaced because `name` cannot be updated in place: the queue and \
+any messages in it are deleted.",
+    check: resource_deleted,
+};
+
+pub static FORGOTTEN: Rule = Rule {
+    id: "PG-DEL-003",
+    title: "A resource leaves Terraform's management but stays in the cloud",
+    category: Category::ResourceDeletions,
+    severity: Severity::Notice,
+    fallback: false,
+    doc: "**Why it matters.** A `removed` block with `destroy = false` makes Terraform forget the \
+object: it keeps running and costing money, but no plan will manage it again. That is usually \
+intended, so it is a notice and never counted.\n\n\
+**What triggers it.** A `forget` or `[\"create\", \"forget\"]` action.\n\n\
+**Example.** `removed { from = aws_dynamodb_table.legacy, lifecycle { destroy = false } }` plans \
+`forget` for `aws_dynamodb_table.legacy`.",
+    check: forgotten,
+};
+
+fn critical_class_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
+    if change.action.destroys() && ctx.classes.is_critical(&change.resource_type) {
+        vec![Hit::new(describe_deletion(change, true))]
+    } else {
+        Vec::new()
+    }
+}
+
+fn resource_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
+    if change.action.destroys() && !ctx.classes.is_critical(&change.resource_type) {
+        vec![Hit::new(describe_deletion(change, false))]
+    } else {
+        Vec::new()
+    }
+}
+
+fn forgotten(change: &Change, _: &Context) -> Vec<Hit> {
+    match change.action {
+        Action::Forget => vec![Hit::new(format!(
+            "{} leaves Terraform's management (forget); the object stays in the cloud",
+            change.display_name()
+        ))],
+        Action::CreateThenForget => vec![Hit::new(format!(
+            "{} is created anew and the old object is forgotten: it stays in the cloud, unmanaged",
+            change.display_name()
+        ))],
+        _ => Vec::new(),
+    }
+}
+
+/// The message the pipeline's readers know: "Attempting to delete ADDRESS", with why for a replace.
+fn describe_deletion(change: &Change, data_lost: bool) -> String {
+    let name = change.display_name();
+    let why = change.action_reason.as_ref().and_then(ActionReason::describe);
+    match change.action {
+        Action::Delete => match why {
+            // "No longer in the configuration" is what a delete means; other reasons explain.
+            Some(why) if change.action_reason != Some(ActionReason::Known(KnownReason::DeleteBecauseNoResourceConfig)) => {
+                format!("Attempting to delete {name} ({why})")
+            }
+            _ => format!("Attempting to delete {name}"),
+        },
+        Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst => {
+            let order = if change.action == Action::ReplaceDeleteFirst { "delete, then create" } else { "create before destroy" };
+            let why = why.map(|w| format!(" because {w}")).unwrap_or_default();
+            let loss = if data_lost { "; its data is lost" } else { "" };
+            format!("Attempting to replace {name} ({order}){why}{loss}")
+        }
+        _ => format!("Attempting to delete {name}"),
+    }
+}

@@ -1,0 +1,120 @@
+//! Rules turn one normalized change into findings. Each rule is a pure function with a stable id,
+//! documented where it is declared; `plangate rules` and `plangate explain ID` read the same
+//! [`REGISTRY`]. Rules never print and never read thresholds: the policy does that.
+
+mod deletions;
+pub mod drift;
+mod high_risk_class;
+
+use crate::plan::{Change, Mode};
+use crate::policy::Classes;
+use crate::report::{Category, Finding, Severity};
+
+/// What a rule may read besides the change itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'p> {
+    pub classes: &'p Classes,
+}
+
+/// One rule, with the documentation `plangate explain` prints.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable id, e.g. `PG-DEL-001`. Never reused for another meaning.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// Markdown: why it matters, what triggers it, an example.
+    pub doc: &'static str,
+    /// A fallback runs only when no other rule found anything about the change, so a specific
+    /// finding is not repeated by a generic one.
+    pub fallback: bool,
+    pub check: fn(&Change, &Context) -> Vec<Hit>,
+}
+
+/// What a rule says about a change; the runner turns it into a [`Finding`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub message: String,
+    /// Overrides the rule's category, for rules that span families.
+    pub category: Option<Category>,
+}
+
+impl Hit {
+    pub fn new(message: impl Into<String>) -> Hit {
+        Hit { message: message.into(), category: None }
+    }
+    pub fn in_category(category: Category, message: impl Into<String>) -> Hit {
+        Hit { message: message.into(), category: Some(category) }
+    }
+}
+
+/// Every rule, in the order reports list them within a severity.
+pub static REGISTRY: &[&Rule] = &[
+    &deletions::CRITICAL_CLASS_DELETED,
+    &deletions::RESOURCE_DELETED,
+    &deletions::FORGOTTEN,
+    &high_risk_class::HIGH_RISK_CLASS_CHANGED,
+];
+
+/// The rule with this id (case-insensitive).
+pub fn find(id: &str) -> Option<&'static Rule> {
+    REGISTRY.iter().copied().find(|rule| rule.id.eq_ignore_ascii_case(id))
+}
+
+/// All findings for one resource change. No-ops, reads and data sources have none.
+pub fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
+    if !change.action.is_counted() || change.mode == Mode::Data {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    for fallback in [false, true] {
+        if fallback && !findings.is_empty() {
+            break;
+        }
+        for rule in REGISTRY.iter().filter(|rule| rule.fallback == fallback) {
+            for hit in (rule.check)(change, ctx) {
+                findings.push(Finding {
+                    address: change.display_name(),
+                    resource_type: change.resource_type.to_string(),
+                    actions: change.action.terraform_names(),
+                    severity: rule.severity,
+                    rule: rule.id,
+                    category: hit.category.unwrap_or(rule.category),
+                    message: hit.message,
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// "a, b and 3 more": attribute names for messages, never values.
+pub(crate) fn list_names(names: &[String], max: usize) -> String {
+    let shown = names.iter().take(max).map(String::as_str).collect::<Vec<_>>().join(", ");
+    if names.len() > max {
+        format!("{shown} and {} more", names.len() - max)
+    } else {
+        shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_well_formed_and_documented() {
+        let mut ids: Vec<&str> = REGISTRY.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), REGISTRY.len(), "duplicate rule id");
+        for rule in REGISTRY {
+            assert!(rule.id.starts_with("PG-") && rule.id.len() >= 9, "{}", rule.id);
+            for section in ["**Why it matters.**", "**What triggers it.**", "**Example.**"] {
+                assert!(rule.doc.contains(section), "{} doc lacks {section}", rule.id);
+            }
+        }
+        assert_eq!(find("pg-del-001").map(|r| r.id), Some("PG-DEL-001"));
+    }
+}
