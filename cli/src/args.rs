@@ -22,7 +22,7 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its id, severity and family.
     Rules {
-        /// text or json
+        /// text, json or markdown (the README's table)
         #[arg(short, long, default_value = "text")]
         format: String,
     },

@@ -17,7 +17,8 @@ pub fn list(format: &str) -> Result<String, Failure> {
             let rows: Vec<serde_json::Value> = REGISTRY.iter().map(|rule| describe(rule)).collect();
             Ok(format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default()))
         }
-        other => Err(Failure(format!("unknown format {other:?} for `plangate rules`: expected text or json"))),
+        "markdown" => Ok(markdown_table()),
+        other => Err(Failure(format!("unknown format {other:?} for `plangate rules`: expected text, json or markdown"))),
     }
 }
 
@@ -33,6 +34,15 @@ pub fn explain(id: &str) -> Result<String, Failure> {
         rule.category.title(),
         rule.doc
     ))
+}
+
+/// The README's rule table; a test keeps the README in step with it.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| id | severity | family | title |\n|---|---|---|---|\n");
+    for rule in REGISTRY {
+        out.push_str(&format!("| `{}` | {} | {} | {} |\n", rule.id, rule.severity.as_str(), rule.category.title(), rule.title));
+    }
+    out
 }
 
 fn describe(rule: &Rule) -> serde_json::Value {

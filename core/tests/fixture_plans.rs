@@ -1,0 +1,227 @@
+//! Every real plan in `fixtures/plans` against what `fixtures/README.md` says a good analysis
+//! reports under the default policy.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use plangate::report::Status;
+use plangate::{Policy, Report, Severity};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans").join(format!("{name}.plan.json"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn analyze(name: &str) -> Report {
+    plangate::analyze(&fixture(name), &Policy::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The worst severity reported for each address.
+fn worst(report: &Report) -> BTreeMap<&str, Severity> {
+    let mut worst = BTreeMap::new();
+    for f in &report.findings {
+        let entry = worst.entry(f.address.as_str()).or_insert(f.severity);
+        *entry = (*entry).max(f.severity);
+    }
+    worst
+}
+
+struct Expect {
+    plan: &'static str,
+    critical: &'static [&'static str],
+    at_least_high: &'static [&'static str],
+    no_finding: &'static [&'static str],
+    status: &'static [Status],
+}
+
+const EXPECTATIONS: &[Expect] = &[
+    Expect {
+        plan: "audit-system-prod",
+        critical: &["aws_dynamodb_table.audit_events"],
+        at_least_high: &["aws_security_group.audit_system"],
+        no_finding: &["aws_s3_bucket.audit_archive", "aws_sqs_queue.ingest", "aws_cloudwatch_log_group.api", "aws_sqs_queue.ingest_dlq"],
+        status: &[Status::Critical],
+    },
+    Expect {
+        plan: "critical-deletions",
+        critical: &[
+            "aws_dynamodb_table.sessions",
+            "aws_s3_bucket.reports",
+            "aws_rds_cluster.ledger",
+            "aws_kms_key.backups",
+            "aws_route53_zone.internal",
+            "aws_vpc.legacy",
+        ],
+        at_least_high: &["aws_sqs_queue.scratch", "aws_cloudwatch_log_group.old"],
+        no_finding: &[],
+        status: &[Status::Critical],
+    },
+    Expect {
+        plan: "security-groups",
+        critical: &[],
+        at_least_high: &["aws_security_group.web", "aws_security_group.old_batch"],
+        no_finding: &["aws_security_group.bastion", "aws_security_group_rule.web_http", "aws_vpc.main"],
+        status: &[Status::Critical, Status::HighRisk],
+    },
+    Expect {
+        plan: "iam",
+        critical: &[],
+        at_least_high: &["aws_iam_policy.read_reports"],
+        no_finding: &["aws_iam_user.ci", "aws_iam_role_policy_attachment.deployer_reports"],
+        status: &[Status::Critical, Status::HighRisk],
+    },
+    Expect {
+        plan: "database",
+        critical: &[],
+        at_least_high: &["aws_db_instance.app"],
+        no_finding: &[],
+        status: &[Status::Critical, Status::HighRisk],
+    },
+    Expect {
+        plan: "network",
+        critical: &[],
+        at_least_high: &["aws_subnet.private_b"],
+        no_finding: &["aws_internet_gateway.igw", "aws_route_table.private", "aws_route_table_association.a", "aws_subnet.private_a"],
+        status: &[Status::Critical, Status::HighRisk],
+    },
+    Expect {
+        plan: "kms",
+        critical: &["aws_kms_key.legacy"],
+        at_least_high: &[],
+        no_finding: &["aws_kms_alias.data"],
+        status: &[Status::Critical],
+    },
+    Expect {
+        plan: "replace",
+        critical: &["aws_dynamodb_table.orders", "aws_s3_bucket.exports"],
+        at_least_high: &["aws_sqs_queue.jobs", "aws_security_group.api"],
+        no_finding: &[],
+        status: &[Status::Critical],
+    },
+    Expect {
+        plan: "modules",
+        critical: &["module.storage.aws_dynamodb_table.shard[2]", "module.storage.aws_s3_bucket.this[\"backups\"]"],
+        at_least_high: &[],
+        no_finding: &[
+            "module.storage.aws_s3_bucket.this[\"media\"]",
+            "module.queues.module.dlq[2].aws_sqs_queue.dlq",
+            "module.storage.aws_dynamodb_table.shard[0]",
+            "module.queues.module.dlq[0].aws_sqs_queue.dlq",
+        ],
+        status: &[Status::Critical],
+    },
+    Expect {
+        plan: "refactor",
+        critical: &[],
+        at_least_high: &[],
+        no_finding: &["aws_dynamodb_table.audit_events", "aws_s3_bucket.adopted", "aws_s3_bucket.assets"],
+        status: &[Status::HighRisk, Status::Safe],
+    },
+    Expect {
+        plan: "tainted",
+        critical: &["aws_s3_bucket.state_archive"],
+        at_least_high: &["aws_sqs_queue.work"],
+        no_finding: &[],
+        status: &[Status::Critical],
+    },
+    Expect { plan: "drift", critical: &[], at_least_high: &[], no_finding: &["aws_vpc.main"], status: &[Status::HighRisk, Status::Safe] },
+    Expect { plan: "noop", critical: &[], at_least_high: &[], no_finding: &["aws_s3_bucket.static", "aws_sqs_queue.q"], status: &[Status::Safe] },
+    Expect {
+        plan: "destroy",
+        critical: &["aws_dynamodb_table.kv", "aws_s3_bucket.blobs"],
+        at_least_high: &["aws_iam_role.svc", "aws_sqs_queue.events"],
+        no_finding: &[],
+        status: &[Status::Critical],
+    },
+    Expect {
+        plan: "safe",
+        critical: &[],
+        at_least_high: &[],
+        no_finding: &["aws_cloudwatch_log_group.site", "aws_s3_bucket.site", "aws_s3_bucket.site_logs", "aws_sqs_queue.emails", "aws_sqs_queue.emails_dlq"],
+        status: &[Status::Safe],
+    },
+    Expect { plan: "sensitive", critical: &[], at_least_high: &[], no_finding: &[], status: &[Status::HighRisk, Status::Safe] },
+];
+
+#[test]
+fn every_fixture_plan_gives_what_the_readme_says() {
+    let mut failures = Vec::new();
+    for expect in EXPECTATIONS {
+        let report = analyze(expect.plan);
+        let worst = worst(&report);
+        for address in expect.critical {
+            if worst.get(address) != Some(&Severity::Critical) {
+                failures.push(format!("{}: {address} should be critical, is {:?}", expect.plan, worst.get(address)));
+            }
+        }
+        for address in expect.at_least_high {
+            if worst.get(address).is_none_or(|s| *s < Severity::High) {
+                failures.push(format!("{}: {address} should be at least high, is {:?}", expect.plan, worst.get(address)));
+            }
+        }
+        for address in expect.no_finding {
+            if let Some(severity) = worst.get(address) {
+                failures.push(format!("{}: {address} should have no finding, has {severity:?}", expect.plan));
+            }
+        }
+        if !expect.status.contains(&report.status) {
+            failures.push(format!("{}: status {:?}, expected one of {:?}", expect.plan, report.status, expect.status));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_plan_is_in_the_table() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(plan) = name.strip_suffix(".plan.json") {
+            assert!(EXPECTATIONS.iter().any(|e| e.plan == plan), "{plan} has no expectations");
+        }
+    }
+}
+
+#[test]
+fn total_changes_leave_out_no_ops_and_reads() {
+    assert_eq!(analyze("audit-system-prod").total_changes, 7);
+    assert_eq!(analyze("noop").total_changes, 0);
+    assert_eq!(analyze("refactor").total_changes, 1, "only the forget counts: moved and imported no-ops do not");
+    assert_eq!(analyze("safe").total_changes, 5, "the data source read does not count");
+}
+
+#[test]
+fn forget_is_a_notice_never_critical() {
+    let report = analyze("refactor");
+    let forget: Vec<_> = report.findings.iter().filter(|f| f.address == "aws_dynamodb_table.legacy").collect();
+    assert_eq!(forget.len(), 1);
+    assert_eq!((forget[0].severity, forget[0].rule), (Severity::Notice, "PG-DEL-003"));
+    assert_eq!(report.critical_changes + report.high_risk_changes, 0);
+    assert_eq!(report.exit_code(), 0);
+}
+
+#[test]
+fn tags_only_updates_are_never_high_risk_even_for_high_risk_classes() {
+    let policy = Policy::from_yaml("resource_classifications: {high_risk: [aws_iam_user, aws_s3_bucket]}", "test").unwrap();
+    let report = plangate::analyze(&fixture("iam"), &policy).unwrap();
+    assert!(report.findings.iter().all(|f| f.address != "aws_iam_user.ci"), "{:#?}", report.findings);
+    let report = plangate::analyze(&fixture("safe"), &policy).unwrap();
+    assert!(report.findings.iter().all(|f| f.address != "aws_s3_bucket.site"), "{:#?}", report.findings);
+}
+
+#[test]
+fn findings_are_ordered_by_severity_then_address() {
+    let report = analyze("critical-deletions");
+    let order: Vec<(Severity, &str)> = report.findings.iter().map(|f| (f.severity, f.address.as_str())).collect();
+    let mut sorted = order.clone();
+    sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    assert_eq!(order, sorted);
+}
+
+#[test]
+fn drift_is_reported_apart_and_not_counted() {
+    let report = analyze("drift");
+    let sg = report.drift.iter().find(|d| d.address == "aws_security_group.db").expect("the security group drifted");
+    assert_eq!(sg.changed_attributes, ["ingress"]);
+    assert!(report.drift.iter().all(|d| d.address != "aws_vpc.main"), "tags null -> {{}} is not drift");
+}

@@ -1,0 +1,26 @@
+//! Snapshots of the text and JSON reports for every fixture plan under the default policy. A change
+//! in what plangate says about a real plan shows up here as a diff to review.
+
+use std::path::PathBuf;
+
+use plangate::report::render::{self, Format, RenderOptions};
+use plangate::Policy;
+
+#[test]
+fn text_and_json_reports_of_every_fixture_plan() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().to_string_lossy().strip_suffix(".plan.json").map(str::to_owned))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 16, "fixtures/plans is incomplete: {names:?}");
+    let policy = Policy::default();
+    for name in names {
+        let bytes = std::fs::read(dir.join(format!("{name}.plan.json"))).unwrap();
+        let report = plangate::analyze(&bytes, &policy).unwrap();
+        let options = RenderOptions { plan_label: format!("fixtures/plans/{name}.plan.json"), verbose: true };
+        insta::assert_snapshot!(format!("{name}.text"), render::render(&report, Format::Text, &options));
+        insta::assert_snapshot!(format!("{name}.json"), render::render(&report, Format::Json, &options));
+    }
+}
