@@ -1,9 +1,11 @@
 //! The whole analysis: plan bytes and a policy in, a [`Report`] out. The CLI and the bindings all
 //! call these two functions.
 
-use rayon::prelude::*;
+use std::sync::{Mutex, PoisonError};
 
-use crate::plan::{self, Change, PlanError};
+use serde_json::value::RawValue;
+
+use crate::plan::{self, Change, PlanError, Section};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
 use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
@@ -15,37 +17,50 @@ pub fn analyze(bytes: &[u8], policy: &Policy) -> Result<Report, PlanError> {
     analyze_plan(&text, policy)
 }
 
-/// Analyzes decoded UTF-8 plan text. Each change is parsed, judged and dropped on a worker
-/// thread, so its values never outlive the rules that read them.
-pub fn analyze_plan(text: &[u8], policy: &Policy) -> Result<Report, PlanError> {
-    let raw = plan::read_outer(text)?;
-    let ctx = Context { classes: &policy.classes };
+/// What one batch of entries came to.
+enum Judged {
+    Changes(Vec<Result<(bool, Vec<Finding>), PlanError>>),
+    Drift(Vec<Result<Option<DriftEntry>, PlanError>>),
+}
 
-    let judged: Vec<Result<(bool, Vec<Finding>), PlanError>> = raw
-        .resource_changes
-        .par_iter()
-        .enumerate()
-        .map(|(index, element)| {
-            let change = Change::parse(text, "resource_changes", index, element)?;
-            Ok((change.action.is_counted(), rules::evaluate(&change, &ctx)))
+/// Analyzes decoded UTF-8 plan text. The streaming pass hands batches of entries to rayon workers
+/// as it scans them, so the rules run on the other core while the rest of the plan is scanned; each
+/// change is parsed, judged and dropped within its task, so its values never outlive the rules.
+pub fn analyze_plan(text: &[u8], policy: &Policy) -> Result<Report, PlanError> {
+    let ctx = Context { classes: &policy.classes };
+    let batches: Mutex<Vec<(Section, usize, Judged)>> = Mutex::new(Vec::new());
+    let header = rayon::in_place_scope(|scope| {
+        plan::read_streaming(text, |section, first, entries| {
+            let (batches, ctx) = (&batches, &ctx);
+            scope.spawn(move |_| {
+                let judged = judge(text, section, first, &entries, ctx);
+                batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, judged));
+            });
         })
-        .collect();
-    let drift: Vec<Result<Option<DriftEntry>, PlanError>> = raw
-        .resource_drift
-        .par_iter()
-        .enumerate()
-        .map(|(index, element)| Change::parse(text, "resource_drift", index, element).map(|c| rules::drift::describe(&c)))
-        .collect();
+    })?;
+    let mut batches = batches.into_inner().unwrap_or_else(PoisonError::into_inner);
+    // Put the batches back in plan order, so the first error reported is the first in the plan.
+    batches.sort_unstable_by_key(|(section, first, _)| (*section, *first));
 
     let mut counts = Counts::default();
     let mut findings = Vec::new();
-    for outcome in judged {
-        let (counted, found) = outcome?;
-        counts.add(counted, &found);
-        findings.extend(found);
+    let mut drift = Vec::new();
+    for (_, _, judged) in batches {
+        match judged {
+            Judged::Changes(outcomes) => {
+                for outcome in outcomes {
+                    let (counted, found) = outcome?;
+                    counts.add(counted, &found);
+                    findings.extend(found);
+                }
+            }
+            Judged::Drift(entries) => {
+                for entry in entries {
+                    drift.extend(entry?);
+                }
+            }
+        }
     }
-    let mut drift: Vec<DriftEntry> = drift.into_iter().filter_map(Result::transpose).collect::<Result<_, _>>()?;
-
     findings.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.address.cmp(&b.address)).then_with(|| a.rule.cmp(b.rule))
     });
@@ -60,7 +75,17 @@ pub fn analyze_plan(text: &[u8], policy: &Policy) -> Result<Report, PlanError> {
         verdict: verdict::decide(&counts, policy),
         findings,
         drift,
-        plan: raw.header,
+        plan: header,
         policy: policy.summary(),
     })
+}
+
+fn judge(text: &[u8], section: Section, first: usize, entries: &[&RawValue], ctx: &Context) -> Judged {
+    let parsed = entries.iter().enumerate().map(|(i, raw)| Change::parse(text, section, first + i, raw));
+    match section {
+        Section::ResourceChanges => Judged::Changes(
+            parsed.map(|change| change.map(|c| (c.action.is_counted(), rules::evaluate(&c, ctx)))).collect(),
+        ),
+        Section::ResourceDrift => Judged::Drift(parsed.map(|change| change.map(|c| rules::drift::describe(&c))).collect()),
+    }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::action::{Action, ActionReason};
 use super::error::Location;
-use super::reader::{offset_in, syntax_error};
+use super::reader::{json_error, offset_in, Section};
 use super::values::Values;
 use super::PlanError;
 
@@ -69,6 +69,7 @@ pub struct Change<'a> {
     pub replace_paths: Vec<Vec<PathStep>>,
     raw: RawValues<'a>,
     values: OnceLock<Values>,
+    changed: OnceLock<Vec<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -80,7 +81,8 @@ struct RawValues<'a> {
     after_sensitive: Option<&'a RawValue>,
 }
 
-#[derive(Deserialize)]
+/// A resource change as Terraform writes it, borrowing from the plan text; values stay unparsed.
+#[derive(Debug, Deserialize)]
 struct RawResourceChange<'a> {
     #[serde(borrow)]
     address: Cow<'a, str>,
@@ -102,10 +104,11 @@ struct RawResourceChange<'a> {
     change: RawChangeBody<'a>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 struct RawChangeBody<'a> {
+    /// Kept raw for its position in the text, for errors.
     #[serde(borrow)]
-    actions: Vec<Cow<'a, str>>,
+    actions: &'a RawValue,
     #[serde(borrow, default)]
     before: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -123,49 +126,44 @@ struct RawChangeBody<'a> {
 }
 
 impl<'a> Change<'a> {
-    /// Normalizes entry `index` of `section`; `text` is the whole plan, for error locations.
-    pub fn parse(
-        text: &'a [u8],
-        section: &'static str,
-        index: usize,
-        raw: &'a RawValue,
-    ) -> Result<Change<'a>, PlanError> {
-        let base = offset_in(text, raw);
-        let invalid = |address: Option<&str>, message: String, location: Location| PlanError::InvalidChange {
-            section,
-            index,
-            address: address.map(str::to_owned),
-            message,
-            location,
-        };
+    /// Normalizes entry `index` of `section` from its raw slice of `text` (the whole plan, for
+    /// error locations).
+    pub fn parse(text: &'a [u8], section: Section, index: usize, raw: &'a RawValue) -> Result<Change<'a>, PlanError> {
         let entry: RawResourceChange<'a> = serde_json::from_str(raw.get()).map_err(|e| {
-            let located = syntax_error(text, base, &e);
-            match located {
-                PlanError::Syntax { message, location, .. } => invalid(None, message, location),
-                other => other,
-            }
+            let (message, location) = match json_error(text, offset_in(text, raw), &e) {
+                PlanError::Syntax { message, location, .. } | PlanError::Shape { message, location } => (message, location),
+                other => (other.to_string(), Location::of_offset(text, offset_in(text, raw))),
+            };
+            PlanError::InvalidChange { section: section.name(), index, address: None, message, location }
         })?;
-        let here = || Location::of_offset(text, base);
-        let action = Action::from_terraform(&entry.change.actions).ok_or_else(|| {
-            invalid(
-                Some(&entry.address),
-                format!(
-                    "unknown actions {:?}: expected one of no-op, create, read, update, delete, [delete, create], [create, delete], forget, [create, forget]",
-                    entry.change.actions
-                ),
-                here(),
-            )
+        Change::from_raw(text, section, index, entry)
+    }
+
+    fn from_raw(
+        text: &'a [u8],
+        section: Section,
+        index: usize,
+        entry: RawResourceChange<'a>,
+    ) -> Result<Change<'a>, PlanError> {
+        // Locating is a scan from the start of the text: only ever done for an error.
+        let invalid = |message: String| PlanError::InvalidChange {
+            section: section.name(),
+            index,
+            address: Some(entry.address.to_string()),
+            message,
+            location: Location::of_offset(text, offset_in(text, entry.change.actions)),
+        };
+        let actions: Vec<Cow<'_, str>> = serde_json::from_str(entry.change.actions.get())
+            .map_err(|_| invalid(format!("expected `actions` to be a list of strings, found {}", entry.change.actions.get())))?;
+        let action = Action::from_terraform(&actions).ok_or_else(|| {
+            invalid(format!(
+                "unknown actions {actions:?}: expected one of no-op, create, read, update, delete, [delete, create], [create, delete], forget, [create, forget]"
+            ))
         })?;
         let mode = match entry.mode.as_deref() {
             None | Some("managed") => Mode::Managed,
             Some("data") => Mode::Data,
-            Some(other) => {
-                return Err(invalid(
-                    Some(&entry.address),
-                    format!("unknown mode {other:?}: expected \"managed\" or \"data\""),
-                    here(),
-                ))
-            }
+            Some(other) => return Err(invalid(format!("unknown mode {other:?}: expected \"managed\" or \"data\""))),
         };
         let body = entry.change;
         Ok(Change {
@@ -189,6 +187,7 @@ impl<'a> Change<'a> {
                 after_sensitive: body.after_sensitive,
             },
             values: OnceLock::new(),
+            changed: OnceLock::new(),
         })
     }
 
@@ -203,9 +202,15 @@ impl<'a> Change<'a> {
         })
     }
 
+    /// Top-level attribute names whose value differs between before and after, or that become
+    /// unknown (see [`super::diff`]). Names only: safe to show whatever the masks say.
+    pub fn changed_attributes(&self) -> &[String] {
+        self.changed.get_or_init(|| super::diff::changed_attributes(self.raw.before, self.raw.after, self.raw.after_unknown))
+    }
+
     /// Whether the only attributes that differ are `tags` and `tags_all`.
     pub fn is_tags_only_update(&self) -> bool {
-        let changed = self.values().changed_attributes();
+        let changed = self.changed_attributes();
         !changed.is_empty() && changed.iter().all(|name| name == "tags" || name == "tags_all")
     }
 
@@ -229,8 +234,10 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<Change<'_>, PlanError> {
-        let raw: &RawValue = serde_json::from_str(json).unwrap();
-        Change::parse(json.as_bytes(), "resource_changes", 0, raw)
+        let plan = format!(r#"{{"resource_changes":[{json}]}}"#);
+        let plan: &'static str = Box::leak(plan.into_boxed_str());
+        let raw = super::super::read_outer(plan.as_bytes())?;
+        Change::parse(plan.as_bytes(), Section::ResourceChanges, 0, raw.resource_changes[0])
     }
 
     #[test]
@@ -249,11 +256,11 @@ mod tests {
     #[test]
     fn unknown_actions_and_bad_types_are_located_errors() {
         let err = parse(r#"{"address":"a.b","type":"a","change":{"actions":["explode"]}}"#).unwrap_err().to_string();
-        assert!(err.starts_with("resource_changes[0] (a.b) at line 1, column 1"), "{err}");
+        assert!(err.starts_with("resource_changes[0] (a.b) at line 1, column 70") && err.contains("explode"), "{err}");
         let err = parse(r#"{"address":"a.b","type":"a","change":{"actions":"create"}}"#).unwrap_err().to_string();
-        assert!(err.contains("invalid type: string \"create\", expected a sequence") && err.contains("column 56"), "{err}");
+        assert!(err.contains("expected `actions` to be a list of strings, found \"create\""), "{err}");
         let err = parse(r#"{"type":"a","change":{"actions":["create"]}}"#).unwrap_err().to_string();
-        assert!(err.contains("missing field `address`"), "{err}");
+        assert!(err.starts_with("resource_changes[0] at line 1, column 65") && err.contains("missing field `address`"), "{err}");
     }
 
     #[test]

@@ -67,6 +67,9 @@ pub enum PlanError {
     #[error("invalid JSON at {location}: {message}{}", hint.as_deref().map(|h| format!(". {h}")).unwrap_or_default())]
     Syntax { message: String, location: Location, hint: Option<String> },
 
+    #[error("not a valid plan at {location}: {message}")]
+    Shape { message: String, location: Location },
+
     #[error("not a Terraform plan: expected a JSON object with `resource_changes` or `planned_values` (the output of `terraform show -json PLANFILE`), found {found}")]
     NotAPlan { found: String },
 

@@ -1,7 +1,8 @@
-//! The streaming outer pass over a JSON plan: it reads the header and borrows each element of
-//! `resource_changes` and `resource_drift` as a raw slice of the text, skipping everything else
-//! (`prior_state`, `planned_values`, `configuration`: most of a big plan) without building values.
-//! The elements are parsed later, one per task, in parallel.
+//! The streaming pass over a JSON plan: it reads the header, hands the entries of
+//! `resource_changes` and `resource_drift` out in batches of raw slices as soon as they are scanned,
+//! and skips everything else (`prior_state`, `planned_values`, `configuration`: most of a big plan)
+//! without building values. Whoever receives the batches can judge them on other cores while this
+//! pass goes on scanning.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -20,7 +21,27 @@ pub struct PlanHeader {
     pub terraform_version: Option<String>,
 }
 
-/// A plan whose change entries are still unparsed slices of the text.
+/// The two sections made of resource changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    ResourceDrift,
+    ResourceChanges,
+}
+
+impl Section {
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::ResourceDrift => "resource_drift",
+            Section::ResourceChanges => "resource_changes",
+        }
+    }
+}
+
+/// How many entries a batch holds: enough to make a task worth scheduling, few enough that the
+/// last batch does not keep one core busy alone for long.
+pub const BATCH_SIZE: usize = 256;
+
+/// A plan read whole: the header and every entry as an unparsed slice of the text.
 #[derive(Debug)]
 pub struct RawPlan<'a> {
     pub header: PlanHeader,
@@ -28,13 +49,27 @@ pub struct RawPlan<'a> {
     pub resource_drift: Vec<&'a RawValue>,
 }
 
-/// Reads the outer structure of `text`, which must be a whole plan document.
+/// Reads `text`, which must be a whole plan document, collecting every entry.
 pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
+    let (mut resource_changes, mut resource_drift) = (Vec::new(), Vec::new());
+    let header = read_streaming(text, |section, _, batch| match section {
+        Section::ResourceChanges => resource_changes.extend(batch),
+        Section::ResourceDrift => resource_drift.extend(batch),
+    })?;
+    Ok(RawPlan { header, resource_changes, resource_drift })
+}
+
+/// Reads `text`, which must be a whole plan document, calling `on_batch(section, index of the
+/// first entry, entries)` for each batch of entries as soon as it is scanned.
+pub fn read_streaming<'a, F>(text: &'a [u8], mut on_batch: F) -> Result<PlanHeader, PlanError>
+where
+    F: FnMut(Section, usize, Vec<&'a RawValue>),
+{
     let mut de = serde_json::Deserializer::from_slice(text);
     let outer = de
-        .deserialize_any(OuterVisitor)
+        .deserialize_any(OuterVisitor { on_batch: &mut on_batch })
         .and_then(|outer| de.end().map(|()| outer))
-        .map_err(|e| syntax_error(text, 0, &e))?;
+        .map_err(|e| json_error(text, 0, &e))?;
     let outer = match outer {
         Outer::Plan(outer) => outer,
         Outer::NotAnObject(found) => return Err(PlanError::NotAPlan { found: found.into() }),
@@ -45,7 +80,7 @@ pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
     let format_version = match outer.format_version {
         Some(raw) => {
             let version: String = serde_json::from_str(raw.get())
-                .map_err(|e| syntax_error(text, offset_in(text, raw), &e))?;
+                .map_err(|e| json_error(text, offset_in(text, raw), &e))?;
             if !is_supported_format(&version) {
                 return Err(PlanError::UnsupportedFormat {
                     found: version,
@@ -56,11 +91,7 @@ pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
         }
         None => None,
     };
-    Ok(RawPlan {
-        header: PlanHeader { format_version, terraform_version: outer.terraform_version },
-        resource_changes: outer.resource_changes.unwrap_or_default(),
-        resource_drift: outer.resource_drift.unwrap_or_default(),
-    })
+    Ok(PlanHeader { format_version, terraform_version: outer.terraform_version })
 }
 
 /// Where `raw` starts inside `text`; `raw` is always a slice of `text`.
@@ -68,13 +99,17 @@ pub(crate) fn offset_in(text: &[u8], raw: &RawValue) -> usize {
     (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }
 
-/// A serde_json error as a [`PlanError::Syntax`], located in the whole text. `base` is where the
-/// parsed slice starts.
-pub(crate) fn syntax_error(text: &[u8], base: usize, e: &serde_json::Error) -> PlanError {
+/// A serde_json error as a [`PlanError::Syntax`] (malformed JSON) or [`PlanError::Shape`] (JSON
+/// of the wrong shape), located in the whole text; `base` is where the parsed slice starts.
+pub(crate) fn json_error(text: &[u8], base: usize, e: &serde_json::Error) -> PlanError {
     let location = Location::of_line_column(text, base, e.line(), e.column());
     let full = e.to_string();
     // serde_json appends " at line L column C"; the location says it better.
     let message = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]).to_string();
+    if e.is_data() {
+        // Well-formed JSON of the wrong shape: a missing field or a wrong type.
+        return PlanError::Shape { message, location };
+    }
     let hint = if e.is_eof() {
         Some("The text ends before the JSON does: the file is cut short".to_string())
     } else {
@@ -127,16 +162,16 @@ enum Outer<'a> {
 struct OuterFields<'a> {
     format_version: Option<&'a RawValue>,
     terraform_version: Option<String>,
-    resource_changes: Option<Vec<&'a RawValue>>,
-    resource_drift: Option<Vec<&'a RawValue>>,
     looks_like_plan: bool,
     /// Every key seen, kept only to explain a document that is not a plan.
     keys: Vec<String>,
 }
 
-struct OuterVisitor;
+struct OuterVisitor<'f, F> {
+    on_batch: &'f mut F,
+}
 
-impl<'de> Visitor<'de> for OuterVisitor {
+impl<'de, F: FnMut(Section, usize, Vec<&'de RawValue>)> Visitor<'de> for OuterVisitor<'_, F> {
     type Value = Outer<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -149,13 +184,11 @@ impl<'de> Visitor<'de> for OuterVisitor {
             match key.as_ref() {
                 "format_version" => fields.format_version = Some(map.next_value()?),
                 "terraform_version" => fields.terraform_version = map.next_value()?,
-                "resource_changes" => {
+                "resource_changes" | "resource_drift" => {
                     fields.looks_like_plan = true;
-                    fields.resource_changes = map.next_value()?;
-                }
-                "resource_drift" => {
-                    fields.looks_like_plan = true;
-                    fields.resource_drift = map.next_value()?;
+                    let section =
+                        if key == "resource_changes" { Section::ResourceChanges } else { Section::ResourceDrift };
+                    map.next_value_seed(Batches { section, on_batch: &mut *self.on_batch })?;
                 }
                 "planned_values" | "output_changes" => {
                     fields.looks_like_plan = true;
@@ -196,8 +229,49 @@ impl<'de> Visitor<'de> for OuterVisitor {
     }
 }
 
+/// Scans one section's array, handing its entries out in batches. `null` is an empty section.
+struct Batches<'f, F> {
+    section: Section,
+    on_batch: &'f mut F,
+}
+
+impl<'de, F: FnMut(Section, usize, Vec<&'de RawValue>)> de::DeserializeSeed<'de> for Batches<'_, F> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, F: FnMut(Section, usize, Vec<&'de RawValue>)> Visitor<'de> for Batches<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` to be a list of resource changes", self.section.name())
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut first = 0;
+        let mut batch = Vec::with_capacity(BATCH_SIZE);
+        while let Some(entry) = seq.next_element::<&'de RawValue>()? {
+            batch.push(entry);
+            if batch.len() == BATCH_SIZE {
+                (self.on_batch)(self.section, first, std::mem::replace(&mut batch, Vec::with_capacity(BATCH_SIZE)));
+                first += BATCH_SIZE;
+            }
+        }
+        if !batch.is_empty() {
+            (self.on_batch)(self.section, first, batch);
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
 /// An object key, borrowed from the text when it has no escapes.
-struct KeyName<'a>(Cow<'a, str>);
+pub(crate) struct KeyName<'a>(pub(crate) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for KeyName<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -225,12 +299,13 @@ mod tests {
     #[test]
     fn reads_header_and_borrows_changes() {
         let text = br#"{"format_version":"1.2","terraform_version":"1.11.4","prior_state":{"x":[1,2,{"y":null}]},
-            "resource_changes":[{"address":"a.b"},{"address":"c.d"}]}"#;
+            "resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"]}},
+            {"address":"c.d","type":"c","change":{"actions":["delete"],"before":{"x":1}}}]}"#;
         let plan = read_outer(text).unwrap();
         assert_eq!(plan.header.format_version.as_deref(), Some("1.2"));
         assert_eq!(plan.header.terraform_version.as_deref(), Some("1.11.4"));
         assert_eq!(plan.resource_changes.len(), 2);
-        assert_eq!(plan.resource_changes[1].get(), r#"{"address":"c.d"}"#);
+        assert!(plan.resource_changes[1].get().starts_with(r#"{"address":"c.d""#));
         assert!(plan.resource_drift.is_empty());
     }
 
@@ -245,11 +320,13 @@ mod tests {
     }
 
     #[test]
-    fn syntax_errors_say_where() {
+    fn json_errors_say_where() {
         let err = read_outer(b"{\n  \"resource_changes\": [\n    {\"a\": tru}\n  ]\n}").unwrap_err();
         let PlanError::Syntax { location, .. } = &err else { panic!("{err}") };
         assert_eq!((location.line, location.column), (3, 14), "{err}");
-        let err = read_outer(br#"{"resource_changes": [{"a": 1}"#).unwrap_err().to_string();
+        let err = read_outer(br#"{"resource_changes": [{"address": "a.b", "type": "t", "change": {"actions": []}}"#).unwrap_err().to_string();
         assert!(err.contains("cut short"), "{err}");
+        let err = read_outer(br#"{"resource_changes": {"address": 7}}"#).unwrap_err().to_string();
+        assert!(err.starts_with("not a valid plan at line 1, column 22") && err.contains("a list of resource changes"), "{err}");
     }
 }

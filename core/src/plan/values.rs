@@ -27,39 +27,6 @@ impl Values {
     pub fn after(&self) -> Attr<'_> {
         Attr::root(&self.after, &self.after_sensitive, &self.after_unknown)
     }
-
-    /// Top-level attribute names whose value differs between before and after, or that become
-    /// unknown. Names only: safe to show whatever the masks say.
-    pub fn changed_attributes(&self) -> Vec<String> {
-        let empty = serde_json::Map::new();
-        let before = self.before.as_object().unwrap_or(&empty);
-        let after = self.after.as_object().unwrap_or(&empty);
-        let unknown = self.after_unknown.as_object().unwrap_or(&empty);
-        let mut names: Vec<String> = before
-            .keys()
-            .chain(after.keys())
-            .chain(unknown.keys())
-            .filter(|key| {
-                !same_value(before.get(*key), after.get(*key)) || unknown.get(*key).is_some_and(mask_has_true)
-            })
-            .cloned()
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names
-    }
-}
-
-/// Equal, counting `null`, `{}` and `[]` as the same: providers switch between them without
-/// anything changing (`tags: null -> {}`).
-fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
-    let empty = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => true,
-        Some(Value::Object(m)) => m.is_empty(),
-        Some(Value::Array(a)) => a.is_empty(),
-        Some(_) => false,
-    };
-    a == b || (empty(a) && empty(b))
 }
 
 /// Whether a mask (a bool, or a tree shaped like the value with `true` at marked leaves) marks
@@ -230,10 +197,4 @@ mod tests {
         assert_eq!(v.after().get("id").display(), UNKNOWN);
     }
 
-    #[test]
-    fn changed_attributes_are_names_only() {
-        assert_eq!(values().changed_attributes(), ["id", "list", "password", "tags"]);
-        let empties = Values { before: json!({"tags": null, "x": []}), after: json!({"tags": {}, "x": null}), ..Values::default() };
-        assert!(empties.changed_attributes().is_empty());
-    }
 }

@@ -12,7 +12,7 @@ pub fn describe(change: &Change) -> Option<DriftEntry> {
         Action::Delete => (Vec::new(), format!("{name} was deleted outside Terraform")),
         Action::NoOp | Action::Read => return None,
         _ => {
-            let changed = change.values().changed_attributes();
+            let changed = change.changed_attributes().to_vec();
             if changed.is_empty() {
                 return None;
             }

@@ -33,7 +33,7 @@ fn high_risk_class_changed(change: &Change, ctx: &Context) -> Vec<Hit> {
     match change.action {
         Action::Create => vec![Hit::in_category(category, format!("Creating {name} (high-risk class)"))],
         Action::Update => {
-            let changed = change.values().changed_attributes();
+            let changed = change.changed_attributes().to_vec();
             if changed.is_empty() || change.is_tags_only_update() {
                 return Vec::new();
             }
