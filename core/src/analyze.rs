@@ -9,6 +9,7 @@ use crate::plan::{self, Change, PlanError, Section};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
 use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
+use crate::rules::index_shift::Candidate;
 use crate::rules::{self, Context};
 
 /// Analyzes the bytes of a JSON plan (UTF-8 with or without a BOM, or UTF-16 with a BOM).
@@ -17,9 +18,16 @@ pub fn analyze(bytes: &[u8], policy: &Policy) -> Result<Report, PlanError> {
     analyze_plan(&text, policy)
 }
 
+/// What one resource change came to.
+struct Judgement {
+    counted: bool,
+    findings: Vec<Finding>,
+    index_shift: Option<Candidate>,
+}
+
 /// What one batch of entries came to.
 enum Judged {
-    Changes(Vec<Result<(bool, Vec<Finding>), PlanError>>),
+    Changes(Vec<Result<Judgement, PlanError>>),
     Drift(Vec<Result<Option<DriftEntry>, PlanError>>),
 }
 
@@ -27,7 +35,7 @@ enum Judged {
 /// as it scans them, so the rules run on the other core while the rest of the plan is scanned; each
 /// change is parsed, judged and dropped within its task, so its values never outlive the rules.
 pub fn analyze_plan(text: &[u8], policy: &Policy) -> Result<Report, PlanError> {
-    let ctx = Context { classes: &policy.classes };
+    let ctx = Context::of(policy);
     let batches: Mutex<Vec<(Section, usize, Judged)>> = Mutex::new(Vec::new());
     let header = rayon::in_place_scope(|scope| {
         plan::read_streaming(text, |section, first, entries| {
@@ -45,13 +53,15 @@ pub fn analyze_plan(text: &[u8], policy: &Policy) -> Result<Report, PlanError> {
     let mut counts = Counts::default();
     let mut findings = Vec::new();
     let mut drift = Vec::new();
+    let mut candidates = Vec::new();
     for (_, _, judged) in batches {
         match judged {
             Judged::Changes(outcomes) => {
                 for outcome in outcomes {
-                    let (counted, found) = outcome?;
-                    counts.add(counted, &found);
-                    findings.extend(found);
+                    let judgement = outcome?;
+                    counts.add(judgement.counted, &judgement.findings);
+                    findings.extend(judgement.findings);
+                    candidates.extend(judgement.index_shift);
                 }
             }
             Judged::Drift(entries) => {
@@ -61,6 +71,9 @@ pub fn analyze_plan(text: &[u8], policy: &Policy) -> Result<Report, PlanError> {
             }
         }
     }
+    // Plan-wide notices: they never count, so the counts above stand.
+    findings.extend(rules::index_shift::hints(&candidates, &ctx));
+    findings.extend(rules::expired_waiver::findings(&ctx));
     findings.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.address.cmp(&b.address)).then_with(|| a.rule.cmp(b.rule))
     });
@@ -84,8 +97,16 @@ fn judge(text: &[u8], section: Section, first: usize, entries: &[&RawValue], ctx
     let parsed = entries.iter().enumerate().map(|(i, raw)| Change::parse(text, section, first + i, raw));
     match section {
         Section::ResourceChanges => Judged::Changes(
-            parsed.map(|change| change.map(|c| (c.action.is_counted(), rules::evaluate(&c, ctx)))).collect(),
+            parsed
+                .map(|change| {
+                    change.map(|c| Judgement {
+                        counted: c.action.is_counted(),
+                        findings: rules::evaluate(&c, ctx),
+                        index_shift: rules::index_shift::candidate(&c),
+                    })
+                })
+                .collect(),
         ),
-        Section::ResourceDrift => Judged::Drift(parsed.map(|change| change.map(|c| rules::drift::describe(&c))).collect()),
+        Section::ResourceDrift => Judged::Drift(parsed.map(|change| change.map(|c| rules::drift::describe(&c, ctx))).collect()),
     }
 }

@@ -37,8 +37,8 @@ struct Expect {
 const EXPECTATIONS: &[Expect] = &[
     Expect {
         plan: "audit-system-prod",
-        critical: &["aws_dynamodb_table.audit_events"],
-        at_least_high: &["aws_security_group.audit_system"],
+        critical: &["aws_dynamodb_table.audit_events", "aws_security_group.audit_system", "aws_iam_role_policy.audit_system"],
+        at_least_high: &[],
         no_finding: &["aws_s3_bucket.audit_archive", "aws_sqs_queue.ingest", "aws_cloudwatch_log_group.api", "aws_sqs_queue.ingest_dlq"],
         status: &[Status::Critical],
     },
@@ -58,35 +58,35 @@ const EXPECTATIONS: &[Expect] = &[
     },
     Expect {
         plan: "security-groups",
-        critical: &[],
+        critical: &["aws_security_group_rule.ssh_world", "aws_vpc_security_group_ingress_rule.rdp_world_v6"],
         at_least_high: &["aws_security_group.web", "aws_security_group.old_batch"],
         no_finding: &["aws_security_group.bastion", "aws_security_group_rule.web_http", "aws_vpc.main"],
-        status: &[Status::Critical, Status::HighRisk],
+        status: &[Status::Critical],
     },
     Expect {
         plan: "iam",
-        critical: &[],
+        critical: &["aws_iam_role.deployer", "aws_iam_role_policy_attachment.deployer_admin"],
         at_least_high: &["aws_iam_policy.read_reports"],
         no_finding: &["aws_iam_user.ci", "aws_iam_role_policy_attachment.deployer_reports"],
-        status: &[Status::Critical, Status::HighRisk],
+        status: &[Status::Critical],
     },
     Expect {
         plan: "database",
         critical: &[],
-        at_least_high: &["aws_db_instance.app"],
+        at_least_high: &["aws_db_instance.app", "aws_db_parameter_group.pg", "aws_rds_cluster.analytics"],
         no_finding: &[],
         status: &[Status::Critical, Status::HighRisk],
     },
     Expect {
         plan: "network",
         critical: &[],
-        at_least_high: &["aws_subnet.private_b"],
+        at_least_high: &["aws_subnet.private_b", "aws_route.private_default", "aws_vpc.core"],
         no_finding: &["aws_internet_gateway.igw", "aws_route_table.private", "aws_route_table_association.a", "aws_subnet.private_a"],
         status: &[Status::Critical, Status::HighRisk],
     },
     Expect {
         plan: "kms",
-        critical: &["aws_kms_key.legacy"],
+        critical: &["aws_kms_key.legacy", "aws_kms_key.data"],
         at_least_high: &[],
         no_finding: &["aws_kms_alias.data"],
         status: &[Status::Critical],
@@ -124,7 +124,13 @@ const EXPECTATIONS: &[Expect] = &[
         no_finding: &[],
         status: &[Status::Critical],
     },
-    Expect { plan: "drift", critical: &[], at_least_high: &[], no_finding: &["aws_vpc.main"], status: &[Status::HighRisk, Status::Safe] },
+    Expect {
+        plan: "drift",
+        critical: &[],
+        at_least_high: &[],
+        no_finding: &["aws_vpc.main", "aws_s3_bucket.data"],
+        status: &[Status::HighRisk, Status::Safe],
+    },
     Expect { plan: "noop", critical: &[], at_least_high: &[], no_finding: &["aws_s3_bucket.static", "aws_sqs_queue.q"], status: &[Status::Safe] },
     Expect {
         plan: "destroy",
@@ -180,6 +186,41 @@ fn every_fixture_plan_is_in_the_table() {
             assert!(EXPECTATIONS.iter().any(|e| e.plan == plan), "{plan} has no expectations");
         }
     }
+}
+
+#[test]
+fn what_must_not_be_critical() {
+    let worst_of = |plan: &str, address: &str| worst(&analyze(plan)).get(address).copied();
+    assert_eq!(worst_of("security-groups", "aws_security_group.workers"), Some(Severity::High), "egress only: at most high");
+    assert_ne!(worst_of("refactor", "aws_dynamodb_table.legacy"), Some(Severity::Critical), "forget is never critical");
+    assert_ne!(worst_of("drift", "aws_security_group.db"), Some(Severity::Critical), "reverting drift is not critical");
+}
+
+#[test]
+fn the_audit_plan_reads_as_the_pipeline_script_did() {
+    let report = analyze("audit-system-prod");
+    assert_eq!((report.total_changes, report.high_risk_changes, report.critical_changes), (7, 0, 3));
+    let text = plangate::report::render::render(
+        &report,
+        plangate::report::Format::Text,
+        &plangate::report::render::RenderOptions { plan_label: "p".into(), verbose: false },
+    );
+    for line in [
+        "=== Analyzing Terraform Plan ===",
+        "=== Checking for Resource Deletions ===\nWARNING: Found resource deletions:\nCRITICAL: Attempting to delete aws_dynamodb_table.audit_events\n",
+        "=== Checking Security Group Changes ===\nCRITICAL: Modifying inbound rules for aws_security_group.audit_system",
+        "=== Change Summary ===\nTotal changes: 7\nHigh-risk changes: 0\nCritical changes: 3\n\nERROR: Critical changes detected. Manual review required.\n",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+}
+
+#[test]
+fn drift_that_opens_access_is_flagged_but_not_counted() {
+    let report = analyze("drift");
+    let sg = report.drift.iter().find(|d| d.address == "aws_security_group.db").unwrap();
+    assert!(sg.flags.iter().any(|f| f.rule == "PG-SG-001" && f.message.contains("5432") && f.message.contains("0.0.0.0/0")), "{:#?}", sg.flags);
+    assert_eq!(report.critical_changes, 0);
 }
 
 #[test]

@@ -110,6 +110,12 @@ impl<'v> Attr<'v> {
         self.unknown.marks_anything()
     }
 
+    /// Whether both hold the same value, sensitive or not; never when either is unknown. Compares
+    /// without showing anything.
+    pub fn same_value_as(self, other: Attr<'_>) -> bool {
+        !self.is_unknown() && !other.is_unknown() && self.value.unwrap_or(&Value::Null) == other.value.unwrap_or(&Value::Null)
+    }
+
     /// Whether the attribute is present with a value that is not `null`, sensitive or not.
     pub fn is_present(self) -> bool {
         self.value.is_some_and(|v| !v.is_null()) || matches!(self.unknown, Mask::All)

@@ -35,6 +35,8 @@ pub struct ConfigFile {
     pub resource_classifications: Option<ClassificationsFile>,
     pub thresholds: Option<ThresholdsFile>,
     pub notifications: Option<Notifications>,
+    pub rules: Option<std::collections::BTreeMap<String, super::rule_settings::RuleSetting>>,
+    pub waivers: Option<Vec<super::waivers::Waiver>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

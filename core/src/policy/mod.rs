@@ -3,12 +3,18 @@
 //! default, and turns findings into a verdict ([`verdict`]).
 
 mod config;
+mod date;
+mod rule_settings;
 pub mod verdict;
+mod waivers;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use config::{Allowance, ConfigError, ConfigFile, Notifications, SlackNotification};
+pub use date::Date;
+pub use rule_settings::{RuleSetting, RuleSettings};
+pub use waivers::{Waived, Waiver, Waivers};
 
 use crate::glob::Glob;
 use crate::report::{Format, PolicySummary};
@@ -96,6 +102,8 @@ pub struct Policy {
     pub fail_on_high_risk: bool,
     pub high_risk_threshold: Option<Allowance>,
     pub notifications: Notifications,
+    pub rules: RuleSettings,
+    pub waivers: Waivers,
 }
 
 impl Default for Policy {
@@ -113,6 +121,8 @@ impl Default for Policy {
             fail_on_high_risk: false,
             high_risk_threshold: None,
             notifications: Notifications::default(),
+            rules: RuleSettings::default(),
+            waivers: Waivers::new(Vec::new(), Date::today()),
         }
     }
 }
@@ -120,14 +130,15 @@ impl Default for Policy {
 impl Policy {
     /// The built-in preset for an environment.
     pub fn preset(env: Environment) -> Policy {
-        let file = ConfigFile::parse(env.preset_yaml(), &format!("preset {}", env.name()))
-            .expect("built-in presets are valid YAML (tested)");
-        Policy::from_config(file, PolicySource::Preset(env))
+        let origin = format!("preset {}", env.name());
+        ConfigFile::parse(env.preset_yaml(), &origin)
+            .and_then(|file| Policy::from_config(file, PolicySource::Preset(env), env.preset_yaml()))
+            .expect("built-in presets are valid (tested)")
     }
 
     /// A policy from YAML text; `origin` names it in errors.
     pub fn from_yaml(text: &str, origin: &str) -> Result<Policy, ConfigError> {
-        ConfigFile::parse(text, origin).map(|file| Policy::from_config(file, PolicySource::File(origin.to_string())))
+        Policy::from_config(ConfigFile::parse(text, origin)?, PolicySource::File(origin.to_string()), text)
     }
 
     pub fn from_file(path: &str) -> Result<Policy, ConfigError> {
@@ -150,11 +161,30 @@ impl Policy {
         Ok(Policy::default())
     }
 
-    fn from_config(file: ConfigFile, source: PolicySource) -> Policy {
+    /// `text` is the YAML the file came from, to say on which line an unknown rule id stands.
+    fn from_config(file: ConfigFile, source: PolicySource, text: &str) -> Result<Policy, ConfigError> {
         let default = Policy::default();
         let classes = file.resource_classifications.unwrap_or_default();
         let thresholds = file.thresholds.unwrap_or_default();
-        Policy {
+        let unknown_rule = |id: &str, section: &str| {
+            let line = text.lines().position(|l| l.contains(id)).map(|i| format!(" (at line {})", i + 1)).unwrap_or_default();
+            ConfigError::Invalid {
+                origin: source.to_string().trim_start_matches("file ").to_string(),
+                message: format!("{section}: unknown rule id `{id}`{line}; `plangate rules` lists them"),
+            }
+        };
+        let mut rules = std::collections::BTreeMap::new();
+        for (id, setting) in file.rules.unwrap_or_default() {
+            let rule = crate::rules::find(&id).ok_or_else(|| unknown_rule(&id, "rules"))?;
+            rules.insert(rule.id, setting);
+        }
+        let waivers = file.waivers.unwrap_or_default();
+        for waiver in &waivers {
+            if waiver.rule != "*" && crate::rules::find(&waiver.rule).is_none() {
+                return Err(unknown_rule(&waiver.rule, "waivers"));
+            }
+        }
+        Ok(Policy {
             source,
             output_format: file.output_format,
             verbose: file.verbose.unwrap_or(default.verbose),
@@ -166,7 +196,15 @@ impl Policy {
             fail_on_high_risk: file.fail_on_high_risk.unwrap_or(false),
             high_risk_threshold: thresholds.high_risk_changes,
             notifications: file.notifications.unwrap_or_default(),
-        }
+            rules: RuleSettings::new(rules),
+            waivers: Waivers::new(waivers, default.waivers.today()),
+        })
+    }
+
+    /// The same policy judged as of another day (waiver expiry), for tests and replays.
+    pub fn as_of(mut self, today: Date) -> Policy {
+        self.waivers = Waivers::new(self.waivers.iter().cloned().collect(), today);
+        self
     }
 
     /// How many high-risk changes pass: none with `fail_on_high_risk`; else the configured
@@ -222,6 +260,27 @@ mod tests {
         assert_eq!(Policy::resolve(None, Some(""), None).unwrap().source, PolicySource::Default);
         let missing = Policy::resolve(None, Some("/nonexistent/gate.yaml"), Some("staging")).unwrap_err();
         assert!(missing.to_string().contains("/nonexistent/gate.yaml"), "{missing}");
+    }
+
+    #[test]
+    fn rule_settings_and_waivers() {
+        let policy = Policy::from_yaml(
+            "rules:\n  PG-DATA-001: {severity: critical}\n  pg-cls-001: {enabled: false}\nwaivers:\n  - {address: \"aws_s3_bucket.*\", rule: PG-DEL-001, reason: migration, expires: 2026-12-31}\n",
+            "gate.yaml",
+        )
+        .unwrap();
+        let data = crate::rules::find("PG-DATA-001").unwrap();
+        assert_eq!(policy.rules.severity_of(data), Some(crate::report::Severity::Critical));
+        assert_eq!(policy.rules.severity_of(crate::rules::find("PG-CLS-001").unwrap()), None);
+        assert_eq!(policy.waivers.iter().count(), 1);
+        let err = Policy::from_yaml("verbose: true\nrules:\n  PG-NOPE-001: {enabled: false}\n", "gate.yaml").unwrap_err().to_string();
+        assert!(err.contains("gate.yaml") && err.contains("PG-NOPE-001") && err.contains("line 3"), "{err}");
+        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: PG-DEL-001, expires: 2026-12-31}\n", "gate.yaml").unwrap_err().to_string();
+        assert!(err.contains("missing field `reason`") && err.contains("line 2"), "{err}");
+        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: '*', reason: ' ', expires: 2026-12-31}\n", "g").unwrap_err().to_string();
+        assert!(err.contains("needs a reason"), "{err}");
+        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: '*', reason: r, expires: soon}\n", "g").unwrap_err().to_string();
+        assert!(err.contains("YYYY-MM-DD"), "{err}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ impl Counts {
         if counted {
             self.total += 1;
         }
-        match findings.iter().map(|f| f.severity).max() {
+        match findings.iter().filter(|f| f.waived.is_none()).map(|f| f.severity).max() {
             Some(Severity::Critical) => self.critical += 1,
             Some(Severity::High) => self.high_risk += 1,
             _ => {}

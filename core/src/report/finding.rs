@@ -109,6 +109,9 @@ pub struct Finding {
     pub rule: &'static str,
     pub category: Category,
     pub message: String,
+    /// Set when a waiver accepts this finding: it stays in the report but does not count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived: Option<crate::policy::Waived>,
 }
 
 #[cfg(test)]

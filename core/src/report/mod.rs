@@ -53,6 +53,9 @@ pub struct DriftEntry {
     /// Names of the attributes that changed outside Terraform (never their values).
     pub changed_attributes: Vec<String>,
     pub message: String,
+    /// What the drift opened, judged by the security-group and IAM rules (never counted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Finding>,
 }
 
 /// The policy that judged the plan, so a reader of the report knows which rules applied.

@@ -34,7 +34,7 @@ pub static RESOURCE_DELETED: Rule = Rule {
 replace changes the object's identity (ids, ARNs, endpoints) even when the configuration barely \
 changed.\n\n\
 **What triggers it.** A `delete` or replace action on a resource whose type is not a critical \
-class.\n\n\
+class (nor one of the stateful types of PG-DATA-001). A replace says which attribute forces it.\n\n\
 **Example.** `aws_sqs_queue.jobs` replaced because `name` cannot be updated in place: the queue and \
 any messages in it are deleted.",
     check: resource_deleted,
@@ -64,7 +64,9 @@ fn critical_class_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
 }
 
 fn resource_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
-    if change.action.destroys() && !ctx.classes.is_critical(&change.resource_type) {
+    // Stateful types get their own rule, which says what data is lost.
+    let stateful = super::stateful::data_lost(&change.resource_type).is_some();
+    if change.action.destroys() && !ctx.classes.is_critical(&change.resource_type) && !stateful {
         vec![Hit::new(describe_deletion(change, false))]
     } else {
         Vec::new()
@@ -99,7 +101,15 @@ fn describe_deletion(change: &Change, data_lost: bool) -> String {
         },
         Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst => {
             let order = if change.action == Action::ReplaceDeleteFirst { "delete, then create" } else { "create before destroy" };
-            let why = why.map(|w| format!(" because {w}")).unwrap_or_default();
+            let forced_by: Vec<String> = change.replace_paths.iter().map(|p| crate::plan::display_path(p)).collect();
+            let why = match (why, change.action_reason.as_ref()) {
+                // Which attributes force it says more than "cannot be updated in place".
+                (_, Some(ActionReason::Known(KnownReason::ReplaceBecauseCannotUpdate)) | None) if !forced_by.is_empty() => {
+                    format!(" because a change to {} forces replacement", super::list_names(&forced_by, 4))
+                }
+                (Some(why), _) => format!(" because {why}"),
+                (None, _) => String::new(),
+            };
             let loss = if data_lost { "; its data is lost" } else { "" };
             format!("Attempting to replace {name} ({order}){why}{loss}")
         }

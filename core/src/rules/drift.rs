@@ -1,12 +1,13 @@
-//! Drift: what changed outside Terraform since the last apply. Reported in its own section and
-//! not counted in the verdict: the plan's own changes are judged by the other rules.
+//! Drift: what changed outside Terraform since the last apply. Reported in its own section and not
+//! counted in the verdict. Drift that opened inbound access or widened IAM permissions is flagged
+//! by the same rules that judge planned changes.
 
-use super::list_names;
+use super::{evaluate_with, list_names, Context};
 use crate::plan::{Action, Change};
-use crate::report::DriftEntry;
+use crate::report::{Category, DriftEntry, Severity};
 
 /// What drifted on one resource, or `None` when nothing meaningful did.
-pub fn describe(change: &Change) -> Option<DriftEntry> {
+pub fn describe(change: &Change, ctx: &Context) -> Option<DriftEntry> {
     let name = change.display_name();
     let (changed, message) = match change.action {
         Action::Delete => (Vec::new(), format!("{name} was deleted outside Terraform")),
@@ -20,11 +21,19 @@ pub fn describe(change: &Change) -> Option<DriftEntry> {
             (changed, message)
         }
     };
+    let flags = if change.action == Action::Delete {
+        Vec::new()
+    } else {
+        evaluate_with(change, ctx, |rule| {
+            matches!(rule.category, Category::SecurityGroups | Category::Iam) && rule.severity > Severity::Notice && !rule.fallback
+        })
+    };
     Some(DriftEntry {
         address: name,
         resource_type: change.resource_type.to_string(),
         actions: change.action.terraform_names(),
         changed_attributes: changed,
         message,
+        flags,
     })
 }

@@ -17,15 +17,17 @@ recognises the danger.\n\n\
 **What triggers it.** A create or an update of a resource whose type matches \
 `resource_classifications.high_risk` (default: `aws_security_group`, `aws_iam_role`, \
 `aws_iam_policy`, `aws_db_instance`), unless only `tags`/`tags_all` change, and only when no other \
-rule already reported the change. The finding is filed under the resource's family (Security \
-Group, IAM, Database, VPC or KMS changes).\n\n\
-**Example.** An update of `aws_iam_policy.read_reports` that changes `policy` reports \
-`Modifying aws_iam_policy.read_reports (high-risk class): policy changes`.",
+rule already reported the change, and only for types that no attribute-level family judges \
+(security groups, IAM, KMS, databases and network resources are judged by what changed, so their \
+class alone adds nothing). Use it for classes you add yourself. The finding is filed under the \
+resource's family.\n\n\
+**Example.** With `high_risk: [aws_lambda_function]`, an update of `aws_lambda_function.api` that \
+changes `role` reports `Modifying aws_lambda_function.api (high-risk class): role changes`.",
     check: high_risk_class_changed,
 };
 
 fn high_risk_class_changed(change: &Change, ctx: &Context) -> Vec<Hit> {
-    if !ctx.classes.is_high_risk(&change.resource_type) {
+    if !ctx.classes.is_high_risk(&change.resource_type) || super::judged_by_attribute_rules(&change.resource_type) {
         return Vec::new();
     }
     let category = Category::for_resource_type(&change.resource_type);

@@ -2,18 +2,46 @@
 //! documented where it is declared; `plangate rules` and `plangate explain ID` read the same
 //! [`REGISTRY`]. Rules never print and never read thresholds: the policy does that.
 
+mod database;
 mod deletions;
 pub mod drift;
+pub mod expired_waiver;
 mod high_risk_class;
+mod iam;
+mod iam_policy;
+pub mod index_shift;
+mod kms;
+mod network;
+mod security_group;
+mod sg_permissions;
+mod stateful;
+mod storage;
+mod transition;
 
 use crate::plan::{Change, Mode};
-use crate::policy::Classes;
+use crate::policy::{Classes, Policy, RuleSettings, Waivers};
 use crate::report::{Category, Finding, Severity};
 
-/// What a rule may read besides the change itself.
+/// What a rule may read besides the change itself, and what the runner applies to its findings.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'p> {
     pub classes: &'p Classes,
+    pub settings: &'p RuleSettings,
+    pub waivers: &'p Waivers,
+}
+
+impl<'p> Context<'p> {
+    pub fn of(policy: &'p Policy) -> Context<'p> {
+        Context { classes: &policy.classes, settings: &policy.rules, waivers: &policy.waivers }
+    }
+
+    /// The finding with the configured severity and any waiver applied; `None` when the rule is
+    /// turned off.
+    pub fn settle(&self, rule: &Rule, mut finding: Finding) -> Option<Finding> {
+        finding.severity = self.settings.severity_of(rule)?;
+        self.waivers.apply(&mut finding);
+        Some(finding)
+    }
 }
 
 /// One rule, with the documentation `plangate explain` prints.
@@ -54,8 +82,48 @@ pub static REGISTRY: &[&Rule] = &[
     &deletions::CRITICAL_CLASS_DELETED,
     &deletions::RESOURCE_DELETED,
     &deletions::FORGOTTEN,
+    &index_shift::INDEX_SHIFT,
+    &stateful::STATEFUL_DELETED,
+    &security_group::INBOUND_FROM_INTERNET,
+    &security_group::INBOUND_ADDED,
+    &security_group::OUTBOUND_ADDED,
+    &security_group::INBOUND_UNVERIFIABLE,
+    &iam::WILDCARD_ON_EVERYTHING,
+    &iam::TRUST_ANYONE,
+    &iam::ADMINISTRATOR_ATTACHED,
+    &iam::ESCALATION_GRANTED,
+    &iam::PERMISSIONS_BROADENED,
+    &iam::POLICY_UNVERIFIABLE,
+    &database::MADE_PUBLIC,
+    &database::INSTANCE_CLASS_CHANGED,
+    &database::PARAMETERS_CHANGED,
+    &database::ENGINE_VERSION_CHANGED,
+    &database::DATA_PROTECTION_WEAKENED,
+    &network::SETTINGS_CHANGED,
+    &network::ROUTES_CHANGED,
+    &network::ACL_OPENED,
+    &network::GATEWAY_DELETED,
+    &kms::POLICY_ANYONE,
+    &kms::PROTECTION_WEAKENED,
+    &kms::POLICY_CHANGED,
+    &storage::PUBLIC_ACCESS_BLOCK_WEAKENED,
+    &storage::BUCKET_POLICY_PUBLIC,
+    &storage::PUBLIC_ACL,
+    &stateful::LOG_RETENTION_CUT,
     &high_risk_class::HIGH_RISK_CLASS_CHANGED,
+    &expired_waiver::EXPIRED_WAIVER,
 ];
+
+/// Whether an attribute-level family judges this type, so that the generic class rule stays quiet
+/// about it: a tag edit or a removed rule is not a risk just because of the type.
+pub(crate) fn judged_by_attribute_rules(resource_type: &str) -> bool {
+    resource_type.starts_with("aws_iam_")
+        || resource_type.starts_with("aws_kms_")
+        || resource_type.starts_with("aws_security_group")
+        || resource_type.starts_with("aws_vpc_security_group_")
+        || database::TYPES.contains(&resource_type)
+        || network::TYPES.contains(&resource_type)
+}
 
 /// The rule with this id (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -67,14 +135,19 @@ pub fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
     if !change.action.is_counted() || change.mode == Mode::Data {
         return Vec::new();
     }
+    evaluate_with(change, ctx, |_| true)
+}
+
+/// The findings of the rules `wanted` selects, fallbacks only where nothing else spoke.
+pub(crate) fn evaluate_with(change: &Change, ctx: &Context, wanted: impl Fn(&Rule) -> bool) -> Vec<Finding> {
     let mut findings = Vec::new();
     for fallback in [false, true] {
         if fallback && !findings.is_empty() {
             break;
         }
-        for rule in REGISTRY.iter().filter(|rule| rule.fallback == fallback) {
+        for rule in REGISTRY.iter().filter(|rule| rule.fallback == fallback && wanted(rule)) {
             for hit in (rule.check)(change, ctx) {
-                findings.push(Finding {
+                let finding = Finding {
                     address: change.display_name(),
                     resource_type: change.resource_type.to_string(),
                     actions: change.action.terraform_names(),
@@ -82,7 +155,9 @@ pub fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
                     rule: rule.id,
                     category: hit.category.unwrap_or(rule.category),
                     message: hit.message,
-                });
+                    waived: None,
+                };
+                findings.extend(ctx.settle(rule, finding));
             }
         }
     }

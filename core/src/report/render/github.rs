@@ -15,7 +15,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     let file = escape_property(&options.plan_label);
     let mut hidden = 0;
     for (severity, command) in [(Severity::Critical, "error"), (Severity::High, "warning")] {
-        let findings: Vec<_> = report.findings.iter().filter(|f| f.severity == severity).collect();
+        let findings: Vec<_> = report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
         for finding in findings.iter().take(MAX_PER_KIND) {
             let title = escape_property(&format!("{} {}", finding.rule, finding.address));
             let _ = writeln!(out, "::{command} file={file},title={title}::{}", escape_data(&finding.message));
@@ -23,14 +23,16 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         hidden += findings.len().saturating_sub(MAX_PER_KIND);
     }
     let notices = report.findings.iter().filter(|f| f.severity == Severity::Notice).count();
+    let waived = report.findings.iter().filter(|f| f.waived.is_some()).count();
     let mut summary = format!(
-        "plangate: {} — {} (total {}, critical {}, high-risk {}, notices {})",
+        "plangate: {} — {} (total {}, critical {}, high-risk {}, notices {}, waived {})",
         report.status.as_str(),
         report.verdict.reason,
         report.total_changes,
         report.critical_changes,
         report.high_risk_changes,
-        notices
+        notices,
+        waived
     );
     if hidden > 0 {
         let _ = write!(summary, "; {hidden} more annotation{} not shown: see the full report", if hidden == 1 { "" } else { "s" });

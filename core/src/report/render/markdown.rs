@@ -37,15 +37,27 @@ pub fn render(report: &Report) -> String {
         (Severity::High, "High-risk", true),
         (Severity::Notice, "Notices", true),
     ];
+    let item = |f: &Finding| format!("- **{}** — {} <sub>{}</sub>\n", escape(&f.address), escape(&f.message), f.rule);
     for (severity, title, collapsed) in sections {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == severity).collect();
-        let items: Vec<String> = findings
-            .iter()
-            .map(|f| format!("- **{}** — {} <sub>{}</sub>\n", escape(&f.address), escape(&f.message), f.rule))
-            .collect();
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
+        let items: Vec<String> = findings.iter().map(|f| item(f)).collect();
         left_out += section(&mut out, &format!("{title} ({})", findings.len()), collapsed, &items);
     }
-    let drift: Vec<String> = report.drift.iter().map(|d| format!("- {}\n", escape(&d.message))).collect();
+    let waived: Vec<String> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.waived.as_ref().map(|w| (f, w)))
+        .map(|(f, w)| format!("- **{}** — {} <sub>{}, {} waived until {}: {}</sub>\n", escape(&f.address), escape(&f.message), f.rule, f.severity.as_str(), w.expires, escape(&w.reason)))
+        .collect();
+    left_out += section(&mut out, &format!("Waived ({}, not counted)", waived.len()), true, &waived);
+    let drift: Vec<String> = report
+        .drift
+        .iter()
+        .map(|d| {
+            let flags: String = d.flags.iter().map(|f| format!("\n  - {}: {}", f.severity.as_str(), escape(&f.message))).collect();
+            format!("- {}{flags}\n", escape(&d.message))
+        })
+        .collect();
     left_out += section(&mut out, &format!("Drift outside Terraform ({}, not counted)", drift.len()), true, &drift);
 
     if left_out > 0 {

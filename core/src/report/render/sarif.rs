@@ -71,7 +71,14 @@ fn describe_rule(rule: &Rule) -> Value {
 
 fn describe_result(finding: &Finding, options: &RenderOptions) -> Value {
     let rule_index = REGISTRY.iter().position(|r| r.id == finding.rule);
+    // Waived findings stay visible to code scanning, as suppressed with the waiver's reason.
+    let suppressions: Vec<Value> = finding
+        .waived
+        .iter()
+        .map(|w| json!({"kind": "external", "status": "accepted", "justification": format!("{} (until {})", w.reason, w.expires)}))
+        .collect();
     json!({
+        "suppressions": suppressions,
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": level(finding.severity),

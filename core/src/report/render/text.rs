@@ -15,11 +15,25 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             continue;
         }
         let _ = writeln!(out, "\n=== {} ===", category.heading());
-        if category == Category::ResourceDeletions && findings.iter().any(|f| f.severity > Severity::Notice) {
+        if category == Category::ResourceDeletions && findings.iter().any(|f| f.severity > Severity::Notice && f.waived.is_none()) {
             out.push_str("WARNING: Found resource deletions:\n");
         }
         for finding in findings {
-            let _ = writeln!(out, "{}: {}", label(finding.severity), one_line(&finding.message));
+            match &finding.waived {
+                Some(w) => {
+                    let _ = writeln!(
+                        out,
+                        "WAIVED ({}, until {}: {}): {}",
+                        finding.severity.as_str(),
+                        w.expires,
+                        one_line(&w.reason),
+                        one_line(&finding.message)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "{}: {}", label(finding.severity), one_line(&finding.message));
+                }
+            }
         }
     }
     if report.findings.iter().all(|f| !shown(f.severity)) {
@@ -29,6 +43,9 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         out.push_str("\n=== Drift (changed outside Terraform; not counted) ===\n");
         for entry in &report.drift {
             let _ = writeln!(out, "DRIFT: {}", one_line(&entry.message));
+            for flag in &entry.flags {
+                let _ = writeln!(out, "  {} (drift): {}", label(flag.severity), one_line(&flag.message));
+            }
         }
     }
     let _ = write!(

@@ -1,0 +1,279 @@
+//! IAM Changes: the permissions policy documents grant, trust policies, and managed-policy
+//! attachments, diffed between before and after. Only what is newly granted is reported; removing
+//! permissions is not a risk.
+
+use super::iam_policy::{new_grants, Document, Grant, ADMINISTRATOR_POLICIES};
+use super::{list_names, Context, Hit, Rule};
+use crate::plan::{Action, Attr, Change};
+use crate::report::{Category, Severity};
+
+const POLICY_TYPES: &[&str] = &["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
+const ATTACHMENT_TYPES: &[&str] = &[
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+];
+
+pub static WILDCARD_ON_EVERYTHING: Rule = Rule {
+    id: "PG-IAM-001",
+    title: "Wildcard actions granted on every resource",
+    category: Category::Iam,
+    severity: Severity::Critical,
+    fallback: false,
+    doc: "**Why it matters.** `Action: \"*\"` or `service:*` on `Resource: \"*\"` hands over a whole \
+service, or the whole account: reading every table, deleting every bucket, rewriting IAM.\n\n\
+**What triggers it.** A policy document (`aws_iam_policy`, `aws_iam_role_policy`, \
+`aws_iam_user_policy`, `aws_iam_group_policy`, inline policies of `aws_iam_role`) that newly \
+allows `*` or `service:*` (or `NotAction`) on `*` (or `NotResource`).\n\n\
+**Example.** `dynamodb:PutItem` on one table changed to `dynamodb:*` on `*` reports \
+`aws_iam_role_policy.audit_system now grants dynamodb:* on every resource (*)`.",
+    check: wildcard_on_everything,
+};
+
+pub static TRUST_ANYONE: Rule = Rule {
+    id: "PG-IAM-002",
+    title: "Trust policy lets any principal assume the role",
+    category: Category::Iam,
+    severity: Severity::Critical,
+    fallback: false,
+    doc: "**Why it matters.** A trust policy with `Principal: \"*\"` or `{\"AWS\": \"*\"}` and no \
+condition lets any AWS account assume the role and use everything it can do.\n\n\
+**What triggers it.** An `assume_role_policy` of `aws_iam_role` that now has an Allow statement \
+for any principal without a `Condition`.\n\n\
+**Example.** `Principal = { Service = \"codebuild.amazonaws.com\" }` changed to \
+`{ AWS = \"*\" }` reports `aws_iam_role.deployer: the trust policy now lets any principal assume \
+the role`.",
+    check: trust_anyone,
+};
+
+pub static ADMINISTRATOR_ATTACHED: Rule = Rule {
+    id: "PG-IAM-003",
+    title: "Administrator-equivalent managed policy attached",
+    category: Category::Iam,
+    severity: Severity::Critical,
+    fallback: false,
+    doc: "**Why it matters.** `AdministratorAccess` allows everything; `IAMFullAccess` lets the \
+holder grant itself everything. Either makes the principal an account administrator.\n\n\
+**What triggers it.** A new `aws_iam_*_policy_attachment` (or a new entry in \
+`managed_policy_arns`) of `arn:aws:iam::aws:policy/AdministratorAccess` or \
+`arn:aws:iam::aws:policy/IAMFullAccess`.\n\n\
+**Example.** `aws_iam_role_policy_attachment.deployer_admin` with \
+`policy_arn = \"arn:aws:iam::aws:policy/AdministratorAccess\"` reports \
+`aws_iam_role_policy_attachment.deployer_admin attaches AdministratorAccess: full administrator access`.",
+    check: administrator_attached,
+};
+
+pub static ESCALATION_GRANTED: Rule = Rule {
+    id: "PG-IAM-004",
+    title: "Privilege-escalation actions granted",
+    category: Category::Iam,
+    severity: Severity::High,
+    fallback: false,
+    doc: "**Why it matters.** Actions like `iam:PassRole`, `iam:CreateAccessKey`, \
+`iam:PutRolePolicy`, `iam:AttachRolePolicy` or `iam:CreatePolicyVersion` let a principal give \
+itself or others more access than the policy shows.\n\n\
+**What triggers it.** A policy document that newly allows one of these actions (directly or \
+through a pattern such as `iam:*` on specific resources).\n\n\
+**Example.** Adding `iam:PassRole` and `iam:CreateAccessKey` on `*` to `aws_iam_policy.read_reports` \
+reports `aws_iam_policy.read_reports newly grants privilege-escalation actions: iam:PassRole, \
+iam:CreateAccessKey on *`.",
+    check: escalation_granted,
+};
+
+pub static PERMISSIONS_BROADENED: Rule = Rule {
+    id: "PG-IAM-005",
+    title: "IAM permissions broadened",
+    category: Category::Iam,
+    severity: Severity::High,
+    fallback: false,
+    doc: "**Why it matters.** Every new permission, trusted principal or attached policy widens what \
+can be done in the account; a reviewer should confirm it is meant.\n\n\
+**What triggers it.** A policy document that newly allows an action on a resource no old \
+statement covered, a trust policy that trusts a new principal, or a new managed-policy attachment \
+(other than the administrator-equivalent ones of PG-IAM-003).\n\n\
+**Example.** Adding `s3:PutObject` on `arn:aws:s3:::reports/*` reports \
+`aws_iam_policy.reports broadens permissions: s3:PutObject on arn:aws:s3:::reports/*`.",
+    check: permissions_broadened,
+};
+
+pub static POLICY_UNVERIFIABLE: Rule = Rule {
+    id: "PG-IAM-006",
+    title: "IAM policy cannot be verified before apply",
+    category: Category::Iam,
+    severity: Severity::High,
+    fallback: false,
+    doc: "**Why it matters.** A policy known only after apply (or sensitive, or unreadable) could \
+grant anything; plangate never treats that as safe.\n\n\
+**What triggers it.** A new or changed policy document, trust policy or `policy_arn` that is \
+unknown in `after_unknown`, marked sensitive, or not valid policy JSON.\n\n\
+**Example.** `policy = data.aws_iam_policy_document.dynamic.json` depending on a resource not yet \
+created reports `aws_iam_policy.dynamic cannot be verified before apply: the policy is known only \
+after apply`.",
+    check: policy_unverifiable,
+};
+
+/// What a change newly grants.
+#[derive(Default)]
+struct Delta {
+    grants: Vec<Grant>,
+    anyone_trusted: bool,
+    principals: Vec<String>,
+    managed: Vec<String>,
+    unverifiable: Option<&'static str>,
+}
+
+fn delta(change: &Change) -> Delta {
+    let t = change.resource_type.as_ref();
+    let relevant = POLICY_TYPES.contains(&t) || ATTACHMENT_TYPES.contains(&t) || t == "aws_iam_role";
+    if !relevant || matches!(change.action, Action::Delete | Action::Forget) {
+        return Delta::default();
+    }
+    let values = change.values();
+    let (before, after) = (values.before(), values.after());
+    let mut delta = Delta::default();
+
+    let before_policies = policy_documents(t, before);
+    let after_policies = policy_documents(t, after);
+    delta.unverifiable = after_policies.iter().find_map(|d| match d {
+        Document::Unverifiable(why) => Some(*why),
+        _ => None,
+    });
+    let old: Vec<Grant> = before_policies.iter().flat_map(Document::grants).collect();
+    let new: Vec<Grant> = after_policies.iter().flat_map(Document::grants).collect();
+    delta.grants = new_grants(&old, &new);
+
+    if t == "aws_iam_role" {
+        let old_trust = Document::read(before.get("assume_role_policy"));
+        let new_trust = Document::read(after.get("assume_role_policy"));
+        if let Document::Unverifiable(why) = new_trust {
+            delta.unverifiable.get_or_insert(why);
+        }
+        delta.anyone_trusted = new_trust.allows_anyone() && !old_trust.allows_anyone();
+        let old_principals = old_trust.principals();
+        delta.principals = new_trust.principals().into_iter().filter(|p| !old_principals.contains(p)).collect();
+    }
+
+    let (old_arns, new_arns) = (managed_arns(t, before), managed_arns(t, after));
+    delta.managed = new_arns.into_iter().filter(|arn| !old_arns.contains(arn)).collect();
+    // A role's `managed_policy_arns` is computed when the configuration does not set it: unknown
+    // says nothing unless the old state had attachments there.
+    let arn_unverifiable = if t == "aws_iam_role" {
+        let arns = after.get("managed_policy_arns");
+        (arns.is_unknown() && !old_arns.is_empty()) || arns.is_sensitive()
+    } else {
+        let arn = after.get("policy_arn");
+        ATTACHMENT_TYPES.contains(&t) && (arn.is_unknown() || arn.is_sensitive())
+    };
+    if arn_unverifiable {
+        delta.unverifiable.get_or_insert("the attached policy is known only after apply");
+    }
+    delta
+}
+
+fn policy_documents(resource_type: &str, side: Attr<'_>) -> Vec<Document> {
+    if POLICY_TYPES.contains(&resource_type) {
+        vec![Document::read(side.get("policy"))]
+    } else if resource_type == "aws_iam_role" {
+        side.get("inline_policy").elements().map(|block| Document::read(block.get("policy"))).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+fn managed_arns(resource_type: &str, side: Attr<'_>) -> Vec<String> {
+    let attr = if resource_type == "aws_iam_role" { side.get("managed_policy_arns") } else { side.get("policy_arn") };
+    let single = attr.as_str().map(str::to_owned);
+    single.into_iter().chain(attr.elements().filter_map(Attr::as_str).map(str::to_owned)).collect()
+}
+
+fn is_administrator(arn: &str) -> bool {
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    arn.starts_with("arn:aws:iam::aws:policy/") && ADMINISTRATOR_POLICIES.contains(&name)
+}
+
+fn describe_grants(grants: &[&Grant]) -> String {
+    let mut by_resource: Vec<(String, Vec<String>)> = Vec::new();
+    for grant in grants {
+        match by_resource.iter_mut().find(|(r, _)| *r == grant.resource) {
+            Some((_, actions)) => actions.push(grant.action.clone()),
+            None => by_resource.push((grant.resource.clone(), vec![grant.action.clone()])),
+        }
+    }
+    let parts: Vec<String> = by_resource.iter().map(|(r, actions)| format!("{} on {r}", list_names(actions, 5))).collect();
+    list_names(&parts, 3)
+}
+
+fn wildcard_on_everything(change: &Change, _: &Context) -> Vec<Hit> {
+    let delta = delta(change);
+    let grants: Vec<&Grant> = delta.grants.iter().filter(|g| g.is_wildcard_action() && g.is_on_every_resource()).collect();
+    if grants.is_empty() {
+        return Vec::new();
+    }
+    let actions: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
+    vec![Hit::new(format!("{} now grants {} on every resource (*)", change.display_name(), list_names(&actions, 5)))]
+}
+
+fn trust_anyone(change: &Change, _: &Context) -> Vec<Hit> {
+    if !delta(change).anyone_trusted {
+        return Vec::new();
+    }
+    vec![Hit::new(format!("{}: the trust policy now lets any principal assume the role", change.display_name()))]
+}
+
+fn administrator_attached(change: &Change, _: &Context) -> Vec<Hit> {
+    delta(change)
+        .managed
+        .iter()
+        .filter(|arn| is_administrator(arn))
+        .map(|arn| {
+            let name = arn.rsplit('/').next().unwrap_or(arn);
+            Hit::new(format!("{} attaches {name}: full administrator access", change.display_name()))
+        })
+        .collect()
+}
+
+fn escalation_granted(change: &Change, _: &Context) -> Vec<Hit> {
+    let delta = delta(change);
+    let grants: Vec<&Grant> = delta
+        .grants
+        .iter()
+        .filter(|g| !(g.is_wildcard_action() && g.is_on_every_resource()) && !g.escalations().is_empty())
+        .collect();
+    if grants.is_empty() {
+        return Vec::new();
+    }
+    vec![Hit::new(format!("{} newly grants privilege-escalation actions: {}", change.display_name(), describe_grants(&grants)))]
+}
+
+fn permissions_broadened(change: &Change, _: &Context) -> Vec<Hit> {
+    let delta = delta(change);
+    let mut parts = Vec::new();
+    let grants: Vec<&Grant> = delta
+        .grants
+        .iter()
+        .filter(|g| !(g.is_wildcard_action() && g.is_on_every_resource()) && g.escalations().is_empty())
+        .collect();
+    if !grants.is_empty() {
+        parts.push(describe_grants(&grants));
+    }
+    let principals: Vec<String> = delta.principals.iter().filter(|p| !(p.as_str() == "*" || p.ends_with(":*"))).cloned().collect();
+    if !principals.is_empty() {
+        parts.push(format!("trusts {}", list_names(&principals, 3)));
+    }
+    let managed: Vec<String> = delta.managed.iter().filter(|arn| !is_administrator(arn)).cloned().collect();
+    if !managed.is_empty() {
+        parts.push(format!("attaches {}", list_names(&managed, 3)));
+    }
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    vec![Hit::new(format!("{} broadens permissions: {}", change.display_name(), parts.join("; ")))]
+}
+
+fn policy_unverifiable(change: &Change, _: &Context) -> Vec<Hit> {
+    match delta(change).unverifiable {
+        Some(why) => vec![Hit::new(format!("{} cannot be verified before apply: {why}", change.display_name()))],
+        None => Vec::new(),
+    }
+}

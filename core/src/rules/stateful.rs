@@ -1,0 +1,91 @@
+//! Stateful data beyond the critical classes: deleting a file system, cache, search domain, data
+//! warehouse, stream, registry, secret or backup vault loses what it holds; so does cutting log
+//! retention.
+
+use super::transition::Transition;
+use super::{Context, Hit, Rule};
+use crate::plan::Change;
+use crate::report::{Category, Severity};
+
+/// Types whose deletion loses data, with what is lost.
+pub(crate) const STATEFUL_TYPES: &[(&str, &str)] = &[
+    ("aws_efs_file_system", "every file on it"),
+    ("aws_elasticache_cluster", "its cached data"),
+    ("aws_elasticache_replication_group", "its data"),
+    ("aws_opensearch_domain", "its indexes"),
+    ("aws_elasticsearch_domain", "its indexes"),
+    ("aws_redshift_cluster", "its warehouse data"),
+    ("aws_docdb_cluster", "its documents"),
+    ("aws_neptune_cluster", "its graph data"),
+    ("aws_kinesis_stream", "the records not yet consumed"),
+    ("aws_ecr_repository", "every image in it"),
+    ("aws_secretsmanager_secret", "the secret value (after the recovery window)"),
+    ("aws_backup_vault", "its recovery points"),
+];
+
+pub static STATEFUL_DELETED: Rule = Rule {
+    id: "PG-DATA-001",
+    title: "A stateful resource is deleted or replaced: its data is lost",
+    category: Category::ResourceDeletions,
+    severity: Severity::High,
+    fallback: false,
+    doc: "**Why it matters.** These resources hold data that does not come back with a re-create: \
+files, caches, indexes, warehouse tables, stream records, images, secrets, backups.\n\n\
+**What triggers it.** Deleting or replacing `aws_efs_file_system`, `aws_elasticache_cluster`, \
+`aws_elasticache_replication_group`, `aws_opensearch_domain`, `aws_elasticsearch_domain`, \
+`aws_redshift_cluster`, `aws_docdb_cluster`, `aws_neptune_cluster`, `aws_kinesis_stream`, \
+`aws_ecr_repository`, `aws_secretsmanager_secret` or `aws_backup_vault` (unless the type is a \
+critical class, when PG-DEL-001 reports it). Promote it with `rules: {PG-DATA-001: {severity: \
+critical}}`.\n\n\
+**Example.** Removing `aws_efs_file_system.shared` reports `Attempting to delete \
+aws_efs_file_system.shared: every file on it is lost`.",
+    check: stateful_deleted,
+};
+
+pub static LOG_RETENTION_CUT: Rule = Rule {
+    id: "PG-DATA-002",
+    title: "Log retention cut",
+    category: Category::Other,
+    severity: Severity::High,
+    fallback: false,
+    doc: "**Why it matters.** Shorter retention deletes existing log events older than the new \
+limit: audit trails and incident evidence go with them.\n\n\
+**What triggers it.** `retention_in_days` of `aws_cloudwatch_log_group` reduced, or set where it \
+was 0 (never expire).\n\n\
+**Example.** `retention_in_days = 365` changed to `7` reports `aws_cloudwatch_log_group.audit: log \
+retention cut from 365 to 7 days; older events are deleted`.",
+    check: log_retention_cut,
+};
+
+/// What deleting a resource of this type loses, when it is a stateful type.
+pub(crate) fn data_lost(resource_type: &str) -> Option<&'static str> {
+    STATEFUL_TYPES.iter().find(|(t, _)| *t == resource_type).map(|(_, lost)| *lost)
+}
+
+fn stateful_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
+    let Some(lost) = data_lost(&change.resource_type) else { return Vec::new() };
+    if !change.action.destroys() || ctx.classes.is_critical(&change.resource_type) {
+        return Vec::new();
+    }
+    let verb = if change.action.is_replace() { "replace" } else { "delete" };
+    vec![Hit::new(format!("Attempting to {verb} {}: {lost} is lost", change.display_name()))]
+}
+
+fn log_retention_cut(change: &Change, _: &Context) -> Vec<Hit> {
+    if change.resource_type != "aws_cloudwatch_log_group" {
+        return Vec::new();
+    }
+    let Some(t) = Transition::of(change, "retention_in_days") else { return Vec::new() };
+    let cut = match (t.before.as_i64(), t.after.as_i64()) {
+        (Some(0) | None, Some(after)) if after > 0 => Some(("never expire".to_string(), after)),
+        (Some(before), Some(after)) if after > 0 && after < before => Some((format!("{before} days"), after)),
+        _ => None,
+    };
+    match cut {
+        Some((from, to)) => vec![Hit::new(format!(
+            "{}: log retention cut from {from} to {to} days; older events are deleted",
+            change.display_name()
+        ))],
+        None => Vec::new(),
+    }
+}

@@ -1,0 +1,59 @@
+//! How one attribute moved between before and after, for rules that judge a setting rather than a
+//! set: "turned off", "reduced", "changed from X to Y". Values go through the masks, so a sensitive
+//! setting shows as `(sensitive)`.
+
+use serde_json::Value;
+
+use crate::plan::{Action, Attr, Change};
+
+/// One attribute of a change that is updated or replaced (both sides exist).
+pub struct Transition<'v> {
+    pub before: Attr<'v>,
+    pub after: Attr<'v>,
+}
+
+impl<'v> Transition<'v> {
+    /// The attribute on a change with both sides; `None` for creates, deletes, reads and no-ops.
+    pub fn of(change: &'v Change<'_>, name: &str) -> Option<Transition<'v>> {
+        if !matches!(change.action, Action::Update | Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst) {
+            return None;
+        }
+        let values = change.values();
+        Some(Transition { before: values.before().get(name), after: values.after().get(name) })
+    }
+
+    /// The value differs (an unknown after-value counts as different).
+    pub fn changed(&self) -> bool {
+        !self.before.same_value_as(self.after)
+    }
+
+    /// `true` before and `false` after.
+    pub fn turned_off(&self) -> bool {
+        self.before.as_bool() == Some(true) && self.after.as_bool() == Some(false)
+    }
+
+    /// `false` (or unset) before and `true` after.
+    pub fn turned_on(&self) -> bool {
+        self.before.as_bool() != Some(true) && self.after.as_bool() == Some(true)
+    }
+
+    /// A number that went down.
+    pub fn reduced(&self) -> Option<(i64, i64)> {
+        match (self.before.as_i64(), self.after.as_i64()) {
+            (Some(b), Some(a)) if a < b => Some((b, a)),
+            _ => None,
+        }
+    }
+
+    /// "X → Y", redacted.
+    pub fn describe(&self) -> String {
+        format!("{} → {}", show(self.before), show(self.after))
+    }
+}
+
+fn show(attr: Attr<'_>) -> String {
+    match attr.redacted() {
+        Value::Null => "(unset)".into(),
+        _ => attr.display(),
+    }
+}
