@@ -43,7 +43,7 @@ fn config_file(yaml: &str) -> tempfile::NamedTempFile {
 #[test]
 fn default_policy_exit_codes() {
     assert_eq!(code(&plangate(&["check", &plan("critical-deletions")])), 1);
-    assert_eq!(code(&plangate(&["check", &plan("iam")])), 2, "high-risk fails when no configuration is given");
+    assert_eq!(code(&plangate(&["check", &plan("network")])), 2, "high-risk fails when no configuration is given");
     assert_eq!(code(&plangate(&["check", &plan("safe")])), 0);
     assert_eq!(code(&plangate(&["check", &plan("noop")])), 0);
     assert_eq!(code(&plangate(&["check", &plan("refactor")])), 0, "forget is a notice");
@@ -51,11 +51,11 @@ fn default_policy_exit_codes() {
 
 #[test]
 fn preset_exit_codes() {
-    // iam has two high-risk changes (aws_iam_policy, aws_iam_role) and nothing critical.
-    assert_eq!(code(&plangate(&["check", "--env", "production", &plan("iam")])), 2);
-    assert_eq!(code(&plangate(&["check", "--env", "prod", &plan("iam")])), 2);
-    assert_eq!(code(&plangate(&["check", "--env", "staging", &plan("iam")])), 0, "staging allows 3");
-    assert_eq!(code(&plangate(&["check", "--env", "develop", &plan("iam")])), 0);
+    // network has three high-risk changes (a subnet replaced, a default route, a VPC setting) and nothing critical.
+    assert_eq!(code(&plangate(&["check", "--env", "production", &plan("network")])), 2);
+    assert_eq!(code(&plangate(&["check", "--env", "prod", &plan("network")])), 2);
+    assert_eq!(code(&plangate(&["check", "--env", "staging", &plan("network")])), 0, "staging allows 3");
+    assert_eq!(code(&plangate(&["check", "--env", "develop", &plan("network")])), 0);
     assert_eq!(code(&plangate(&["check", "--env", "dev", &plan("critical-deletions")])), 1);
     // The VPC is critical in production only.
     let vpc_only = r#"{"format_version":"1.2","resource_changes":[{"address":"aws_vpc.a","type":"aws_vpc","name":"a",
@@ -79,7 +79,7 @@ fn config_file_env_var_and_flag() {
     assert_eq!(code(&plangate_with_env(&["check", "--env", "production", &plan("critical-deletions")], &env)), 0, "the env var comes before --env");
     let strict = config_file("fail_on_high_risk: true\n");
     assert_eq!(code(&plangate_with_env(&["check", "-c", strict.path().to_str().unwrap(), &plan("critical-deletions")], &env)), 1, "-c comes first");
-    assert_eq!(code(&plangate(&["check", "--env", "staging", "--fail-on-high-risk", &plan("iam")])), 2);
+    assert_eq!(code(&plangate(&["check", "--env", "staging", "--fail-on-high-risk", &plan("network")])), 2);
 }
 
 #[test]
@@ -157,7 +157,8 @@ fn output_file_is_written_whole_and_the_verdict_goes_to_stderr() {
     assert!(stderr(&out).contains("critical (exit 1)"), "{}", stderr(&out));
     let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "PG-DEL-001");
+    let rules: Vec<&str> = sarif["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"PG-DEL-001") && rules.contains(&"PG-KMS-001"), "{rules:?}");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left behind: {leftovers:?}");
 
