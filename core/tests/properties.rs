@@ -65,3 +65,66 @@ proptest! {
         prop_assert!(plangate::analyze(&bytes[..cut], &Policy::default()).is_err());
     }
 }
+
+/// The worst non-waived severity reported for the one change of a plan (0 none, 1 notice, 2 high,
+/// 3 critical).
+fn worst_severity(plan: &Value) -> u8 {
+    let report = plangate::analyze(plan.to_string().as_bytes(), &Policy::default()).unwrap();
+    report.findings.iter().map(|f| f.severity as u8 + 1).max().unwrap_or(0)
+}
+
+fn update_plan(resource_type: &str, before: Value, after: Value) -> Value {
+    json!({"format_version": "1.2", "resource_changes": [{
+        "address": format!("{resource_type}.x"), "type": resource_type, "name": "x",
+        "change": {"actions": ["update"], "before": before, "after": after, "after_unknown": {},
+                   "before_sensitive": {}, "after_sensitive": {}}}]})
+}
+
+fn ingress_block() -> impl Strategy<Value = Value> {
+    let cidr = prop_oneof![Just("0.0.0.0/0"), Just("10.0.0.0/8"), Just("10.1.0.0/16"), Just("192.168.0.0/16"), Just("::/0")];
+    let protocol = prop_oneof![Just("tcp"), Just("udp"), Just("-1")];
+    (protocol, 0i64..1024, 0i64..64, cidr).prop_map(|(protocol, from, span, cidr)| {
+        let (v4, v6): (Vec<&str>, Vec<&str>) = if cidr.contains(':') { (vec![], vec![cidr]) } else { (vec![cidr], vec![]) };
+        json!({"protocol": protocol, "from_port": from, "to_port": from + span, "cidr_blocks": v4,
+               "ipv6_cidr_blocks": v6, "prefix_list_ids": [], "security_groups": [], "self": false, "description": ""})
+    })
+}
+
+fn statement() -> impl Strategy<Value = Value> {
+    let action = prop_oneof![Just("s3:GetObject"), Just("s3:*"), Just("iam:PassRole"), Just("*"), Just("dynamodb:PutItem"), Just("iam:Get*")];
+    let resource = prop_oneof![Just("*"), Just("arn:aws:s3:::bucket/*"), Just("arn:aws:dynamodb:us-east-1:1:table/t")];
+    (prop::collection::vec(action, 1..3), resource)
+        .prop_map(|(actions, resource)| json!({"Effect": "Allow", "Action": actions, "Resource": resource}))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn adding_an_inbound_source_never_lowers_the_severity(
+        before in prop::collection::vec(ingress_block(), 0..4),
+        after in prop::collection::vec(ingress_block(), 0..4),
+        extra in ingress_block(),
+    ) {
+        let sg = |rules: &[Value]| json!({"name": "x", "ingress": rules, "egress": []});
+        let mut wider = after.clone();
+        wider.push(extra);
+        let without = worst_severity(&update_plan("aws_security_group", sg(&before), sg(&after)));
+        let with = worst_severity(&update_plan("aws_security_group", sg(&before), sg(&wider)));
+        prop_assert!(with >= without, "adding a source lowered the severity from {without} to {with}");
+    }
+
+    #[test]
+    fn adding_a_permission_never_lowers_the_severity(
+        before in prop::collection::vec(statement(), 0..3),
+        after in prop::collection::vec(statement(), 0..3),
+        extra in statement(),
+    ) {
+        let policy = |statements: &[Value]| json!({"name": "p", "policy": json!({"Version": "2012-10-17", "Statement": statements}).to_string()});
+        let mut wider = after.clone();
+        wider.push(extra);
+        let without = worst_severity(&update_plan("aws_iam_policy", policy(&before), policy(&after)));
+        let with = worst_severity(&update_plan("aws_iam_policy", policy(&before), policy(&wider)));
+        prop_assert!(with >= without, "adding a permission lowered the severity from {without} to {with}");
+    }
+}

@@ -8,19 +8,22 @@ use plangate::Policy;
 
 #[test]
 fn text_and_json_reports_of_every_fixture_plan() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.unwrap().file_name().to_string_lossy().strip_suffix(".plan.json").map(str::to_owned))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 16, "fixtures/plans is incomplete: {names:?}");
-    let policy = Policy::default();
-    for name in names {
-        let bytes = std::fs::read(dir.join(format!("{name}.plan.json"))).unwrap();
-        let report = plangate::analyze(&bytes, &policy).unwrap();
-        let options = RenderOptions { plan_label: format!("fixtures/plans/{name}.plan.json"), verbose: true };
-        insta::assert_snapshot!(format!("{name}.text"), render::render(&report, Format::Text, &options));
-        insta::assert_snapshot!(format!("{name}.json"), render::render(&report, Format::Json, &options));
+    // (folder, snapshot name prefix, how many plans at least)
+    for (folder, prefix, at_least) in [("plans", "", 16), ("plans-rules", "rules-", 4)] {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures").join(folder);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.unwrap().file_name().to_string_lossy().strip_suffix(".plan.json").map(str::to_owned))
+            .collect();
+        names.sort();
+        assert!(names.len() >= at_least, "fixtures/{folder} is incomplete: {names:?}");
+        let policy = Policy::default();
+        for name in names {
+            let bytes = std::fs::read(dir.join(format!("{name}.plan.json"))).unwrap();
+            let report = plangate::analyze(&bytes, &policy).unwrap();
+            let options = RenderOptions { plan_label: format!("fixtures/{folder}/{name}.plan.json"), verbose: true };
+            insta::assert_snapshot!(format!("{prefix}{name}.text"), render::render(&report, Format::Text, &options));
+            insta::assert_snapshot!(format!("{prefix}{name}.json"), render::render(&report, Format::Json, &options));
+        }
     }
 }

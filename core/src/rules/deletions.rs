@@ -34,7 +34,9 @@ pub static RESOURCE_DELETED: Rule = Rule {
 replace changes the object's identity (ids, ARNs, endpoints) even when the configuration barely \
 changed.\n\n\
 **What triggers it.** A `delete` or replace action on a resource whose type is not a critical \
-class (nor one of the stateful types of PG-DATA-001). A replace says which attribute forces it.\n\n\
+class, nor one of the stateful types of PG-DATA-001, nor a security-group rule or IAM policy \
+attachment (deleting those only takes access away; a replaced rule is judged by what it \
+re-creates). A replace says which attribute forces it.\n\n\
 **Example.** `aws_sqs_queue.jobs` replaced because `name` cannot be updated in place: the queue and \
 any messages in it are deleted.",
     check: resource_deleted,
@@ -63,10 +65,23 @@ fn critical_class_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
     }
 }
 
+/// Types whose deletion only takes access away: removing a rule or a permission is not a risk, and
+/// a replace of one is judged by the rule it re-creates.
+const ACCESS_GRANTS: &[&str] = &[
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+];
+
 fn resource_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
+    let t = change.resource_type.as_ref();
     // Stateful types get their own rule, which says what data is lost.
-    let stateful = super::stateful::data_lost(&change.resource_type).is_some();
-    if change.action.destroys() && !ctx.classes.is_critical(&change.resource_type) && !stateful {
+    let judged_elsewhere = super::stateful::data_lost(t).is_some() || ACCESS_GRANTS.contains(&t);
+    if change.action.destroys() && !ctx.classes.is_critical(t) && !judged_elsewhere {
         vec![Hit::new(describe_deletion(change, false))]
     } else {
         Vec::new()

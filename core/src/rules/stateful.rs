@@ -7,20 +7,20 @@ use super::{Context, Hit, Rule};
 use crate::plan::Change;
 use crate::report::{Category, Severity};
 
-/// Types whose deletion loses data, with what is lost.
+/// Types whose deletion loses data, with a clause saying what is lost.
 pub(crate) const STATEFUL_TYPES: &[(&str, &str)] = &[
-    ("aws_efs_file_system", "every file on it"),
-    ("aws_elasticache_cluster", "its cached data"),
-    ("aws_elasticache_replication_group", "its data"),
-    ("aws_opensearch_domain", "its indexes"),
+    ("aws_efs_file_system", "every file on it is lost"),
+    ("aws_elasticache_cluster", "its cached data is lost"),
+    ("aws_elasticache_replication_group", "its data is lost"),
+    ("aws_opensearch_domain", "its indexes are lost"),
     ("aws_elasticsearch_domain", "its indexes"),
-    ("aws_redshift_cluster", "its warehouse data"),
-    ("aws_docdb_cluster", "its documents"),
-    ("aws_neptune_cluster", "its graph data"),
-    ("aws_kinesis_stream", "the records not yet consumed"),
-    ("aws_ecr_repository", "every image in it"),
-    ("aws_secretsmanager_secret", "the secret value (after the recovery window)"),
-    ("aws_backup_vault", "its recovery points"),
+    ("aws_redshift_cluster", "its warehouse data is lost"),
+    ("aws_docdb_cluster", "its documents are lost"),
+    ("aws_neptune_cluster", "its graph data is lost"),
+    ("aws_kinesis_stream", "the records not yet consumed are lost"),
+    ("aws_ecr_repository", "every image in it is lost"),
+    ("aws_secretsmanager_secret", "the secret value is lost after the recovery window"),
+    ("aws_backup_vault", "its recovery points are lost"),
 ];
 
 pub static STATEFUL_DELETED: Rule = Rule {
@@ -68,7 +68,7 @@ fn stateful_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
         return Vec::new();
     }
     let verb = if change.action.is_replace() { "replace" } else { "delete" };
-    vec![Hit::new(format!("Attempting to {verb} {}: {lost} is lost", change.display_name()))]
+    vec![Hit::new(format!("Attempting to {verb} {}: {lost}", change.display_name()))]
 }
 
 fn log_retention_cut(change: &Change, _: &Context) -> Vec<Hit> {

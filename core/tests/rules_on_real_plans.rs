@@ -1,0 +1,127 @@
+//! Every rule against real plans: one change it must report, and one it must stay quiet about
+//! (tags only, tightening, removal, moved, forget, no-op). Plans come from fixtures/plans (shared),
+//! fixtures/plans-rules (made by this project, see its README) and fixtures/plans-public.
+
+use std::path::PathBuf;
+
+use plangate::{Policy, Report};
+
+fn analyze_with(plan: &str, policy: &Policy) -> Report {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let path = ["plans", "plans-rules", "plans-public"]
+        .iter()
+        .map(|dir| root.join(dir).join(format!("{plan}.plan.json")))
+        .chain(std::iter::once(root.join("plans-public").join(format!("{plan}.json"))))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("no fixture plan {plan}"));
+    plangate::analyze(&std::fs::read(path).unwrap(), policy).unwrap()
+}
+
+fn fires(report: &Report, rule: &str, address: &str) -> bool {
+    report.findings.iter().any(|f| f.rule == rule && f.address == address)
+}
+
+/// (rule, plan and address it reports, plan and address it must not report)
+const CASES: &[(&str, (&str, &str), (&str, &str))] = &[
+    ("PG-DEL-001", ("critical-deletions", "aws_s3_bucket.reports"), ("refactor", "aws_dynamodb_table.legacy")),
+    ("PG-DEL-002", ("critical-deletions", "aws_sqs_queue.scratch"), ("tightening", "aws_security_group_rule.metrics")),
+    ("PG-DEL-003", ("refactor", "aws_dynamodb_table.legacy"), ("critical-deletions", "aws_dynamodb_table.sessions")),
+    ("PG-DEL-004", ("modules", "module.storage.aws_s3_bucket.this[\"backups\"]"), ("modules", "module.storage.aws_dynamodb_table.shard[2]")),
+    ("PG-DATA-001", ("protections", "aws_ecr_repository.images"), ("sensitive", "aws_secretsmanager_secret.db")),
+    ("PG-SG-001", ("security-groups", "aws_security_group_rule.ssh_world"), ("drift", "aws_security_group.db")),
+    ("PG-SG-002", ("security-groups", "aws_security_group.web"), ("tightening", "aws_security_group.app")),
+    ("PG-SG-003", ("security-groups", "aws_security_group.workers"), ("tightening", "aws_security_group.app")),
+    ("PG-SG-004", ("unverifiable", "aws_security_group_rule.from_nat"), ("replace", "aws_security_group.api")),
+    ("PG-IAM-001", ("audit-system-prod", "aws_iam_role_policy.audit_system"), ("tightening", "aws_iam_policy.reader")),
+    ("PG-IAM-002", ("iam", "aws_iam_role.deployer"), ("tightening", "aws_iam_role.app")),
+    ("PG-IAM-003", ("iam", "aws_iam_role_policy_attachment.deployer_admin"), ("iam", "aws_iam_role_policy_attachment.deployer_reports")),
+    ("PG-IAM-004", ("iam", "aws_iam_policy.read_reports"), ("tightening", "aws_iam_policy.reader")),
+    ("PG-IAM-005", ("checkov__plan_with_iam_policies", "aws_iam_role.example"), ("iam", "aws_iam_user.ci")),
+    ("PG-IAM-006", ("unverifiable", "aws_iam_policy.jobs"), ("iam", "aws_iam_policy.read_reports")),
+    ("PG-DB-001", ("database", "aws_db_instance.app"), ("protections", "aws_db_instance.reports")),
+    ("PG-DB-002", ("database", "aws_db_instance.app"), ("protections", "aws_db_instance.reports")),
+    ("PG-DB-003", ("database", "aws_db_parameter_group.pg"), ("protections", "aws_db_instance.reports")),
+    ("PG-DB-004", ("protections", "aws_db_instance.reports"), ("database", "aws_db_instance.app")),
+    ("PG-DB-005", ("database", "aws_rds_cluster.analytics"), ("database", "aws_db_parameter_group.pg")),
+    ("PG-NET-001", ("network", "aws_vpc.core"), ("tightening", "aws_internet_gateway.igw")),
+    ("PG-NET-002", ("network", "aws_route.private_default"), ("network", "aws_route_table.private")),
+    ("PG-NET-003", ("exposure", "aws_network_acl_rule.rdp"), ("tightening", "aws_network_acl.edge")),
+    ("PG-NET-004", ("exposure", "aws_internet_gateway.igw"), ("tightening", "aws_internet_gateway.igw")),
+    ("PG-KMS-001", ("kms", "aws_kms_key.data"), ("protections", "aws_kms_key.orders")),
+    ("PG-KMS-002", ("kms", "aws_kms_key.data"), ("tightening", "aws_kms_key.app")),
+    ("PG-KMS-003", ("protections", "aws_kms_key.orders"), ("tightening", "aws_kms_key.app")),
+    ("PG-S3-001", ("exposure", "aws_s3_bucket_public_access_block.site"), ("tightening", "aws_s3_bucket_public_access_block.site")),
+    ("PG-S3-002", ("exposure", "aws_s3_bucket_policy.site"), ("tightening", "aws_s3_bucket_policy.site")),
+    ("PG-S3-003", ("policy-engine__resource_changes", "aws_s3_bucket.update_bucket"), ("safe", "aws_s3_bucket.site")),
+    ("PG-DATA-002", ("exposure", "aws_cloudwatch_log_group.audit"), ("tightening", "aws_cloudwatch_log_group.app")),
+];
+
+#[test]
+fn every_rule_fires_on_a_real_plan_and_stays_quiet_on_another() {
+    let policy = Policy::default();
+    let mut failures = Vec::new();
+    for (rule, (plan, address), (quiet_plan, quiet_address)) in CASES {
+        let report = analyze_with(plan, &policy);
+        if !fires(&report, rule, address) {
+            let found: Vec<_> = report.findings.iter().filter(|f| f.address == *address).map(|f| f.rule).collect();
+            failures.push(format!("{rule} should report {address} in {plan} (found {found:?})"));
+        }
+        let quiet = analyze_with(quiet_plan, &policy);
+        if fires(&quiet, rule, quiet_address) {
+            failures.push(format!("{rule} must not report {quiet_address} in {quiet_plan}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_a_case() {
+    let covered: Vec<&str> = CASES.iter().map(|c| c.0).chain(["PG-CLS-001", "PG-WVR-001"]).collect();
+    for rule in plangate::rules::REGISTRY {
+        assert!(covered.contains(&rule.id), "{} has no real-plan case", rule.id);
+    }
+}
+
+#[test]
+fn the_tightening_plan_has_no_finding_at_all() {
+    let report = analyze_with("tightening", &Policy::default());
+    assert!(report.total_changes >= 10);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}
+
+#[test]
+fn the_class_rule_speaks_only_for_classes_no_family_judges() {
+    let policy =
+        Policy::from_yaml("resource_classifications: {high_risk: [aws_sqs_queue, aws_s3_bucket, aws_security_group]}", "test").unwrap();
+    let report = analyze_with("safe", &policy);
+    assert!(fires(&report, "PG-CLS-001", "aws_sqs_queue.emails"), "visibility_timeout_seconds changes: {:#?}", report.findings);
+    assert!(!fires(&report, "PG-CLS-001", "aws_s3_bucket.site"), "tags only");
+    let report = analyze_with("tightening", &policy);
+    assert!(!fires(&report, "PG-CLS-001", "aws_security_group.app"), "security groups are judged by their rules");
+}
+
+#[test]
+fn rules_can_be_turned_off_or_promoted() {
+    let policy = Policy::from_yaml("rules:\n  PG-DATA-001: {severity: critical}\n  PG-DB-004: {enabled: false}\n", "test").unwrap();
+    let report = analyze_with("protections", &policy);
+    let ecr = report.findings.iter().find(|f| f.rule == "PG-DATA-001").unwrap();
+    assert_eq!(ecr.severity, plangate::Severity::Critical);
+    assert_eq!(report.critical_changes, 3, "the three stateful deletions");
+    assert!(!report.findings.iter().any(|f| f.rule == "PG-DB-004"));
+}
+
+#[test]
+fn waivers_keep_findings_visible_but_uncounted_until_they_expire() {
+    let yaml = "waivers:\n  - address: \"module.storage.aws_s3_bucket.this[\\\"backups\\\"]\"\n    rule: PG-DEL-001\n    reason: bucket emptied and migrated (CHG-1234)\n    expires: 2026-12-31\n";
+    let today = plangate::policy::Date::parse("2026-11-26").unwrap();
+    let policy = Policy::from_yaml(yaml, "test").unwrap().as_of(today);
+    let report = analyze_with("modules", &policy);
+    let waived = report.findings.iter().find(|f| f.address.ends_with("[\"backups\"]") && f.rule == "PG-DEL-001").unwrap();
+    assert!(waived.waived.as_ref().is_some_and(|w| w.reason.contains("CHG-1234")));
+    assert_eq!(report.critical_changes, 1, "only the DynamoDB shard still counts");
+
+    let later = Policy::from_yaml(yaml, "test").unwrap().as_of(plangate::policy::Date::parse("2027-01-01").unwrap());
+    let report = analyze_with("modules", &later);
+    assert_eq!(report.critical_changes, 2, "an expired waiver no longer applies");
+    assert!(report.findings.iter().any(|f| f.rule == "PG-WVR-001" && f.message.contains("expired on 2026-12-31")));
+}
