@@ -17,37 +17,43 @@ impl Glob {
     }
 
     pub fn matches(&self, text: &str) -> bool {
+        if self.0.is_ascii() && text.is_ascii() {
+            return matches(self.0.as_bytes(), text.as_bytes());
+        }
+        // `?` is one character, so non-ASCII text is matched by characters.
         let pattern: Vec<char> = self.0.chars().collect();
         let text: Vec<char> = text.chars().collect();
-        // Iterative matching with one backtrack point: linear in practice, never exponential.
-        let (mut p, mut t) = (0, 0);
-        let mut star: Option<(usize, usize)> = None;
-        while t < text.len() {
-            match pattern.get(p) {
-                Some('*') => {
-                    star = Some((p, t));
-                    p += 1;
-                }
-                Some('?') => {
-                    p += 1;
-                    t += 1;
-                }
-                Some(&c) if c == text[t] => {
-                    p += 1;
-                    t += 1;
-                }
-                _ => match star {
-                    Some((star_p, star_t)) => {
-                        p = star_p + 1;
-                        t = star_t + 1;
-                        star = Some((star_p, star_t + 1));
-                    }
-                    None => return false,
-                },
-            }
-        }
-        pattern[p..].iter().all(|&c| c == '*')
+        matches(&pattern, &text)
     }
+}
+
+/// Glob matching over any alphabet: iterative, with one backtrack point, so it is linear in
+/// practice and never exponential.
+fn matches<T: Copy + PartialEq + From<u8>>(pattern: &[T], text: &[T]) -> bool {
+    let (star, question) = (T::from(b'*'), T::from(b'?'));
+    let (mut p, mut t) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(&c) if c == star => {
+                backtrack = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == question || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match backtrack {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    backtrack = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == star)
 }
 
 impl<'de> Deserialize<'de> for Glob {
@@ -77,5 +83,6 @@ mod tests {
         assert!(Glob::new("*a*b*c").matches("xxaxxbxxbxc"));
         assert!(!Glob::new("a*b").matches("aXbY"));
         assert!(Glob::new("aws_vpc").matches("aws_vpc") && !Glob::new("aws_vpc").matches("aws_vpc_x"));
+        assert!(Glob::new("this[\"é?\"]").matches("this[\"éa\"]") && Glob::new("a?c").matches("aéc"), "? is one character");
     }
 }

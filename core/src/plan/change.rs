@@ -6,12 +6,11 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::Value;
 
 use super::action::{Action, ActionReason};
 use super::error::Location;
 use super::reader::{json_error, offset_in, Section};
-use super::values::Values;
+use super::values::{Side, Values};
 use super::PlanError;
 
 /// Whether the entry is a managed resource or a data source.
@@ -68,7 +67,7 @@ pub struct Change<'a> {
     /// The attributes that force a replacement.
     pub replace_paths: Vec<Vec<PathStep>>,
     raw: RawValues<'a>,
-    values: OnceLock<Values>,
+    values: OnceLock<Values<'a>>,
     changed: OnceLock<Vec<String>>,
 }
 
@@ -191,21 +190,31 @@ impl<'a> Change<'a> {
         })
     }
 
-    /// The before/after values with their masks, parsed on first use.
-    pub fn values(&self) -> &Values {
+    /// The before/after values with their masks, scanned on first use (each attribute is parsed
+    /// only when a rule reads it).
+    pub fn values(&self) -> &Values<'a> {
         self.values.get_or_init(|| Values {
-            before: parse_value(self.raw.before),
-            after: parse_value(self.raw.after),
-            after_unknown: parse_value(self.raw.after_unknown),
-            before_sensitive: parse_value(self.raw.before_sensitive),
-            after_sensitive: parse_value(self.raw.after_sensitive),
+            before: Side::read(self.raw.before),
+            after: Side::read(self.raw.after),
+            after_unknown: Side::read(self.raw.after_unknown),
+            before_sensitive: Side::read(self.raw.before_sensitive),
+            after_sensitive: Side::read(self.raw.after_sensitive),
         })
     }
 
     /// Top-level attribute names whose value differs between before and after, or that become
     /// unknown (see [`super::diff`]). Names only: safe to show whatever the masks say.
     pub fn changed_attributes(&self) -> &[String] {
-        self.changed.get_or_init(|| super::diff::changed_attributes(self.raw.before, self.raw.after, self.raw.after_unknown))
+        self.changed.get_or_init(|| {
+            let values = self.values();
+            super::diff::changed_attributes(&values.before, &values.after, &values.after_unknown)
+        })
+    }
+
+    /// Whether this top-level attribute differs (see [`Change::changed_attributes`]): a cheap test
+    /// that lets a rule skip parsing values it would find unchanged.
+    pub fn attribute_changed(&self, name: &str) -> bool {
+        self.changed_attributes().binary_search_by(|n| n.as_str().cmp(name)).is_ok()
     }
 
     /// Whether the only attributes that differ are `tags` and `tags_all`.
@@ -223,11 +232,6 @@ impl<'a> Change<'a> {
     }
 }
 
-/// The slices were validated by the outer parse, so this cannot fail in practice; a `null` keeps
-/// a failure from turning into a panic.
-fn parse_value(raw: Option<&RawValue>) -> Value {
-    raw.and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null)
-}
 
 #[cfg(test)]
 mod tests {
@@ -250,7 +254,7 @@ mod tests {
         assert_eq!(change.action_reason.as_ref().and_then(ActionReason::describe), Some("it is tainted"));
         let paths: Vec<String> = change.replace_paths.iter().map(|p| display_path(p)).collect();
         assert_eq!(paths, ["bucket", "tags.k", "ingress[0]"]);
-        assert_eq!(change.values().before.get("bucket").and_then(Value::as_str), Some("x"));
+        assert_eq!(change.values().before().get("bucket").as_str(), Some("x"));
     }
 
     #[test]

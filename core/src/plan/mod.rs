@@ -18,7 +18,7 @@ pub use action::{Action, ActionReason, KnownReason};
 pub use change::{display_path, Change, Mode, PathStep};
 pub use error::{Location, PlanError};
 pub use reader::{read_outer, read_streaming, PlanHeader, RawPlan, Section, BATCH_SIZE};
-pub use values::{Attr, Values};
+pub use values::{Attr, Side, Values};
 
 /// Files at least this large are memory-mapped instead of read: no copy, no zeroed buffer.
 const MAP_AT_LEAST: u64 = 1 << 20;

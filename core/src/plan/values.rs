@@ -1,31 +1,101 @@
 //! The before/after values of a change together with Terraform's sensitivity and unknown masks.
-//! Rules read values only through [`Attr`], which answers "sensitive" or "unknown" instead of a
-//! value wherever a mask says so: that is how a sensitive value never reaches a finding.
+//!
+//! Each side is kept as its top-level members, raw slices of the plan text found in one scan and
+//! parsed one attribute at a time, on first use: rules read a handful of attributes, so the rest
+//! of a large object is never built. Rules read values only through [`Attr`], which answers
+//! "sensitive" or "unknown" instead of a value wherever a mask says so: that is how a sensitive
+//! value never reaches a finding.
 
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-/// Parsed values of one change. Absent sides are `null`.
-#[derive(Debug, Default)]
-pub struct Values {
-    pub before: Value,
-    pub after: Value,
-    pub after_unknown: Value,
-    pub before_sensitive: Value,
-    pub after_sensitive: Value,
-}
+use super::reader::KeyName;
 
 /// What to show instead of a value the plan marks sensitive.
 pub const REDACTED: &str = "(sensitive)";
 /// What to show for a value Terraform only knows after apply.
 pub const UNKNOWN: &str = "(known after apply)";
 
-impl Values {
+/// One side of a change (a value or a mask): its top-level members sorted by name, each parsed on
+/// first use.
+#[derive(Debug, Default)]
+pub struct Side<'a> {
+    members: Vec<(Cow<'a, str>, &'a RawValue)>,
+    parsed: Vec<OnceLock<Value>>,
+    /// The side is the literal `true`: a mask that marks everything.
+    all: bool,
+}
+
+impl<'a> Side<'a> {
+    /// Reads the members of an object; `null`, absent or anything but an object has none.
+    pub fn read(raw: Option<&'a RawValue>) -> Side<'a> {
+        let Some(raw) = raw else { return Side::default() };
+        if raw.get().trim() == "true" {
+            return Side { all: true, ..Side::default() };
+        }
+        let mut de = serde_json::Deserializer::from_str(raw.get());
+        let mut members = de.deserialize_any(MembersVisitor).unwrap_or_default();
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        let parsed = members.iter().map(|_| OnceLock::new()).collect();
+        Side { members, parsed, all: false }
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.members.binary_search_by(|(n, _)| n.as_ref().cmp(name)).ok()
+    }
+
+    /// The raw text of a member.
+    pub fn raw(&self, name: &str) -> Option<&'a RawValue> {
+        self.index(name).map(|i| self.members[i].1)
+    }
+
+    /// A member's value, parsed on first use.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        let i = self.index(name)?;
+        Some(self.parsed[i].get_or_init(|| serde_json::from_str(self.members[i].1.get()).unwrap_or(Value::Null)))
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|(n, _)| n.as_ref())
+    }
+
+    /// The members in name order, unparsed.
+    pub fn members(&self) -> impl Iterator<Item = (&str, &'a RawValue)> {
+        self.members.iter().map(|(n, raw)| (n.as_ref(), *raw))
+    }
+
+    /// For a mask: whether it marks anything at all.
+    fn marks_anything(&self) -> bool {
+        self.all || self.members.iter().any(|(_, raw)| text_marks_anything(raw.get()))
+    }
+}
+
+/// The five sides of one change.
+#[derive(Debug, Default)]
+pub struct Values<'a> {
+    pub before: Side<'a>,
+    pub after: Side<'a>,
+    pub after_unknown: Side<'a>,
+    pub before_sensitive: Side<'a>,
+    pub after_sensitive: Side<'a>,
+}
+
+impl<'a> Values<'a> {
     pub fn before(&self) -> Attr<'_> {
-        Attr::root(&self.before, &self.before_sensitive, &Value::Null)
+        Attr { node: Node::Root(&self.before), sensitive: Mask::of_side(&self.before_sensitive), unknown: Mask::Nothing }
     }
 
     pub fn after(&self) -> Attr<'_> {
-        Attr::root(&self.after, &self.after_sensitive, &self.after_unknown)
+        Attr {
+            node: Node::Root(&self.after),
+            sensitive: Mask::of_side(&self.after_sensitive),
+            unknown: Mask::of_side(&self.after_unknown),
+        }
     }
 }
 
@@ -40,18 +110,44 @@ pub fn mask_has_true(mask: &Value) -> bool {
     }
 }
 
+/// The same for a mask's JSON text: a `true` outside strings (masks hold only booleans, objects and
+/// lists).
+pub fn text_marks_anything(mask: &str) -> bool {
+    let bytes = mask.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b't' if !in_string && bytes[i..].starts_with(b"true") => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// A cursor into one side of a change's values, carrying the masks along.
 #[derive(Debug, Clone, Copy)]
 pub struct Attr<'v> {
-    value: Option<&'v Value>,
+    node: Node<'v>,
     sensitive: Mask<'v>,
     unknown: Mask<'v>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Node<'v> {
+    /// The whole side: members are parsed as they are asked for.
+    Root(&'v Side<'v>),
+    Value(Option<&'v Value>),
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Mask<'v> {
     /// An ancestor was marked as a whole.
     All,
+    Root(&'v Side<'v>),
     Tree(&'v Value),
     Nothing,
 }
@@ -64,9 +160,17 @@ impl<'v> Mask<'v> {
             _ => Mask::Nothing,
         }
     }
+    fn of_side(side: &'v Side<'v>) -> Mask<'v> {
+        if side.all {
+            Mask::All
+        } else {
+            Mask::Root(side)
+        }
+    }
     fn key(self, key: &str) -> Mask<'v> {
         match self {
             Mask::All => Mask::All,
+            Mask::Root(side) => side.get(key).map_or(Mask::Nothing, Mask::of),
             Mask::Tree(tree) => tree.get(key).map_or(Mask::Nothing, Mask::of),
             Mask::Nothing => Mask::Nothing,
         }
@@ -75,12 +179,13 @@ impl<'v> Mask<'v> {
         match self {
             Mask::All => Mask::All,
             Mask::Tree(tree) => tree.get(index).map_or(Mask::Nothing, Mask::of),
-            Mask::Nothing => Mask::Nothing,
+            Mask::Root(_) | Mask::Nothing => Mask::Nothing,
         }
     }
     fn marks_anything(self) -> bool {
         match self {
             Mask::All => true,
+            Mask::Root(side) => side.marks_anything(),
             Mask::Tree(tree) => mask_has_true(tree),
             Mask::Nothing => false,
         }
@@ -88,16 +193,20 @@ impl<'v> Mask<'v> {
 }
 
 impl<'v> Attr<'v> {
-    fn root(value: &'v Value, sensitive: &'v Value, unknown: &'v Value) -> Attr<'v> {
-        Attr { value: Some(value), sensitive: Mask::of(sensitive), unknown: Mask::of(unknown) }
-    }
-
     pub fn get(self, key: &str) -> Attr<'v> {
-        Attr { value: self.value.and_then(|v| v.get(key)), sensitive: self.sensitive.key(key), unknown: self.unknown.key(key) }
+        let node = match self.node {
+            Node::Root(side) => Node::Value(side.get(key)),
+            Node::Value(value) => Node::Value(value.and_then(|v| v.get(key))),
+        };
+        Attr { node, sensitive: self.sensitive.key(key), unknown: self.unknown.key(key) }
     }
 
     pub fn at(self, index: usize) -> Attr<'v> {
-        Attr { value: self.value.and_then(|v| v.get(index)), sensitive: self.sensitive.index(index), unknown: self.unknown.index(index) }
+        let node = match self.node {
+            Node::Root(_) => Node::Value(None),
+            Node::Value(value) => Node::Value(value.and_then(|v| v.get(index))),
+        };
+        Attr { node, sensitive: self.sensitive.index(index), unknown: self.unknown.index(index) }
     }
 
     /// The whole value or any part of it is sensitive.
@@ -113,12 +222,20 @@ impl<'v> Attr<'v> {
     /// Whether both hold the same value, sensitive or not; never when either is unknown. Compares
     /// without showing anything.
     pub fn same_value_as(self, other: Attr<'_>) -> bool {
-        !self.is_unknown() && !other.is_unknown() && self.value.unwrap_or(&Value::Null) == other.value.unwrap_or(&Value::Null)
+        !self.is_unknown() && !other.is_unknown() && self.value().unwrap_or(&Value::Null) == other.value().unwrap_or(&Value::Null)
     }
 
     /// Whether the attribute is present with a value that is not `null`, sensitive or not.
     pub fn is_present(self) -> bool {
-        self.value.is_some_and(|v| !v.is_null()) || matches!(self.unknown, Mask::All)
+        self.value().is_some_and(|v| !v.is_null()) || matches!(self.unknown, Mask::All)
+    }
+
+    /// The value of a member; a whole side is never handed out as one value.
+    fn value(self) -> Option<&'v Value> {
+        match self.node {
+            Node::Value(value) => value,
+            Node::Root(_) => None,
+        }
     }
 
     /// The value, when no part of it is sensitive or unknown.
@@ -126,7 +243,7 @@ impl<'v> Attr<'v> {
         if self.is_sensitive() || self.is_unknown() {
             None
         } else {
-            self.value
+            self.value()
         }
     }
 
@@ -144,7 +261,7 @@ impl<'v> Attr<'v> {
 
     /// The elements of a list or set, each with its masks.
     pub fn elements(self) -> impl Iterator<Item = Attr<'v>> {
-        let len = self.value.and_then(Value::as_array).map_or(0, Vec::len);
+        let len = self.value().and_then(Value::as_array).map_or(0, Vec::len);
         (0..len).map(move |i| self.at(i))
     }
 
@@ -157,11 +274,12 @@ impl<'v> Attr<'v> {
         if matches!(self.unknown, Mask::All) {
             return Value::String(UNKNOWN.into());
         }
-        match self.value {
-            None => Value::Null,
-            Some(Value::Array(items)) => Value::Array((0..items.len()).map(|i| self.at(i).redacted()).collect()),
-            Some(Value::Object(map)) => Value::Object(map.keys().map(|k| (k.clone(), self.get(k).redacted())).collect()),
-            Some(leaf) => leaf.clone(),
+        match self.node {
+            Node::Root(side) => Value::Object(side.names().map(|k| (k.to_string(), self.get(k).redacted())).collect()),
+            Node::Value(None) => Value::Null,
+            Node::Value(Some(Value::Array(items))) => Value::Array((0..items.len()).map(|i| self.at(i).redacted()).collect()),
+            Node::Value(Some(Value::Object(map))) => Value::Object(map.keys().map(|k| (k.clone(), self.get(k).redacted())).collect()),
+            Node::Value(Some(leaf)) => leaf.clone(),
         }
     }
 
@@ -175,32 +293,96 @@ impl<'v> Attr<'v> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
+struct MembersVisitor;
 
-    fn values() -> Values {
-        Values {
-            before: json!({"name": "db", "password": "hunter2", "tags": {"a": "1"}, "list": ["x", "secret"]}),
-            after: json!({"name": "db", "password": "hunter3", "tags": {"a": "2"}, "list": ["x", "secret2"], "id": null}),
-            after_unknown: json!({"id": true}),
-            before_sensitive: json!({"password": true, "list": [false, true]}),
-            after_sensitive: json!({"password": true, "list": [false, true]}),
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(KeyName(key)) = map.next_key::<KeyName<'de>>()? {
+            members.push((key, map.next_value()?));
         }
+        Ok(members)
+    }
+
+    // Anything but an object has no members.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Vec::new())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Values built from JSON literals, for tests: the raw texts are leaked to live long enough.
+    pub(crate) fn values(before: &str, after: &str, unknown: &str, before_sensitive: &str, after_sensitive: &str) -> Values<'static> {
+        let raw = |text: &str| -> Option<&'static RawValue> {
+            Some(Box::leak(RawValue::from_string(text.to_string()).unwrap()))
+        };
+        Values {
+            before: Side::read(raw(before)),
+            after: Side::read(raw(after)),
+            after_unknown: Side::read(raw(unknown)),
+            before_sensitive: Side::read(raw(before_sensitive)),
+            after_sensitive: Side::read(raw(after_sensitive)),
+        }
+    }
+
+    fn example() -> Values<'static> {
+        values(
+            r#"{"name": "db", "password": "hunter2", "tags": {"a": "1"}, "list": ["x", "secret"]}"#,
+            r#"{"name": "db", "password": "hunter3", "tags": {"a": "2"}, "list": ["x", "secret2"], "id": null}"#,
+            r#"{"id": true}"#,
+            r#"{"password": true, "list": [false, true]}"#,
+            r#"{"password": true, "list": [false, true]}"#,
+        )
     }
 
     #[test]
     fn sensitive_parts_never_come_out() {
-        let v = values();
+        let v = example();
         assert_eq!(v.after().get("name").as_str(), Some("db"));
         assert_eq!(v.after().get("password").as_str(), None);
         assert!(v.after().get("password").is_sensitive());
         assert_eq!(v.after().get("list").known(), None);
         assert_eq!(v.after().get("list").at(0).as_str(), Some("x"));
         let shown = v.before().redacted().to_string();
-        assert!(!shown.contains("hunter2") && !shown.contains("\"secret\""), "{shown}");
+        assert!(!shown.contains("hunter2") && !shown.contains("\"secret\"") && shown.contains("\"db\""), "{shown}");
         assert_eq!(v.after().get("id").display(), UNKNOWN);
+        assert!(v.after().is_sensitive() && v.after().is_unknown() && !v.before().is_unknown());
+        assert!(!v.after().get("password").same_value_as(v.before().get("password")), "compared without showing");
     }
 
+    #[test]
+    fn whole_masks_and_odd_sides() {
+        let v = values("[1]", r#""x""#, "true", "null", "true");
+        assert!(v.after().get("anything").is_unknown() && v.after().get("anything").is_sensitive());
+        assert_eq!(v.before().get("x").known(), None);
+        assert!(!text_marks_anything(r#"{"true":false,"x\"true":{}}"#) && text_marks_anything(r#"[false,true]"#));
+    }
 }

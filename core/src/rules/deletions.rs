@@ -1,7 +1,7 @@
 //! Resource Deletions: deleting or replacing a resource destroys the object; for stateful classes
 //! that means the data goes with it.
 
-use super::{Context, Hit, Rule};
+use super::{Family, Context, Hit, Rule};
 use crate::plan::{Action, ActionReason, Change, KnownReason};
 use crate::report::{Category, Severity};
 
@@ -10,7 +10,6 @@ pub static CRITICAL_CLASS_DELETED: Rule = Rule {
     title: "A resource of a critical class is deleted or replaced",
     category: Category::ResourceDeletions,
     severity: Severity::Critical,
-    fallback: false,
     doc: "**Why it matters.** Critical classes hold data or anchor everything else: a deleted \
 DynamoDB table, RDS cluster or S3 bucket takes its data with it, a deleted KMS key makes what it \
 encrypted unreadable, and a deleted VPC or Route53 zone takes down what lives in it. A replace is a \
@@ -21,7 +20,6 @@ resource whose type matches `resource_classifications.critical` (default: `aws_d
 (a `removed` block with `destroy = false`) is not a deletion.\n\n\
 **Example.** Removing `resource \"aws_dynamodb_table\" \"audit_events\"` from the configuration \
 plans `Attempting to delete aws_dynamodb_table.audit_events`.",
-    check: critical_class_deleted,
 };
 
 pub static RESOURCE_DELETED: Rule = Rule {
@@ -29,7 +27,6 @@ pub static RESOURCE_DELETED: Rule = Rule {
     title: "A resource is deleted or replaced",
     category: Category::ResourceDeletions,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Every deletion removes something that may still be in use, and a \
 replace changes the object's identity (ids, ARNs, endpoints) even when the configuration barely \
 changed.\n\n\
@@ -39,7 +36,6 @@ attachment (deleting those only takes access away; a replaced rule is judged by 
 re-creates). A replace says which attribute forces it.\n\n\
 **Example.** `aws_sqs_queue.jobs` replaced because `name` cannot be updated in place: the queue and \
 any messages in it are deleted.",
-    check: resource_deleted,
 };
 
 pub static FORGOTTEN: Rule = Rule {
@@ -47,19 +43,27 @@ pub static FORGOTTEN: Rule = Rule {
     title: "A resource leaves Terraform's management but stays in the cloud",
     category: Category::ResourceDeletions,
     severity: Severity::Notice,
-    fallback: false,
     doc: "**Why it matters.** A `removed` block with `destroy = false` makes Terraform forget the \
 object: it keeps running and costing money, but no plan will manage it again. That is usually \
 intended, so it is a notice and never counted.\n\n\
 **What triggers it.** A `forget` or `[\"create\", \"forget\"]` action.\n\n\
 **Example.** `removed { from = aws_dynamodb_table.legacy, lifecycle { destroy = false } }` plans \
 `forget` for `aws_dynamodb_table.legacy`.",
-    check: forgotten,
 };
+
+pub static FAMILY: Family = Family {
+    rules: &[&CRITICAL_CLASS_DELETED, &RESOURCE_DELETED, &FORGOTTEN],
+    check,
+    fallback: false,
+};
+
+fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
+    [critical_class_deleted(change, ctx), resource_deleted(change, ctx), forgotten(change, ctx)].into_iter().flatten().collect()
+}
 
 fn critical_class_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
     if change.action.destroys() && ctx.classes.is_critical(&change.resource_type) {
-        vec![Hit::new(describe_deletion(change, true))]
+        vec![Hit::new(&CRITICAL_CLASS_DELETED, describe_deletion(change, true))]
     } else {
         Vec::new()
     }
@@ -82,7 +86,7 @@ fn resource_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
     // Stateful types get their own rule, which says what data is lost.
     let judged_elsewhere = super::stateful::data_lost(t).is_some() || ACCESS_GRANTS.contains(&t);
     if change.action.destroys() && !ctx.classes.is_critical(t) && !judged_elsewhere {
-        vec![Hit::new(describe_deletion(change, false))]
+        vec![Hit::new(&RESOURCE_DELETED, describe_deletion(change, false))]
     } else {
         Vec::new()
     }
@@ -90,11 +94,11 @@ fn resource_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
 
 fn forgotten(change: &Change, _: &Context) -> Vec<Hit> {
     match change.action {
-        Action::Forget => vec![Hit::new(format!(
+        Action::Forget => vec![Hit::new(&FORGOTTEN, format!(
             "{} leaves Terraform's management (forget); the object stays in the cloud",
             change.display_name()
         ))],
-        Action::CreateThenForget => vec![Hit::new(format!(
+        Action::CreateThenForget => vec![Hit::new(&FORGOTTEN, format!(
             "{} is created anew and the old object is forgotten: it stays in the cloud, unmanaged",
             change.display_name()
         ))],

@@ -25,7 +25,7 @@ pub fn describe(change: &Change, ctx: &Context) -> Option<DriftEntry> {
         Vec::new()
     } else {
         evaluate_with(change, ctx, |rule| {
-            matches!(rule.category, Category::SecurityGroups | Category::Iam) && rule.severity > Severity::Notice && !rule.fallback
+            matches!(rule.category, Category::SecurityGroups | Category::Iam) && rule.severity > Severity::Notice
         })
     };
     Some(DriftEntry {

@@ -10,15 +10,12 @@ pub static EXPIRED_WAIVER: Rule = Rule {
     title: "A waiver has expired",
     category: Category::Other,
     severity: Severity::Notice,
-    fallback: false,
     doc: "**Why it matters.** A waiver records an accepted risk until a date. After it, the findings \
 it covered count again; this notice says which waiver to renew or remove.\n\n\
 **What triggers it.** A `waivers:` entry whose `expires` date is before today (UTC).\n\n\
 **Example.** `{address: \"aws_s3_bucket.legacy\", rule: PG-DEL-001, reason: \"migration\", \
 expires: 2026-01-31}` on 2026-02-01 reports `The waiver for aws_s3_bucket.legacy (PG-DEL-001) \
 expired on 2026-01-31 and no longer applies: migration`.",
-    // Judged from the configuration by `findings`, not change by change.
-    check: |_, _| Vec::new(),
 };
 
 pub fn findings(ctx: &Context) -> Vec<Finding> {

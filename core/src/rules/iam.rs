@@ -3,7 +3,7 @@
 //! permissions is not a risk.
 
 use super::iam_policy::{new_grants, Document, Grant, ADMINISTRATOR_POLICIES};
-use super::{list_names, Context, Hit, Rule};
+use super::{Family, list_names, Context, Hit, Rule};
 use crate::plan::{Action, Attr, Change};
 use crate::report::{Category, Severity};
 
@@ -20,7 +20,6 @@ pub static WILDCARD_ON_EVERYTHING: Rule = Rule {
     title: "Wildcard actions granted on every resource",
     category: Category::Iam,
     severity: Severity::Critical,
-    fallback: false,
     doc: "**Why it matters.** `Action: \"*\"` or `service:*` on `Resource: \"*\"` hands over a whole \
 service, or the whole account: reading every table, deleting every bucket, rewriting IAM.\n\n\
 **What triggers it.** A policy document (`aws_iam_policy`, `aws_iam_role_policy`, \
@@ -28,7 +27,6 @@ service, or the whole account: reading every table, deleting every bucket, rewri
 allows `*` or `service:*` (or `NotAction`) on `*` (or `NotResource`).\n\n\
 **Example.** `dynamodb:PutItem` on one table changed to `dynamodb:*` on `*` reports \
 `aws_iam_role_policy.audit_system now grants dynamodb:* on every resource (*)`.",
-    check: wildcard_on_everything,
 };
 
 pub static TRUST_ANYONE: Rule = Rule {
@@ -36,7 +34,6 @@ pub static TRUST_ANYONE: Rule = Rule {
     title: "Trust policy lets any principal assume the role",
     category: Category::Iam,
     severity: Severity::Critical,
-    fallback: false,
     doc: "**Why it matters.** A trust policy with `Principal: \"*\"` or `{\"AWS\": \"*\"}` and no \
 condition lets any AWS account assume the role and use everything it can do.\n\n\
 **What triggers it.** An `assume_role_policy` of `aws_iam_role` that now has an Allow statement \
@@ -44,7 +41,6 @@ for any principal without a `Condition`.\n\n\
 **Example.** `Principal = { Service = \"codebuild.amazonaws.com\" }` changed to \
 `{ AWS = \"*\" }` reports `aws_iam_role.deployer: the trust policy now lets any principal assume \
 the role`.",
-    check: trust_anyone,
 };
 
 pub static ADMINISTRATOR_ATTACHED: Rule = Rule {
@@ -52,7 +48,6 @@ pub static ADMINISTRATOR_ATTACHED: Rule = Rule {
     title: "Administrator-equivalent managed policy attached",
     category: Category::Iam,
     severity: Severity::Critical,
-    fallback: false,
     doc: "**Why it matters.** `AdministratorAccess` allows everything; `IAMFullAccess` lets the \
 holder grant itself everything. Either makes the principal an account administrator.\n\n\
 **What triggers it.** A new `aws_iam_*_policy_attachment` (or a new entry in \
@@ -61,7 +56,6 @@ holder grant itself everything. Either makes the principal an account administra
 **Example.** `aws_iam_role_policy_attachment.deployer_admin` with \
 `policy_arn = \"arn:aws:iam::aws:policy/AdministratorAccess\"` reports \
 `aws_iam_role_policy_attachment.deployer_admin attaches AdministratorAccess: full administrator access`.",
-    check: administrator_attached,
 };
 
 pub static ESCALATION_GRANTED: Rule = Rule {
@@ -69,7 +63,6 @@ pub static ESCALATION_GRANTED: Rule = Rule {
     title: "Privilege-escalation actions granted",
     category: Category::Iam,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Actions like `iam:PassRole`, `iam:CreateAccessKey`, \
 `iam:PutRolePolicy`, `iam:AttachRolePolicy` or `iam:CreatePolicyVersion` let a principal give \
 itself or others more access than the policy shows.\n\n\
@@ -78,7 +71,6 @@ through a pattern such as `iam:*` on specific resources).\n\n\
 **Example.** Adding `iam:PassRole` and `iam:CreateAccessKey` on `*` to `aws_iam_policy.read_reports` \
 reports `aws_iam_policy.read_reports newly grants privilege-escalation actions: iam:PassRole, \
 iam:CreateAccessKey on *`.",
-    check: escalation_granted,
 };
 
 pub static PERMISSIONS_BROADENED: Rule = Rule {
@@ -86,7 +78,6 @@ pub static PERMISSIONS_BROADENED: Rule = Rule {
     title: "IAM permissions broadened",
     category: Category::Iam,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Every new permission, trusted principal or attached policy widens what \
 can be done in the account; a reviewer should confirm it is meant.\n\n\
 **What triggers it.** A policy document that newly allows an action on a resource no old \
@@ -94,7 +85,6 @@ statement covered, a trust policy that trusts a new principal, or a new managed-
 (other than the administrator-equivalent ones of PG-IAM-003).\n\n\
 **Example.** Adding `s3:PutObject` on `arn:aws:s3:::reports/*` reports \
 `aws_iam_policy.reports broadens permissions: s3:PutObject on arn:aws:s3:::reports/*`.",
-    check: permissions_broadened,
 };
 
 pub static POLICY_UNVERIFIABLE: Rule = Rule {
@@ -102,7 +92,6 @@ pub static POLICY_UNVERIFIABLE: Rule = Rule {
     title: "IAM policy cannot be verified before apply",
     category: Category::Iam,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** A policy known only after apply (or sensitive, or unreadable) could \
 grant anything; plangate never treats that as safe.\n\n\
 **What triggers it.** A new or changed policy document, trust policy or `policy_arn` that is \
@@ -110,7 +99,6 @@ unknown in `after_unknown`, marked sensitive, or not valid policy JSON.\n\n\
 **Example.** `policy = data.aws_iam_policy_document.dynamic.json` depending on a resource not yet \
 created reports `aws_iam_policy.dynamic cannot be verified before apply: the policy is known only \
 after apply`.",
-    check: policy_unverifiable,
 };
 
 /// What a change newly grants.
@@ -126,7 +114,8 @@ struct Delta {
 fn delta(change: &Change) -> Delta {
     let t = change.resource_type.as_ref();
     let relevant = POLICY_TYPES.contains(&t) || ATTACHMENT_TYPES.contains(&t) || t == "aws_iam_role";
-    if !relevant || matches!(change.action, Action::Delete | Action::Forget) {
+    const GRANTING: [&str; 5] = ["policy", "assume_role_policy", "inline_policy", "managed_policy_arns", "policy_arn"];
+    if !relevant || matches!(change.action, Action::Delete | Action::Forget) || !GRANTING.iter().any(|a| change.attribute_changed(a)) {
         return Delta::default();
     }
     let values = change.values();
@@ -204,37 +193,63 @@ fn describe_grants(grants: &[&Grant]) -> String {
     list_names(&parts, 3)
 }
 
-fn wildcard_on_everything(change: &Change, _: &Context) -> Vec<Hit> {
+pub static FAMILY: Family = Family {
+    rules: &[
+        &WILDCARD_ON_EVERYTHING,
+        &TRUST_ANYONE,
+        &ADMINISTRATOR_ATTACHED,
+        &ESCALATION_GRANTED,
+        &PERMISSIONS_BROADENED,
+        &POLICY_UNVERIFIABLE,
+    ],
+    check,
+    fallback: false,
+};
+
+fn check(change: &Change, _: &Context) -> Vec<Hit> {
     let delta = delta(change);
+    [
+        wildcard_on_everything(change, &delta),
+        trust_anyone(change, &delta),
+        administrator_attached(change, &delta),
+        escalation_granted(change, &delta),
+        permissions_broadened(change, &delta),
+        policy_unverifiable(change, &delta),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn wildcard_on_everything(change: &Change, delta: &Delta) -> Vec<Hit> {
     let grants: Vec<&Grant> = delta.grants.iter().filter(|g| g.is_wildcard_action() && g.is_on_every_resource()).collect();
     if grants.is_empty() {
         return Vec::new();
     }
     let actions: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
-    vec![Hit::new(format!("{} now grants {} on every resource (*)", change.display_name(), list_names(&actions, 5)))]
+    vec![Hit::new(&WILDCARD_ON_EVERYTHING, format!("{} now grants {} on every resource (*)", change.display_name(), list_names(&actions, 5)))]
 }
 
-fn trust_anyone(change: &Change, _: &Context) -> Vec<Hit> {
-    if !delta(change).anyone_trusted {
+fn trust_anyone(change: &Change, delta: &Delta) -> Vec<Hit> {
+    if !delta.anyone_trusted {
         return Vec::new();
     }
-    vec![Hit::new(format!("{}: the trust policy now lets any principal assume the role", change.display_name()))]
+    vec![Hit::new(&TRUST_ANYONE, format!("{}: the trust policy now lets any principal assume the role", change.display_name()))]
 }
 
-fn administrator_attached(change: &Change, _: &Context) -> Vec<Hit> {
-    delta(change)
+fn administrator_attached(change: &Change, delta: &Delta) -> Vec<Hit> {
+    delta
         .managed
         .iter()
         .filter(|arn| is_administrator(arn))
         .map(|arn| {
             let name = arn.rsplit('/').next().unwrap_or(arn);
-            Hit::new(format!("{} attaches {name}: full administrator access", change.display_name()))
+            Hit::new(&ADMINISTRATOR_ATTACHED, format!("{} attaches {name}: full administrator access", change.display_name()))
         })
         .collect()
 }
 
-fn escalation_granted(change: &Change, _: &Context) -> Vec<Hit> {
-    let delta = delta(change);
+fn escalation_granted(change: &Change, delta: &Delta) -> Vec<Hit> {
     let grants: Vec<&Grant> = delta
         .grants
         .iter()
@@ -243,11 +258,10 @@ fn escalation_granted(change: &Change, _: &Context) -> Vec<Hit> {
     if grants.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(format!("{} newly grants privilege-escalation actions: {}", change.display_name(), describe_grants(&grants)))]
+    vec![Hit::new(&ESCALATION_GRANTED, format!("{} newly grants privilege-escalation actions: {}", change.display_name(), describe_grants(&grants)))]
 }
 
-fn permissions_broadened(change: &Change, _: &Context) -> Vec<Hit> {
-    let delta = delta(change);
+fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
     let mut parts = Vec::new();
     let grants: Vec<&Grant> = delta
         .grants
@@ -268,12 +282,12 @@ fn permissions_broadened(change: &Change, _: &Context) -> Vec<Hit> {
     if parts.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(format!("{} broadens permissions: {}", change.display_name(), parts.join("; ")))]
+    vec![Hit::new(&PERMISSIONS_BROADENED, format!("{} broadens permissions: {}", change.display_name(), parts.join("; ")))]
 }
 
-fn policy_unverifiable(change: &Change, _: &Context) -> Vec<Hit> {
-    match delta(change).unverifiable {
-        Some(why) => vec![Hit::new(format!("{} cannot be verified before apply: {why}", change.display_name()))],
+fn policy_unverifiable(change: &Change, delta: &Delta) -> Vec<Hit> {
+    match delta.unverifiable {
+        Some(why) => vec![Hit::new(&POLICY_UNVERIFIABLE, format!("{} cannot be verified before apply: {why}", change.display_name()))],
         None => Vec::new(),
     }
 }

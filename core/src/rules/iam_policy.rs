@@ -191,11 +191,11 @@ pub fn new_grants(before: &[Grant], after: &[Grant]) -> Vec<Grant> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Values;
     use serde_json::json;
 
     fn document(policy: &str) -> Document {
-        let values = Values { after: json!({ "policy": policy }), ..Values::default() };
+        let after = json!({ "policy": policy }).to_string();
+        let values = crate::plan::values::tests::values("null", &after, "{}", "{}", "{}");
         Document::read(values.after().get("policy"))
     }
 

@@ -11,7 +11,6 @@ pub static INDEX_SHIFT: Rule = Rule {
     title: "Deletion by index shift: a `moved` block may have been meant",
     category: Category::ResourceDeletions,
     severity: Severity::Notice,
-    fallback: false,
     doc: "**Why it matters.** Removing an element from the middle of a `count` list or renaming a \
 `for_each` key makes Terraform delete one instance and create another, even when the object was \
 meant to stay. A `moved` block keeps it.\n\n\
@@ -21,8 +20,6 @@ deletion itself is still reported by PG-DEL-001/002; this is the hint next to it
 **Example.** `module.storage.aws_s3_bucket.this[\"backups\"]` deleted while \
 `module.storage.aws_s3_bucket.this[\"media\"]` is created reports a hint to add \
 `moved { from = …[\"backups\"], to = …[\"media\"] }` if that is what happened.",
-    // Judged across the plan by `hints`, not change by change.
-    check: |_, _| Vec::new(),
 };
 
 /// What `hints` needs to know of one change; only creates and index-shift deletions have one.

@@ -44,7 +44,8 @@ impl<'p> Context<'p> {
     }
 }
 
-/// One rule, with the documentation `plangate explain` prints.
+/// One rule, with the documentation `plangate explain` prints. The checking is done by its
+/// [`Family`], which reads a change once for all of its rules.
 #[derive(Debug)]
 pub struct Rule {
     /// Stable id, e.g. `PG-DEL-001`. Never reused for another meaning.
@@ -54,28 +55,47 @@ pub struct Rule {
     pub severity: Severity,
     /// Markdown: why it matters, what triggers it, an example.
     pub doc: &'static str,
-    /// A fallback runs only when no other rule found anything about the change, so a specific
-    /// finding is not repeated by a generic one.
-    pub fallback: bool,
-    pub check: fn(&Change, &Context) -> Vec<Hit>,
 }
 
-/// What a rule says about a change; the runner turns it into a [`Finding`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A family of rules and the pure function that checks a change for all of them.
+pub struct Family {
+    pub rules: &'static [&'static Rule],
+    pub check: fn(&Change, &Context) -> Vec<Hit>,
+    /// A fallback family runs only when no other family found anything about the change, so a
+    /// specific finding is not repeated by a generic one.
+    pub fallback: bool,
+}
+
+/// What a family says about a change, for one of its rules; the runner makes it a [`Finding`].
+#[derive(Debug, Clone)]
 pub struct Hit {
+    pub rule: &'static Rule,
     pub message: String,
     /// Overrides the rule's category, for rules that span families.
     pub category: Option<Category>,
 }
 
 impl Hit {
-    pub fn new(message: impl Into<String>) -> Hit {
-        Hit { message: message.into(), category: None }
+    pub fn new(rule: &'static Rule, message: impl Into<String>) -> Hit {
+        Hit { rule, message: message.into(), category: None }
     }
-    pub fn in_category(category: Category, message: impl Into<String>) -> Hit {
-        Hit { message: message.into(), category: Some(category) }
+    pub fn in_category(rule: &'static Rule, category: Category, message: impl Into<String>) -> Hit {
+        Hit { rule, message: message.into(), category: Some(category) }
     }
 }
+
+/// The families that judge changes one by one, in the order their findings are listed.
+pub static FAMILIES: &[&Family] = &[
+    &deletions::FAMILY,
+    &stateful::FAMILY,
+    &security_group::FAMILY,
+    &iam::FAMILY,
+    &database::FAMILY,
+    &network::FAMILY,
+    &kms::FAMILY,
+    &storage::FAMILY,
+    &high_risk_class::FAMILY,
+];
 
 /// Every rule, in the order reports list them within a severity.
 pub static REGISTRY: &[&Rule] = &[
@@ -145,20 +165,19 @@ pub(crate) fn evaluate_with(change: &Change, ctx: &Context, wanted: impl Fn(&Rul
         if fallback && !findings.is_empty() {
             break;
         }
-        for rule in REGISTRY.iter().filter(|rule| rule.fallback == fallback && wanted(rule)) {
-            for hit in (rule.check)(change, ctx) {
-                let finding = Finding {
-                    address: change.display_name(),
-                    resource_type: change.resource_type.to_string(),
-                    actions: change.action.terraform_names(),
-                    severity: rule.severity,
-                    rule: rule.id,
-                    category: hit.category.unwrap_or(rule.category),
-                    message: hit.message,
-                    waived: None,
-                };
-                findings.extend(ctx.settle(rule, finding));
-            }
+        let families = FAMILIES.iter().filter(|f| f.fallback == fallback && f.rules.iter().any(|r| wanted(r)));
+        for hit in families.flat_map(|family| (family.check)(change, ctx)).filter(|hit| wanted(hit.rule)) {
+            let finding = Finding {
+                address: change.display_name(),
+                resource_type: change.resource_type.to_string(),
+                actions: change.action.terraform_names(),
+                severity: hit.rule.severity,
+                rule: hit.rule.id,
+                category: hit.category.unwrap_or(hit.rule.category),
+                message: hit.message,
+                waived: None,
+            };
+            findings.extend(ctx.settle(hit.rule, finding));
         }
     }
     findings
@@ -177,6 +196,20 @@ pub(crate) fn list_names(names: &[String], max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_belongs_to_one_family_or_is_judged_plan_wide() {
+        let plan_wide = [index_shift::INDEX_SHIFT.id, expired_waiver::EXPIRED_WAIVER.id];
+        for rule in REGISTRY {
+            let families = FAMILIES.iter().filter(|f| f.rules.iter().any(|r| r.id == rule.id)).count();
+            assert_eq!(families + usize::from(plan_wide.contains(&rule.id)), 1, "{}", rule.id);
+        }
+        for family in FAMILIES {
+            for rule in family.rules {
+                assert!(find(rule.id).is_some(), "{} is not in the registry", rule.id);
+            }
+        }
+    }
 
     #[test]
     fn ids_are_unique_well_formed_and_documented() {

@@ -3,7 +3,7 @@
 
 use super::sg_permissions::Cidr;
 use super::transition::Transition;
-use super::{Context, Hit, Rule};
+use super::{Family, Context, Hit, Rule};
 use crate::plan::{Action, Attr, Change};
 use crate::report::{Category, Severity};
 
@@ -26,14 +26,12 @@ pub static SETTINGS_CHANGED: Rule = Rule {
     title: "VPC or subnet settings changed",
     category: Category::Vpc,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** VPC and subnet settings (DNS support and hostnames, CIDR blocks, public \
 IP on launch, tenancy) change how everything inside resolves names and reaches the network.\n\n\
 **What triggers it.** An in-place update of `aws_vpc` or `aws_subnet` that changes anything but \
 tags.\n\n\
 **Example.** `enable_dns_hostnames = true` changed to `false` reports `aws_vpc.core: settings \
 change: enable_dns_hostnames true → false`.",
-    check: settings_changed,
 };
 
 pub static ROUTES_CHANGED: Rule = Rule {
@@ -41,7 +39,6 @@ pub static ROUTES_CHANGED: Rule = Rule {
     title: "Routes added or removed",
     category: Category::Vpc,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Routes decide where traffic goes: a new default route to an internet \
 gateway makes a private subnet public, and a removed route cuts a path off.\n\n\
 **What triggers it.** An `aws_route` created, deleted or changed, or `route` entries added to or \
@@ -50,7 +47,6 @@ is called out.\n\n\
 **Example.** A new `aws_route` for `0.0.0.0/0` via `igw-…` reports `aws_route.private_default \
 adds route 0.0.0.0/0 via igw-… (a default route to an internet gateway: the subnets become \
 reachable from the internet)`.",
-    check: routes_changed,
 };
 
 pub static ACL_OPENED: Rule = Rule {
@@ -58,7 +54,6 @@ pub static ACL_OPENED: Rule = Rule {
     title: "Network ACL opened to the internet",
     category: Category::Vpc,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Network ACLs are the subnet-wide backstop behind security groups; an \
 allow entry for the whole internet removes it.\n\n\
 **What triggers it.** A new allow entry for `0.0.0.0/0` or `::/0` in an `aws_network_acl` \
@@ -66,7 +61,6 @@ ingress/egress block or an `aws_network_acl_rule`.\n\n\
 **Example.** `aws_network_acl_rule.open` with `rule_action = \"allow\"` and \
 `cidr_block = \"0.0.0.0/0\"` reports `aws_network_acl_rule.open allows inbound traffic from \
 0.0.0.0/0 (the internet)`.",
-    check: acl_opened,
 };
 
 pub static GATEWAY_DELETED: Rule = Rule {
@@ -74,15 +68,23 @@ pub static GATEWAY_DELETED: Rule = Rule {
     title: "Internet or NAT gateway deleted",
     category: Category::Vpc,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Deleting an internet gateway cuts the VPC off from the internet; \
 deleting a NAT gateway cuts outbound access for every private subnet routed through it.\n\n\
 **What triggers it.** Deleting or replacing `aws_internet_gateway`, \
 `aws_egress_only_internet_gateway` or `aws_nat_gateway`.\n\n\
 **Example.** Removing `aws_nat_gateway.main` reports `aws_nat_gateway.main is deleted: subnets \
 routed through it lose outbound internet access`.",
-    check: gateway_deleted,
 };
+
+pub static FAMILY: Family = Family {
+    rules: &[&SETTINGS_CHANGED, &ROUTES_CHANGED, &ACL_OPENED, &GATEWAY_DELETED],
+    check,
+    fallback: false,
+};
+
+fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
+    [settings_changed(change, ctx), routes_changed(change, ctx), acl_opened(change, ctx), gateway_deleted(change, ctx)].into_iter().flatten().collect()
+}
 
 fn settings_changed(change: &Change, _: &Context) -> Vec<Hit> {
     if !matches!(change.resource_type.as_ref(), "aws_vpc" | "aws_subnet") || change.action != Action::Update {
@@ -97,7 +99,7 @@ fn settings_changed(change: &Change, _: &Context) -> Vec<Hit> {
     if details.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(format!("{}: settings change: {}", change.display_name(), super::list_names(&details, 4)))]
+    vec![Hit::new(&SETTINGS_CHANGED, format!("{}: settings change: {}", change.display_name(), super::list_names(&details, 4)))]
 }
 
 /// A route as "destination via target".
@@ -165,7 +167,7 @@ fn routes_changed(change: &Change, _: &Context) -> Vec<Hit> {
     if parts.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(format!("{name} {}", parts.join(" and ")))]
+    vec![Hit::new(&ROUTES_CHANGED, format!("{name} {}", parts.join(" and ")))]
 }
 
 /// Allow entries for the whole internet, as (direction, cidr).
@@ -196,7 +198,8 @@ fn open_entries(change: &Change, after: bool) -> Vec<(&'static str, String)> {
 }
 
 fn acl_opened(change: &Change, _: &Context) -> Vec<Hit> {
-    if matches!(change.action, Action::Delete | Action::Forget) {
+    let acl = matches!(change.resource_type.as_ref(), "aws_network_acl" | "aws_default_network_acl" | "aws_network_acl_rule");
+    if !acl || matches!(change.action, Action::Delete | Action::Forget) {
         return Vec::new();
     }
     let before = open_entries(change, false);
@@ -205,7 +208,7 @@ fn acl_opened(change: &Change, _: &Context) -> Vec<Hit> {
         .filter(|entry| !before.contains(entry))
         .map(|(direction, cidr)| {
             let preposition = if direction == "inbound" { "from" } else { "to" };
-            Hit::new(format!("{} allows {direction} traffic {preposition} {cidr} (the internet)", change.display_name()))
+            Hit::new(&ACL_OPENED, format!("{} allows {direction} traffic {preposition} {cidr} (the internet)", change.display_name()))
         })
         .collect()
 }
@@ -220,5 +223,5 @@ fn gateway_deleted(change: &Change, _: &Context) -> Vec<Hit> {
         _ => return Vec::new(),
     };
     let verb = if change.action.is_replace() { "replaced" } else { "deleted" };
-    vec![Hit::new(format!("{} is {verb}: {consequence}", change.display_name()))]
+    vec![Hit::new(&GATEWAY_DELETED, format!("{} is {verb}: {consequence}", change.display_name()))]
 }

@@ -2,7 +2,7 @@
 //! Only what is added or widened is reported; removing or narrowing a rule is not a risk.
 
 use super::sg_permissions::{added, list_unknown, permissions, unknown_list_permissions, Direction, Permission, Source};
-use super::{Context, Hit, Rule};
+use super::{Family, Context, Hit, Rule};
 use crate::plan::{Action, Change};
 use crate::report::{Category, Severity};
 
@@ -19,7 +19,6 @@ pub static INBOUND_FROM_INTERNET: Rule = Rule {
     title: "Inbound access opened to the internet",
     category: Category::SecurityGroups,
     severity: Severity::Critical,
-    fallback: false,
     doc: "**Why it matters.** A rule that admits `0.0.0.0/0` or `::/0` exposes the port to every \
 host on the internet: SSH, RDP and database ports are scanned within minutes of opening.\n\n\
 **What triggers it.** A new or widened inbound permission whose source is `0.0.0.0/0` or `::/0`, \
@@ -28,7 +27,6 @@ in an inline `ingress` block of `aws_security_group`, an `aws_security_group_rul
 permission of the old state covers its protocol, ports and source.\n\n\
 **Example.** `cidr_blocks = [\"10.0.0.0/8\"]` changed to `[\"0.0.0.0/0\"]` on port 443 reports \
 `Modifying inbound rules for aws_security_group.audit_system: tcp 443 from 0.0.0.0/0 (the internet)`.",
-    check: inbound_from_internet,
 };
 
 pub static INBOUND_ADDED: Rule = Rule {
@@ -36,7 +34,6 @@ pub static INBOUND_ADDED: Rule = Rule {
     title: "Inbound access added or widened",
     category: Category::SecurityGroups,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Every new inbound path is a way in; a reviewer should confirm the \
 source and ports are meant.\n\n\
 **What triggers it.** A new or widened inbound permission from any source other than the whole \
@@ -44,7 +41,6 @@ internet (a CIDR, a prefix list, another security group, the group itself). Narr
 shrinking a port range or removing a rule does not trigger it.\n\n\
 **Example.** A new block `from_port = 8080, to_port = 8090, cidr_blocks = [\"192.168.0.0/16\"]` \
 reports `Modifying inbound rules for aws_security_group.web: tcp 8080-8090 from 192.168.0.0/16`.",
-    check: inbound_added,
 };
 
 pub static OUTBOUND_ADDED: Rule = Rule {
@@ -52,14 +48,12 @@ pub static OUTBOUND_ADDED: Rule = Rule {
     title: "Outbound access added or widened",
     category: Category::SecurityGroups,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Wider egress lets a compromised workload reach more of the network or \
 the internet (exfiltration, command and control). It is never critical on its own.\n\n\
 **What triggers it.** A new or widened outbound permission in an `egress` block, an \
 `aws_security_group_rule` with `type = \"egress\"`, or an `aws_vpc_security_group_egress_rule`.\n\n\
 **Example.** Egress `tcp 443 to 10.0.0.0/8` changed to all traffic to `0.0.0.0/0` reports \
 `Modifying outbound rules for aws_security_group.workers: all traffic to 0.0.0.0/0 (the internet)`.",
-    check: outbound_added,
 };
 
 pub static INBOUND_UNVERIFIABLE: Rule = Rule {
@@ -67,7 +61,6 @@ pub static INBOUND_UNVERIFIABLE: Rule = Rule {
     title: "Inbound access cannot be verified before apply",
     category: Category::SecurityGroups,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** When a rule's source or protocol is known only after apply (or is \
 marked sensitive), the plan cannot show whether it opens access to the internet. plangate never \
 treats that as safe.\n\n\
@@ -76,12 +69,15 @@ treats that as safe.\n\n\
 list that is unknown because the configuration sets no inline rules grants nothing.)\n\n\
 **Example.** `cidr_blocks = [aws_eip.nat.public_ip]` on a new rule reports `Inbound rules for \
 aws_security_group_rule.nat cannot be verified before apply: the source is known only after apply`.",
-    check: inbound_unverifiable,
 };
 
 /// Permissions added in `direction`, or nothing for deletions and types without permissions.
 fn added_permissions(change: &Change, direction: Direction) -> Vec<Permission> {
     if !TYPES.contains(&change.resource_type.as_ref()) || matches!(change.action, Action::Delete | Action::Forget) {
+        return Vec::new();
+    }
+    let list = if direction == Direction::Ingress { "ingress" } else { "egress" };
+    if change.resource_type == "aws_security_group" && !change.attribute_changed(list) {
         return Vec::new();
     }
     let values = change.values();
@@ -104,39 +100,55 @@ fn describe(change: &Change, direction: Direction, permissions: &[&Permission]) 
     format!("{verb} {which} rules for {}: {}", change.display_name(), listed.join("; "))
 }
 
-fn inbound_from_internet(change: &Change, _: &Context) -> Vec<Hit> {
-    let added = added_permissions(change, Direction::Ingress);
+pub static FAMILY: Family = Family {
+    rules: &[&INBOUND_FROM_INTERNET, &INBOUND_ADDED, &OUTBOUND_ADDED, &INBOUND_UNVERIFIABLE],
+    check,
+    fallback: false,
+};
+
+fn check(change: &Change, _: &Context) -> Vec<Hit> {
+    let inbound = added_permissions(change, Direction::Ingress);
+    let outbound = added_permissions(change, Direction::Egress);
+    [
+        inbound_from_internet(change, &inbound),
+        inbound_added(change, &inbound),
+        outbound_added(change, &outbound),
+        inbound_unverifiable(change, &inbound),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn inbound_from_internet(change: &Change, added: &[Permission]) -> Vec<Hit> {
     let open: Vec<&Permission> = added.iter().filter(|p| p.is_from_internet()).collect();
     if open.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(describe(change, Direction::Ingress, &open))]
+    vec![Hit::new(&INBOUND_FROM_INTERNET, describe(change, Direction::Ingress, &open))]
 }
 
-fn inbound_added(change: &Change, _: &Context) -> Vec<Hit> {
-    let added = added_permissions(change, Direction::Ingress);
+fn inbound_added(change: &Change, added: &[Permission]) -> Vec<Hit> {
     let other: Vec<&Permission> =
         added.iter().filter(|p| !p.is_from_internet() && p.source != Source::Unverifiable).collect();
     if other.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(describe(change, Direction::Ingress, &other))]
+    vec![Hit::new(&INBOUND_ADDED, describe(change, Direction::Ingress, &other))]
 }
 
-fn outbound_added(change: &Change, _: &Context) -> Vec<Hit> {
-    let added = added_permissions(change, Direction::Egress);
+fn outbound_added(change: &Change, added: &[Permission]) -> Vec<Hit> {
     if added.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(describe(change, Direction::Egress, &added.iter().collect::<Vec<_>>()))]
+    vec![Hit::new(&OUTBOUND_ADDED, describe(change, Direction::Egress, &added.iter().collect::<Vec<_>>()))]
 }
 
-fn inbound_unverifiable(change: &Change, _: &Context) -> Vec<Hit> {
-    let added = added_permissions(change, Direction::Ingress);
+fn inbound_unverifiable(change: &Change, added: &[Permission]) -> Vec<Hit> {
     if !added.iter().any(|p| p.source == Source::Unverifiable) {
         return Vec::new();
     }
-    vec![Hit::new(format!(
+    vec![Hit::new(&INBOUND_UNVERIFIABLE, format!(
         "Inbound rules for {} cannot be verified before apply: the source or protocol is known only after apply",
         change.display_name()
     ))]

@@ -3,7 +3,7 @@
 //! retention.
 
 use super::transition::Transition;
-use super::{Context, Hit, Rule};
+use super::{Family, Context, Hit, Rule};
 use crate::plan::Change;
 use crate::report::{Category, Severity};
 
@@ -28,7 +28,6 @@ pub static STATEFUL_DELETED: Rule = Rule {
     title: "A stateful resource is deleted or replaced: its data is lost",
     category: Category::ResourceDeletions,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** These resources hold data that does not come back with a re-create: \
 files, caches, indexes, warehouse tables, stream records, images, secrets, backups.\n\n\
 **What triggers it.** Deleting or replacing `aws_efs_file_system`, `aws_elasticache_cluster`, \
@@ -39,7 +38,6 @@ critical class, when PG-DEL-001 reports it). Promote it with `rules: {PG-DATA-00
 critical}}`.\n\n\
 **Example.** Removing `aws_efs_file_system.shared` reports `Attempting to delete \
 aws_efs_file_system.shared: every file on it is lost`.",
-    check: stateful_deleted,
 };
 
 pub static LOG_RETENTION_CUT: Rule = Rule {
@@ -47,15 +45,23 @@ pub static LOG_RETENTION_CUT: Rule = Rule {
     title: "Log retention cut",
     category: Category::Other,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** Shorter retention deletes existing log events older than the new \
 limit: audit trails and incident evidence go with them.\n\n\
 **What triggers it.** `retention_in_days` of `aws_cloudwatch_log_group` reduced, or set where it \
 was 0 (never expire).\n\n\
 **Example.** `retention_in_days = 365` changed to `7` reports `aws_cloudwatch_log_group.audit: log \
 retention cut from 365 to 7 days; older events are deleted`.",
-    check: log_retention_cut,
 };
+
+pub static FAMILY: Family = Family {
+    rules: &[&STATEFUL_DELETED, &LOG_RETENTION_CUT],
+    check,
+    fallback: false,
+};
+
+fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
+    [stateful_deleted(change, ctx), log_retention_cut(change, ctx)].into_iter().flatten().collect()
+}
 
 /// What deleting a resource of this type loses, when it is a stateful type.
 pub(crate) fn data_lost(resource_type: &str) -> Option<&'static str> {
@@ -68,7 +74,7 @@ fn stateful_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
         return Vec::new();
     }
     let verb = if change.action.is_replace() { "replace" } else { "delete" };
-    vec![Hit::new(format!("Attempting to {verb} {}: {lost}", change.display_name()))]
+    vec![Hit::new(&STATEFUL_DELETED, format!("Attempting to {verb} {}: {lost}", change.display_name()))]
 }
 
 fn log_retention_cut(change: &Change, _: &Context) -> Vec<Hit> {
@@ -82,7 +88,7 @@ fn log_retention_cut(change: &Change, _: &Context) -> Vec<Hit> {
         _ => None,
     };
     match cut {
-        Some((from, to)) => vec![Hit::new(format!(
+        Some((from, to)) => vec![Hit::new(&LOG_RETENTION_CUT, format!(
             "{}: log retention cut from {from} to {to} days; older events are deleted",
             change.display_name()
         ))],

@@ -2,7 +2,7 @@
 
 use super::iam_policy::Document;
 use super::transition::Transition;
-use super::{Context, Hit, Rule};
+use super::{Family, Context, Hit, Rule};
 use crate::plan::{Action, Change};
 use crate::report::{Category, Severity};
 
@@ -15,7 +15,6 @@ pub static PUBLIC_ACCESS_BLOCK_WEAKENED: Rule = Rule {
     title: "S3 public access block removed or weakened",
     category: Category::Other,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** The public access block is what stops a bucket policy or ACL from making \
 data public by mistake; without it, one wrong statement exposes the bucket.\n\n\
 **What triggers it.** Deleting an `aws_s3_bucket_public_access_block` or \
@@ -23,7 +22,6 @@ data public by mistake; without it, one wrong statement exposes the bucket.\n\n\
 `block_public_policy`, `ignore_public_acls`, `restrict_public_buckets` off.\n\n\
 **Example.** `block_public_policy = true` changed to `false` reports \
 `aws_s3_bucket_public_access_block.data: block_public_policy turned off`.",
-    check: public_access_block_weakened,
 };
 
 pub static BUCKET_POLICY_PUBLIC: Rule = Rule {
@@ -31,14 +29,12 @@ pub static BUCKET_POLICY_PUBLIC: Rule = Rule {
     title: "Bucket policy grants access to everyone",
     category: Category::Other,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** A bucket policy statement for `Principal: \"*\"` without a condition \
 makes the objects it covers readable (or writable) by anyone.\n\n\
 **What triggers it.** The `policy` of `aws_s3_bucket_policy` (or the legacy `policy` of \
 `aws_s3_bucket`) newly allows any principal without a `Condition`.\n\n\
 **Example.** A statement `{Effect = \"Allow\", Principal = \"*\", Action = \"s3:GetObject\"}` \
 reports `aws_s3_bucket_policy.site: the bucket policy now grants access to everyone`.",
-    check: bucket_policy_public,
 };
 
 pub static PUBLIC_ACL: Rule = Rule {
@@ -46,14 +42,22 @@ pub static PUBLIC_ACL: Rule = Rule {
     title: "Public bucket ACL",
     category: Category::Other,
     severity: Severity::High,
-    fallback: false,
     doc: "**Why it matters.** The canned ACLs `public-read`, `public-read-write` and \
 `authenticated-read` open a bucket to everyone (or every AWS account).\n\n\
 **What triggers it.** `acl` of `aws_s3_bucket_acl` or `aws_s3_bucket` set to one of them.\n\n\
 **Example.** `acl = \"public-read\"` reports `aws_s3_bucket_acl.site: ACL public-read opens the \
 bucket to everyone`.",
-    check: public_acl,
 };
+
+pub static FAMILY: Family = Family {
+    rules: &[&PUBLIC_ACCESS_BLOCK_WEAKENED, &BUCKET_POLICY_PUBLIC, &PUBLIC_ACL],
+    check,
+    fallback: false,
+};
+
+fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
+    [public_access_block_weakened(change, ctx), bucket_policy_public(change, ctx), public_acl(change, ctx)].into_iter().flatten().collect()
+}
 
 fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
     if !PUBLIC_ACCESS_BLOCKS.contains(&change.resource_type.as_ref()) {
@@ -61,7 +65,7 @@ fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
     }
     let name = change.display_name();
     if change.action == Action::Delete {
-        return vec![Hit::new(format!("{name} is deleted: nothing stops a policy or ACL from making data public"))];
+        return vec![Hit::new(&PUBLIC_ACCESS_BLOCK_WEAKENED, format!("{name} is deleted: nothing stops a policy or ACL from making data public"))];
     }
     let after = change.values().after();
     let off: Vec<String> = BLOCK_FLAGS
@@ -75,33 +79,37 @@ fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
     if off.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(format!("{name}: {} turned off", super::list_names(&off, 4)))]
+    vec![Hit::new(&PUBLIC_ACCESS_BLOCK_WEAKENED, format!("{name}: {} turned off", super::list_names(&off, 4)))]
 }
 
 fn bucket_policy_public(change: &Change, _: &Context) -> Vec<Hit> {
     if !matches!(change.resource_type.as_ref(), "aws_s3_bucket_policy" | "aws_s3_bucket")
         || matches!(change.action, Action::Delete | Action::Forget)
+        || !change.attribute_changed("policy")
     {
         return Vec::new();
     }
     let values = change.values();
     let (before, after) = (Document::read(values.before().get("policy")), Document::read(values.after().get("policy")));
     if after.allows_anyone() && !before.allows_anyone() {
-        vec![Hit::new(format!("{}: the bucket policy now grants access to everyone", change.display_name()))]
+        vec![Hit::new(&BUCKET_POLICY_PUBLIC, format!("{}: the bucket policy now grants access to everyone", change.display_name()))]
     } else {
         Vec::new()
     }
 }
 
 fn public_acl(change: &Change, _: &Context) -> Vec<Hit> {
-    if !matches!(change.resource_type.as_ref(), "aws_s3_bucket_acl" | "aws_s3_bucket") || matches!(change.action, Action::Delete | Action::Forget) {
+    if !matches!(change.resource_type.as_ref(), "aws_s3_bucket_acl" | "aws_s3_bucket")
+        || matches!(change.action, Action::Delete | Action::Forget)
+        || !change.attribute_changed("acl")
+    {
         return Vec::new();
     }
     let values = change.values();
     let (before, after) = (values.before().get("acl").as_str(), values.after().get("acl").as_str());
     match after {
         Some(acl) if PUBLIC_ACLS.contains(&acl) && before != Some(acl) => {
-            vec![Hit::new(format!("{}: ACL {acl} opens the bucket to everyone", change.display_name()))]
+            vec![Hit::new(&PUBLIC_ACL, format!("{}: ACL {acl} opens the bucket to everyone", change.display_name()))]
         }
         _ => Vec::new(),
     }

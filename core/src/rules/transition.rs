@@ -13,9 +13,12 @@ pub struct Transition<'v> {
 }
 
 impl<'v> Transition<'v> {
-    /// The attribute on a change with both sides; `None` for creates, deletes, reads and no-ops.
+    /// The attribute on a change with both sides, when it changed; `None` for creates, deletes,
+    /// reads, no-ops and unchanged attributes.
     pub fn of(change: &'v Change<'_>, name: &str) -> Option<Transition<'v>> {
-        if !matches!(change.action, Action::Update | Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst) {
+        if !matches!(change.action, Action::Update | Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst)
+            || !change.attribute_changed(name)
+        {
             return None;
         }
         let values = change.values();
