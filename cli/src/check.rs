@@ -23,13 +23,13 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let label = if args.plan == "-" { "stdin".to_string() } else { args.plan.clone() };
     let cannot_analyse = |e: plangate::PlanError| Failure(format!("cannot analyse plan {label}: {e}"));
     let bytes = plangate::plan::load(&args.plan).map_err(cannot_analyse)?;
-    let report = plangate::analyze(&bytes, &policy).map_err(cannot_analyse)?;
+    let report = plangate::analyze_loaded(&bytes, &policy).map_err(cannot_analyse)?;
 
     let options = RenderOptions { plan_label: label.clone(), verbose: policy.verbose };
-    let rendered = render::render(&report, format, &options);
+    let write = |out: &mut dyn std::io::Write| render::write(&report, format, &options, out);
     match &args.output {
         Some(path) => {
-            output::write_atomically(path, &rendered).map_err(|e| Failure(format!("cannot write report {path}: {e}")))?;
+            output::write_atomically(path, write).map_err(|e| Failure(format!("cannot write report {path}: {e}")))?;
             eprintln!(
                 "plangate: {} (exit {}): {} Report written to {path}.",
                 report.status.as_str(),
@@ -37,7 +37,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
                 report.verdict.reason
             );
         }
-        None => output::print(&rendered).map_err(|e| Failure(format!("cannot write report: {e}")))?,
+        None => output::to_stdout(write).map_err(|e| Failure(format!("cannot write report: {e}")))?,
     }
     Ok(report.exit_code())
 }

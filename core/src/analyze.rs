@@ -18,6 +18,15 @@ pub fn analyze(bytes: &[u8], policy: &Policy) -> Result<Report, PlanError> {
     analyze_plan(&text, policy)
 }
 
+/// Analyzes a plan from [`plan::load`]. A memory-mapped plan gives back the pages of the sections
+/// it skips as soon as they are scanned, so memory stays near what the rules need.
+pub fn analyze_loaded(plan: &plan::PlanBytes, policy: &Policy) -> Result<Report, PlanError> {
+    match plan::encoding::decode(plan)? {
+        std::borrow::Cow::Borrowed(text) => analyze_plan_releasing(text, policy, &|span| plan.release(span)),
+        std::borrow::Cow::Owned(text) => analyze_plan(&text, policy),
+    }
+}
+
 /// What one resource change came to.
 struct Judgement {
     counted: bool,
@@ -35,16 +44,25 @@ enum Judged {
 /// as it scans them, so the rules run on the other core while the rest of the plan is scanned; each
 /// change is parsed, judged and dropped within its task, so its values never outlive the rules.
 pub fn analyze_plan(text: &[u8], policy: &Policy) -> Result<Report, PlanError> {
+    analyze_plan_releasing(text, policy, &|_| {})
+}
+
+/// [`analyze_plan`], calling `release` with each skipped section once it is scanned.
+fn analyze_plan_releasing(text: &[u8], policy: &Policy, release: &dyn Fn(&[u8])) -> Result<Report, PlanError> {
     let ctx = Context::of(policy);
     let batches: Mutex<Vec<(Section, usize, Judged)>> = Mutex::new(Vec::new());
     let header = rayon::in_place_scope(|scope| {
-        plan::read_streaming(text, |section, first, entries| {
-            let (batches, ctx) = (&batches, &ctx);
-            scope.spawn(move |_| {
-                let judged = judge(text, section, first, &entries, ctx);
-                batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, judged));
-            });
-        })
+        plan::read_streaming(
+            text,
+            |section, first, entries| {
+                let (batches, ctx) = (&batches, &ctx);
+                scope.spawn(move |_| {
+                    let judged = judge(text, section, first, &entries, ctx);
+                    batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, judged));
+                });
+            },
+            release,
+        )
     })?;
     let mut batches = batches.into_inner().unwrap_or_else(PoisonError::into_inner);
     // Put the batches back in plan order, so the first error reported is the first in the plan.

@@ -11,7 +11,7 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 
-pub use analyze::{analyze, analyze_plan};
+pub use analyze::{analyze, analyze_loaded, analyze_plan};
 pub use plan::PlanError;
 pub use policy::{ConfigError, Policy};
 pub use report::{Finding, Report, Severity};

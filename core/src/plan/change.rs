@@ -66,18 +66,8 @@ pub struct Change<'a> {
     pub importing: bool,
     /// The attributes that force a replacement.
     pub replace_paths: Vec<Vec<PathStep>>,
-    raw: RawValues<'a>,
-    values: OnceLock<Values<'a>>,
+    values: Values<'a>,
     changed: OnceLock<Vec<String>>,
-}
-
-#[derive(Debug, Default)]
-struct RawValues<'a> {
-    before: Option<&'a RawValue>,
-    after: Option<&'a RawValue>,
-    after_unknown: Option<&'a RawValue>,
-    before_sensitive: Option<&'a RawValue>,
-    after_sensitive: Option<&'a RawValue>,
 }
 
 /// A resource change as Terraform writes it, borrowing from the plan text; values stay unparsed.
@@ -109,15 +99,15 @@ struct RawChangeBody<'a> {
     #[serde(borrow)]
     actions: &'a RawValue,
     #[serde(borrow, default)]
-    before: Option<&'a RawValue>,
+    before: Side<'a>,
     #[serde(borrow, default)]
-    after: Option<&'a RawValue>,
+    after: Side<'a>,
     #[serde(borrow, default)]
-    after_unknown: Option<&'a RawValue>,
+    after_unknown: Side<'a>,
     #[serde(borrow, default)]
-    before_sensitive: Option<&'a RawValue>,
+    before_sensitive: Side<'a>,
     #[serde(borrow, default)]
-    after_sensitive: Option<&'a RawValue>,
+    after_sensitive: Side<'a>,
     #[serde(default)]
     replace_paths: Option<Vec<Vec<PathStep>>>,
     #[serde(borrow, default)]
@@ -178,28 +168,21 @@ impl<'a> Change<'a> {
             action_reason: entry.action_reason.as_deref().map(ActionReason::parse),
             importing: body.importing.is_some_and(|raw| raw.get() != "null"),
             replace_paths: body.replace_paths.unwrap_or_default(),
-            raw: RawValues {
+            values: Values {
                 before: body.before,
                 after: body.after,
                 after_unknown: body.after_unknown,
                 before_sensitive: body.before_sensitive,
                 after_sensitive: body.after_sensitive,
             },
-            values: OnceLock::new(),
             changed: OnceLock::new(),
         })
     }
 
-    /// The before/after values with their masks, scanned on first use (each attribute is parsed
-    /// only when a rule reads it).
+    /// The before/after values with their masks (each attribute is parsed only when a rule
+    /// reads it).
     pub fn values(&self) -> &Values<'a> {
-        self.values.get_or_init(|| Values {
-            before: Side::read(self.raw.before),
-            after: Side::read(self.raw.after),
-            after_unknown: Side::read(self.raw.after_unknown),
-            before_sensitive: Side::read(self.raw.before_sensitive),
-            after_sensitive: Side::read(self.raw.after_sensitive),
-        })
+        &self.values
     }
 
     /// Top-level attribute names whose value differs between before and after, or that become

@@ -29,6 +29,29 @@ pub enum PlanBytes {
     Mapped(memmap2::Mmap),
 }
 
+impl PlanBytes {
+    /// Gives the pages of `span` (a part of these bytes that will not be read again) back to the
+    /// kernel when the bytes are a memory map; they stay in the page cache. Does nothing for bytes
+    /// read into memory, or for spans smaller than a few pages.
+    pub fn release(&self, span: &[u8]) {
+        const PAGE: usize = 4096;
+        let PlanBytes::Mapped(map) = self else { return };
+        let base = map.as_ptr() as usize;
+        let start = span.as_ptr() as usize;
+        if start < base || start + span.len() > base + map.len() {
+            return;
+        }
+        // Whole pages inside the span only: its neighbours may still be read.
+        let first = (start - base).div_ceil(PAGE) * PAGE;
+        let end = (start - base + span.len()) / PAGE * PAGE;
+        if end >= first + 4 * PAGE {
+            // SAFETY: the map is private and read-only, so dropping pages loses nothing: a later
+            // read would fault them in again from the file. The span is never read again.
+            let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, first, end - first) };
+        }
+    }
+}
+
 impl Deref for PlanBytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {

@@ -52,22 +52,29 @@ pub struct RawPlan<'a> {
 /// Reads `text`, which must be a whole plan document, collecting every entry.
 pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
     let (mut resource_changes, mut resource_drift) = (Vec::new(), Vec::new());
-    let header = read_streaming(text, |section, _, batch| match section {
-        Section::ResourceChanges => resource_changes.extend(batch),
-        Section::ResourceDrift => resource_drift.extend(batch),
-    })?;
+    let header = read_streaming(
+        text,
+        |section, _, batch| match section {
+            Section::ResourceChanges => resource_changes.extend(batch),
+            Section::ResourceDrift => resource_drift.extend(batch),
+        },
+        |_| {},
+    )?;
     Ok(RawPlan { header, resource_changes, resource_drift })
 }
 
 /// Reads `text`, which must be a whole plan document, calling `on_batch(section, index of the
-/// first entry, entries)` for each batch of entries as soon as it is scanned.
-pub fn read_streaming<'a, F>(text: &'a [u8], mut on_batch: F) -> Result<PlanHeader, PlanError>
+/// first entry, entries)` for each batch of entries as soon as it is scanned, and `on_skipped`
+/// with each top-level value it skips (`prior_state`, `configuration`, …): nothing refers to that
+/// text again, so a caller holding it in a memory map may give its pages back.
+pub fn read_streaming<'a, F, S>(text: &'a [u8], mut on_batch: F, mut on_skipped: S) -> Result<PlanHeader, PlanError>
 where
     F: FnMut(Section, usize, Vec<&'a RawValue>),
+    S: FnMut(&'a [u8]),
 {
     let mut de = serde_json::Deserializer::from_slice(text);
     let outer = de
-        .deserialize_any(OuterVisitor { on_batch: &mut on_batch })
+        .deserialize_any(OuterVisitor { on_batch: &mut on_batch, on_skipped: &mut on_skipped })
         .and_then(|outer| de.end().map(|()| outer))
         .map_err(|e| json_error(text, 0, &e))?;
     let outer = match outer {
@@ -167,11 +174,16 @@ struct OuterFields<'a> {
     keys: Vec<String>,
 }
 
-struct OuterVisitor<'f, F> {
+struct OuterVisitor<'f, F, S> {
     on_batch: &'f mut F,
+    on_skipped: &'f mut S,
 }
 
-impl<'de, F: FnMut(Section, usize, Vec<&'de RawValue>)> Visitor<'de> for OuterVisitor<'_, F> {
+impl<'de, F, S> Visitor<'de> for OuterVisitor<'_, F, S>
+where
+    F: FnMut(Section, usize, Vec<&'de RawValue>),
+    S: FnMut(&'de [u8]),
+{
     type Value = Outer<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -190,12 +202,10 @@ impl<'de, F: FnMut(Section, usize, Vec<&'de RawValue>)> Visitor<'de> for OuterVi
                         if key == "resource_changes" { Section::ResourceChanges } else { Section::ResourceDrift };
                     map.next_value_seed(Batches { section, on_batch: &mut *self.on_batch })?;
                 }
-                "planned_values" | "output_changes" => {
-                    fields.looks_like_plan = true;
-                    map.next_value::<IgnoredAny>()?;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
+                other => {
+                    fields.looks_like_plan |= matches!(other, "planned_values" | "output_changes");
+                    let skipped: &'de RawValue = map.next_value()?;
+                    (self.on_skipped)(skipped.get().as_bytes());
                 }
             }
             if fields.keys.len() < 64 {

@@ -26,7 +26,8 @@ pub const UNKNOWN: &str = "(known after apply)";
 #[derive(Debug, Default)]
 pub struct Side<'a> {
     members: Vec<(Cow<'a, str>, &'a RawValue)>,
-    parsed: Vec<OnceLock<Value>>,
+    /// One slot per member, made when the first member is read.
+    parsed: OnceLock<Box<[OnceLock<Value>]>>,
     /// The side is the literal `true`: a mask that marks everything.
     all: bool,
 }
@@ -35,14 +36,19 @@ impl<'a> Side<'a> {
     /// Reads the members of an object; `null`, absent or anything but an object has none.
     pub fn read(raw: Option<&'a RawValue>) -> Side<'a> {
         let Some(raw) = raw else { return Side::default() };
-        if raw.get().trim() == "true" {
-            return Side { all: true, ..Side::default() };
-        }
         let mut de = serde_json::Deserializer::from_str(raw.get());
-        let mut members = de.deserialize_any(MembersVisitor).unwrap_or_default();
-        members.sort_by(|a, b| a.0.cmp(&b.0));
-        let parsed = members.iter().map(|_| OnceLock::new()).collect();
-        Side { members, parsed, all: false }
+        de.deserialize_any(MembersVisitor).map(Side::from_members).unwrap_or_default()
+    }
+
+    fn from_members(members: Members<'a>) -> Side<'a> {
+        match members {
+            Members::All => Side { all: true, ..Side::default() },
+            Members::Listed(mut members) => {
+                // Terraform writes keys sorted already; this is cheap then, and right otherwise.
+                members.sort_by(|a, b| a.0.cmp(&b.0));
+                Side { members, ..Side::default() }
+            }
+        }
     }
 
     fn index(&self, name: &str) -> Option<usize> {
@@ -57,7 +63,8 @@ impl<'a> Side<'a> {
     /// A member's value, parsed on first use.
     pub fn get(&self, name: &str) -> Option<&Value> {
         let i = self.index(name)?;
-        Some(self.parsed[i].get_or_init(|| serde_json::from_str(self.members[i].1.get()).unwrap_or(Value::Null)))
+        let parsed = self.parsed.get_or_init(|| self.members.iter().map(|_| OnceLock::new()).collect());
+        Some(parsed[i].get_or_init(|| serde_json::from_str(self.members[i].1.get()).unwrap_or(Value::Null)))
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -293,10 +300,29 @@ impl<'v> Attr<'v> {
     }
 }
 
+/// Deserialized straight from the plan, so splitting a side into members costs no extra scan.
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Side<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Side<'a>, D::Error> {
+        d.deserialize_any(MembersVisitor).map(Side::from_members)
+    }
+}
+
+enum Members<'a> {
+    /// The literal `true` (a mask marking everything).
+    All,
+    Listed(Vec<(Cow<'a, str>, &'a RawValue)>),
+}
+
+impl Default for Members<'_> {
+    fn default() -> Self {
+        Members::Listed(Vec::new())
+    }
+}
+
 struct MembersVisitor;
 
 impl<'de> Visitor<'de> for MembersVisitor {
-    type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
+    type Value = Members<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
@@ -307,31 +333,34 @@ impl<'de> Visitor<'de> for MembersVisitor {
         while let Some(KeyName(key)) = map.next_key::<KeyName<'de>>()? {
             members.push((key, map.next_value()?));
         }
-        Ok(members)
+        Ok(Members::Listed(members))
     }
 
-    // Anything but an object has no members.
+    // Anything but an object (or `true`) has no members.
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Vec::new())
+        Ok(Members::default())
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+        Ok(Members::default())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Members::default())
+    }
+    fn visit_bool<E>(self, all: bool) -> Result<Self::Value, E> {
+        Ok(if all { Members::All } else { Members::default() })
     }
     fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+        Ok(Members::default())
     }
     fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+        Ok(Members::default())
     }
     fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+        Ok(Members::default())
     }
     fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+        Ok(Members::default())
     }
 }
 
