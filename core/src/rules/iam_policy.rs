@@ -179,13 +179,7 @@ impl Statement {
 
 /// The grants of `after` that no grant of `before` covers.
 pub fn new_grants(before: &[Grant], after: &[Grant]) -> Vec<Grant> {
-    let mut added: Vec<Grant> = Vec::new();
-    for grant in after {
-        if !before.iter().any(|old| old.covers(grant)) && !added.contains(grant) {
-            added.push(grant.clone());
-        }
-    }
-    added
+    super::not_covered(before, after, Grant::covers)
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! Rules turn one normalized change into findings. Each rule is a pure function with a stable id,
-//! documented where it is declared; `plangate rules` and `plangate explain ID` read the same
-//! [`REGISTRY`]. Rules never print and never read thresholds: the policy does that.
+//! Rules turn one normalized change into findings. Each rule has a stable id and is documented
+//! where it is declared; `plangate rules` and `plangate explain ID` read the same [`REGISTRY`].
+//! Rules come in families (one file each): a family is one pure function that reads a change once
+//! and reports hits for any of its rules. Rules never print and never read thresholds: the policy
+//! does that. Two rules are judged across the whole plan instead ([`index_shift`],
+//! [`expired_waiver`]).
 
 mod database;
 mod deletions;
@@ -181,6 +184,18 @@ pub(crate) fn evaluate_with(change: &Change, ctx: &Context, wanted: impl Fn(&Rul
         }
     }
     findings
+}
+
+/// The items of `after` that no item of `before` covers, once each: what a change adds or widens
+/// (security-group permissions, IAM grants), so removing or narrowing is never reported.
+pub(crate) fn not_covered<T: Clone + PartialEq>(before: &[T], after: &[T], covers: impl Fn(&T, &T) -> bool) -> Vec<T> {
+    let mut added: Vec<T> = Vec::new();
+    for item in after {
+        if !before.iter().any(|old| covers(old, item)) && !added.contains(item) {
+            added.push(item.clone());
+        }
+    }
+    added
 }
 
 /// "a, b and 3 more": attribute names for messages, never values.

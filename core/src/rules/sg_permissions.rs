@@ -222,13 +222,7 @@ pub fn unknown_list_permissions(before: &[Permission]) -> Vec<Permission> {
 
 /// The permissions of `after` that no permission of `before` covers: what was added or widened.
 pub fn added(before: &[Permission], after: &[Permission]) -> Vec<Permission> {
-    let mut added: Vec<Permission> = Vec::new();
-    for permission in after {
-        if !before.iter().any(|old| old.covers(permission)) && !added.contains(permission) {
-            added.push(permission.clone());
-        }
-    }
-    added
+    super::not_covered(before, after, Permission::covers)
 }
 
 #[cfg(test)]
