@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
+
 #[derive(Debug, Parser)]
 #[command(
     name = "plangate",
@@ -31,6 +32,88 @@ pub enum Command {
         /// A rule id, e.g. PG-DEL-001
         id: String,
     },
+    /// Retry schedules computed from a step's policy.
+    Retry {
+        #[command(subcommand)]
+        command: RetryCommand,
+    },
+    /// Run a command with a step's retry and auto-heal policy; exits with the command's own code.
+    Run(RunArgs),
+    /// A circuit breaker whose state is kept in a JSON file between pipeline runs.
+    Breaker {
+        #[command(subcommand)]
+        command: BreakerCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetryCommand {
+    /// Print the delays before each retry of a step.
+    Schedule {
+        /// Configuration file with a `resilience:` section.
+        #[arg(short, long, value_name = "FILE")]
+        config: String,
+        /// The step, as named under `resilience.steps`.
+        #[arg(long, value_name = "NAME")]
+        step: String,
+        /// Seed for the jitter, for a reproducible schedule.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// text or json
+        #[arg(short, long, default_value = "text")]
+        format: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Configuration file with a `resilience:` section.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: String,
+    /// The step, as named under `resilience.steps`.
+    #[arg(long, value_name = "NAME")]
+    pub step: String,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BreakerCommand {
+    /// Record the outcome of a call.
+    Record {
+        #[command(flatten)]
+        common: BreakerArgs,
+        /// success or failure
+        #[arg(long, value_name = "OUTCOME")]
+        outcome: String,
+    },
+    /// Ask to make a call now: exit 0 when allowed (or as the half-open probe), 1 when the breaker
+    /// is open. Starts the probe when the reset timeout is over.
+    Request {
+        #[command(flatten)]
+        common: BreakerArgs,
+    },
+    /// Print the state without changing it (text or json); exit 0 unless it is open.
+    Status {
+        #[command(flatten)]
+        common: BreakerArgs,
+        #[arg(short, long, default_value = "text")]
+        format: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BreakerArgs {
+    /// The JSON state file (created on first use).
+    #[arg(long, value_name = "FILE")]
+    pub state: String,
+    /// Configuration file with a `circuit_breaker:` section (default thresholds without it).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// The time, in seconds since the Unix epoch (default: now), for replays and tests.
+    #[arg(long, value_name = "SECONDS")]
+    pub now: Option<f64>,
 }
 
 #[derive(Debug, Args)]

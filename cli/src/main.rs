@@ -1,16 +1,20 @@
-//! The `plangate` command. Exit codes: 0 pass, 1 critical, 2 high-risk, 3 cannot analyse (a broken
-//! input, configuration or command line must never look like a verdict).
+//! The `plangate` command. `check` exits 0 pass, 1 critical, 2 high-risk, 3 cannot analyse (a
+//! broken input, configuration or command line must never look like a verdict); `run` exits with
+//! the command's own code; every command exits 3 when it cannot do its job.
 
 mod args;
+mod breaker_cmd;
 mod check;
 mod output;
+mod retry_cmd;
 mod rule_docs;
+mod run_cmd;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command};
+use args::{BreakerCommand, Cli, Command, RetryCommand};
 
 /// Exit code for anything that prevents a verdict.
 const CANNOT_ANALYSE: u8 = 3;
@@ -31,6 +35,15 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules { format } => rule_docs::list(format).and_then(|text| print(&text)),
         Command::Explain { id } => rule_docs::explain(id).and_then(|text| print(&text)),
+        Command::Retry { command: RetryCommand::Schedule { config, step, seed, format } } => {
+            retry_cmd::schedule(config, step, *seed, format).and_then(|text| print(&text))
+        }
+        Command::Run(args) => run_cmd::run(args),
+        Command::Breaker { command } => match command {
+            BreakerCommand::Record { common, outcome } => breaker_cmd::record(common, outcome),
+            BreakerCommand::Request { common } => breaker_cmd::request(common),
+            BreakerCommand::Status { common, format } => breaker_cmd::status(common, format),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,6 +9,7 @@ pub mod glob;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod resilience;
 pub mod rules;
 
 pub use analyze::{analyze, analyze_loaded, analyze_plan};

@@ -37,6 +37,17 @@ pub struct ConfigFile {
     pub notifications: Option<Notifications>,
     pub rules: Option<std::collections::BTreeMap<String, super::rule_settings::RuleSetting>>,
     pub waivers: Option<Vec<super::waivers::Waiver>>,
+    /// Read by `plangate retry`, `plangate run` and `plangate breaker`.
+    pub resilience: Option<crate::resilience::ResilienceConfig>,
+    pub circuit_breaker: Option<crate::resilience::BreakerConfig>,
+}
+
+impl ConfigFile {
+    /// Reads a configuration file for its resilience sections.
+    pub fn read(path: &str) -> Result<ConfigFile, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_string(), source })?;
+        ConfigFile::parse(&text, path)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

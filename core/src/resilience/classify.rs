@@ -1,0 +1,173 @@
+//! Deciding whether a failure is worth retrying. `retry_on` patterns are case-sensitive substrings,
+//! or regular expressions with a `regex:` prefix (searched, not anchored), matched against the
+//! command's output after removing ANSI colour codes and Terraform's box-drawing gutter. A failure
+//! that matches no pattern is permanent: it is not retried.
+
+use regex::Regex;
+use serde::Serialize;
+
+/// One `retry_on` or `condition` pattern.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    Substring(String),
+    Regex(Regex),
+}
+
+impl Pattern {
+    pub fn parse(text: &str) -> Result<Pattern, String> {
+        match text.strip_prefix("regex:") {
+            Some(expression) => Regex::new(expression)
+                .map(Pattern::Regex)
+                .map_err(|e| format!("invalid regular expression {expression:?}: {e}")),
+            None if text.is_empty() => Err("an empty pattern would match every output".into()),
+            None => Ok(Pattern::Substring(text.to_string())),
+        }
+    }
+
+    /// Whether the pattern occurs in `normalized` output (see [`normalize`]).
+    pub fn matches(&self, normalized: &str) -> bool {
+        match self {
+            Pattern::Substring(s) => normalized.contains(s.as_str()),
+            Pattern::Regex(r) => r.is_match(normalized),
+        }
+    }
+
+    pub fn as_str(&self) -> String {
+        match self {
+            Pattern::Substring(s) => s.clone(),
+            Pattern::Regex(r) => format!("regex:{}", r.as_str()),
+        }
+    }
+}
+
+/// What kind of failure an output shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorClass {
+    Transient,
+    Throttling,
+    Timeout,
+    /// Matches no `retry_on` pattern: not retried.
+    Permanent,
+}
+
+impl ErrorClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::Transient => "transient",
+            ErrorClass::Throttling => "throttling",
+            ErrorClass::Timeout => "timeout",
+            ErrorClass::Permanent => "permanent",
+        }
+    }
+}
+
+/// The output with ANSI escape sequences removed and Terraform's `│`, `╷`, `╵` gutter (and the
+/// space after it) taken off the start of each line.
+pub fn normalize(output: &str) -> String {
+    let mut plain = String::with_capacity(output.len());
+    let mut chars = output.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            plain.push(c);
+            continue;
+        }
+        match chars.peek() {
+            // CSI: ESC [ parameters, then one final byte in @..~.
+            Some('[') => {
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC: ESC ] ... ended by BEL or ESC \.
+            Some(']') => {
+                chars.next();
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            _ => {
+                chars.next();
+            }
+        }
+    }
+    plain
+        .lines()
+        .map(|line| {
+            let rest = line.trim_start_matches(['│', '╷', '╵']);
+            if rest.len() < line.len() { rest.strip_prefix(' ').unwrap_or(rest) } else { line }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `retry_on` patterns of a step.
+#[derive(Debug, Clone, Default)]
+pub struct Classifier {
+    patterns: Vec<Pattern>,
+}
+
+/// A classified failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub class: ErrorClass,
+    /// The `retry_on` pattern that matched, if one did.
+    pub matched: Option<String>,
+}
+
+impl Classifier {
+    pub fn new(patterns: Vec<Pattern>) -> Classifier {
+        Classifier { patterns }
+    }
+
+    /// Classifies a failed attempt's output: permanent unless a `retry_on` pattern matches; then
+    /// throttling, timeout or transient by what the output says.
+    pub fn classify(&self, output: &str) -> Classification {
+        let normalized = normalize(output);
+        let Some(pattern) = self.patterns.iter().find(|p| p.matches(&normalized)) else {
+            return Classification { class: ErrorClass::Permanent, matched: None };
+        };
+        let lower = normalized.to_ascii_lowercase();
+        let class = if ["rate limit", "throttl", "too many requests", "429", "slow down", "requestlimitexceeded"].iter().any(|w| lower.contains(w)) {
+            ErrorClass::Throttling
+        } else if ["timeout", "timed out", "deadline exceeded"].iter().any(|w| lower.contains(w)) {
+            ErrorClass::Timeout
+        } else {
+            ErrorClass::Transient
+        };
+        Classification { class, matched: Some(pattern.as_str()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classifier(patterns: &[&str]) -> Classifier {
+        Classifier::new(patterns.iter().map(|p| Pattern::parse(p).unwrap()).collect())
+    }
+
+    #[test]
+    fn terraform_gutter_and_colours_are_removed() {
+        let output = "\u{1b}[31m╷\u{1b}[0m\n\u{1b}[31m│\u{1b}[0m \u{1b}[1m\u{1b}[31mError: \u{1b}[0mtimeout while waiting\n╵";
+        assert_eq!(normalize(output), "\nError: timeout while waiting\n");
+        assert_eq!(normalize("\u{1b}]0;title\u{7}plain"), "plain");
+    }
+
+    #[test]
+    fn substrings_are_case_sensitive_and_regexes_search() {
+        let c = classifier(&["Error: timeout", "regex:rate limit (exceeded|reached)"]);
+        assert_eq!(c.classify("│ Error: timeout while waiting for state").class, ErrorClass::Timeout);
+        assert_eq!(c.classify("error: timeout").class, ErrorClass::Permanent, "case-sensitive");
+        let throttled = c.classify("api said: rate limit exceeded, retry later");
+        assert_eq!((throttled.class, throttled.matched.as_deref()), (ErrorClass::Throttling, Some("regex:rate limit (exceeded|reached)")));
+        assert_eq!(c.classify("Error: invalid value for variable").class, ErrorClass::Permanent);
+        assert_eq!(classifier(&["Error: connection refused"]).classify("Error: connection refused").class, ErrorClass::Transient);
+        assert!(Pattern::parse("regex:(").is_err() && Pattern::parse("").is_err());
+    }
+}

@@ -1,0 +1,113 @@
+//! Health-check escalation: up to `retries` checks `interval` seconds apart; after the 10th
+//! consecutive failure restart the services, after the 20th scale up; each rung fires once.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheckPolicy {
+    pub retries: u32,
+    pub interval: f64,
+    pub escalations: Vec<Escalation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Consecutive failures that trigger the action.
+    pub after_failures: u32,
+    pub action: String,
+}
+
+impl Default for HealthCheckPolicy {
+    fn default() -> HealthCheckPolicy {
+        HealthCheckPolicy {
+            retries: 30,
+            interval: 10.0,
+            escalations: vec![
+                Escalation { after_failures: 10, action: "restart services".into() },
+                Escalation { after_failures: 20, action: "scale up".into() },
+            ],
+        }
+    }
+}
+
+/// What to do after a check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "next", rename_all = "snake_case")]
+pub enum HealthStep {
+    Healthy,
+    /// Check again after `in_seconds`, first running `escalate` (rungs reached now, in order).
+    CheckAgain { in_seconds: f64, escalate: Vec<String> },
+    GaveUp { checks: u32 },
+}
+
+/// The checks of one health-check run.
+#[derive(Debug, Clone)]
+pub struct HealthTracker {
+    policy: HealthCheckPolicy,
+    checks: u32,
+    consecutive_failures: u32,
+    fired: Vec<bool>,
+}
+
+impl HealthTracker {
+    pub fn new(policy: HealthCheckPolicy) -> HealthTracker {
+        let fired = vec![false; policy.escalations.len()];
+        HealthTracker { policy, checks: 0, consecutive_failures: 0, fired }
+    }
+
+    pub fn record(&mut self, healthy: bool) -> HealthStep {
+        self.checks = self.checks.saturating_add(1);
+        if healthy {
+            self.consecutive_failures = 0;
+            return HealthStep::Healthy;
+        }
+        self.consecutive_failures = self.consecutive_failures.saturating_add(1);
+        if self.checks >= self.policy.retries {
+            return HealthStep::GaveUp { checks: self.checks };
+        }
+        let mut escalate = Vec::new();
+        for (rung, fired) in self.policy.escalations.iter().zip(self.fired.iter_mut()) {
+            if !*fired && self.consecutive_failures >= rung.after_failures {
+                *fired = true;
+                escalate.push(rung.action.clone());
+            }
+        }
+        HealthStep::CheckAgain { in_seconds: self.policy.interval, escalate }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rungs_fire_once_at_10_and_20_and_it_gives_up_at_30() {
+        let mut tracker = HealthTracker::new(HealthCheckPolicy::default());
+        let mut fired = Vec::new();
+        let mut last = HealthStep::Healthy;
+        for check in 1..=30 {
+            last = tracker.record(false);
+            if let HealthStep::CheckAgain { escalate, in_seconds } = &last {
+                assert_eq!(*in_seconds, 10.0);
+                fired.extend(escalate.iter().map(|a| (check, a.clone())));
+            }
+        }
+        assert_eq!(fired, [(10, "restart services".to_string()), (20, "scale up".to_string())]);
+        assert_eq!(last, HealthStep::GaveUp { checks: 30 });
+    }
+
+    #[test]
+    fn a_healthy_check_resets_the_count_but_rungs_stay_fired() {
+        let mut tracker = HealthTracker::new(HealthCheckPolicy::default());
+        for _ in 0..10 {
+            tracker.record(false);
+        }
+        assert_eq!(tracker.record(true), HealthStep::Healthy);
+        for _ in 0..9 {
+            assert!(matches!(tracker.record(false), HealthStep::CheckAgain { escalate, .. } if escalate.is_empty()));
+        }
+        assert!(matches!(tracker.record(false), HealthStep::CheckAgain { escalate, .. } if escalate.is_empty()), "restart fired already");
+    }
+}
