@@ -44,6 +44,33 @@ pub enum Command {
         #[command(subcommand)]
         command: BreakerCommand,
     },
+    /// Send a notification about a plan report.
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Post the plan report's counts to the Slack incoming webhook in SLACK_WEBHOOK_URL.
+    Slack(SlackArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SlackArgs {
+    /// The JSON report of `plangate check -f json`.
+    #[arg(long, value_name = "REPORT.json")]
+    pub report: String,
+    /// The environment named in the message (e.g. production).
+    #[arg(long, value_name = "NAME")]
+    pub environment: Option<String>,
+    /// Configuration file: `notifications.slack` (channel, enabled) and `resilience.retry_strategy`.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// Seconds one request may take, connecting included.
+    #[arg(long, value_name = "SECONDS", default_value = "10")]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Subcommand)]

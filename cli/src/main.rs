@@ -5,6 +5,7 @@
 mod args;
 mod breaker_cmd;
 mod check;
+mod notify_cmd;
 mod output;
 mod retry_cmd;
 mod rule_docs;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{BreakerCommand, Cli, Command, RetryCommand};
+use args::{BreakerCommand, Cli, Command, NotifyCommand, RetryCommand};
 
 /// Exit code for anything that prevents a verdict.
 const CANNOT_ANALYSE: u8 = 3;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
             BreakerCommand::Request { common } => breaker_cmd::request(common),
             BreakerCommand::Status { common, format } => breaker_cmd::status(common, format),
         },
+        Command::Notify { command: NotifyCommand::Slack(args) } => notify_cmd::slack(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
