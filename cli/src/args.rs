@@ -44,11 +44,43 @@ pub enum Command {
         #[command(subcommand)]
         command: BreakerCommand,
     },
+    /// Validate security scanner reports and gate on severity: exit 0 pass, 1 gate failed,
+    /// 3 a report is invalid, unrecognized, failed or partial.
+    Scan(ScanArgs),
     /// Send a notification about a plan report.
     Notify {
         #[command(subcommand)]
         command: NotifyCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Report files (Wiz, Seeker, SARIF, Trivy, Checkov, Grype, Snyk, Semgrep, KICS, tfsec,
+    /// Gitleaks, or {"issues": [...]}), detected by content.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<String>,
+    /// Read every report as this format instead of detecting it.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Fail on any new finding of this severity or worse: critical, high, medium, low.
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Configuration file with a `scan:` section (fail_on, max, unknown_severity_as).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// YAML file of suppressions (each with rule, reason and expires).
+    #[arg(long, value_name = "FILE")]
+    pub suppressions: Option<String>,
+    /// A previous `plangate scan -f json` output: findings in it do not fail the gate.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+    /// text or json
+    #[arg(short = 'f', long = "output-format", default_value = "text", value_name = "FORMAT")]
+    pub output_format: String,
+    /// Write the result to FILE (atomically).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ mod output;
 mod retry_cmd;
 mod rule_docs;
 mod run_cmd;
+mod scan_cmd;
 
 use std::process::ExitCode;
 
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
             BreakerCommand::Status { common, format } => breaker_cmd::status(common, format),
         },
         Command::Notify { command: NotifyCommand::Slack(args) } => notify_cmd::slack(args),
+        Command::Scan(args) => scan_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,6 +9,7 @@ pub mod glob;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod scan;
 pub mod resilience;
 pub mod rules;
 

@@ -40,6 +40,8 @@ pub struct ConfigFile {
     /// Read by `plangate retry`, `plangate run` and `plangate breaker`.
     pub resilience: Option<crate::resilience::ResilienceConfig>,
     pub circuit_breaker: Option<crate::resilience::BreakerConfig>,
+    /// Read by `plangate scan`.
+    pub scan: Option<crate::scan::GateConfig>,
 }
 
 impl ConfigFile {

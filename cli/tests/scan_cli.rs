@@ -1,0 +1,56 @@
+//! `plangate scan` end to end: exit 0 pass, 1 gate failed, 3 invalid input; JSON output; config,
+//! suppressions and baseline files.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn report(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/reports").join(name).to_string_lossy().into_owned()
+}
+
+fn scan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plangate")).arg("scan").args(args).output().unwrap()
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(scan(&[&report("defectdojo/semgrep__empty.json")]).status.code(), Some(0));
+    assert_eq!(scan(&[&report("defectdojo/tfsec__many_findings_current.json")]).status.code(), Some(1));
+    assert_eq!(scan(&["--fail-on", "high", &report("defectdojo/wizcli_iac__wizcli_iac_one_vul.json")]).status.code(), Some(1));
+    let out = scan(&[&report("codeql-action/invalid-sarif.sarif"), &report("defectdojo/semgrep__empty.json")]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("$.runs[0].results"));
+    assert_eq!(scan(&["--fail-on", "spicy", &report("defectdojo/semgrep__empty.json")]).status.code(), Some(3));
+    assert_eq!(scan(&["/nonexistent/report.json"]).status.code(), Some(3));
+}
+
+#[test]
+fn json_output_with_config_suppressions_and_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let trivy = report("defectdojo/trivy__misconfigurations_and_secrets.json");
+    let out = scan(&["-f", "json", &trivy, &report("defectdojo/kics__many_findings.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["counts"]["critical"], 2);
+    assert_eq!(json["score"], 0);
+    assert_eq!(json["reports"].as_array().unwrap().len(), 2);
+
+    let baseline = dir.path().join("baseline.json");
+    std::fs::write(&baseline, &out.stdout).unwrap();
+    let again = scan(&["--baseline", baseline.to_str().unwrap(), &trivy]);
+    assert_eq!(again.status.code(), Some(0), "nothing new since the baseline: {}", String::from_utf8_lossy(&again.stdout));
+
+    let suppressions = dir.path().join("suppressions.yaml");
+    std::fs::write(&suppressions, "suppressions:\n  - {rule: github-pat, reason: revoked test tokens, expires: 2099-12-31}\n").unwrap();
+    assert_eq!(scan(&["--suppressions", suppressions.to_str().unwrap(), &trivy]).status.code(), Some(0));
+    std::fs::write(&suppressions, "suppressions:\n  - {rule: github-pat, expires: 2099-12-31}\n").unwrap();
+    let out = scan(&["--suppressions", suppressions.to_str().unwrap(), &trivy]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reason"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let config = dir.path().join("gate.yaml");
+    std::fs::write(&config, "scan:\n  fail_on: critical\n  max: {medium: 4}\n").unwrap();
+    let out = scan(&["-c", config.to_str().unwrap(), &report("defectdojo/kics__many_findings.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("5 new medium findings (allowed: 4)"));
+}

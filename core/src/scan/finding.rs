@@ -1,0 +1,121 @@
+//! A scanner finding, normalized: the same fields whatever the scanner, with the raw severity kept.
+//! Findings never carry secret values (Gitleaks' `Secret`, Trivy's `Match`): only where they are.
+
+use serde::{Deserialize, Serialize};
+
+/// Normalized severity, ordered `Unknown < Info < Low < Medium < High < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanSeverity {
+    Unknown,
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl ScanSeverity {
+    pub const ALL: [ScanSeverity; 6] =
+        [ScanSeverity::Critical, ScanSeverity::High, ScanSeverity::Medium, ScanSeverity::Low, ScanSeverity::Info, ScanSeverity::Unknown];
+
+    /// Reads a scanner's severity word, whatever its case.
+    pub fn parse(raw: &str) -> ScanSeverity {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "critical" | "blocker" => ScanSeverity::Critical,
+            "high" | "error" | "major" => ScanSeverity::High,
+            "medium" | "moderate" | "warning" => ScanSeverity::Medium,
+            "low" | "minor" | "note" => ScanSeverity::Low,
+            "info" | "informational" | "information" | "negligible" | "trace" => ScanSeverity::Info,
+            _ => ScanSeverity::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanSeverity::Critical => "critical",
+            ScanSeverity::High => "high",
+            ScanSeverity::Medium => "medium",
+            ScanSeverity::Low => "low",
+            ScanSeverity::Info => "info",
+            ScanSeverity::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanFinding {
+    /// The scanner's rule, check or vulnerability id.
+    pub rule: String,
+    pub title: String,
+    pub severity: ScanSeverity,
+    /// The severity as the scanner wrote it.
+    pub raw_severity: Option<String>,
+    /// The scanner format, e.g. `trivy`.
+    pub source: &'static str,
+    /// The report file it came from.
+    pub file: String,
+    /// Where the problem is: a path with a line, a package, a resource.
+    pub location: String,
+    /// Stable across runs and, for vulnerabilities, across scanners (id + package + version).
+    pub fingerprint: String,
+    /// Suppressed in the report itself (SARIF accepted suppressions) or by a suppressions file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
+}
+
+/// FNV-1a over the parts: small and stable.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Builds findings for one report with the fields every parser fills the same way.
+pub struct FindingBuilder<'a> {
+    pub source: &'static str,
+    pub file: &'a str,
+}
+
+impl FindingBuilder<'_> {
+    /// A finding; `identity` are the parts that name the same problem in the next run.
+    pub fn finding(&self, rule: &str, title: &str, raw_severity: Option<&str>, location: String, identity: &[&str]) -> ScanFinding {
+        ScanFinding {
+            rule: rule.to_string(),
+            title: title.chars().filter(|c| !c.is_control()).take(300).collect(),
+            severity: raw_severity.map_or(ScanSeverity::Unknown, ScanSeverity::parse),
+            raw_severity: raw_severity.map(str::to_owned),
+            source: self.source,
+            file: self.file.to_string(),
+            location,
+            fingerprint: fingerprint(identity),
+            suppressed: None,
+        }
+    }
+
+    /// A vulnerability in a package: the same CVE in the same package version is one problem,
+    /// whichever scanner saw it.
+    pub fn vulnerability(&self, id: &str, title: &str, raw_severity: Option<&str>, package: &str, version: &str) -> ScanFinding {
+        let location = if version.is_empty() { package.to_string() } else { format!("{package}@{version}") };
+        self.finding(id, title, raw_severity, location, &["vulnerability", id, package, version])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_words() {
+        assert_eq!(ScanSeverity::parse("INFORMATIONAL"), ScanSeverity::Info);
+        assert_eq!(ScanSeverity::parse("Moderate"), ScanSeverity::Medium);
+        assert_eq!(ScanSeverity::parse("CRITICAL"), ScanSeverity::Critical);
+        assert_eq!(ScanSeverity::parse("spicy"), ScanSeverity::Unknown);
+        assert!(ScanSeverity::Critical > ScanSeverity::High && ScanSeverity::Info > ScanSeverity::Unknown);
+    }
+}

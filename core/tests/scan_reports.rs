@@ -1,0 +1,225 @@
+//! Every real report in fixtures/reports: its status, counts and the gate's exit code; the broken,
+//! truncated and unknown cases derived from them; and the gate's suppressions, baseline,
+//! deduplication and score.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use plangate::policy::Date;
+use plangate::scan::gate::{self, GateConfig, Suppression};
+use plangate::scan::{read, read_file, ScanError, ScanReport, ScanSeverity};
+use proptest::prelude::*;
+
+fn path(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/reports").join(name).to_string_lossy().into_owned()
+}
+
+fn today() -> Date {
+    Date::parse("2026-11-26").unwrap()
+}
+
+fn counts(report: &ScanReport) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for f in &report.findings {
+        *counts.entry(f.severity.as_str()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// (file, format, findings by severity, exit code of the default gate: fail on critical)
+const VALID: &[(&str, &str, &[(&str, usize)], u8)] = &[
+    ("defectdojo/wizcli_iac__wizcli_iac_one_vul.json", "wiz", &[("high", 1)], 0),
+    ("defectdojo/wizcli_iac__wizcli_iac_many_vul.json", "wiz", &[("high", 17), ("medium", 5), ("low", 2), ("info", 1)], 0),
+    ("defectdojo/wizcli_img__wizcli_img_many_vul.json", "wiz", &[("high", 3), ("medium", 4), ("low", 2)], 0),
+    ("defectdojo/wizcli_dir__wizcli_dir_one_vul.json", "wiz", &[("medium", 1)], 0),
+    ("defectdojo/trivy__misconfigurations_and_secrets.json", "trivy", &[("critical", 2), ("high", 2), ("medium", 1)], 1),
+    ("defectdojo/trivy__scheme_2_no_vuln.json", "trivy", &[], 0),
+    ("defectdojo/trivy__severity_prio.json", "trivy", &[("critical", 1), ("low", 1)], 1),
+    ("defectdojo/trivy__legacy_no_vuln.json", "empty (null)", &[], 0),
+    ("defectdojo/checkov__checkov-report-1-vuln.json", "checkov", &[("unknown", 1)], 0),
+    ("defectdojo/checkov__checkov2-report-0-vuln.json", "checkov", &[], 0),
+    ("defectdojo/checkov__checkov-report-severity.json", "checkov", &[("high", 1), ("medium", 2), ("low", 1)], 0),
+    ("defectdojo/anchore_grype__no_vuln.json", "grype", &[], 0),
+    ("grype/TestJsonImgsPresenter.golden", "grype", &[("critical", 1), ("low", 1)], 1),
+    ("grype/TestEmptyJsonPresenter.golden", "grype", &[], 0),
+    ("grype/TestSarifPresenter_image.golden", "sarif", &[("high", 2)], 0),
+    ("defectdojo/sarif__suppression_test.sarif", "sarif", &[("medium", 5)], 0),
+    ("defectdojo/sarif__SuppressionTestCurrent.sarif", "sarif", &[("medium", 4)], 0),
+    ("defectdojo/sarif__no_runs.sarif", "sarif", &[], 0),
+    ("defectdojo/sarif__appendix_k1.sarif", "sarif", &[], 0),
+    ("defectdojo/sarif__blackduck_nested_fingerprints.sarif", "sarif", &[("high", 3), ("medium", 1), ("low", 1)], 0),
+    ("codeql-action/valid-sarif.sarif", "sarif", &[("low", 3)], 0),
+    ("codeql-action/empty-sarif.sarif", "sarif", &[], 0),
+    ("codeql-action/with-invalid-uri.sarif", "sarif", &[("medium", 1)], 0),
+    ("codeql-action/fingerprinting.input.sarif", "sarif", &[("medium", 2)], 0),
+    ("defectdojo/gitleaks__gitleaks8_many.json", "gitleaks", &[("high", 4)], 0),
+    ("defectdojo/gitleaks__no_findings.json", "empty (null)", &[], 0),
+    ("defectdojo/kics__many_findings.json", "kics", &[("high", 5), ("medium", 5), ("low", 8)], 0),
+    ("defectdojo/kics__no_findings.json", "kics", &[], 0),
+    ("defectdojo/tfsec__many_findings_current.json", "tfsec", &[("critical", 14), ("high", 3), ("medium", 1), ("low", 1)], 1),
+    ("defectdojo/tfsec__no_findings.json", "tfsec", &[], 0),
+    ("defectdojo/snyk__single_project_one_vuln.json", "snyk", &[("medium", 1)], 0),
+    ("defectdojo/semgrep__high-medium-low-severities.json", "semgrep", &[("low", 3)], 0),
+    ("defectdojo/semgrep__empty.json", "semgrep", &[], 0),
+];
+
+#[test]
+fn every_valid_report_reads_with_its_counts_and_gate() {
+    let mut failures = Vec::new();
+    for (file, format, expected, exit) in VALID {
+        let report = match read_file(&path(file), None) {
+            Ok(report) => report,
+            Err(e) => {
+                failures.push(format!("{file}: {e}"));
+                continue;
+            }
+        };
+        let expected: BTreeMap<&str, usize> = expected.iter().copied().collect();
+        if report.format != *format || counts(&report) != expected {
+            failures.push(format!("{file}: {} {:?}, expected {format} {expected:?}", report.format, counts(&report)));
+        }
+        let outcome = gate::judge(&[report], &GateConfig::default(), &[], &HashSet::new(), today());
+        if outcome.exit_code != *exit {
+            failures.push(format!("{file}: exit {} ({:?}), expected {exit}", outcome.exit_code, outcome.reasons));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_report_file_is_in_a_table() {
+    let invalid = ["codeql-action/invalid-sarif.sarif"];
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/reports");
+    for dir in ["defectdojo", "grype", "codeql-action"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let name = format!("{dir}/{}", entry.unwrap().file_name().to_string_lossy());
+            if name.contains("LICENSE") || name.ends_with(".expected.sarif") || name.ends_with(".md") {
+                continue;
+            }
+            assert!(VALID.iter().any(|v| v.0 == name) || invalid.contains(&name.as_str()), "{name} is in no table");
+        }
+    }
+}
+
+#[test]
+fn invalid_reports_name_the_path_and_what_was_found() {
+    let err = read_file(&path("codeql-action/invalid-sarif.sarif"), None).unwrap_err().to_string();
+    assert!(err.contains("at $.runs[0].results: expected a list of results, found the number 42"), "{err}");
+}
+
+#[test]
+fn broken_truncated_failed_partial_and_unknown_reports_are_errors() {
+    let trivy = std::fs::read(path("defectdojo/trivy__misconfigurations_and_secrets.json")).unwrap();
+    let truncated = read(&trivy[..trivy.len() / 2], "cut.json", None).unwrap_err();
+    assert!(matches!(truncated, ScanError::Syntax { .. }) && truncated.to_string().contains("cut short"), "{truncated}");
+    let wrapped = [b"[command]/usr/bin/trivy image x\n".as_slice(), &trivy].concat();
+    assert!(matches!(read(&wrapped, "wrapped.json", None), Err(ScanError::Syntax { .. })));
+    let unknown = read(br#"{"findings": [{"sev": "critical"}]}"#, "other.json", None).unwrap_err();
+    assert!(matches!(unknown, ScanError::Unrecognized { .. }) && unknown.to_string().contains("`findings`"), "{unknown}");
+    assert!(matches!(read(b"", "empty.json", None), Err(ScanError::Unrecognized { .. })));
+    let failed_wiz = r#"{"id":"x","status":{"state":"FAILED","verdict":"FAILED_BY_POLICY"},"result":{}}"#;
+    assert!(matches!(read(failed_wiz.as_bytes(), "wiz.json", None), Err(ScanError::ScannerFailed { .. })));
+    let failed_sarif = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":null}]}"#;
+    assert!(matches!(read(failed_sarif.as_bytes(), "x.sarif", None), Err(ScanError::ScannerFailed { .. })));
+    let partial = r#"{"results":[],"errors":[{"message":"Timeout when running rule foo"}]}"#;
+    let err = read(partial.as_bytes(), "semgrep.json", None).unwrap_err();
+    assert!(matches!(err, ScanError::Partial { .. }) && err.to_string().contains("Timeout"), "{err}");
+}
+
+#[test]
+fn a_wiz_report_the_old_jq_filter_passes_fails_the_gate() {
+    // The pipelines ran `jq -r '.issues[] | select(.severity == "critical") | .title'`: a Wiz report
+    // has no `.issues`, so that prints nothing and passes whatever the report holds.
+    let mut report: serde_json::Value = serde_json::from_slice(&std::fs::read(path("defectdojo/wizcli_img__wizcli_img_many_vul.json")).unwrap()).unwrap();
+    assert!(report.get("issues").is_none());
+    report["result"]["osPackages"][0]["vulnerabilities"][0]["severity"] = "CRITICAL".into();
+    let report = read(report.to_string().as_bytes(), "wiz.json", None).unwrap();
+    let config = GateConfig { fail_on: Some(ScanSeverity::Critical), ..GateConfig::default() };
+    let outcome = gate::judge(&[report], &config, &[], &HashSet::new(), today());
+    assert_eq!(outcome.exit_code, 1, "{:?}", outcome.reasons);
+    // 1 critical, 3 high, 4 medium, 1 low (the promoted vulnerability was one of the two lows).
+    assert_eq!(outcome.score, 100 - 25 - 30 - 12 - 1);
+    let failed_verdict = read(br#"{"status":{"state":"SUCCESS","verdict":"FAILED_BY_POLICY"},"result":{}}"#, "w.json", None).unwrap();
+    assert_eq!(gate::judge(&[failed_verdict], &GateConfig::default(), &[], &HashSet::new(), today()).exit_code, 1, "the scanner's own verdict fails the gate");
+}
+
+#[test]
+fn suppressions_baseline_duplicates_and_unknown_severities() {
+    let trivy = read_file(&path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
+    let secret = trivy.findings.iter().find(|f| f.severity == ScanSeverity::Critical).unwrap().clone();
+    let suppress = |expires: &str| Suppression {
+        rule: secret.rule.clone(),
+        location: None,
+        fingerprint: None,
+        reason: "test token, revoked".into(),
+        expires: Date::parse(expires).unwrap(),
+    };
+    let outcome = gate::judge(&[trivy.clone()], &GateConfig::default(), &[suppress("2026-12-31")], &HashSet::new(), today());
+    assert_eq!((outcome.exit_code, outcome.counts.critical), (0, 0), "{:?}", outcome.reasons);
+    let outcome = gate::judge(&[trivy.clone()], &GateConfig::default(), &[suppress("2026-01-01")], &HashSet::new(), today());
+    assert_eq!(outcome.exit_code, 1, "an expired suppression no longer applies");
+    assert_eq!(outcome.expired_suppressions.len(), 1);
+
+    let baseline: HashSet<String> = trivy.findings.iter().map(|f| f.fingerprint.clone()).collect();
+    let outcome = gate::judge(&[trivy.clone()], &GateConfig::default(), &[], &baseline, today());
+    assert_eq!((outcome.exit_code, outcome.counts.critical, outcome.new_counts.critical), (0, 2, 0), "only new findings fail");
+
+    let outcome = gate::judge(&[trivy.clone(), trivy], &GateConfig::default(), &[], &HashSet::new(), today());
+    assert_eq!((outcome.duplicates_removed, outcome.findings.len()), (5, 5));
+
+    let checkov = read_file(&path("defectdojo/checkov__checkov-report-1-vuln.json"), None).unwrap();
+    let strict = GateConfig { fail_on: Some(ScanSeverity::High), ..GateConfig::default() };
+    assert_eq!(gate::judge(&[checkov.clone()], &strict, &[], &HashSet::new(), today()).exit_code, 1, "unknown counts as high by default");
+    let lenient = GateConfig { unknown_severity_as: Some(ScanSeverity::Low), ..strict };
+    assert_eq!(gate::judge(&[checkov], &lenient, &[], &HashSet::new(), today()).exit_code, 0);
+
+    let kics = read_file(&path("defectdojo/kics__many_findings.json"), None).unwrap();
+    let capped = GateConfig { max: [(ScanSeverity::Medium, 4)].into(), ..GateConfig::default() };
+    let outcome = gate::judge(&[kics], &capped, &[], &HashSet::new(), today());
+    assert_eq!(outcome.reasons, ["5 new medium findings (allowed: 4)"]);
+}
+
+#[test]
+fn vulnerabilities_deduplicate_across_scanners() {
+    let grype = read(br#"{"matches":[{"vulnerability":{"id":"CVE-2021-33503","severity":"High"},"artifact":{"name":"urllib3","version":"1.26.3"}}],"source":{},"descriptor":{}}"#, "grype.json", None).unwrap();
+    let trivy = read_file(&path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
+    let outcome = gate::judge(&[trivy, grype], &GateConfig::default(), &[], &HashSet::new(), today());
+    assert_eq!(outcome.duplicates_removed, 1, "the same CVE in the same package version is one finding");
+}
+
+#[test]
+fn secrets_never_reach_a_finding() {
+    let raw = std::fs::read_to_string(path("defectdojo/gitleaks__gitleaks8_many.json")).unwrap();
+    let leaks: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let report = read(raw.as_bytes(), "gitleaks.json", None).unwrap();
+    let shown = serde_json::to_string(&report).unwrap();
+    for leak in leaks.as_array().unwrap() {
+        let secret = leak["Secret"].as_str().unwrap();
+        assert!(secret.len() < 4 || !shown.contains(secret), "a gitleaks secret reached the findings");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_bytes_parse_or_error_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = read(&bytes, "fuzz.json", None);
+    }
+
+    #[test]
+    fn any_json_in_a_known_envelope_parses_or_errors(value in prop_oneof![Just(serde_json::json!(null)), Just(serde_json::json!(1)), Just(serde_json::json!("x")), Just(serde_json::json!([1, {"a": null}])), Just(serde_json::json!({"x": [1]}))]) {
+        for envelope in [
+            serde_json::json!({"SchemaVersion": 2, "Results": value}),
+            serde_json::json!({"version": "2.1.0", "runs": [{"results": value}]}),
+            serde_json::json!({"status": {"state": "SUCCESS"}, "result": {"ruleMatches": value, "osPackages": value}}),
+            serde_json::json!({"results": value, "errors": []}),
+            serde_json::json!({"queries": value, "total_counter": 0}),
+            serde_json::json!({"matches": value, "descriptor": {}}),
+            serde_json::json!({"issues": value}),
+            serde_json::json!([{"RuleID": value, "File": value}]),
+        ] {
+            let _ = read(envelope.to_string().as_bytes(), "x.json", None);
+        }
+    }
+}
