@@ -75,7 +75,7 @@ pub struct ScanArgs {
     /// A previous `plangate scan -f json` output: findings in it do not fail the gate.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<String>,
-    /// text or json
+    /// text, json, sarif (merged, within GitHub's upload limits), markdown or github
     #[arg(short = 'f', long = "output-format", default_value = "text", value_name = "FORMAT")]
     pub output_format: String,
     /// Write the result to FILE (atomically).

@@ -2,12 +2,10 @@
 //! Every invalid report is named before plangate exits 3, so one run shows all that needs fixing.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 use plangate::policy::{ConfigFile, Date};
 use plangate::scan::gate::{self, SuppressionsFile};
-use plangate::scan::{GateOutcome, ReportFormat, ScanReport, ScanSeverity};
-use serde_json::json;
+use plangate::scan::{ReportFormat, ScanSeverity};
 
 use crate::args::ScanArgs;
 use crate::{output, Failure};
@@ -62,11 +60,7 @@ pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
     }
 
     let outcome = gate::judge(&reports, &config, &suppressions, &baseline, Date::today());
-    let text = match args.output_format.as_str() {
-        "json" => serde_json::to_string_pretty(&as_json(&reports, &outcome)).unwrap_or_default() + "\n",
-        "text" => as_text(&reports, &outcome),
-        other => return Err(Failure(format!("unknown output format {other:?}: expected text or json"))),
-    };
+    let text = plangate::scan::render::render(&args.output_format, &reports, &outcome).map_err(Failure)?;
     match &args.output {
         Some(path) => {
             output::write_atomically(path, |out| out.write_all(text.as_bytes())).map_err(|e| Failure(format!("cannot write {path}: {e}")))?;
@@ -85,61 +79,4 @@ fn read_baseline(path: &str) -> Result<HashSet<String>, Failure> {
         Failure(format!("baseline {path} has no `findings` list: expected the output of `plangate scan -f json`"))
     })?;
     Ok(findings.iter().filter_map(|f| f.get("fingerprint").and_then(|p| p.as_str()).map(str::to_owned)).collect())
-}
-
-fn as_json(reports: &[ScanReport], outcome: &GateOutcome) -> serde_json::Value {
-    let per_file: Vec<_> = reports
-        .iter()
-        .map(|r| json!({"file": r.file, "format": r.format, "findings": r.findings.len(), "verdict": r.verdict, "status": "valid"}))
-        .collect();
-    json!({
-        "schema_version": 1,
-        "passed": outcome.passed,
-        "exit_code": outcome.exit_code,
-        "reasons": outcome.reasons,
-        "score": outcome.score,
-        "score_version": outcome.score_version,
-        "counts": outcome.counts,
-        "new_counts": outcome.new_counts,
-        "duplicates_removed": outcome.duplicates_removed,
-        "expired_suppressions": outcome.expired_suppressions,
-        "reports": per_file,
-        "findings": outcome.findings,
-    })
-}
-
-fn as_text(reports: &[ScanReport], outcome: &GateOutcome) -> String {
-    let mut out = String::from("=== Security Scan Reports ===\n");
-    for r in reports {
-        let verdict = r.verdict.as_ref().map(|v| format!(" — {}", v.detail)).unwrap_or_default();
-        let _ = writeln!(out, "{} ({}): {} findings{verdict}", r.file, r.format, r.findings.len());
-    }
-    let c = &outcome.counts;
-    let _ = write!(
-        out,
-        "\n=== Findings ===\nCritical: {}\nHigh: {}\nMedium: {}\nLow: {}\nInfo: {}\nScore: {} (v{})\n",
-        c.critical, c.high, c.medium, c.low, c.info, outcome.score, outcome.score_version
-    );
-    if outcome.duplicates_removed > 0 {
-        let _ = writeln!(out, "Duplicates across reports removed: {}", outcome.duplicates_removed);
-    }
-    for f in outcome.findings.iter().filter(|f| f.severity >= ScanSeverity::High && f.suppressed.is_none()).take(50) {
-        let _ = writeln!(out, "{}: {} {} at {} ({})", f.severity.as_str().to_uppercase(), f.rule, one_line(&f.title), one_line(&f.location), f.source);
-    }
-    for expired in &outcome.expired_suppressions {
-        let _ = writeln!(out, "NOTICE: {expired}");
-    }
-    out.push('\n');
-    if outcome.passed {
-        out.push_str("SUCCESS: the security scan gate passed.\n");
-    } else {
-        for reason in &outcome.reasons {
-            let _ = writeln!(out, "ERROR: {reason}");
-        }
-    }
-    out
-}
-
-fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }

@@ -54,3 +54,21 @@ fn json_output_with_config_suppressions_and_baseline() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("5 new medium findings (allowed: 4)"));
 }
+
+#[test]
+fn sarif_markdown_and_github_outputs() {
+    let trivy = report("defectdojo/trivy__misconfigurations_and_secrets.json");
+    let suppressed = report("defectdojo/sarif__suppression_test.sarif");
+    let out = scan(&["-f", "sarif", &trivy, &suppressed]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "one run per scanner");
+    let kept: usize = runs.iter().map(|r| r["results"].as_array().unwrap().len()).sum();
+    assert_eq!(kept, 10);
+    let markdown = String::from_utf8(scan(&["-f", "markdown", &trivy]).stdout).unwrap();
+    assert!(markdown.contains("plangate scan: failed") && markdown.contains("### Critical and high (4)"), "{markdown}");
+    let github = String::from_utf8(scan(&["-f", "github", &trivy]).stdout).unwrap();
+    assert_eq!(github.lines().filter(|l| l.starts_with("::error ")).count(), 4);
+    assert!(github.lines().last().unwrap().starts_with("::notice title=plangate scan::plangate scan: failed"));
+}

@@ -6,6 +6,7 @@ mod detect;
 mod finding;
 pub mod formats;
 pub mod gate;
+pub mod render;
 mod shape;
 
 use serde::Serialize;
