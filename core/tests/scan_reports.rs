@@ -223,3 +223,52 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn wiz_1x_sbom_artifacts_count_every_vulnerability() {
+    // The shape of Wiz CLI 1.39 image-scan output (per-artifact counts, no finding list).
+    let report = r#"{"id":"x","status":{"state":"SUCCESS","verdict":"WARN_BY_POLICY"},"extraInfo":{"clientVersion":"1.39.0"},
+      "result":{"__typename":"CICDDiskScanResult","osPackages":null,"libraries":null,"secrets":null,
+        "vulnerableSBOMArtifactsByNameVersion":[
+          {"name":"golang-stdlib","version":"1.22.2","filePath":"/opt/bin/session-init",
+           "vulnerabilityFindings":{"severities":{"criticalCount":1,"highCount":2,"mediumCount":0,"lowCount":1,"infoCount":0},"fixedVersion":"1.25.8","findings":null}},
+          {"name":"fast-xml-parser","version":"5.2.5","filePath":"/opt/x/package.json",
+           "vulnerabilityFindings":{"severities":{"criticalCount":0,"highCount":0,"mediumCount":0,"lowCount":0,"infoCount":0},
+             "findings":[{"name":"CVE-2026-0001","severity":"HIGH"}]}}]}}"#;
+    let report = read(report.as_bytes(), "wiz1.json", None).unwrap();
+    assert_eq!(report.format, "wiz");
+    assert_eq!(counts(&report), [("critical", 1), ("high", 3), ("low", 1)].into_iter().collect());
+    let outcome = gate::judge(&[report], &GateConfig::default(), &[], &HashSet::new(), today());
+    assert_eq!(outcome.exit_code, 1);
+    let bad = r#"{"status":{"state":"SUCCESS"},"result":{"vulnerableSBOMArtifactsByNameVersion":[{"name":"a","vulnerabilityFindings":{"severities":{"highCount":"many"}}}]}}"#;
+    let err = read(bad.as_bytes(), "wiz1.json", None).unwrap_err().to_string();
+    assert!(err.contains("vulnerableSBOMArtifactsByNameVersion[0].vulnerabilityFindings.severities.highCount: expected a count"), "{err}");
+}
+
+#[test]
+fn seeker_exports_and_status_documents() {
+    let export = r#"[{"ItemKey":"K1","VulnerabilityName":"SQL Injection","Severity":"Critical","Status":"Detected","URL":"/api/users"},
+                     {"ItemKey":"K2","VulnerabilityName":"XSS","Severity":"Medium","Status":"Fixed","URL":"/search"}]"#;
+    let report = read(export.as_bytes(), "seeker.json", None).unwrap();
+    assert_eq!((report.format, report.findings.len()), ("seeker", 1), "fixed findings are closed");
+    assert_eq!(report.findings[0].severity, ScanSeverity::Critical);
+    let status = read(br#"{"projectStatus":{"compliant":false,"projectKey":"app"}}"#, "status.json", None).unwrap();
+    let outcome = gate::judge(&[status], &GateConfig::default(), &[], &HashSet::new(), today());
+    assert_eq!(outcome.exit_code, 1, "not compliant fails the gate: {:?}", outcome.reasons);
+    let err = read(br#"{"projectStatus":{"compliant":"maybe"}}"#, "status.json", None).unwrap_err().to_string();
+    assert!(err.contains("$.projectStatus.compliant: expected true or false"), "{err}");
+}
+
+#[test]
+fn checkov_lists_and_the_simple_issues_shape() {
+    let single = std::fs::read_to_string(path("defectdojo/checkov__checkov-report-severity.json")).unwrap();
+    let list = format!("[{single}, {single}]");
+    let report = read(list.as_bytes(), "checkov.json", None).unwrap();
+    assert_eq!((report.format, report.findings.len()), ("checkov", 8));
+    let outcome = gate::judge(&[report], &GateConfig::default(), &[], &HashSet::new(), today());
+    assert_eq!(outcome.duplicates_removed, 4, "the same failed checks twice are one set");
+    let issues = read(br#"{"issues": [{"severity": "critical", "title": "Public S3 bucket"}, {"severity": "low", "title": "Old TLS"}]}"#, "issues.json", None).unwrap();
+    assert_eq!((issues.format, counts(&issues)), ("issues", [("critical", 1), ("low", 1)].into_iter().collect()));
+    let err = read(br#"{"issues": [{"severity": "critical"}]}"#, "issues.json", None).unwrap_err().to_string();
+    assert!(err.contains("$.issues[0].title: expected a string, found null"), "{err}");
+}

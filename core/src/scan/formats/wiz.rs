@@ -1,7 +1,9 @@
 //! Wiz CLI JSON (0.x envelope and 1.x): IaC `result.ruleMatches[].matches[]`, image and directory
 //! scans' `osPackages`/`libraries`/`applications` with `vulnerabilities`, and `secrets`. The
 //! built-in counters (`scanStatistics`) are not reliable, so findings are counted from the lists.
-//! `status.verdict` is the scanner's own decision.
+//! Wiz CLI 1.x image scans list `vulnerableSBOMArtifactsByNameVersion[]`, usually with per-severity
+//! counts only (`findings: null`): each counted vulnerability becomes one finding, so the gate and
+//! the score count them all. `status.verdict` is the scanner's own decision.
 
 use serde_json::Value;
 
@@ -44,6 +46,9 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
             }
         }
     }
+    for (i, artifact) in list(result, "vulnerableSBOMArtifactsByNameVersion", "$.result")?.iter().enumerate() {
+        findings.extend(sbom_artifact(artifact, &format!("$.result.vulnerableSBOMArtifactsByNameVersion[{i}]"), b)?);
+    }
     for secret in list(result, "secrets", "$.result")? {
         let file = text(secret, "path").unwrap_or("");
         let location = at_line(file, number(secret, "lineNumber"));
@@ -58,4 +63,38 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         detail: format!("Wiz verdict {v}"),
     });
     Ok(Parsed { findings, verdict })
+}
+
+/// The findings of one Wiz 1.x SBOM artifact: its listed findings, or one per counted vulnerability.
+fn sbom_artifact(artifact: &Value, path: &str, b: &FindingBuilder) -> Result<Vec<crate::scan::ScanFinding>, Problem> {
+    let name = text(artifact, "name").unwrap_or("unknown-artifact");
+    let version = text(artifact, "version").unwrap_or("");
+    let at = text(artifact, "filePath").unwrap_or("");
+    let found = artifact.get("vulnerabilityFindings").unwrap_or(&Value::Null);
+    let listed = list(found, "findings", &format!("{path}.vulnerabilityFindings"))?;
+    if !listed.is_empty() {
+        return Ok(listed
+            .iter()
+            .map(|f| {
+                let id = text(f, "name").or_else(|| text(f, "id")).unwrap_or("unknown-vulnerability");
+                b.vulnerability(id, id, text(f, "severity"), name, version)
+            })
+            .collect());
+    }
+    let fix = text(found, "fixedVersion").map(|v| format!(" (fixed in {v})")).unwrap_or_default();
+    let mut findings = Vec::new();
+    let severities = found.get("severities").unwrap_or(&Value::Null);
+    for (key, severity) in [("criticalCount", "CRITICAL"), ("highCount", "HIGH"), ("mediumCount", "MEDIUM"), ("lowCount", "LOW"), ("infoCount", "INFORMATIONAL")] {
+        let count = match severities.get(key) {
+            None | Some(Value::Null) => 0,
+            Some(v) => v.as_u64().ok_or_else(|| Problem::shape(&format!("{path}.vulnerabilityFindings.severities.{key}"), "a count", v))?,
+        };
+        for n in 1..=count {
+            let rule = format!("{name}@{version}/{}", severity.to_ascii_lowercase());
+            let title = format!("{} vulnerability {n} of {count} in {name} {version}{fix}", severity.to_ascii_lowercase());
+            let location = format!("{name}@{version} in {at}");
+            findings.push(b.finding(&rule, &title, Some(severity), location, &["wiz-sbom", name, version, at, severity, &n.to_string()]));
+        }
+    }
+    Ok(findings)
 }
