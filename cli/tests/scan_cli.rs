@@ -72,3 +72,20 @@ fn sarif_markdown_and_github_outputs() {
     assert_eq!(github.lines().filter(|l| l.starts_with("::error ")).count(), 4);
     assert!(github.lines().last().unwrap().starts_with("::notice title=plangate scan::plangate scan: failed"));
 }
+
+#[test]
+fn the_wiz_report_the_old_jq_gate_passes_fails_plangate_scan() {
+    // The old gate: `jq -r '.issues[] | select(.severity == "critical") | .title'` prints nothing for
+    // any Wiz report (it has no `.issues`), so the pipeline passed. A real Wiz image report with one
+    // of its vulnerabilities raised to CRITICAL:
+    let mut wiz: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report("defectdojo/wizcli_img__wizcli_img_many_vul.json")).unwrap()).unwrap();
+    assert!(wiz.get("issues").is_none(), "nothing for the old jq filter to select");
+    wiz["result"]["osPackages"][0]["vulnerabilities"][0]["severity"] = "CRITICAL".into();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wiz.json");
+    std::fs::write(&file, wiz.to_string()).unwrap();
+    let out = scan(&["--fail-on", "critical", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ERROR: 1 new finding of severity critical or worse"));
+}
