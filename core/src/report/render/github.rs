@@ -42,12 +42,12 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 }
 
 /// Message text: `%`, CR and LF would end or corrupt the command.
-fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Property values additionally may not hold `:` or `,`.
-fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 

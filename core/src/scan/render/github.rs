@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::report::render::github::{escape_data as data, escape_property as property};
 use crate::scan::{GateOutcome, ScanSeverity};
 
 const MAX_PER_KIND: usize = 10;
@@ -42,12 +43,4 @@ pub fn render(outcome: &GateOutcome) -> String {
     }
     let _ = writeln!(out, "::notice title=plangate scan::{}", data(&summary));
     out
-}
-
-fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
 }
