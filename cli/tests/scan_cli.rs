@@ -63,7 +63,9 @@ fn sarif_markdown_and_github_outputs() {
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let runs = sarif["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 2, "one run per scanner");
+    let tools: Vec<&str> = runs.iter().map(|r| r["tool"]["driver"]["name"].as_str().unwrap()).collect();
+    assert_eq!(tools.len(), 2, "one run per tool: {tools:?}");
+    assert!(tools.contains(&"trivy") && !tools.contains(&"sarif"), "SARIF inputs keep their tool's name: {tools:?}");
     let kept: usize = runs.iter().map(|r| r["results"].as_array().unwrap().len()).sum();
     assert_eq!(kept, 10);
     let markdown = String::from_utf8(scan(&["-f", "markdown", &trivy]).stdout).unwrap();

@@ -29,7 +29,8 @@ fn counts(report: &ScanReport) -> BTreeMap<&'static str, usize> {
 /// (file, format, findings by severity, exit code of the default gate: fail on critical)
 const VALID: &[(&str, &str, &[(&str, usize)], u8)] = &[
     ("defectdojo/wizcli_iac__wizcli_iac_one_vul.json", "wiz", &[("high", 1)], 0),
-    ("defectdojo/wizcli_iac__wizcli_iac_many_vul.json", "wiz", &[("high", 17), ("medium", 5), ("low", 2), ("info", 1)], 0),
+    // 4 of its secrets are public keys or certificates: low, not high.
+    ("defectdojo/wizcli_iac__wizcli_iac_many_vul.json", "wiz", &[("high", 13), ("medium", 5), ("low", 6), ("info", 1)], 0),
     ("defectdojo/wizcli_img__wizcli_img_many_vul.json", "wiz", &[("high", 3), ("medium", 4), ("low", 2)], 0),
     ("defectdojo/wizcli_dir__wizcli_dir_one_vul.json", "wiz", &[("medium", 1)], 0),
     ("defectdojo/trivy__misconfigurations_and_secrets.json", "trivy", &[("critical", 2), ("high", 2), ("medium", 1)], 1),

@@ -53,6 +53,8 @@ pub struct ScanFinding {
     pub raw_severity: Option<String>,
     /// The scanner format, e.g. `trivy`.
     pub source: &'static str,
+    /// The tool that found it: the format's scanner, or for SARIF the run's `tool.driver.name`.
+    pub tool: String,
     /// The report file it came from.
     pub file: String,
     /// Where the problem is: a path with a line, a package, a resource.
@@ -91,6 +93,7 @@ impl FindingBuilder<'_> {
             severity: raw_severity.map_or(ScanSeverity::Unknown, ScanSeverity::parse),
             raw_severity: raw_severity.map(str::to_owned),
             source: self.source,
+            tool: self.source.to_string(),
             file: self.file.to_string(),
             location,
             fingerprint: fingerprint(identity),

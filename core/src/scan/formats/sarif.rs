@@ -72,6 +72,7 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
             let fingerprint = result.get("partialFingerprints").and_then(Value::as_object).and_then(|f| f.values().next()).and_then(Value::as_str).unwrap_or("");
             let mut finding = b.finding(rule_id, message, Some(severity_word), location.clone(), &["sarif", tool, rule_id, &location, fingerprint]);
             finding.raw_severity = Some(raw);
+            finding.tool = tool.to_string();
             finding.suppressed = accepted_suppression(result);
             findings.push(finding);
         }

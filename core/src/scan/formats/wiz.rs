@@ -55,7 +55,9 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         let kind = text(secret, "type").unwrap_or("SECRET");
         // The description can quote the secret; the type and the place are enough.
         let title = format!("{kind} secret in the code");
-        let severity = text(secret, "severity").or(Some("HIGH"));
+        // Without a severity from Wiz: a public key or certificate is not a secret; the rest is.
+        let public = kind.contains("PUBLIC") || kind.contains("CERTIFICATE");
+        let severity = text(secret, "severity").or(Some(if public { "LOW" } else { "HIGH" }));
         findings.push(b.finding(&format!("secret/{kind}"), &title, severity, location.clone(), &["wiz-secret", kind, &location]));
     }
     let verdict = text_at(report, &["status", "verdict"]).map(|v| ScannerVerdict {

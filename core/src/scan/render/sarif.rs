@@ -1,4 +1,4 @@
-//! One SARIF 2.1.0 file for all the reports, one run per scanner, within GitHub's upload limits:
+//! One SARIF 2.1.0 file for all the reports, one run per tool, within GitHub's upload limits:
 //! at most 25,000 results per run, 20 runs per file, and 10 MB gzipped (kept by holding the
 //! uncompressed file to 10 MB, which can only compress smaller). What is cut is said in the run's
 //! `toolExecutionNotifications`.
@@ -20,7 +20,7 @@ pub const GITHUB_LIMITS: SarifLimits = SarifLimits { results_per_run: 25_000, ru
 pub fn render(outcome: &GateOutcome, limits: &SarifLimits) -> String {
     let mut by_tool: BTreeMap<&str, Vec<&ScanFinding>> = BTreeMap::new();
     for f in &outcome.findings {
-        by_tool.entry(f.source).or_default().push(f);
+        by_tool.entry(f.tool.as_str()).or_default().push(f);
     }
     let mut budget = limits.bytes.saturating_sub(4096);
     let mut runs = Vec::new();
