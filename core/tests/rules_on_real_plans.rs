@@ -22,7 +22,8 @@ fn fires(report: &Report, rule: &str, address: &str) -> bool {
 }
 
 /// (rule, plan and address it reports, plan and address it must not report)
-const CASES: &[(&str, (&str, &str), (&str, &str))] = &[
+type Case = (&'static str, (&'static str, &'static str), (&'static str, &'static str));
+const CASES: &[Case] = &[
     ("PG-DEL-001", ("critical-deletions", "aws_s3_bucket.reports"), ("refactor", "aws_dynamodb_table.legacy")),
     ("PG-DEL-002", ("critical-deletions", "aws_sqs_queue.scratch"), ("tightening", "aws_security_group_rule.metrics")),
     ("PG-DEL-003", ("refactor", "aws_dynamodb_table.legacy"), ("critical-deletions", "aws_dynamodb_table.sessions")),

@@ -27,7 +27,8 @@ fn counts(report: &ScanReport) -> BTreeMap<&'static str, usize> {
 }
 
 /// (file, format, findings by severity, exit code of the default gate: fail on critical)
-const VALID: &[(&str, &str, &[(&str, usize)], u8)] = &[
+type Case = (&'static str, &'static str, &'static [(&'static str, usize)], u8);
+const VALID: &[Case] = &[
     ("defectdojo/wizcli_iac__wizcli_iac_one_vul.json", "wiz", &[("high", 1)], 0),
     // 4 of its secrets are public keys or certificates: low, not high.
     ("defectdojo/wizcli_iac__wizcli_iac_many_vul.json", "wiz", &[("high", 13), ("medium", 5), ("low", 6), ("info", 1)], 0),
@@ -156,14 +157,14 @@ fn suppressions_baseline_duplicates_and_unknown_severities() {
         reason: "test token, revoked".into(),
         expires: Date::parse(expires).unwrap(),
     };
-    let outcome = gate::judge(&[trivy.clone()], &GateConfig::default(), &[suppress("2026-12-31")], &HashSet::new(), today());
+    let outcome = gate::judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[suppress("2026-12-31")], &HashSet::new(), today());
     assert_eq!((outcome.exit_code, outcome.counts.critical), (0, 0), "{:?}", outcome.reasons);
-    let outcome = gate::judge(&[trivy.clone()], &GateConfig::default(), &[suppress("2026-01-01")], &HashSet::new(), today());
+    let outcome = gate::judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[suppress("2026-01-01")], &HashSet::new(), today());
     assert_eq!(outcome.exit_code, 1, "an expired suppression no longer applies");
     assert_eq!(outcome.expired_suppressions.len(), 1);
 
     let baseline: HashSet<String> = trivy.findings.iter().map(|f| f.fingerprint.clone()).collect();
-    let outcome = gate::judge(&[trivy.clone()], &GateConfig::default(), &[], &baseline, today());
+    let outcome = gate::judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[], &baseline, today());
     assert_eq!((outcome.exit_code, outcome.counts.critical, outcome.new_counts.critical), (0, 2, 0), "only new findings fail");
 
     let outcome = gate::judge(&[trivy.clone(), trivy], &GateConfig::default(), &[], &HashSet::new(), today());
@@ -171,7 +172,7 @@ fn suppressions_baseline_duplicates_and_unknown_severities() {
 
     let checkov = read_file(&path("defectdojo/checkov__checkov-report-1-vuln.json"), None).unwrap();
     let strict = GateConfig { fail_on: Some(ScanSeverity::High), ..GateConfig::default() };
-    assert_eq!(gate::judge(&[checkov.clone()], &strict, &[], &HashSet::new(), today()).exit_code, 1, "unknown counts as high by default");
+    assert_eq!(gate::judge(std::slice::from_ref(&checkov), &strict, &[], &HashSet::new(), today()).exit_code, 1, "unknown counts as high by default");
     let lenient = GateConfig { unknown_severity_as: Some(ScanSeverity::Low), ..strict };
     assert_eq!(gate::judge(&[checkov], &lenient, &[], &HashSet::new(), today()).exit_code, 0);
 

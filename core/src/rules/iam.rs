@@ -222,7 +222,7 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
 }
 
 fn wildcard_on_everything(change: &Change, delta: &Delta) -> Vec<Hit> {
-    let grants: Vec<&Grant> = delta.grants.iter().filter(|g| g.is_wildcard_action() && g.is_on_every_resource()).collect();
+    let grants: Vec<&Grant> = delta.grants.iter().filter(|g| g.is_everything()).collect();
     if grants.is_empty() {
         return Vec::new();
     }
@@ -253,7 +253,7 @@ fn escalation_granted(change: &Change, delta: &Delta) -> Vec<Hit> {
     let grants: Vec<&Grant> = delta
         .grants
         .iter()
-        .filter(|g| !(g.is_wildcard_action() && g.is_on_every_resource()) && !g.escalations().is_empty())
+        .filter(|g| !g.is_everything() && !g.escalations().is_empty())
         .collect();
     if grants.is_empty() {
         return Vec::new();
@@ -266,7 +266,7 @@ fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
     let grants: Vec<&Grant> = delta
         .grants
         .iter()
-        .filter(|g| !(g.is_wildcard_action() && g.is_on_every_resource()) && g.escalations().is_empty())
+        .filter(|g| !g.is_everything() && g.escalations().is_empty())
         .collect();
     if !grants.is_empty() {
         parts.push(describe_grants(&grants));

@@ -47,6 +47,11 @@ impl Grant {
         self.resource == "*"
     }
 
+    /// A wildcard action on every resource: the grant PG-IAM-001 reports.
+    pub fn is_everything(&self) -> bool {
+        self.is_wildcard_action() && self.is_on_every_resource()
+    }
+
     /// The escalation actions this grant allows (its action may be a pattern like `iam:*`).
     pub fn escalations(&self) -> Vec<&'static str> {
         let pattern = Glob::new(self.action.to_ascii_lowercase());
