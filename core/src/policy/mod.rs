@@ -185,6 +185,13 @@ impl Policy {
         let mut rules = std::collections::BTreeMap::new();
         for (id, setting) in file.rules.unwrap_or_default() {
             let rule = crate::rules::find(&id).ok_or_else(|| unknown_rule(&id, "rules"))?;
+            // Plan-wide notices are not tied to one change, so they could never count.
+            if setting.severity.is_some_and(|s| s != rule.severity) && crate::rules::is_plan_wide(rule) {
+                return Err(ConfigError::Invalid {
+                    origin: source.to_string().trim_start_matches("file ").to_string(),
+                    message: format!("rules: {} is a plan-wide notice; its severity cannot change (it can be turned off with enabled: false)", rule.id),
+                });
+            }
             rules.insert(rule.id, setting);
         }
         let waivers = file.waivers.unwrap_or_default();
@@ -282,6 +289,9 @@ mod tests {
         assert_eq!(policy.rules.severity_of(data), Some(crate::report::Severity::Critical));
         assert_eq!(policy.rules.severity_of(crate::rules::find("PG-CLS-001").unwrap()), None);
         assert_eq!(policy.waivers.iter().count(), 1);
+        let err = Policy::from_yaml("rules:\n  PG-DEL-004: {severity: high}\n", "gate.yaml").unwrap_err().to_string();
+        assert!(err.contains("plan-wide notice"), "{err}");
+        assert!(Policy::from_yaml("rules:\n  PG-DEL-004: {enabled: false}\n", "gate.yaml").is_ok());
         let err = Policy::from_yaml("verbose: true\nrules:\n  PG-NOPE-001: {enabled: false}\n", "gate.yaml").unwrap_err().to_string();
         assert!(err.contains("gate.yaml") && err.contains("PG-NOPE-001") && err.contains("line 3"), "{err}");
         let err = Policy::from_yaml("waivers:\n  - {address: x, rule: PG-DEL-001, expires: 2026-12-31}\n", "gate.yaml").unwrap_err().to_string();

@@ -148,6 +148,11 @@ pub(crate) fn judged_by_attribute_rules(resource_type: &str) -> bool {
         || network::TYPES.contains(&resource_type)
 }
 
+/// Whether the rule is judged across the whole plan rather than by a family, change by change.
+pub fn is_plan_wide(rule: &Rule) -> bool {
+    [index_shift::INDEX_SHIFT.id, expired_waiver::EXPIRED_WAIVER.id].contains(&rule.id)
+}
+
 /// The rule with this id (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Rule> {
     REGISTRY.iter().copied().find(|rule| rule.id.eq_ignore_ascii_case(id))
@@ -214,10 +219,9 @@ mod tests {
 
     #[test]
     fn every_rule_belongs_to_one_family_or_is_judged_plan_wide() {
-        let plan_wide = [index_shift::INDEX_SHIFT.id, expired_waiver::EXPIRED_WAIVER.id];
         for rule in REGISTRY {
             let families = FAMILIES.iter().filter(|f| f.rules.iter().any(|r| r.id == rule.id)).count();
-            assert_eq!(families + usize::from(plan_wide.contains(&rule.id)), 1, "{}", rule.id);
+            assert_eq!(families + usize::from(is_plan_wide(rule)), 1, "{}", rule.id);
         }
         for family in FAMILIES {
             for rule in family.rules {
