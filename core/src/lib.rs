@@ -5,6 +5,7 @@
 //! [`report::render`] writes them for people and pipelines. [`analyze`] runs the whole chain.
 
 pub mod analyze;
+pub mod fingerprint;
 pub mod glob;
 pub mod plan;
 pub mod policy;

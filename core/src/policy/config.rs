@@ -125,7 +125,7 @@ impl ConfigFile {
 }
 
 /// serde_yaml_ng leaves the location out of its message at line 1, column 1; always say it.
-fn located_message(e: &serde_yaml_ng::Error) -> String {
+pub(crate) fn located_message(e: &serde_yaml_ng::Error) -> String {
     let full = e.to_string();
     let message = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
     match e.location() {

@@ -22,10 +22,7 @@ use crate::report::{Format, PolicySummary};
 /// Parses YAML into `T`, with the location in the message (for the other YAML files the CLI reads:
 /// suppressions).
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
-        Some(at) => format!("{} (at line {}, column {})", e.to_string().split(" at line ").next().unwrap_or_default(), at.line(), at.column()),
-        None => e.to_string(),
-    })
+    serde_yaml_ng::from_str(text).map_err(|e| config::located_message(&e))
 }
 
 /// The environments with a built-in preset.

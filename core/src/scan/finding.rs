@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::fingerprint::fingerprint;
+
 /// Normalized severity, ordered `Unknown < Info < Low < Medium < High < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -66,17 +68,6 @@ pub struct ScanFinding {
     pub suppressed: Option<String>,
 }
 
-/// FNV-1a over the parts: small and stable.
-pub fn fingerprint(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
 
 /// Builds findings for one report with the fields every parser fills the same way.
 pub struct FindingBuilder<'a> {

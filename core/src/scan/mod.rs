@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use detect::{detect, ReportFormat};
-pub use finding::{fingerprint, FindingBuilder, ScanFinding, ScanSeverity};
+pub use finding::{FindingBuilder, ScanFinding, ScanSeverity};
 pub use gate::{GateConfig, GateOutcome, Suppression};
 pub use shape::Problem;
 

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::RenderOptions;
+use crate::fingerprint::fingerprint;
 use crate::report::{Finding, Report, Severity};
 use crate::rules::{Rule, REGISTRY};
 
@@ -90,18 +91,8 @@ fn describe_result(finding: &Finding, options: &RenderOptions) -> Value {
             },
             "logicalLocations": [{"fullyQualifiedName": finding.address, "kind": "resource"}],
         }],
-        "partialFingerprints": {"plangate/v1": fingerprint(finding)},
+        // Stable for the same rule and address, so code scanning tracks one alert per issue.
+        "partialFingerprints": {"plangate/v1": fingerprint(&[finding.rule, &finding.address])},
         "properties": {"security-severity": security_severity(finding.severity), "actions": finding.actions},
     })
-}
-
-/// Stable across runs for the same rule and address, so code scanning tracks one alert per issue.
-fn fingerprint(finding: &Finding) -> String {
-    // FNV-1a: small, stable, and good enough to tell alerts apart.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in finding.rule.bytes().chain([0]).chain(finding.address.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
 }

@@ -44,8 +44,3 @@ pub fn as_json(reports: &[ScanReport], outcome: &GateOutcome) -> serde_json::Val
         "findings": outcome.findings,
     })
 }
-
-/// Plan and report text is untrusted: one plain line.
-fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
-}

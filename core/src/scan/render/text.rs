@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::one_line;
+use crate::report::render::text::one_line;
 use crate::scan::{GateOutcome, ScanReport, ScanSeverity};
 
 /// Findings listed one per line; the rest are counted.
