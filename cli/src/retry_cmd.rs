@@ -14,11 +14,8 @@ pub fn step_policy(config: &str, step: &str) -> Result<StepPolicy, Failure> {
 
 pub fn schedule(config: &str, step: &str, seed: Option<u64>, format: &str) -> Result<String, Failure> {
     let policy = step_policy(config, step)?;
-    let seed = seed.unwrap_or_else(|| {
-        // Unseeded: a fresh schedule each time, as a real run would draw it.
-        let mut random = Random::from_clock();
-        (random.unit() * u64::MAX as f64) as u64
-    });
+    // Unseeded: a fresh schedule each time, as a real run would draw it.
+    let seed = seed.unwrap_or_else(|| Random::from_clock().next_u64());
     let delays = policy.retry.schedule(seed);
     match format {
         "json" => {

@@ -172,10 +172,11 @@ impl Policy {
         let default = Policy::default();
         let classes = file.resource_classifications.unwrap_or_default();
         let thresholds = file.thresholds.unwrap_or_default();
+        let origin = source.to_string().trim_start_matches("file ").to_string();
         let unknown_rule = |id: &str, section: &str| {
             let line = text.lines().position(|l| l.contains(id)).map(|i| format!(" (at line {})", i + 1)).unwrap_or_default();
             ConfigError::Invalid {
-                origin: source.to_string().trim_start_matches("file ").to_string(),
+                origin: origin.clone(),
                 message: format!("{section}: unknown rule id `{id}`{line}; `plangate rules` lists them"),
             }
         };
@@ -185,7 +186,7 @@ impl Policy {
             // Plan-wide notices are not tied to one change, so they could never count.
             if setting.severity.is_some_and(|s| s != rule.severity) && crate::rules::is_plan_wide(rule) {
                 return Err(ConfigError::Invalid {
-                    origin: source.to_string().trim_start_matches("file ").to_string(),
+                    origin,
                     message: format!("rules: {} is a plan-wide notice; its severity cannot change (it can be turned off with enabled: false)", rule.id),
                 });
             }

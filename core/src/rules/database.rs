@@ -115,7 +115,7 @@ fn changed_setting(rule: &'static Rule, change: &Change, names: &[&str], label: 
     }
     names
         .iter()
-        .filter_map(|name| Transition::of(change, name).filter(Transition::changed))
+        .filter_map(|name| Transition::of(change, name))
         .map(|t| Hit::new(rule, format!("{}: {label} {}", change.display_name(), t.describe())))
         .collect()
 }

@@ -35,12 +35,12 @@ fn high_risk_class_changed(change: &Change, ctx: &Context) -> Vec<Hit> {
     match change.action {
         Action::Create => vec![Hit::in_category(&HIGH_RISK_CLASS_CHANGED, category, format!("Creating {name} (high-risk class)"))],
         Action::Update => {
-            let changed = change.changed_attributes().to_vec();
+            let changed = change.changed_attributes();
             if changed.is_empty() || change.is_tags_only_update() {
                 return Vec::new();
             }
             let verb = if changed.len() == 1 { "changes" } else { "change" };
-            vec![Hit::in_category(&HIGH_RISK_CLASS_CHANGED, category, format!("Modifying {name} (high-risk class): {} {verb}", list_names(&changed, 5)))]
+            vec![Hit::in_category(&HIGH_RISK_CLASS_CHANGED, category, format!("Modifying {name} (high-risk class): {} {verb}", list_names(changed, 5)))]
         }
         _ => Vec::new(),
     }

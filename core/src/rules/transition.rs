@@ -25,11 +25,6 @@ impl<'v> Transition<'v> {
         Some(Transition { before: values.before().get(name), after: values.after().get(name) })
     }
 
-    /// The value differs (an unknown after-value counts as different).
-    pub fn changed(&self) -> bool {
-        !self.before.same_value_as(self.after)
-    }
-
     /// `true` before and `false` after.
     pub fn turned_off(&self) -> bool {
         self.before.as_bool() == Some(true) && self.after.as_bool() == Some(false)
