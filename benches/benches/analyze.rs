@@ -31,7 +31,9 @@ fn fixture_plans(c: &mut Criterion) {
 
 fn big_plan(c: &mut Criterion) {
     let Some(path) = std::env::var_os("PLANGATE_BIG_PLAN") else {
-        eprintln!("PLANGATE_BIG_PLAN not set: skipping the big-plan benches (make one with ../shared/tools/bigplan.py)");
+        eprintln!(
+            "PLANGATE_BIG_PLAN not set: skipping the big-plan benches (make one with ../shared/tools/bigplan.py)"
+        );
         return;
     };
     let bytes = std::fs::read(&path).expect("PLANGATE_BIG_PLAN is readable");

@@ -2,7 +2,6 @@
 
 use clap::{Args, Parser, Subcommand};
 
-
 #[derive(Debug, Parser)]
 #[command(
     name = "plangate",

@@ -14,12 +14,17 @@ fn load(args: &BreakerArgs) -> Result<(Breaker, BreakerConfig, f64), Failure> {
     };
     let breaker = match std::fs::read_to_string(&args.state) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| {
-            Failure(format!("breaker state {} is not a plangate breaker state: {e}; remove it to start closed", args.state))
+            Failure(format!(
+                "breaker state {} is not a plangate breaker state: {e}; remove it to start closed",
+                args.state
+            ))
         })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Breaker::default(),
         Err(e) => return Err(Failure(format!("cannot read breaker state {}: {e}", args.state))),
     };
-    let now = args.now.unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()));
+    let now = args.now.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+    });
     Ok((breaker, config, now))
 }
 

@@ -23,14 +23,18 @@ pub fn slack(args: &SlackArgs) -> Result<u8, Failure> {
         eprintln!("plangate notify: Slack notifications are disabled in the configuration; nothing sent");
         return Ok(0);
     }
-    let webhook = std::env::var("SLACK_WEBHOOK_URL").ok().filter(|u| !u.trim().is_empty()).ok_or_else(|| {
-        Failure("SLACK_WEBHOOK_URL is not set: it must hold the Slack incoming-webhook URL".into())
+    let webhook = std::env::var("SLACK_WEBHOOK_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| Failure("SLACK_WEBHOOK_URL is not set: it must hold the Slack incoming-webhook URL".into()))?;
+    let report_text = std::fs::read_to_string(&args.report)
+        .map_err(|e| Failure(format!("cannot read report {}: {e}", args.report)))?;
+    let report: Value = serde_json::from_str(&report_text).map_err(|e| {
+        Failure(format!("report {} is not JSON ({e}): expected the output of `plangate check -f json`", args.report))
     })?;
-    let report_text = std::fs::read_to_string(&args.report).map_err(|e| Failure(format!("cannot read report {}: {e}", args.report)))?;
-    let report: Value = serde_json::from_str(&report_text)
-        .map_err(|e| Failure(format!("report {} is not JSON ({e}): expected the output of `plangate check -f json`", args.report)))?;
     let channel = slack.and_then(|s| s.channel);
-    let message = message(&report, args.environment.as_deref(), channel.as_deref()).map_err(|e| Failure(format!("report {}: {e}", args.report)))?;
+    let message = message(&report, args.environment.as_deref(), channel.as_deref())
+        .map_err(|e| Failure(format!("report {}: {e}", args.report)))?;
 
     let strategy = config.resilience.map(|r| r.retry_strategy).unwrap_or_default();
     let problems = strategy.problems();
@@ -45,7 +49,9 @@ pub fn slack(args: &SlackArgs) -> Result<u8, Failure> {
 /// The Slack payload for a plangate JSON report.
 fn message(report: &Value, environment: Option<&str>, channel: Option<&str>) -> Result<Value, String> {
     let count = |key: &str| {
-        report.get(key).and_then(Value::as_u64).ok_or_else(|| format!("`{key}` is missing or not a count: expected the output of `plangate check -f json`"))
+        report.get(key).and_then(Value::as_u64).ok_or_else(|| {
+            format!("`{key}` is missing or not a count: expected the output of `plangate check -f json`")
+        })
     };
     let (critical, high, total) = (count("critical_changes")?, count("high_risk_changes")?, count("total_changes")?);
     let status = report.get("status").and_then(Value::as_str).unwrap_or("unknown");
@@ -74,20 +80,23 @@ fn post(webhook: &str, message: &Value, strategy: &RetryStrategy, timeout: f64) 
     let body = message.to_string();
     let mut backoff = strategy.backoff(Random::from_clock());
     for attempt in 1.. {
-        let (problem, retry_after) = match agent.post(webhook).set("Content-Type", "application/json").send_string(&body) {
-            Ok(_) => return Ok(()),
-            Err(ureq::Error::Status(code, response)) => {
-                let retry_after = response.header("Retry-After").and_then(|v| v.trim().parse::<f64>().ok());
-                let answer: String = response.into_string().unwrap_or_default().chars().take(200).collect();
-                let problem = format!("Slack answered {code}: {}", answer.trim());
-                if code != 429 && code < 500 {
-                    return Err(Failure(format!("{problem} (not retried: check the webhook and the channel)")));
+        let (problem, retry_after) =
+            match agent.post(webhook).set("Content-Type", "application/json").send_string(&body) {
+                Ok(_) => return Ok(()),
+                Err(ureq::Error::Status(code, response)) => {
+                    let retry_after = response.header("Retry-After").and_then(|v| v.trim().parse::<f64>().ok());
+                    let answer: String = response.into_string().unwrap_or_default().chars().take(200).collect();
+                    let problem = format!("Slack answered {code}: {}", answer.trim());
+                    if code != 429 && code < 500 {
+                        return Err(Failure(format!("{problem} (not retried: check the webhook and the channel)")));
+                    }
+                    (problem, retry_after)
                 }
-                (problem, retry_after)
-            }
-            // Transport errors can quote the URL; only their kind is shown.
-            Err(ureq::Error::Transport(transport)) => (format!("could not reach Slack ({})", transport.kind()), None),
-        };
+                // Transport errors can quote the URL; only their kind is shown.
+                Err(ureq::Error::Transport(transport)) => {
+                    (format!("could not reach Slack ({})", transport.kind()), None)
+                }
+            };
         match backoff.next_delay(retry_after) {
             Some(delay) => {
                 eprintln!("plangate notify: attempt {attempt} failed: {problem}; retrying in {delay:.1} s");
@@ -108,7 +117,12 @@ mod tests {
         let report = json!({"total_changes": 7, "high_risk_changes": 0, "critical_changes": 3, "status": "critical"});
         let payload = message(&report, Some("prod<script>"), Some("#prod-terraform-alerts")).unwrap();
         let text = payload["text"].as_str().unwrap();
-        assert!(text.contains("*prod&lt;script&gt;*") && text.contains("Critical changes: 3") && text.contains("Total changes: 7"), "{text}");
+        assert!(
+            text.contains("*prod&lt;script&gt;*")
+                && text.contains("Critical changes: 3")
+                && text.contains("Total changes: 7"),
+            "{text}"
+        );
         assert_eq!(payload["channel"], "#prod-terraform-alerts");
         assert!(message(&json!({"issues": []}), None, None).unwrap_err().contains("critical_changes"));
     }

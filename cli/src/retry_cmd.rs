@@ -31,7 +31,10 @@ pub fn schedule(config: &str, step: &str, seed: Option<u64>, format: &str) -> Re
             Ok(format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default()))
         }
         "text" => {
-            let mut out = format!("step {}: {} attempts, jitter {:?}, seed {seed}\n", policy.name, policy.retry.max_attempts, policy.retry.jitter);
+            let mut out = format!(
+                "step {}: {} attempts, jitter {:?}, seed {seed}\n",
+                policy.name, policy.retry.max_attempts, policy.retry.jitter
+            );
             for (i, delay) in delays.iter().enumerate() {
                 out.push_str(&format!("retry {}: wait {delay:.3} s\n", i + 1));
             }

@@ -9,7 +9,13 @@ pub fn list(format: &str) -> Result<String, Failure> {
         "text" => {
             let mut out = String::new();
             for rule in REGISTRY {
-                out.push_str(&format!("{:<11} {:<8} {:<24} {}\n", rule.id, rule.severity.as_str(), rule.category.title(), rule.title));
+                out.push_str(&format!(
+                    "{:<11} {:<8} {:<24} {}\n",
+                    rule.id,
+                    rule.severity.as_str(),
+                    rule.category.title(),
+                    rule.title
+                ));
             }
             Ok(out)
         }
@@ -18,14 +24,15 @@ pub fn list(format: &str) -> Result<String, Failure> {
             Ok(format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default()))
         }
         "markdown" => Ok(markdown_table()),
-        other => Err(Failure(format!("unknown format {other:?} for `plangate rules`: expected text, json or markdown"))),
+        other => {
+            Err(Failure(format!("unknown format {other:?} for `plangate rules`: expected text, json or markdown")))
+        }
     }
 }
 
 pub fn explain(id: &str) -> Result<String, Failure> {
-    let rule = rules::find(id).ok_or_else(|| {
-        Failure(format!("no rule {id:?}: `plangate rules` lists them (ids look like PG-DEL-001)"))
-    })?;
+    let rule = rules::find(id)
+        .ok_or_else(|| Failure(format!("no rule {id:?}: `plangate rules` lists them (ids look like PG-DEL-001)")))?;
     Ok(format!(
         "{} — {}\nseverity: {}\nfamily: {}\n\n{}\n",
         rule.id,
@@ -40,7 +47,13 @@ pub fn explain(id: &str) -> Result<String, Failure> {
 pub fn markdown_table() -> String {
     let mut out = String::from("| id | severity | family | title |\n|---|---|---|---|\n");
     for rule in REGISTRY {
-        out.push_str(&format!("| `{}` | {} | {} | {} |\n", rule.id, rule.severity.as_str(), rule.category.title(), rule.title));
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            rule.id,
+            rule.severity.as_str(),
+            rule.category.title(),
+            rule.title
+        ));
     }
     out
 }

@@ -68,7 +68,13 @@ fn exit_code(code: i32) -> u8 {
 /// Runs the command with its output copied live to ours; returns its exit code (128 + signal when
 /// killed, 127 when it cannot be started) and the tail of its combined output.
 fn run_streaming(command: &[String]) -> Result<(i32, String), Failure> {
-    let mut child = match Command::new(&command[0]).args(&command[1..]).stdin(Stdio::inherit()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+    let mut child = match Command::new(&command[0])
+        .args(&command[1..])
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
         Ok(child) => child,
         Err(e) => {
             let message = format!("plangate run: cannot start `{}`: {e}", command[0]);
@@ -91,7 +97,11 @@ fn run_streaming(command: &[String]) -> Result<(i32, String), Failure> {
     Ok((code, tail))
 }
 
-fn copy_live<R: Read + Send + 'static, W: Write + Send + 'static>(mut from: R, mut to: W, tail: Arc<Mutex<Vec<u8>>>) -> std::thread::JoinHandle<()> {
+fn copy_live<R: Read + Send + 'static, W: Write + Send + 'static>(
+    mut from: R,
+    mut to: W,
+    tail: Arc<Mutex<Vec<u8>>>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut buffer = [0u8; 8192];
         while let Ok(n) = from.read(&mut buffer) {

@@ -30,10 +30,12 @@ pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
     }
     let suppressions = match &args.suppressions {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read suppressions {path}: {e}")))?;
-            let file: SuppressionsFile =
-                plangate::policy::parse_yaml(&text).map_err(|e| Failure(format!("invalid suppressions {path}: {e}")))?;
-            gate::check_suppressions(&file.suppressions).map_err(|e| Failure(format!("invalid suppressions {path}: {e}")))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read suppressions {path}: {e}")))?;
+            let file: SuppressionsFile = plangate::policy::parse_yaml(&text)
+                .map_err(|e| Failure(format!("invalid suppressions {path}: {e}")))?;
+            gate::check_suppressions(&file.suppressions)
+                .map_err(|e| Failure(format!("invalid suppressions {path}: {e}")))?;
             file.suppressions
         }
         None => Vec::new(),
@@ -63,8 +65,13 @@ pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
     let text = plangate::scan::render::render(&args.output_format, &reports, &outcome).map_err(Failure)?;
     match &args.output {
         Some(path) => {
-            output::write_atomically(path, |out| out.write_all(text.as_bytes())).map_err(|e| Failure(format!("cannot write {path}: {e}")))?;
-            eprintln!("plangate scan: {} (score {}). Written to {path}.", if outcome.passed { "passed" } else { "FAILED" }, outcome.score);
+            output::write_atomically(path, |out| out.write_all(text.as_bytes()))
+                .map_err(|e| Failure(format!("cannot write {path}: {e}")))?;
+            eprintln!(
+                "plangate scan: {} (score {}). Written to {path}.",
+                if outcome.passed { "passed" } else { "FAILED" },
+                outcome.score
+            );
         }
         None => output::print(&text).map_err(|e| Failure(e.to_string()))?,
     }
@@ -74,7 +81,8 @@ pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
 /// Fingerprints of the findings of a previous JSON result.
 fn read_baseline(path: &str) -> Result<HashSet<String>, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read baseline {path}: {e}")))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Failure(format!("baseline {path} is not JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Failure(format!("baseline {path} is not JSON: {e}")))?;
     let findings = value.get("findings").and_then(|f| f.as_array()).ok_or_else(|| {
         Failure(format!("baseline {path} has no `findings` list: expected the output of `plangate scan -f json`"))
     })?;

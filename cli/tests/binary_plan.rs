@@ -58,7 +58,12 @@ fn binary_plans_give_the_same_report_as_their_json() {
         let json = root().join(format!("fixtures/plans/{name}.plan.json"));
         let from_binary = check(dir.path(), &binary, &[]);
         let from_json = check(dir.path(), &json, &[]);
-        assert_eq!(from_binary.status.code(), from_json.status.code(), "{name}: {}", String::from_utf8_lossy(&from_binary.stderr));
+        assert_eq!(
+            from_binary.status.code(),
+            from_json.status.code(),
+            "{name}: {}",
+            String::from_utf8_lossy(&from_binary.stderr)
+        );
         let a: serde_json::Value = serde_json::from_slice(&from_binary.stdout).unwrap();
         let b: serde_json::Value = serde_json::from_slice(&from_json.stdout).unwrap();
         assert_eq!(a, b, "{name}");
@@ -77,11 +82,8 @@ fn a_plan_from_another_terraform_version_is_a_clear_error() {
 #[test]
 fn missing_terraform_is_a_clear_error() {
     // Needs no terraform: it checks what happens without one.
-    let out = check(
-        &root(),
-        &root().join("fixtures/plans/noop.tfplan"),
-        &[("TERRAFORM_BINARY", "/nonexistent/terraform")],
-    );
+    let out =
+        check(&root(), &root().join("fixtures/plans/noop.tfplan"), &[("TERRAFORM_BINARY", "/nonexistent/terraform")]);
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("binary plan") && stderr.contains("TERRAFORM_BINARY"), "{stderr}");

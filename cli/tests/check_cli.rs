@@ -64,7 +64,11 @@ fn preset_exit_codes() {
     std::fs::write(file.path(), vpc_only).unwrap();
     let path = file.path().to_str().unwrap();
     assert_eq!(code(&plangate(&["check", "--env", "production", path])), 1);
-    assert_eq!(code(&plangate(&["check", "--env", "staging", path])), 0, "in staging a VPC deletion is only high, and 3 may pass");
+    assert_eq!(
+        code(&plangate(&["check", "--env", "staging", path])),
+        0,
+        "in staging a VPC deletion is only high, and 3 may pass"
+    );
     assert_eq!(code(&plangate(&["check", "--env", "staging", "--fail-on-high-risk", path])), 2);
 }
 
@@ -76,9 +80,17 @@ fn config_file_env_var_and_flag() {
     assert_eq!(code(&plangate(&["check", "-c", lenient_path, "--fail-on-high-risk", &plan("critical-deletions")])), 2);
     let env = [("TF_PLAN_CHECK_CONFIG", lenient_path)];
     assert_eq!(code(&plangate_with_env(&["check", &plan("critical-deletions")], &env)), 0);
-    assert_eq!(code(&plangate_with_env(&["check", "--env", "production", &plan("critical-deletions")], &env)), 0, "the env var comes before --env");
+    assert_eq!(
+        code(&plangate_with_env(&["check", "--env", "production", &plan("critical-deletions")], &env)),
+        0,
+        "the env var comes before --env"
+    );
     let strict = config_file("fail_on_high_risk: true\n");
-    assert_eq!(code(&plangate_with_env(&["check", "-c", strict.path().to_str().unwrap(), &plan("critical-deletions")], &env)), 1, "-c comes first");
+    assert_eq!(
+        code(&plangate_with_env(&["check", "-c", strict.path().to_str().unwrap(), &plan("critical-deletions")], &env)),
+        1,
+        "-c comes first"
+    );
     assert_eq!(code(&plangate(&["check", "--env", "staging", "--fail-on-high-risk", &plan("network")])), 2);
 }
 
@@ -98,7 +110,12 @@ fn unreadable_inputs_exit_3_with_a_message() {
     let out = plangate(&["check", "-c", typo.path().to_str().unwrap(), &plan("safe")]);
     assert_eq!(code(&out), 3);
     let message = stderr(&out);
-    assert!(message.contains("critical_change") && message.contains("line 3") && message.contains(typo.path().to_str().unwrap()), "{message}");
+    assert!(
+        message.contains("critical_change")
+            && message.contains("line 3")
+            && message.contains(typo.path().to_str().unwrap()),
+        "{message}"
+    );
 
     assert_eq!(code(&plangate(&["check", "--env", "qa", &plan("safe")])), 3);
     assert_eq!(code(&plangate(&["check", "-f", "xml", &plan("safe")])), 3);
@@ -157,7 +174,8 @@ fn output_file_is_written_whole_and_the_verdict_goes_to_stderr() {
     assert!(stderr(&out).contains("critical (exit 1)"), "{}", stderr(&out));
     let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    let rules: Vec<&str> = sarif["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    let rules: Vec<&str> =
+        sarif["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
     assert!(rules.contains(&"PG-DEL-001") && rules.contains(&"PG-KMS-001"), "{rules:?}");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left behind: {leftovers:?}");
@@ -196,8 +214,13 @@ fn rules_and_explain() {
 #[test]
 fn readme_rule_table_is_current() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let start = readme.find("<!-- rules:start -->\n").expect("README has the rules:start marker") + "<!-- rules:start -->\n".len();
+    let start = readme.find("<!-- rules:start -->\n").expect("README has the rules:start marker")
+        + "<!-- rules:start -->\n".len();
     let end = readme.find("<!-- rules:end -->").expect("README has the rules:end marker");
     let generated = String::from_utf8(plangate(&["rules", "-f", "markdown"]).stdout).unwrap();
-    assert_eq!(&readme[start..end], generated, "README rule table is stale: paste `plangate rules -f markdown` between the markers");
+    assert_eq!(
+        &readme[start..end],
+        generated,
+        "README rule table is stale: paste `plangate rules -f markdown` between the markers"
+    );
 }

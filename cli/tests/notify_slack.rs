@@ -36,7 +36,11 @@ fn serve(answers: Vec<Option<(u16, &'static str)>>) -> (String, Arc<Mutex<Vec<St
             match answer {
                 Some((code, text)) => {
                     let mut stream = stream;
-                    let _ = write!(stream, "HTTP/1.1 {code} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}", text.len());
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {code} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                        text.len()
+                    );
                 }
                 None => std::thread::sleep(Duration::from_secs(5)),
             }
@@ -47,11 +51,17 @@ fn serve(answers: Vec<Option<(u16, &'static str)>>) -> (String, Arc<Mutex<Vec<St
 
 fn notify(dir: &Path, webhook: &str, extra: &[&str]) -> Output {
     std::fs::write(dir.join("gate.yaml"), CONFIG).unwrap();
-    let report = r#"{"schema_version":1,"total_changes":7,"high_risk_changes":0,"critical_changes":3,"status":"critical"}"#;
+    let report =
+        r#"{"schema_version":1,"total_changes":7,"high_risk_changes":0,"critical_changes":3,"status":"critical"}"#;
     std::fs::write(dir.join("report.json"), report).unwrap();
     let mut args = vec!["notify", "slack", "--report", "report.json", "--environment", "production", "-c", "gate.yaml"];
     args.extend_from_slice(extra);
-    Command::new(env!("CARGO_BIN_EXE_plangate")).args(args).env("SLACK_WEBHOOK_URL", webhook).current_dir(dir).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_plangate"))
+        .args(args)
+        .env("SLACK_WEBHOOK_URL", webhook)
+        .current_dir(dir)
+        .output()
+        .unwrap()
 }
 
 fn stderr(out: &Output) -> String {

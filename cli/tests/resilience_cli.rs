@@ -31,7 +31,8 @@ fn plangate(dir: &Path, args: &[&str]) -> Output {
 /// `plangate run` of a shell script that counts its attempts in the file `count`.
 fn run_script(dir: &Path, script: &str) -> (Output, u32) {
     let counting = format!("n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; {script}");
-    let out = plangate(dir, &["run", "--config", "gate.yaml", "--step", "terraform-apply", "--", "sh", "-c", &counting]);
+    let out =
+        plangate(dir, &["run", "--config", "gate.yaml", "--step", "terraform-apply", "--", "sh", "-c", &counting]);
     let attempts = std::fs::read_to_string(dir.join("count")).map_or(0, |c| c.trim().parse().unwrap());
     (out, attempts)
 }
@@ -48,7 +49,10 @@ fn schedule_of_the_documented_policy() {
         "resilience:\n  retry_strategy: {max_attempts: 3, initial_delay: 10, max_delay: 60, backoff_factor: 2, jitter: false}\n  steps: [{name: terraform-apply}]\n",
     )
     .unwrap();
-    let out = plangate(dir.path(), &["retry", "schedule", "--config", "gate.yaml", "--step", "terraform-apply", "-f", "json"]);
+    let out = plangate(
+        dir.path(),
+        &["retry", "schedule", "--config", "gate.yaml", "--step", "terraform-apply", "-f", "json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["delays"], serde_json::json!([10.0, 20.0]));
@@ -60,7 +64,8 @@ fn schedule_of_the_documented_policy() {
 #[test]
 fn seeded_schedules_repeat() {
     let dir = setup();
-    let args = ["retry", "schedule", "--config", "gate.yaml", "--step", "terraform-apply", "--seed", "42", "-f", "json"];
+    let args =
+        ["retry", "schedule", "--config", "gate.yaml", "--step", "terraform-apply", "--seed", "42", "-f", "json"];
     std::fs::write(dir.path().join("gate.yaml"), POLICY.replace("jitter: false", "jitter: full")).unwrap();
     let (a, b) = (plangate(dir.path(), &args), plangate(dir.path(), &args));
     assert_eq!(a.stdout, b.stdout);
@@ -69,11 +74,17 @@ fn seeded_schedules_repeat() {
 #[test]
 fn retryable_failures_are_retried_until_success() {
     let dir = setup();
-    let (out, attempts) = run_script(dir.path(), r#"if [ $n -lt 3 ]; then echo "│ Error: timeout while waiting for state" >&2; exit 1; fi; echo applied"#);
+    let (out, attempts) = run_script(
+        dir.path(),
+        r#"if [ $n -lt 3 ]; then echo "│ Error: timeout while waiting for state" >&2; exit 1; fi; echo applied"#,
+    );
     assert_eq!((out.status.code(), attempts), (Some(0), 3), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("applied"), "output streams through");
     let log = stderr(&out);
-    assert!(log.contains("attempt 1/3 failed (exit 1, timeout error, matched \"Error: timeout\"); retrying in 0.0"), "{log}");
+    assert!(
+        log.contains("attempt 1/3 failed (exit 1, timeout error, matched \"Error: timeout\"); retrying in 0.0"),
+        "{log}"
+    );
     assert!(log.contains("attempt 3/3 of `sh -c"), "{log}");
 }
 
@@ -96,7 +107,10 @@ fn retries_run_out_with_the_last_exit_code() {
 #[test]
 fn an_auto_heal_action_runs_before_the_next_attempt() {
     let dir = setup();
-    let (out, attempts) = run_script(dir.path(), r#"if [ ! -f healed ]; then echo "Error: state mismatch detected" >&2; exit 1; fi; echo ok"#);
+    let (out, attempts) = run_script(
+        dir.path(),
+        r#"if [ ! -f healed ]; then echo "Error: state mismatch detected" >&2; exit 1; fi; echo ok"#,
+    );
     assert_eq!((out.status.code(), attempts), (Some(0), 2), "{}", stderr(&out));
     assert!(dir.path().join("healed").exists());
     assert!(stderr(&out).contains("auto-heal: running `touch healed`"), "{}", stderr(&out));
@@ -105,7 +119,10 @@ fn an_auto_heal_action_runs_before_the_next_attempt() {
 #[test]
 fn a_missing_command_exits_127() {
     let dir = setup();
-    let out = plangate(dir.path(), &["run", "--config", "gate.yaml", "--step", "terraform-apply", "--", "/nonexistent/terraform"]);
+    let out = plangate(
+        dir.path(),
+        &["run", "--config", "gate.yaml", "--step", "terraform-apply", "--", "/nonexistent/terraform"],
+    );
     assert_eq!(out.status.code(), Some(127));
 }
 

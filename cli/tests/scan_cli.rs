@@ -16,7 +16,10 @@ fn scan(args: &[&str]) -> Output {
 fn exit_codes() {
     assert_eq!(scan(&[&report("defectdojo/semgrep__empty.json")]).status.code(), Some(0));
     assert_eq!(scan(&[&report("defectdojo/tfsec__many_findings_current.json")]).status.code(), Some(1));
-    assert_eq!(scan(&["--fail-on", "high", &report("defectdojo/wizcli_iac__wizcli_iac_one_vul.json")]).status.code(), Some(1));
+    assert_eq!(
+        scan(&["--fail-on", "high", &report("defectdojo/wizcli_iac__wizcli_iac_one_vul.json")]).status.code(),
+        Some(1)
+    );
     let out = scan(&[&report("codeql-action/invalid-sarif.sarif"), &report("defectdojo/semgrep__empty.json")]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("$.runs[0].results"));
@@ -38,10 +41,19 @@ fn json_output_with_config_suppressions_and_baseline() {
     let baseline = dir.path().join("baseline.json");
     std::fs::write(&baseline, &out.stdout).unwrap();
     let again = scan(&["--baseline", baseline.to_str().unwrap(), &trivy]);
-    assert_eq!(again.status.code(), Some(0), "nothing new since the baseline: {}", String::from_utf8_lossy(&again.stdout));
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "nothing new since the baseline: {}",
+        String::from_utf8_lossy(&again.stdout)
+    );
 
     let suppressions = dir.path().join("suppressions.yaml");
-    std::fs::write(&suppressions, "suppressions:\n  - {rule: github-pat, reason: revoked test tokens, expires: 2099-12-31}\n").unwrap();
+    std::fs::write(
+        &suppressions,
+        "suppressions:\n  - {rule: github-pat, reason: revoked test tokens, expires: 2099-12-31}\n",
+    )
+    .unwrap();
     assert_eq!(scan(&["--suppressions", suppressions.to_str().unwrap(), &trivy]).status.code(), Some(0));
     std::fs::write(&suppressions, "suppressions:\n  - {rule: github-pat, expires: 2099-12-31}\n").unwrap();
     let out = scan(&["--suppressions", suppressions.to_str().unwrap(), &trivy]);
@@ -80,8 +92,10 @@ fn the_wiz_report_the_old_jq_gate_passes_fails_plangate_scan() {
     // The old gate: `jq -r '.issues[] | select(.severity == "critical") | .title'` prints nothing for
     // any Wiz report (it has no `.issues`), so the pipeline passed. A real Wiz image report with one
     // of its vulnerabilities raised to CRITICAL:
-    let mut wiz: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(report("defectdojo/wizcli_img__wizcli_img_many_vul.json")).unwrap()).unwrap();
+    let mut wiz: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(report("defectdojo/wizcli_img__wizcli_img_many_vul.json")).unwrap(),
+    )
+    .unwrap();
     assert!(wiz.get("issues").is_none(), "nothing for the old jq filter to select");
     wiz["result"]["osPackages"][0]["vulnerabilities"][0]["severity"] = "CRITICAL".into();
     let dir = tempfile::tempdir().unwrap();

@@ -125,6 +125,8 @@ fn judge(text: &[u8], section: Section, first: usize, entries: &[&RawValue], ctx
                 })
                 .collect(),
         ),
-        Section::ResourceDrift => Judged::Drift(parsed.map(|change| change.map(|c| rules::drift::describe(&c, ctx))).collect()),
+        Section::ResourceDrift => {
+            Judged::Drift(parsed.map(|change| change.map(|c| rules::drift::describe(&c, ctx))).collect())
+        }
     }
 }

@@ -78,11 +78,16 @@ mod tests {
         assert!(!Glob::new("aws_iam_*").matches("aws_s3_bucket"));
         assert!(Glob::new("*").matches(""));
         assert!(Glob::new("aws_?pc").matches("aws_vpc"));
-        assert!(Glob::new("module.*.aws_s3_bucket.this[\"logs\"]").matches("module.storage.aws_s3_bucket.this[\"logs\"]"));
+        assert!(
+            Glob::new("module.*.aws_s3_bucket.this[\"logs\"]").matches("module.storage.aws_s3_bucket.this[\"logs\"]")
+        );
         assert!(!Glob::new("aws_s3_bucket.this[1]").matches("aws_s3_bucket.this1"));
         assert!(Glob::new("*a*b*c").matches("xxaxxbxxbxc"));
         assert!(!Glob::new("a*b").matches("aXbY"));
         assert!(Glob::new("aws_vpc").matches("aws_vpc") && !Glob::new("aws_vpc").matches("aws_vpc_x"));
-        assert!(Glob::new("this[\"é?\"]").matches("this[\"éa\"]") && Glob::new("a?c").matches("aéc"), "? is one character");
+        assert!(
+            Glob::new("this[\"é?\"]").matches("this[\"éa\"]") && Glob::new("a?c").matches("aéc"),
+            "? is one character"
+        );
     }
 }

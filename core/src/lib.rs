@@ -10,9 +10,9 @@ pub mod glob;
 pub mod plan;
 pub mod policy;
 pub mod report;
-pub mod scan;
 pub mod resilience;
 pub mod rules;
+pub mod scan;
 
 pub use analyze::{analyze, analyze_loaded, analyze_plan};
 pub use plan::PlanError;

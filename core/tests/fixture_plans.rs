@@ -37,9 +37,18 @@ struct Expect {
 const EXPECTATIONS: &[Expect] = &[
     Expect {
         plan: "audit-system-prod",
-        critical: &["aws_dynamodb_table.audit_events", "aws_security_group.audit_system", "aws_iam_role_policy.audit_system"],
+        critical: &[
+            "aws_dynamodb_table.audit_events",
+            "aws_security_group.audit_system",
+            "aws_iam_role_policy.audit_system",
+        ],
         at_least_high: &[],
-        no_finding: &["aws_s3_bucket.audit_archive", "aws_sqs_queue.ingest", "aws_cloudwatch_log_group.api", "aws_sqs_queue.ingest_dlq"],
+        no_finding: &[
+            "aws_s3_bucket.audit_archive",
+            "aws_sqs_queue.ingest",
+            "aws_cloudwatch_log_group.api",
+            "aws_sqs_queue.ingest_dlq",
+        ],
         status: &[Status::Critical],
     },
     Expect {
@@ -81,7 +90,12 @@ const EXPECTATIONS: &[Expect] = &[
         plan: "network",
         critical: &[],
         at_least_high: &["aws_subnet.private_b", "aws_route.private_default", "aws_vpc.core"],
-        no_finding: &["aws_internet_gateway.igw", "aws_route_table.private", "aws_route_table_association.a", "aws_subnet.private_a"],
+        no_finding: &[
+            "aws_internet_gateway.igw",
+            "aws_route_table.private",
+            "aws_route_table_association.a",
+            "aws_subnet.private_a",
+        ],
         status: &[Status::Critical, Status::HighRisk],
     },
     Expect {
@@ -131,7 +145,13 @@ const EXPECTATIONS: &[Expect] = &[
         no_finding: &["aws_vpc.main", "aws_s3_bucket.data"],
         status: &[Status::HighRisk, Status::Safe],
     },
-    Expect { plan: "noop", critical: &[], at_least_high: &[], no_finding: &["aws_s3_bucket.static", "aws_sqs_queue.q"], status: &[Status::Safe] },
+    Expect {
+        plan: "noop",
+        critical: &[],
+        at_least_high: &[],
+        no_finding: &["aws_s3_bucket.static", "aws_sqs_queue.q"],
+        status: &[Status::Safe],
+    },
     Expect {
         plan: "destroy",
         critical: &["aws_dynamodb_table.kv", "aws_s3_bucket.blobs"],
@@ -143,10 +163,22 @@ const EXPECTATIONS: &[Expect] = &[
         plan: "safe",
         critical: &[],
         at_least_high: &[],
-        no_finding: &["aws_cloudwatch_log_group.site", "aws_s3_bucket.site", "aws_s3_bucket.site_logs", "aws_sqs_queue.emails", "aws_sqs_queue.emails_dlq"],
+        no_finding: &[
+            "aws_cloudwatch_log_group.site",
+            "aws_s3_bucket.site",
+            "aws_s3_bucket.site_logs",
+            "aws_sqs_queue.emails",
+            "aws_sqs_queue.emails_dlq",
+        ],
         status: &[Status::Safe],
     },
-    Expect { plan: "sensitive", critical: &[], at_least_high: &[], no_finding: &[], status: &[Status::HighRisk, Status::Safe] },
+    Expect {
+        plan: "sensitive",
+        critical: &[],
+        at_least_high: &[],
+        no_finding: &[],
+        status: &[Status::HighRisk, Status::Safe],
+    },
 ];
 
 #[test]
@@ -162,7 +194,11 @@ fn every_fixture_plan_gives_what_the_readme_says() {
         }
         for address in expect.at_least_high {
             if worst.get(address).is_none_or(|s| *s < Severity::High) {
-                failures.push(format!("{}: {address} should be at least high, is {:?}", expect.plan, worst.get(address)));
+                failures.push(format!(
+                    "{}: {address} should be at least high, is {:?}",
+                    expect.plan,
+                    worst.get(address)
+                ));
             }
         }
         for address in expect.no_finding {
@@ -191,7 +227,11 @@ fn every_fixture_plan_is_in_the_table() {
 #[test]
 fn what_must_not_be_critical() {
     let worst_of = |plan: &str, address: &str| worst(&analyze(plan)).get(address).copied();
-    assert_eq!(worst_of("security-groups", "aws_security_group.workers"), Some(Severity::High), "egress only: at most high");
+    assert_eq!(
+        worst_of("security-groups", "aws_security_group.workers"),
+        Some(Severity::High),
+        "egress only: at most high"
+    );
     assert_ne!(worst_of("refactor", "aws_dynamodb_table.legacy"), Some(Severity::Critical), "forget is never critical");
     assert_ne!(worst_of("drift", "aws_security_group.db"), Some(Severity::Critical), "reverting drift is not critical");
 }
@@ -219,7 +259,11 @@ fn the_audit_plan_reads_as_the_pipeline_script_did() {
 fn drift_that_opens_access_is_flagged_but_not_counted() {
     let report = analyze("drift");
     let sg = report.drift.iter().find(|d| d.address == "aws_security_group.db").unwrap();
-    assert!(sg.flags.iter().any(|f| f.rule == "PG-SG-001" && f.message.contains("5432") && f.message.contains("0.0.0.0/0")), "{:#?}", sg.flags);
+    assert!(
+        sg.flags.iter().any(|f| f.rule == "PG-SG-001" && f.message.contains("5432") && f.message.contains("0.0.0.0/0")),
+        "{:#?}",
+        sg.flags
+    );
     assert_eq!(report.critical_changes, 0);
 }
 
@@ -243,7 +287,8 @@ fn forget_is_a_notice_never_critical() {
 
 #[test]
 fn tags_only_updates_are_never_high_risk_even_for_high_risk_classes() {
-    let policy = Policy::from_yaml("resource_classifications: {high_risk: [aws_iam_user, aws_s3_bucket]}", "test").unwrap();
+    let policy =
+        Policy::from_yaml("resource_classifications: {high_risk: [aws_iam_user, aws_s3_bucket]}", "test").unwrap();
     let report = plangate::analyze(&fixture("iam"), &policy).unwrap();
     assert!(report.findings.iter().all(|f| f.address != "aws_iam_user.ci"), "{:#?}", report.findings);
     let report = plangate::analyze(&fixture("safe"), &policy).unwrap();

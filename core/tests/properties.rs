@@ -14,7 +14,8 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z_]{1,10}", inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map("[a-z_]{1,10}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -81,17 +82,26 @@ fn update_plan(resource_type: &str, before: Value, after: Value) -> Value {
 }
 
 fn ingress_block() -> impl Strategy<Value = Value> {
-    let cidr = prop_oneof![Just("0.0.0.0/0"), Just("10.0.0.0/8"), Just("10.1.0.0/16"), Just("192.168.0.0/16"), Just("::/0")];
+    let cidr =
+        prop_oneof![Just("0.0.0.0/0"), Just("10.0.0.0/8"), Just("10.1.0.0/16"), Just("192.168.0.0/16"), Just("::/0")];
     let protocol = prop_oneof![Just("tcp"), Just("udp"), Just("-1")];
     (protocol, 0i64..1024, 0i64..64, cidr).prop_map(|(protocol, from, span, cidr)| {
-        let (v4, v6): (Vec<&str>, Vec<&str>) = if cidr.contains(':') { (vec![], vec![cidr]) } else { (vec![cidr], vec![]) };
+        let (v4, v6): (Vec<&str>, Vec<&str>) =
+            if cidr.contains(':') { (vec![], vec![cidr]) } else { (vec![cidr], vec![]) };
         json!({"protocol": protocol, "from_port": from, "to_port": from + span, "cidr_blocks": v4,
                "ipv6_cidr_blocks": v6, "prefix_list_ids": [], "security_groups": [], "self": false, "description": ""})
     })
 }
 
 fn statement() -> impl Strategy<Value = Value> {
-    let action = prop_oneof![Just("s3:GetObject"), Just("s3:*"), Just("iam:PassRole"), Just("*"), Just("dynamodb:PutItem"), Just("iam:Get*")];
+    let action = prop_oneof![
+        Just("s3:GetObject"),
+        Just("s3:*"),
+        Just("iam:PassRole"),
+        Just("*"),
+        Just("dynamodb:PutItem"),
+        Just("iam:Get*")
+    ];
     let resource = prop_oneof![Just("*"), Just("arn:aws:s3:::bucket/*"), Just("arn:aws:dynamodb:us-east-1:1:table/t")];
     (prop::collection::vec(action, 1..3), resource)
         .prop_map(|(actions, resource)| json!({"Effect": "Allow", "Action": actions, "Resource": resource}))

@@ -8,9 +8,16 @@ use proptest::prelude::*;
 
 fn strategy() -> impl Strategy<Value = RetryStrategy> {
     let jitter = prop_oneof![Just(Jitter::None), Just(Jitter::Full), Just(Jitter::Equal), Just(Jitter::Decorrelated)];
-    (1u32..40, 0.0f64..100.0, 0.0f64..1000.0, 1.0f64..10.0, jitter).prop_map(|(max_attempts, initial_delay, max_delay, backoff_factor, jitter)| {
-        RetryStrategy { max_attempts, initial_delay, max_delay, backoff_factor, jitter, max_total_delay: None }
-    })
+    (1u32..40, 0.0f64..100.0, 0.0f64..1000.0, 1.0f64..10.0, jitter).prop_map(
+        |(max_attempts, initial_delay, max_delay, backoff_factor, jitter)| RetryStrategy {
+            max_attempts,
+            initial_delay,
+            max_delay,
+            backoff_factor,
+            jitter,
+            max_total_delay: None,
+        },
+    )
 }
 
 proptest! {

@@ -27,7 +27,11 @@ const CASES: &[Case] = &[
     ("PG-DEL-001", ("critical-deletions", "aws_s3_bucket.reports"), ("refactor", "aws_dynamodb_table.legacy")),
     ("PG-DEL-002", ("critical-deletions", "aws_sqs_queue.scratch"), ("tightening", "aws_security_group_rule.metrics")),
     ("PG-DEL-003", ("refactor", "aws_dynamodb_table.legacy"), ("critical-deletions", "aws_dynamodb_table.sessions")),
-    ("PG-DEL-004", ("modules", "module.storage.aws_s3_bucket.this[\"backups\"]"), ("modules", "module.storage.aws_dynamodb_table.shard[2]")),
+    (
+        "PG-DEL-004",
+        ("modules", "module.storage.aws_s3_bucket.this[\"backups\"]"),
+        ("modules", "module.storage.aws_dynamodb_table.shard[2]"),
+    ),
     ("PG-DATA-001", ("protections", "aws_ecr_repository.images"), ("sensitive", "aws_secretsmanager_secret.db")),
     ("PG-SG-001", ("security-groups", "aws_security_group_rule.ssh_world"), ("drift", "aws_security_group.db")),
     ("PG-SG-002", ("security-groups", "aws_security_group.web"), ("tightening", "aws_security_group.app")),
@@ -35,7 +39,11 @@ const CASES: &[Case] = &[
     ("PG-SG-004", ("unverifiable", "aws_security_group_rule.from_nat"), ("replace", "aws_security_group.api")),
     ("PG-IAM-001", ("audit-system-prod", "aws_iam_role_policy.audit_system"), ("tightening", "aws_iam_policy.reader")),
     ("PG-IAM-002", ("iam", "aws_iam_role.deployer"), ("tightening", "aws_iam_role.app")),
-    ("PG-IAM-003", ("iam", "aws_iam_role_policy_attachment.deployer_admin"), ("iam", "aws_iam_role_policy_attachment.deployer_reports")),
+    (
+        "PG-IAM-003",
+        ("iam", "aws_iam_role_policy_attachment.deployer_admin"),
+        ("iam", "aws_iam_role_policy_attachment.deployer_reports"),
+    ),
     ("PG-IAM-004", ("iam", "aws_iam_policy.read_reports"), ("tightening", "aws_iam_policy.reader")),
     ("PG-IAM-005", ("checkov__plan_with_iam_policies", "aws_iam_role.example"), ("iam", "aws_iam_user.ci")),
     ("PG-IAM-006", ("unverifiable", "aws_iam_policy.jobs"), ("iam", "aws_iam_policy.read_reports")),
@@ -51,7 +59,11 @@ const CASES: &[Case] = &[
     ("PG-KMS-001", ("kms", "aws_kms_key.data"), ("protections", "aws_kms_key.orders")),
     ("PG-KMS-002", ("kms", "aws_kms_key.data"), ("tightening", "aws_kms_key.app")),
     ("PG-KMS-003", ("protections", "aws_kms_key.orders"), ("tightening", "aws_kms_key.app")),
-    ("PG-S3-001", ("exposure", "aws_s3_bucket_public_access_block.site"), ("tightening", "aws_s3_bucket_public_access_block.site")),
+    (
+        "PG-S3-001",
+        ("exposure", "aws_s3_bucket_public_access_block.site"),
+        ("tightening", "aws_s3_bucket_public_access_block.site"),
+    ),
     ("PG-S3-002", ("exposure", "aws_s3_bucket_policy.site"), ("tightening", "aws_s3_bucket_policy.site")),
     ("PG-S3-003", ("policy-engine__resource_changes", "aws_s3_bucket.update_bucket"), ("safe", "aws_s3_bucket.site")),
     ("PG-DATA-002", ("exposure", "aws_cloudwatch_log_group.audit"), ("tightening", "aws_cloudwatch_log_group.app")),
@@ -92,10 +104,17 @@ fn the_tightening_plan_has_no_finding_at_all() {
 
 #[test]
 fn the_class_rule_speaks_only_for_classes_no_family_judges() {
-    let policy =
-        Policy::from_yaml("resource_classifications: {high_risk: [aws_sqs_queue, aws_s3_bucket, aws_security_group]}", "test").unwrap();
+    let policy = Policy::from_yaml(
+        "resource_classifications: {high_risk: [aws_sqs_queue, aws_s3_bucket, aws_security_group]}",
+        "test",
+    )
+    .unwrap();
     let report = analyze_with("safe", &policy);
-    assert!(fires(&report, "PG-CLS-001", "aws_sqs_queue.emails"), "visibility_timeout_seconds changes: {:#?}", report.findings);
+    assert!(
+        fires(&report, "PG-CLS-001", "aws_sqs_queue.emails"),
+        "visibility_timeout_seconds changes: {:#?}",
+        report.findings
+    );
     assert!(!fires(&report, "PG-CLS-001", "aws_s3_bucket.site"), "tags only");
     let report = analyze_with("tightening", &policy);
     assert!(!fires(&report, "PG-CLS-001", "aws_security_group.app"), "security groups are judged by their rules");
@@ -103,7 +122,9 @@ fn the_class_rule_speaks_only_for_classes_no_family_judges() {
 
 #[test]
 fn rules_can_be_turned_off_or_promoted() {
-    let policy = Policy::from_yaml("rules:\n  PG-DATA-001: {severity: critical}\n  PG-DB-004: {enabled: false}\n", "test").unwrap();
+    let policy =
+        Policy::from_yaml("rules:\n  PG-DATA-001: {severity: critical}\n  PG-DB-004: {enabled: false}\n", "test")
+            .unwrap();
     let report = analyze_with("protections", &policy);
     let ecr = report.findings.iter().find(|f| f.rule == "PG-DATA-001").unwrap();
     assert_eq!(ecr.severity, plangate::Severity::Critical);
@@ -117,7 +138,8 @@ fn waivers_keep_findings_visible_but_uncounted_until_they_expire() {
     let today = plangate::policy::Date::parse("2026-11-26").unwrap();
     let policy = Policy::from_yaml(yaml, "test").unwrap().as_of(today);
     let report = analyze_with("modules", &policy);
-    let waived = report.findings.iter().find(|f| f.address.ends_with("[\"backups\"]") && f.rule == "PG-DEL-001").unwrap();
+    let waived =
+        report.findings.iter().find(|f| f.address.ends_with("[\"backups\"]") && f.rule == "PG-DEL-001").unwrap();
     assert!(waived.waived.as_ref().is_some_and(|w| w.reason.contains("CHG-1234")));
     assert_eq!(report.critical_changes, 1, "only the DynamoDB shard still counts");
 

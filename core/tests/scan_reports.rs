@@ -31,10 +31,20 @@ type Case = (&'static str, &'static str, &'static [(&'static str, usize)], u8);
 const VALID: &[Case] = &[
     ("defectdojo/wizcli_iac__wizcli_iac_one_vul.json", "wiz", &[("high", 1)], 0),
     // 4 of its secrets are public keys or certificates: low, not high.
-    ("defectdojo/wizcli_iac__wizcli_iac_many_vul.json", "wiz", &[("high", 13), ("medium", 5), ("low", 6), ("info", 1)], 0),
+    (
+        "defectdojo/wizcli_iac__wizcli_iac_many_vul.json",
+        "wiz",
+        &[("high", 13), ("medium", 5), ("low", 6), ("info", 1)],
+        0,
+    ),
     ("defectdojo/wizcli_img__wizcli_img_many_vul.json", "wiz", &[("high", 3), ("medium", 4), ("low", 2)], 0),
     ("defectdojo/wizcli_dir__wizcli_dir_one_vul.json", "wiz", &[("medium", 1)], 0),
-    ("defectdojo/trivy__misconfigurations_and_secrets.json", "trivy", &[("critical", 2), ("high", 2), ("medium", 1)], 1),
+    (
+        "defectdojo/trivy__misconfigurations_and_secrets.json",
+        "trivy",
+        &[("critical", 2), ("high", 2), ("medium", 1)],
+        1,
+    ),
     ("defectdojo/trivy__scheme_2_no_vuln.json", "trivy", &[], 0),
     ("defectdojo/trivy__severity_prio.json", "trivy", &[("critical", 1), ("low", 1)], 1),
     ("defectdojo/trivy__legacy_no_vuln.json", "empty (null)", &[], 0),
@@ -59,7 +69,12 @@ const VALID: &[Case] = &[
     ("defectdojo/gitleaks__no_findings.json", "empty (null)", &[], 0),
     ("defectdojo/kics__many_findings.json", "kics", &[("high", 5), ("medium", 5), ("low", 8)], 0),
     ("defectdojo/kics__no_findings.json", "kics", &[], 0),
-    ("defectdojo/tfsec__many_findings_current.json", "tfsec", &[("critical", 14), ("high", 3), ("medium", 1), ("low", 1)], 1),
+    (
+        "defectdojo/tfsec__many_findings_current.json",
+        "tfsec",
+        &[("critical", 14), ("high", 3), ("medium", 1), ("low", 1)],
+        1,
+    ),
     ("defectdojo/tfsec__no_findings.json", "tfsec", &[], 0),
     ("defectdojo/snyk__single_project_one_vuln.json", "snyk", &[("medium", 1)], 0),
     ("defectdojo/semgrep__high-medium-low-severities.json", "semgrep", &[("low", 3)], 0),
@@ -114,11 +129,17 @@ fn invalid_reports_name_the_path_and_what_was_found() {
 fn broken_truncated_failed_partial_and_unknown_reports_are_errors() {
     let trivy = std::fs::read(path("defectdojo/trivy__misconfigurations_and_secrets.json")).unwrap();
     let truncated = read(&trivy[..trivy.len() / 2], "cut.json", None).unwrap_err();
-    assert!(matches!(truncated, ScanError::Syntax { .. }) && truncated.to_string().contains("cut short"), "{truncated}");
+    assert!(
+        matches!(truncated, ScanError::Syntax { .. }) && truncated.to_string().contains("cut short"),
+        "{truncated}"
+    );
     let wrapped = [b"[command]/usr/bin/trivy image x\n".as_slice(), &trivy].concat();
     assert!(matches!(read(&wrapped, "wrapped.json", None), Err(ScanError::Syntax { .. })));
     let unknown = read(br#"{"findings": [{"sev": "critical"}]}"#, "other.json", None).unwrap_err();
-    assert!(matches!(unknown, ScanError::Unrecognized { .. }) && unknown.to_string().contains("`findings`"), "{unknown}");
+    assert!(
+        matches!(unknown, ScanError::Unrecognized { .. }) && unknown.to_string().contains("`findings`"),
+        "{unknown}"
+    );
     assert!(matches!(read(b"", "empty.json", None), Err(ScanError::Unrecognized { .. })));
     let failed_wiz = r#"{"id":"x","status":{"state":"FAILED","verdict":"FAILED_BY_POLICY"},"result":{}}"#;
     assert!(matches!(read(failed_wiz.as_bytes(), "wiz.json", None), Err(ScanError::ScannerFailed { .. })));
@@ -133,7 +154,9 @@ fn broken_truncated_failed_partial_and_unknown_reports_are_errors() {
 fn a_wiz_report_the_old_jq_filter_passes_fails_the_gate() {
     // The pipelines ran `jq -r '.issues[] | select(.severity == "critical") | .title'`: a Wiz report
     // has no `.issues`, so that prints nothing and passes whatever the report holds.
-    let mut report: serde_json::Value = serde_json::from_slice(&std::fs::read(path("defectdojo/wizcli_img__wizcli_img_many_vul.json")).unwrap()).unwrap();
+    let mut report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path("defectdojo/wizcli_img__wizcli_img_many_vul.json")).unwrap())
+            .unwrap();
     assert!(report.get("issues").is_none());
     report["result"]["osPackages"][0]["vulnerabilities"][0]["severity"] = "CRITICAL".into();
     let report = read(report.to_string().as_bytes(), "wiz.json", None).unwrap();
@@ -142,8 +165,13 @@ fn a_wiz_report_the_old_jq_filter_passes_fails_the_gate() {
     assert_eq!(outcome.exit_code, 1, "{:?}", outcome.reasons);
     // 1 critical, 3 high, 4 medium, 1 low (the promoted vulnerability was one of the two lows).
     assert_eq!(outcome.score, 100 - 25 - 30 - 12 - 1);
-    let failed_verdict = read(br#"{"status":{"state":"SUCCESS","verdict":"FAILED_BY_POLICY"},"result":{}}"#, "w.json", None).unwrap();
-    assert_eq!(gate::judge(&[failed_verdict], &GateConfig::default(), &[], &HashSet::new(), today()).exit_code, 1, "the scanner's own verdict fails the gate");
+    let failed_verdict =
+        read(br#"{"status":{"state":"SUCCESS","verdict":"FAILED_BY_POLICY"},"result":{}}"#, "w.json", None).unwrap();
+    assert_eq!(
+        gate::judge(&[failed_verdict], &GateConfig::default(), &[], &HashSet::new(), today()).exit_code,
+        1,
+        "the scanner's own verdict fails the gate"
+    );
 }
 
 #[test]
@@ -157,22 +185,42 @@ fn suppressions_baseline_duplicates_and_unknown_severities() {
         reason: "test token, revoked".into(),
         expires: Date::parse(expires).unwrap(),
     };
-    let outcome = gate::judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[suppress("2026-12-31")], &HashSet::new(), today());
+    let outcome = gate::judge(
+        std::slice::from_ref(&trivy),
+        &GateConfig::default(),
+        &[suppress("2026-12-31")],
+        &HashSet::new(),
+        today(),
+    );
     assert_eq!((outcome.exit_code, outcome.counts.critical), (0, 0), "{:?}", outcome.reasons);
-    let outcome = gate::judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[suppress("2026-01-01")], &HashSet::new(), today());
+    let outcome = gate::judge(
+        std::slice::from_ref(&trivy),
+        &GateConfig::default(),
+        &[suppress("2026-01-01")],
+        &HashSet::new(),
+        today(),
+    );
     assert_eq!(outcome.exit_code, 1, "an expired suppression no longer applies");
     assert_eq!(outcome.expired_suppressions.len(), 1);
 
     let baseline: HashSet<String> = trivy.findings.iter().map(|f| f.fingerprint.clone()).collect();
     let outcome = gate::judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[], &baseline, today());
-    assert_eq!((outcome.exit_code, outcome.counts.critical, outcome.new_counts.critical), (0, 2, 0), "only new findings fail");
+    assert_eq!(
+        (outcome.exit_code, outcome.counts.critical, outcome.new_counts.critical),
+        (0, 2, 0),
+        "only new findings fail"
+    );
 
     let outcome = gate::judge(&[trivy.clone(), trivy], &GateConfig::default(), &[], &HashSet::new(), today());
     assert_eq!((outcome.duplicates_removed, outcome.findings.len()), (5, 5));
 
     let checkov = read_file(&path("defectdojo/checkov__checkov-report-1-vuln.json"), None).unwrap();
     let strict = GateConfig { fail_on: Some(ScanSeverity::High), ..GateConfig::default() };
-    assert_eq!(gate::judge(std::slice::from_ref(&checkov), &strict, &[], &HashSet::new(), today()).exit_code, 1, "unknown counts as high by default");
+    assert_eq!(
+        gate::judge(std::slice::from_ref(&checkov), &strict, &[], &HashSet::new(), today()).exit_code,
+        1,
+        "unknown counts as high by default"
+    );
     let lenient = GateConfig { unknown_severity_as: Some(ScanSeverity::Low), ..strict };
     assert_eq!(gate::judge(&[checkov], &lenient, &[], &HashSet::new(), today()).exit_code, 0);
 
@@ -245,7 +293,12 @@ fn wiz_1x_sbom_artifacts_count_every_vulnerability() {
     assert_eq!(outcome.exit_code, 1);
     let bad = r#"{"status":{"state":"SUCCESS"},"result":{"vulnerableSBOMArtifactsByNameVersion":[{"name":"a","vulnerabilityFindings":{"severities":{"highCount":"many"}}}]}}"#;
     let err = read(bad.as_bytes(), "wiz1.json", None).unwrap_err().to_string();
-    assert!(err.contains("vulnerableSBOMArtifactsByNameVersion[0].vulnerabilityFindings.severities.highCount: expected a count"), "{err}");
+    assert!(
+        err.contains(
+            "vulnerableSBOMArtifactsByNameVersion[0].vulnerabilityFindings.severities.highCount: expected a count"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

@@ -163,7 +163,10 @@ mod tests {
 
     #[test]
     fn unknown_reasons_are_kept() {
-        assert_eq!(ActionReason::parse("replace_because_tainted"), ActionReason::Known(KnownReason::ReplaceBecauseTainted));
+        assert_eq!(
+            ActionReason::parse("replace_because_tainted"),
+            ActionReason::Known(KnownReason::ReplaceBecauseTainted)
+        );
         assert_eq!(ActionReason::parse("because_of_the_future"), ActionReason::Other("because_of_the_future".into()));
     }
 }

@@ -120,7 +120,9 @@ impl<'a> Change<'a> {
     pub fn parse(text: &'a [u8], section: Section, index: usize, raw: &'a RawValue) -> Result<Change<'a>, PlanError> {
         let entry: RawResourceChange<'a> = serde_json::from_str(raw.get()).map_err(|e| {
             let (message, location) = match json_error(text, offset_in(text, raw), &e) {
-                PlanError::Syntax { message, location, .. } | PlanError::Shape { message, location } => (message, location),
+                PlanError::Syntax { message, location, .. } | PlanError::Shape { message, location } => {
+                    (message, location)
+                }
                 other => (other.to_string(), Location::of_offset(text, offset_in(text, raw))),
             };
             PlanError::InvalidChange { section: section.name(), index, address: None, message, location }
@@ -142,8 +144,9 @@ impl<'a> Change<'a> {
             message,
             location: Location::of_offset(text, offset_in(text, entry.change.actions)),
         };
-        let actions: Vec<Cow<'_, str>> = serde_json::from_str(entry.change.actions.get())
-            .map_err(|_| invalid(format!("expected `actions` to be a list of strings, found {}", entry.change.actions.get())))?;
+        let actions: Vec<Cow<'_, str>> = serde_json::from_str(entry.change.actions.get()).map_err(|_| {
+            invalid(format!("expected `actions` to be a list of strings, found {}", entry.change.actions.get()))
+        })?;
         let action = Action::from_terraform(&actions).ok_or_else(|| {
             invalid(format!(
                 "unknown actions {actions:?}: expected one of no-op, create, read, update, delete, [delete, create], [create, delete], forget, [create, forget]"
@@ -215,7 +218,6 @@ impl<'a> Change<'a> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,9 +231,11 @@ mod tests {
 
     #[test]
     fn normalizes_a_replace() {
-        let change = parse(r#"{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b",
+        let change = parse(
+            r#"{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b",
             "action_reason":"replace_because_tainted","change":{"actions":["delete","create"],
-            "before":{"bucket":"x"},"after":{"bucket":"x"},"replace_paths":[["bucket"],["tags","k"],["ingress",0]]}}"#)
+            "before":{"bucket":"x"},"after":{"bucket":"x"},"replace_paths":[["bucket"],["tags","k"],["ingress",0]]}}"#,
+        )
         .unwrap();
         assert_eq!(change.action, Action::ReplaceDeleteFirst);
         assert_eq!(change.action_reason.as_ref().and_then(ActionReason::describe), Some("it is tainted"));
@@ -247,7 +251,10 @@ mod tests {
         let err = parse(r#"{"address":"a.b","type":"a","change":{"actions":"create"}}"#).unwrap_err().to_string();
         assert!(err.contains("expected `actions` to be a list of strings, found \"create\""), "{err}");
         let err = parse(r#"{"type":"a","change":{"actions":["create"]}}"#).unwrap_err().to_string();
-        assert!(err.starts_with("resource_changes[0] at line 1, column 65") && err.contains("missing field `address`"), "{err}");
+        assert!(
+            err.starts_with("resource_changes[0] at line 1, column 65") && err.contains("missing field `address`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -255,8 +262,11 @@ mod tests {
         let tags = parse(r#"{"address":"a.b","type":"a","change":{"actions":["update"],
             "before":{"x":1,"tags":{"a":"1"},"tags_all":{"a":"1"}},"after":{"x":1,"tags":{"a":"2"},"tags_all":{"a":"2"}},"after_unknown":{}}}"#).unwrap();
         assert!(tags.is_tags_only_update());
-        let more = parse(r#"{"address":"a.b","type":"a","change":{"actions":["update"],
-            "before":{"x":1,"tags":{}},"after":{"x":1,"tags":{"a":"2"}},"after_unknown":{"x":true}}}"#).unwrap();
+        let more = parse(
+            r#"{"address":"a.b","type":"a","change":{"actions":["update"],
+            "before":{"x":1,"tags":{}},"after":{"x":1,"tags":{"a":"2"}},"after_unknown":{"x":true}}}"#,
+        )
+        .unwrap();
         assert!(!more.is_tags_only_update());
     }
 }

@@ -11,7 +11,8 @@ use super::values::{text_marks_anything, Side};
 /// become unknown, sorted. Names only: safe to show whatever the masks say.
 pub fn changed_attributes(before: &Side<'_>, after: &Side<'_>, after_unknown: &Side<'_>) -> Vec<String> {
     // One merge over the three sorted member lists.
-    let (mut b, mut a, mut u) = (before.members().peekable(), after.members().peekable(), after_unknown.members().peekable());
+    let (mut b, mut a, mut u) =
+        (before.members().peekable(), after.members().peekable(), after_unknown.members().peekable());
     let mut changed = Vec::new();
     loop {
         let name = [b.peek(), a.peek(), u.peek()].into_iter().flatten().map(|(n, _)| *n).min();
@@ -76,7 +77,8 @@ mod tests {
     #[test]
     fn names_of_what_differs() {
         let before = r#"{"name":"db","password":"hunter2","tags":{"a":"1"},"list":["x"],"same":{"k":1}}"#;
-        let after = r#"{"name":"db","password":"hunter3","tags":{"a":"2"},"list":["x","y"],"same":{ "k" : 1 },"id":null}"#;
+        let after =
+            r#"{"name":"db","password":"hunter3","tags":{"a":"2"},"list":["x","y"],"same":{ "k" : 1 },"id":null}"#;
         assert_eq!(changed(before, after, r#"{"id":true}"#), ["id", "list", "password", "tags"]);
     }
 

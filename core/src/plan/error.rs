@@ -77,13 +77,7 @@ pub enum PlanError {
     UnsupportedFormat { found: String, location: Location },
 
     #[error("{section}[{index}]{} at {location}: {message}", address.as_deref().map(|a| format!(" ({a})")).unwrap_or_default())]
-    InvalidChange {
-        section: &'static str,
-        index: usize,
-        address: Option<String>,
-        message: String,
-        location: Location,
-    },
+    InvalidChange { section: &'static str, index: usize, address: Option<String>, message: String, location: Location },
 
     #[error("this is a binary plan file, and reading it needs terraform, which was not found as `{binary}`: install terraform, set TERRAFORM_BINARY, or pass the output of `terraform show -json PLANFILE` instead")]
     TerraformMissing { binary: String },

@@ -86,8 +86,8 @@ where
     }
     let format_version = match outer.format_version {
         Some(raw) => {
-            let version: String = serde_json::from_str(raw.get())
-                .map_err(|e| json_error(text, offset_in(text, raw), &e))?;
+            let version: String =
+                serde_json::from_str(raw.get()).map_err(|e| json_error(text, offset_in(text, raw), &e))?;
             if !is_supported_format(&version) {
                 return Err(PlanError::UnsupportedFormat {
                     found: version,
@@ -132,7 +132,10 @@ fn wrapper_hint(text: &[u8]) -> Option<String> {
     if head.starts_with(b"[command]") || contains(head, b"::debug::") || contains(head, b"::set-output") {
         Some("This looks like the output of the hashicorp/setup-terraform wrapper (`[command]` and `::debug::` lines around the JSON): set `terraform_wrapper: false` in that action, or run `terraform-bin show -json`".into())
     } else if !head.starts_with(b"{") {
-        Some("A plan is the JSON object that `terraform show -json PLANFILE` prints; the input does not start with `{`".into())
+        Some(
+            "A plan is the JSON object that `terraform show -json PLANFILE` prints; the input does not start with `{`"
+                .into(),
+        )
     } else {
         None
     }
@@ -334,9 +337,14 @@ mod tests {
         let err = read_outer(b"{\n  \"resource_changes\": [\n    {\"a\": tru}\n  ]\n}").unwrap_err();
         let PlanError::Syntax { location, .. } = &err else { panic!("{err}") };
         assert_eq!((location.line, location.column), (3, 14), "{err}");
-        let err = read_outer(br#"{"resource_changes": [{"address": "a.b", "type": "t", "change": {"actions": []}}"#).unwrap_err().to_string();
+        let err = read_outer(br#"{"resource_changes": [{"address": "a.b", "type": "t", "change": {"actions": []}}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("cut short"), "{err}");
         let err = read_outer(br#"{"resource_changes": {"address": 7}}"#).unwrap_err().to_string();
-        assert!(err.starts_with("not a valid plan at line 1, column 22") && err.contains("a list of resource changes"), "{err}");
+        assert!(
+            err.starts_with("not a valid plan at line 1, column 22") && err.contains("a list of resource changes"),
+            "{err}"
+        );
     }
 }

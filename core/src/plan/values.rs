@@ -87,7 +87,11 @@ pub struct Values<'a> {
 
 impl<'a> Values<'a> {
     pub fn before(&self) -> Attr<'_> {
-        Attr { node: Node::Root(&self.before), sensitive: Mask::of_side(&self.before_sensitive), unknown: Mask::Nothing }
+        Attr {
+            node: Node::Root(&self.before),
+            sensitive: Mask::of_side(&self.before_sensitive),
+            unknown: Mask::Nothing,
+        }
     }
 
     pub fn after(&self) -> Attr<'_> {
@@ -271,8 +275,12 @@ impl<'v> Attr<'v> {
         match self.node {
             Node::Root(side) => Value::Object(side.names().map(|k| (k.to_string(), self.get(k).redacted())).collect()),
             Node::Value(None) => Value::Null,
-            Node::Value(Some(Value::Array(items))) => Value::Array((0..items.len()).map(|i| self.at(i).redacted()).collect()),
-            Node::Value(Some(Value::Object(map))) => Value::Object(map.keys().map(|k| (k.clone(), self.get(k).redacted())).collect()),
+            Node::Value(Some(Value::Array(items))) => {
+                Value::Array((0..items.len()).map(|i| self.at(i).redacted()).collect())
+            }
+            Node::Value(Some(Value::Object(map))) => {
+                Value::Object(map.keys().map(|k| (k.clone(), self.get(k).redacted())).collect())
+            }
             Node::Value(Some(leaf)) => leaf.clone(),
         }
     }
@@ -356,8 +364,16 @@ pub(crate) mod tests {
     use super::*;
 
     /// Values built from JSON literals, for tests: the texts are leaked to live long enough.
-    pub(crate) fn values(before: &str, after: &str, unknown: &str, before_sensitive: &str, after_sensitive: &str) -> Values<'static> {
-        let side = |text: &str| -> Side<'static> { serde_json::from_str(Box::leak(text.to_string().into_boxed_str())).unwrap() };
+    pub(crate) fn values(
+        before: &str,
+        after: &str,
+        unknown: &str,
+        before_sensitive: &str,
+        after_sensitive: &str,
+    ) -> Values<'static> {
+        let side = |text: &str| -> Side<'static> {
+            serde_json::from_str(Box::leak(text.to_string().into_boxed_str())).unwrap()
+        };
         Values {
             before: side(before),
             after: side(after),

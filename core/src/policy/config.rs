@@ -47,7 +47,8 @@ pub struct ConfigFile {
 impl ConfigFile {
     /// Reads a configuration file for its resilience sections.
     pub fn read(path: &str) -> Result<ConfigFile, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_string(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_string(), source })?;
         ConfigFile::parse(&text, path)
     }
 }
@@ -82,7 +83,9 @@ impl<'de> Deserialize<'de> for Allowance {
                 f.write_str("a whole number (0 or more) or \"unlimited\"")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Allowance, E> {
-                u32::try_from(v).map(Allowance::AtMost).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+                u32::try_from(v)
+                    .map(Allowance::AtMost)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Allowance, E> {
                 u64::try_from(v)
@@ -120,7 +123,8 @@ impl ConfigFile {
         if text.trim().is_empty() {
             return Ok(ConfigFile::default());
         }
-        serde_yaml_ng::from_str(text).map_err(|e| ConfigError::Invalid { origin: origin.to_string(), message: located_message(&e) })
+        serde_yaml_ng::from_str(text)
+            .map_err(|e| ConfigError::Invalid { origin: origin.to_string(), message: located_message(&e) })
     }
 }
 

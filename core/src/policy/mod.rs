@@ -122,7 +122,10 @@ impl Default for Policy {
             source: PolicySource::Default,
             output_format: None,
             verbose: true,
-            classes: Classes { critical: classes.critical.unwrap_or_default(), high_risk: classes.high_risk.unwrap_or_default() },
+            classes: Classes {
+                critical: classes.critical.unwrap_or_default(),
+                high_risk: classes.high_risk.unwrap_or_default(),
+            },
             critical_threshold: 0,
             fail_on_high_risk: false,
             high_risk_threshold: None,
@@ -148,13 +151,18 @@ impl Policy {
     }
 
     pub fn from_file(path: &str) -> Result<Policy, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_string(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_string(), source })?;
         Policy::from_yaml(&text, path)
     }
 
     /// Finds the configuration in the documented order: `-c FILE`, then the `TF_PLAN_CHECK_CONFIG`
     /// file, then the `--env` preset, then the default.
-    pub fn resolve(config_file: Option<&str>, config_env_var: Option<&str>, environment: Option<&str>) -> Result<Policy, ConfigError> {
+    pub fn resolve(
+        config_file: Option<&str>,
+        config_env_var: Option<&str>,
+        environment: Option<&str>,
+    ) -> Result<Policy, ConfigError> {
         if let Some(path) = config_file {
             return Policy::from_file(path);
         }
@@ -174,7 +182,8 @@ impl Policy {
         let thresholds = file.thresholds.unwrap_or_default();
         let origin = source.to_string().trim_start_matches("file ").to_string();
         let unknown_rule = |id: &str, section: &str| {
-            let line = text.lines().position(|l| l.contains(id)).map(|i| format!(" (at line {})", i + 1)).unwrap_or_default();
+            let line =
+                text.lines().position(|l| l.contains(id)).map(|i| format!(" (at line {})", i + 1)).unwrap_or_default();
             ConfigError::Invalid {
                 origin: origin.clone(),
                 message: format!("{section}: unknown rule id `{id}`{line}; `plangate rules` lists them"),
@@ -270,7 +279,10 @@ mod tests {
         assert_eq!("prod".parse::<Environment>().unwrap(), Environment::Production);
         assert_eq!("dev".parse::<Environment>().unwrap(), Environment::Develop);
         assert!("qa".parse::<Environment>().is_err());
-        assert_eq!(Policy::resolve(None, None, Some("staging")).unwrap().source, PolicySource::Preset(Environment::Staging));
+        assert_eq!(
+            Policy::resolve(None, None, Some("staging")).unwrap().source,
+            PolicySource::Preset(Environment::Staging)
+        );
         assert_eq!(Policy::resolve(None, Some(""), None).unwrap().source, PolicySource::Default);
         let missing = Policy::resolve(None, Some("/nonexistent/gate.yaml"), Some("staging")).unwrap_err();
         assert!(missing.to_string().contains("/nonexistent/gate.yaml"), "{missing}");
@@ -290,13 +302,21 @@ mod tests {
         let err = Policy::from_yaml("rules:\n  PG-DEL-004: {severity: high}\n", "gate.yaml").unwrap_err().to_string();
         assert!(err.contains("plan-wide notice"), "{err}");
         assert!(Policy::from_yaml("rules:\n  PG-DEL-004: {enabled: false}\n", "gate.yaml").is_ok());
-        let err = Policy::from_yaml("verbose: true\nrules:\n  PG-NOPE-001: {enabled: false}\n", "gate.yaml").unwrap_err().to_string();
+        let err = Policy::from_yaml("verbose: true\nrules:\n  PG-NOPE-001: {enabled: false}\n", "gate.yaml")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("gate.yaml") && err.contains("PG-NOPE-001") && err.contains("line 3"), "{err}");
-        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: PG-DEL-001, expires: 2026-12-31}\n", "gate.yaml").unwrap_err().to_string();
+        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: PG-DEL-001, expires: 2026-12-31}\n", "gate.yaml")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("missing field `reason`") && err.contains("line 2"), "{err}");
-        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: '*', reason: ' ', expires: 2026-12-31}\n", "g").unwrap_err().to_string();
+        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: '*', reason: ' ', expires: 2026-12-31}\n", "g")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("needs a reason"), "{err}");
-        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: '*', reason: r, expires: soon}\n", "g").unwrap_err().to_string();
+        let err = Policy::from_yaml("waivers:\n  - {address: x, rule: '*', reason: r, expires: soon}\n", "g")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("YYYY-MM-DD"), "{err}");
     }
 

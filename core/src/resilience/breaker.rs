@@ -102,7 +102,9 @@ pub enum Decision {
     Allowed,
     /// The one call let through to test whether the service recovered.
     Probe,
-    Rejected { retry_in: f64 },
+    Rejected {
+        retry_in: f64,
+    },
 }
 
 /// The breaker's state: what a pipeline keeps in its state file.
@@ -180,9 +182,13 @@ impl Breaker {
                 self.state = State::Closed { consecutive_failures: failures };
             }
         }
-        if let Some((monitor, rate)) = config.monitor.iter().find_map(|m| m.violated(&self.recent).map(|rate| (m, rate))) {
+        if let Some((monitor, rate)) =
+            config.monitor.iter().find_map(|m| m.violated(&self.recent).map(|rate| (m, rate)))
+        {
             let reason = match monitor.metric {
-                Metric::DeploymentSuccessRate => format!("deployment_success_rate {rate:.3} is below {}", monitor.threshold),
+                Metric::DeploymentSuccessRate => {
+                    format!("deployment_success_rate {rate:.3} is below {}", monitor.threshold)
+                }
                 Metric::ErrorRate => format!("error_rate {rate:.3} is above {}", monitor.threshold),
             };
             self.open(now, &reason);
@@ -228,7 +234,8 @@ mod tests {
 
     #[test]
     fn a_probe_that_never_reports_counts_as_a_failure() {
-        let (c, mut b) = (config(), Breaker { state: State::HalfOpen { probe_started_at: Some(0.0) }, recent: VecDeque::new() });
+        let (c, mut b) =
+            (config(), Breaker { state: State::HalfOpen { probe_started_at: Some(0.0) }, recent: VecDeque::new() });
         assert!(matches!(b.request(61.0, &c), Decision::Rejected { .. }));
         assert_eq!(b.state_name(), "open");
     }
@@ -244,7 +251,9 @@ mod tests {
         assert_eq!(b.state_name(), "closed", "too few samples to judge");
         b.record(true, 19.0, &c);
         assert_eq!(b.state_name(), "open");
-        assert!(matches!(&b.state, State::Open { reason, .. } if reason.contains("deployment_success_rate 0.800 is below 0.95")));
+        assert!(
+            matches!(&b.state, State::Open { reason, .. } if reason.contains("deployment_success_rate 0.800 is below 0.95"))
+        );
         assert!(serde_yaml_ng::from_str::<BreakerConfig>("monitor: [{metric: latency, threshold: 1}]").is_err());
     }
 

@@ -100,7 +100,11 @@ pub fn normalize(output: &str) -> String {
         .lines()
         .map(|line| {
             let rest = line.trim_start_matches(['│', '╷', '╵']);
-            if rest.len() < line.len() { rest.strip_prefix(' ').unwrap_or(rest) } else { line }
+            if rest.len() < line.len() {
+                rest.strip_prefix(' ').unwrap_or(rest)
+            } else {
+                line
+            }
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -133,7 +137,10 @@ impl Classifier {
             return Classification { class: ErrorClass::Permanent, matched: None };
         };
         let lower = normalized.to_ascii_lowercase();
-        let class = if ["rate limit", "throttl", "too many requests", "429", "slow down", "requestlimitexceeded"].iter().any(|w| lower.contains(w)) {
+        let class = if ["rate limit", "throttl", "too many requests", "429", "slow down", "requestlimitexceeded"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
             ErrorClass::Throttling
         } else if ["timeout", "timed out", "deadline exceeded"].iter().any(|w| lower.contains(w)) {
             ErrorClass::Timeout
@@ -154,7 +161,8 @@ mod tests {
 
     #[test]
     fn terraform_gutter_and_colours_are_removed() {
-        let output = "\u{1b}[31m╷\u{1b}[0m\n\u{1b}[31m│\u{1b}[0m \u{1b}[1m\u{1b}[31mError: \u{1b}[0mtimeout while waiting\n╵";
+        let output =
+            "\u{1b}[31m╷\u{1b}[0m\n\u{1b}[31m│\u{1b}[0m \u{1b}[1m\u{1b}[31mError: \u{1b}[0mtimeout while waiting\n╵";
         assert_eq!(normalize(output), "\nError: timeout while waiting\n");
         assert_eq!(normalize("\u{1b}]0;title\u{7}plain"), "plain");
     }
@@ -165,9 +173,15 @@ mod tests {
         assert_eq!(c.classify("│ Error: timeout while waiting for state").class, ErrorClass::Timeout);
         assert_eq!(c.classify("error: timeout").class, ErrorClass::Permanent, "case-sensitive");
         let throttled = c.classify("api said: rate limit exceeded, retry later");
-        assert_eq!((throttled.class, throttled.matched.as_deref()), (ErrorClass::Throttling, Some("regex:rate limit (exceeded|reached)")));
+        assert_eq!(
+            (throttled.class, throttled.matched.as_deref()),
+            (ErrorClass::Throttling, Some("regex:rate limit (exceeded|reached)"))
+        );
         assert_eq!(c.classify("Error: invalid value for variable").class, ErrorClass::Permanent);
-        assert_eq!(classifier(&["Error: connection refused"]).classify("Error: connection refused").class, ErrorClass::Transient);
+        assert_eq!(
+            classifier(&["Error: connection refused"]).classify("Error: connection refused").class,
+            ErrorClass::Transient
+        );
         assert!(Pattern::parse("regex:(").is_err() && Pattern::parse("").is_err());
     }
 }

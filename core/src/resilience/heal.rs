@@ -31,7 +31,9 @@ impl Healer {
     pub fn new(configs: &[HealConfig]) -> Result<Healer, String> {
         let actions = configs
             .iter()
-            .map(|c| Pattern::parse(&c.condition).map(|p| (c.clone(), p, 0)).map_err(|e| format!("auto_heal condition: {e}")))
+            .map(|c| {
+                Pattern::parse(&c.condition).map(|p| (c.clone(), p, 0)).map_err(|e| format!("auto_heal condition: {e}"))
+            })
             .collect::<Result<_, _>>()?;
         Ok(Healer { actions })
     }
@@ -40,7 +42,8 @@ impl Healer {
     /// or the matching actions have used their runs.
     pub fn pick(&mut self, output: &str) -> Option<&HealConfig> {
         let normalized = normalize(output);
-        let (config, _, runs) = self.actions.iter_mut().find(|(c, p, runs)| *runs < c.max_runs && p.matches(&normalized))?;
+        let (config, _, runs) =
+            self.actions.iter_mut().find(|(c, p, runs)| *runs < c.max_runs && p.matches(&normalized))?;
         *runs += 1;
         Some(config)
     }

@@ -38,8 +38,13 @@ impl Default for HealthCheckPolicy {
 pub enum HealthStep {
     Healthy,
     /// Check again after `in_seconds`, first running `escalate` (rungs reached now, in order).
-    CheckAgain { in_seconds: f64, escalate: Vec<String> },
-    GaveUp { checks: u32 },
+    CheckAgain {
+        in_seconds: f64,
+        escalate: Vec<String>,
+    },
+    GaveUp {
+        checks: u32,
+    },
 }
 
 /// The checks of one health-check run.
@@ -108,6 +113,9 @@ mod tests {
         for _ in 0..9 {
             assert!(matches!(tracker.record(false), HealthStep::CheckAgain { escalate, .. } if escalate.is_empty()));
         }
-        assert!(matches!(tracker.record(false), HealthStep::CheckAgain { escalate, .. } if escalate.is_empty()), "restart fired already");
+        assert!(
+            matches!(tracker.record(false), HealthStep::CheckAgain { escalate, .. } if escalate.is_empty()),
+            "restart fired already"
+        );
     }
 }

@@ -57,7 +57,10 @@ impl ResilienceConfig {
     pub fn step(&self, name: &str) -> Result<StepPolicy, String> {
         let step = self.steps.iter().find(|s| s.name == name).ok_or_else(|| {
             let known: Vec<&str> = self.steps.iter().map(|s| s.name.as_str()).collect();
-            format!("no step {name:?} under resilience.steps (steps: {})", if known.is_empty() { "none".into() } else { known.join(", ") })
+            format!(
+                "no step {name:?} under resilience.steps (steps: {})",
+                if known.is_empty() { "none".into() } else { known.join(", ") }
+            )
         })?;
         let retry = step.retry_strategy.clone().unwrap_or_else(|| self.retry_strategy.clone());
         let problems = retry.problems();
@@ -70,7 +73,12 @@ impl ResilienceConfig {
             .map(|p| Pattern::parse(p).map_err(|e| format!("retry_on of step {name:?}: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         Healer::new(&step.auto_heal).map_err(|e| format!("step {name:?}: {e}"))?;
-        Ok(StepPolicy { name: step.name.clone(), retry, classifier: Classifier::new(patterns), heal: step.auto_heal.clone() })
+        Ok(StepPolicy {
+            name: step.name.clone(),
+            retry,
+            classifier: Classifier::new(patterns),
+            heal: step.auto_heal.clone(),
+        })
     }
 }
 

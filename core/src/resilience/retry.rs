@@ -118,7 +118,10 @@ impl RetryStrategy {
             non_negative("max_total_delay", budget, &mut problems);
         }
         if !self.backoff_factor.is_finite() || self.backoff_factor < 1.0 {
-            problems.push(format!("backoff_factor must be 1 or more, so delays never shrink (found {})", self.backoff_factor));
+            problems.push(format!(
+                "backoff_factor must be 1 or more, so delays never shrink (found {})",
+                self.backoff_factor
+            ));
         }
         problems
     }
@@ -131,7 +134,11 @@ impl RetryStrategy {
         }
         let growth = self.backoff_factor.max(1.0).powf(f64::from(retry.saturating_sub(1)));
         let base = self.initial_delay * growth;
-        if base.is_finite() { base.min(self.max_delay) } else { self.max_delay }
+        if base.is_finite() {
+            base.min(self.max_delay)
+        } else {
+            self.max_delay
+        }
     }
 
     /// The delays before each retry, with jitter drawn from `random`.
@@ -187,7 +194,8 @@ impl Backoff {
             Jitter::Full => base * self.random.unit(),
             Jitter::Equal => base / 2.0 + base / 2.0 * self.random.unit(),
             Jitter::Decorrelated => {
-                let (delay, next) = decorrelated(retry - 1, self.random.unit(), self.decorrelated_prev, self.strategy.initial_delay);
+                let (delay, next) =
+                    decorrelated(retry - 1, self.random.unit(), self.decorrelated_prev, self.strategy.initial_delay);
                 self.decorrelated_prev = next;
                 delay
             }
@@ -214,7 +222,14 @@ mod tests {
     use super::*;
 
     fn strategy(jitter: Jitter) -> RetryStrategy {
-        RetryStrategy { max_attempts: 3, initial_delay: 10.0, max_delay: 60.0, backoff_factor: 2.0, jitter, max_total_delay: None }
+        RetryStrategy {
+            max_attempts: 3,
+            initial_delay: 10.0,
+            max_delay: 60.0,
+            backoff_factor: 2.0,
+            jitter,
+            max_total_delay: None,
+        }
     }
 
     #[test]
@@ -241,12 +256,15 @@ mod tests {
         assert!(full.iter().zip([10.0, 20.0]).all(|(d, b)| (0.0..=b).contains(d)), "{full:?}");
         assert_eq!(full, strategy(Jitter::Full).schedule(7));
         assert_ne!(full, strategy(Jitter::Full).schedule(8));
-        let yaml: RetryStrategy = serde_yaml_ng::from_str("{max_attempts: 3, initial_delay: 10, jitter: true}").unwrap();
+        let yaml: RetryStrategy =
+            serde_yaml_ng::from_str("{max_attempts: 3, initial_delay: 10, jitter: true}").unwrap();
         assert_eq!(yaml.jitter, Jitter::Full);
         let yaml: RetryStrategy = serde_yaml_ng::from_str("{jitter: decorrelated}").unwrap();
         assert_eq!(yaml.jitter, Jitter::Decorrelated);
         assert!(serde_yaml_ng::from_str::<RetryStrategy>("{jitter: sometimes}").is_err());
-        assert!(RetryStrategy { backoff_factor: 0.5, ..strategy(Jitter::None) }.problems()[0].contains("backoff_factor"));
+        assert!(
+            RetryStrategy { backoff_factor: 0.5, ..strategy(Jitter::None) }.problems()[0].contains("backoff_factor")
+        );
     }
 
     #[test]

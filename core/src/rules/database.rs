@@ -2,7 +2,7 @@
 //! database made public, resized, reconfigured, upgraded, or left with weaker protection of its data.
 
 use super::transition::Transition;
-use super::{Family, Context, Hit, Rule};
+use super::{Context, Family, Hit, Rule};
 use crate::plan::{Action, Change};
 use crate::report::{Category, Severity};
 
@@ -77,13 +77,28 @@ backup retention reduced from 7 to 1 days`.",
 };
 
 pub static FAMILY: Family = Family {
-    rules: &[&MADE_PUBLIC, &INSTANCE_CLASS_CHANGED, &PARAMETERS_CHANGED, &ENGINE_VERSION_CHANGED, &DATA_PROTECTION_WEAKENED],
+    rules: &[
+        &MADE_PUBLIC,
+        &INSTANCE_CLASS_CHANGED,
+        &PARAMETERS_CHANGED,
+        &ENGINE_VERSION_CHANGED,
+        &DATA_PROTECTION_WEAKENED,
+    ],
     check,
     fallback: false,
 };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
-    [made_public(change, ctx), instance_class_changed(change, ctx), parameters_changed(change, ctx), engine_version_changed(change, ctx), data_protection_weakened(change, ctx)].into_iter().flatten().collect()
+    [
+        made_public(change, ctx),
+        instance_class_changed(change, ctx),
+        parameters_changed(change, ctx),
+        engine_version_changed(change, ctx),
+        data_protection_weakened(change, ctx),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn applies(change: &Change) -> bool {
@@ -103,7 +118,10 @@ fn made_public(change: &Change, _: &Context) -> Vec<Hit> {
     if now_public {
         vec![Hit::new(&MADE_PUBLIC, format!("{name} is made publicly accessible: it gets a public address"))]
     } else if after.is_unknown() && !matches!(change.action, Action::Delete | Action::Forget) {
-        vec![Hit::new(&MADE_PUBLIC, format!("{name}: whether it is publicly accessible cannot be verified before apply"))]
+        vec![Hit::new(
+            &MADE_PUBLIC,
+            format!("{name}: whether it is publicly accessible cannot be verified before apply"),
+        )]
     } else {
         Vec::new()
     }
@@ -156,7 +174,10 @@ fn data_protection_weakened(change: &Change, _: &Context) -> Vec<Hit> {
     let name = change.display_name();
     let mut hits = Vec::new();
     if let Some((from, to)) = Transition::of(change, "backup_retention_period").and_then(|t| t.reduced()) {
-        hits.push(Hit::new(&DATA_PROTECTION_WEAKENED, format!("{name}: backup retention reduced from {from} to {to} days")));
+        hits.push(Hit::new(
+            &DATA_PROTECTION_WEAKENED,
+            format!("{name}: backup retention reduced from {from} to {to} days"),
+        ));
     }
     if Transition::of(change, "deletion_protection").is_some_and(|t| t.turned_off()) {
         hits.push(Hit::new(&DATA_PROTECTION_WEAKENED, format!("{name}: deletion protection turned off")));

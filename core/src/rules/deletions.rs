@@ -1,7 +1,7 @@
 //! Resource Deletions: deleting or replacing a resource destroys the object; for stateful classes
 //! that means the data goes with it.
 
-use super::{Family, Context, Hit, Rule};
+use super::{Context, Family, Hit, Rule};
 use crate::plan::{Action, ActionReason, Change, KnownReason};
 use crate::report::{Category, Severity};
 
@@ -51,14 +51,14 @@ intended, so it is a notice and never counted.\n\n\
 `forget` for `aws_dynamodb_table.legacy`.",
 };
 
-pub static FAMILY: Family = Family {
-    rules: &[&CRITICAL_CLASS_DELETED, &RESOURCE_DELETED, &FORGOTTEN],
-    check,
-    fallback: false,
-};
+pub static FAMILY: Family =
+    Family { rules: &[&CRITICAL_CLASS_DELETED, &RESOURCE_DELETED, &FORGOTTEN], check, fallback: false };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
-    [critical_class_deleted(change, ctx), resource_deleted(change, ctx), forgotten(change, ctx)].into_iter().flatten().collect()
+    [critical_class_deleted(change, ctx), resource_deleted(change, ctx), forgotten(change, ctx)]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 fn critical_class_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
@@ -94,14 +94,17 @@ fn resource_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
 
 fn forgotten(change: &Change, _: &Context) -> Vec<Hit> {
     match change.action {
-        Action::Forget => vec![Hit::new(&FORGOTTEN, format!(
-            "{} leaves Terraform's management (forget); the object stays in the cloud",
-            change.display_name()
-        ))],
-        Action::CreateThenForget => vec![Hit::new(&FORGOTTEN, format!(
-            "{} is created anew and the old object is forgotten: it stays in the cloud, unmanaged",
-            change.display_name()
-        ))],
+        Action::Forget => vec![Hit::new(
+            &FORGOTTEN,
+            format!("{} leaves Terraform's management (forget); the object stays in the cloud", change.display_name()),
+        )],
+        Action::CreateThenForget => vec![Hit::new(
+            &FORGOTTEN,
+            format!(
+                "{} is created anew and the old object is forgotten: it stays in the cloud, unmanaged",
+                change.display_name()
+            ),
+        )],
         _ => Vec::new(),
     }
 }
@@ -113,17 +116,25 @@ fn describe_deletion(change: &Change, data_lost: bool) -> String {
     match change.action {
         Action::Delete => match why {
             // "No longer in the configuration" is what a delete means; other reasons explain.
-            Some(why) if change.action_reason != Some(ActionReason::Known(KnownReason::DeleteBecauseNoResourceConfig)) => {
+            Some(why)
+                if change.action_reason != Some(ActionReason::Known(KnownReason::DeleteBecauseNoResourceConfig)) =>
+            {
                 format!("Attempting to delete {name} ({why})")
             }
             _ => format!("Attempting to delete {name}"),
         },
         Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst => {
-            let order = if change.action == Action::ReplaceDeleteFirst { "delete, then create" } else { "create before destroy" };
+            let order = if change.action == Action::ReplaceDeleteFirst {
+                "delete, then create"
+            } else {
+                "create before destroy"
+            };
             let forced_by: Vec<String> = change.replace_paths.iter().map(|p| crate::plan::display_path(p)).collect();
             let why = match (why, change.action_reason.as_ref()) {
                 // Which attributes force it says more than "cannot be updated in place".
-                (_, Some(ActionReason::Known(KnownReason::ReplaceBecauseCannotUpdate)) | None) if !forced_by.is_empty() => {
+                (_, Some(ActionReason::Known(KnownReason::ReplaceBecauseCannotUpdate)) | None)
+                    if !forced_by.is_empty() =>
+                {
                     format!(" because a change to {} forces replacement", super::list_names(&forced_by, 4))
                 }
                 (Some(why), _) => format!(" because {why}"),

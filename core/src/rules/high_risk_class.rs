@@ -1,7 +1,7 @@
 //! Changes to high-risk resource classes: a generic check by type, for what no attribute-level rule
 //! explains better.
 
-use super::{Family, list_names, Context, Hit, Rule};
+use super::{list_names, Context, Family, Hit, Rule};
 use crate::plan::{Action, Change};
 use crate::report::{Category, Severity};
 
@@ -24,7 +24,8 @@ resource's family.\n\n\
 changes `role` reports `Modifying aws_lambda_function.api (high-risk class): role changes`.",
 };
 
-pub static FAMILY: Family = Family { rules: &[&HIGH_RISK_CLASS_CHANGED], check: high_risk_class_changed, fallback: true };
+pub static FAMILY: Family =
+    Family { rules: &[&HIGH_RISK_CLASS_CHANGED], check: high_risk_class_changed, fallback: true };
 
 fn high_risk_class_changed(change: &Change, ctx: &Context) -> Vec<Hit> {
     if !ctx.classes.is_high_risk(&change.resource_type) || super::judged_by_attribute_rules(&change.resource_type) {
@@ -33,14 +34,20 @@ fn high_risk_class_changed(change: &Change, ctx: &Context) -> Vec<Hit> {
     let category = Category::for_resource_type(&change.resource_type);
     let name = change.display_name();
     match change.action {
-        Action::Create => vec![Hit::in_category(&HIGH_RISK_CLASS_CHANGED, category, format!("Creating {name} (high-risk class)"))],
+        Action::Create => {
+            vec![Hit::in_category(&HIGH_RISK_CLASS_CHANGED, category, format!("Creating {name} (high-risk class)"))]
+        }
         Action::Update => {
             let changed = change.changed_attributes();
             if changed.is_empty() || change.is_tags_only_update() {
                 return Vec::new();
             }
             let verb = if changed.len() == 1 { "changes" } else { "change" };
-            vec![Hit::in_category(&HIGH_RISK_CLASS_CHANGED, category, format!("Modifying {name} (high-risk class): {} {verb}", list_names(changed, 5)))]
+            vec![Hit::in_category(
+                &HIGH_RISK_CLASS_CHANGED,
+                category,
+                format!("Modifying {name} (high-risk class): {} {verb}", list_names(changed, 5)),
+            )]
         }
         _ => Vec::new(),
     }

@@ -3,7 +3,7 @@
 //! permissions is not a risk.
 
 use super::iam_policy::{new_grants, Document, Grant, ADMINISTRATOR_POLICIES};
-use super::{Family, list_names, Context, Hit, Rule};
+use super::{list_names, Context, Family, Hit, Rule};
 use crate::plan::{Action, Attr, Change};
 use crate::report::{Category, Severity};
 
@@ -115,7 +115,10 @@ fn delta(change: &Change) -> Delta {
     let t = change.resource_type.as_ref();
     let relevant = POLICY_TYPES.contains(&t) || ATTACHMENT_TYPES.contains(&t) || t == "aws_iam_role";
     const GRANTING: [&str; 5] = ["policy", "assume_role_policy", "inline_policy", "managed_policy_arns", "policy_arn"];
-    if !relevant || matches!(change.action, Action::Delete | Action::Forget) || !GRANTING.iter().any(|a| change.attribute_changed(a)) {
+    if !relevant
+        || matches!(change.action, Action::Delete | Action::Forget)
+        || !GRANTING.iter().any(|a| change.attribute_changed(a))
+    {
         return Delta::default();
     }
     let values = change.values();
@@ -189,7 +192,8 @@ fn describe_grants(grants: &[&Grant]) -> String {
             None => by_resource.push((grant.resource.clone(), vec![grant.action.clone()])),
         }
     }
-    let parts: Vec<String> = by_resource.iter().map(|(r, actions)| format!("{} on {r}", list_names(actions, 5))).collect();
+    let parts: Vec<String> =
+        by_resource.iter().map(|(r, actions)| format!("{} on {r}", list_names(actions, 5))).collect();
     list_names(&parts, 3)
 }
 
@@ -227,14 +231,20 @@ fn wildcard_on_everything(change: &Change, delta: &Delta) -> Vec<Hit> {
         return Vec::new();
     }
     let actions: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
-    vec![Hit::new(&WILDCARD_ON_EVERYTHING, format!("{} now grants {} on every resource (*)", change.display_name(), list_names(&actions, 5)))]
+    vec![Hit::new(
+        &WILDCARD_ON_EVERYTHING,
+        format!("{} now grants {} on every resource (*)", change.display_name(), list_names(&actions, 5)),
+    )]
 }
 
 fn trust_anyone(change: &Change, delta: &Delta) -> Vec<Hit> {
     if !delta.anyone_trusted {
         return Vec::new();
     }
-    vec![Hit::new(&TRUST_ANYONE, format!("{}: the trust policy now lets any principal assume the role", change.display_name()))]
+    vec![Hit::new(
+        &TRUST_ANYONE,
+        format!("{}: the trust policy now lets any principal assume the role", change.display_name()),
+    )]
 }
 
 fn administrator_attached(change: &Change, delta: &Delta) -> Vec<Hit> {
@@ -244,34 +254,35 @@ fn administrator_attached(change: &Change, delta: &Delta) -> Vec<Hit> {
         .filter(|arn| is_administrator(arn))
         .map(|arn| {
             let name = arn.rsplit('/').next().unwrap_or(arn);
-            Hit::new(&ADMINISTRATOR_ATTACHED, format!("{} attaches {name}: full administrator access", change.display_name()))
+            Hit::new(
+                &ADMINISTRATOR_ATTACHED,
+                format!("{} attaches {name}: full administrator access", change.display_name()),
+            )
         })
         .collect()
 }
 
 fn escalation_granted(change: &Change, delta: &Delta) -> Vec<Hit> {
-    let grants: Vec<&Grant> = delta
-        .grants
-        .iter()
-        .filter(|g| !g.is_everything() && !g.escalations().is_empty())
-        .collect();
+    let grants: Vec<&Grant> =
+        delta.grants.iter().filter(|g| !g.is_everything() && !g.escalations().is_empty()).collect();
     if grants.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(&ESCALATION_GRANTED, format!("{} newly grants privilege-escalation actions: {}", change.display_name(), describe_grants(&grants)))]
+    vec![Hit::new(
+        &ESCALATION_GRANTED,
+        format!("{} newly grants privilege-escalation actions: {}", change.display_name(), describe_grants(&grants)),
+    )]
 }
 
 fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
     let mut parts = Vec::new();
-    let grants: Vec<&Grant> = delta
-        .grants
-        .iter()
-        .filter(|g| !g.is_everything() && g.escalations().is_empty())
-        .collect();
+    let grants: Vec<&Grant> =
+        delta.grants.iter().filter(|g| !g.is_everything() && g.escalations().is_empty()).collect();
     if !grants.is_empty() {
         parts.push(describe_grants(&grants));
     }
-    let principals: Vec<String> = delta.principals.iter().filter(|p| !(p.as_str() == "*" || p.ends_with(":*"))).cloned().collect();
+    let principals: Vec<String> =
+        delta.principals.iter().filter(|p| !(p.as_str() == "*" || p.ends_with(":*"))).cloned().collect();
     if !principals.is_empty() {
         parts.push(format!("trusts {}", list_names(&principals, 3)));
     }
@@ -282,12 +293,18 @@ fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
     if parts.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(&PERMISSIONS_BROADENED, format!("{} broadens permissions: {}", change.display_name(), parts.join("; ")))]
+    vec![Hit::new(
+        &PERMISSIONS_BROADENED,
+        format!("{} broadens permissions: {}", change.display_name(), parts.join("; ")),
+    )]
 }
 
 fn policy_unverifiable(change: &Change, delta: &Delta) -> Vec<Hit> {
     match delta.unverifiable {
-        Some(why) => vec![Hit::new(&POLICY_UNVERIFIABLE, format!("{} cannot be verified before apply: {why}", change.display_name()))],
+        Some(why) => vec![Hit::new(
+            &POLICY_UNVERIFIABLE,
+            format!("{} cannot be verified before apply: {why}", change.display_name()),
+        )],
         None => Vec::new(),
     }
 }

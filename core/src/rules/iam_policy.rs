@@ -130,7 +130,9 @@ impl Document {
 
     /// Whether an Allow statement admits any principal with no condition to restrict it.
     pub fn allows_anyone(&self) -> bool {
-        self.statements().iter().any(|s| s.allow && !s.has_condition && s.principals.iter().any(|p| p == "*" || p.ends_with(":*")))
+        self.statements()
+            .iter()
+            .any(|s| s.allow && !s.has_condition && s.principals.iter().any(|p| p == "*" || p.ends_with(":*")))
     }
 
     /// Principals of Allow statements.
@@ -155,7 +157,11 @@ impl Statement {
             let resources = list("Resource");
             // Trust and resource policies often omit Resource: the statement applies to the
             // resource the policy is attached to, which is all a reader can know of.
-            if resources.is_empty() { vec!["*".to_string()] } else { resources }
+            if resources.is_empty() {
+                vec!["*".to_string()]
+            } else {
+                resources
+            }
         };
         let principals = match statement.get("Principal").or_else(|| statement.get("NotPrincipal")) {
             Some(Value::String(s)) => vec![s.clone()],
@@ -213,9 +219,15 @@ mod tests {
     #[test]
     fn principals_in_every_shape() {
         let star = document(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}"#);
-        let aws_star = document(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:x","*"]},"Action":"sts:AssumeRole"}]}"#);
-        let conditioned = document(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]}"#);
-        let service = document(r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
+        let aws_star = document(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:x","*"]},"Action":"sts:AssumeRole"}]}"#,
+        );
+        let conditioned = document(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]}"#,
+        );
+        let service = document(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        );
         assert!(star.allows_anyone() && aws_star.allows_anyone());
         assert!(!conditioned.allows_anyone() && !service.allows_anyone());
     }
@@ -225,8 +237,14 @@ mod tests {
         let grant = |a: &str, r: &str| Grant { action: a.into(), resource: r.into() };
         let before = [grant("s3:*", "arn:aws:s3:::bucket/*")];
         assert!(new_grants(&before, &[grant("s3:GetObject", "arn:aws:s3:::bucket/key")]).is_empty());
-        assert!(new_grants(&before, &[grant("S3:GETOBJECT", "arn:aws:s3:::bucket/key")]).is_empty(), "actions are case-insensitive");
+        assert!(
+            new_grants(&before, &[grant("S3:GETOBJECT", "arn:aws:s3:::bucket/key")]).is_empty(),
+            "actions are case-insensitive"
+        );
         assert_eq!(new_grants(&before, &[grant("s3:GetObject", "*")]).len(), 1);
-        assert_eq!(grant("iam:*", "x").escalations().len(), ESCALATION_ACTIONS.iter().filter(|a| a.starts_with("iam:")).count());
+        assert_eq!(
+            grant("iam:*", "x").escalations().len(),
+            ESCALATION_ACTIONS.iter().filter(|a| a.starts_with("iam:")).count()
+        );
     }
 }

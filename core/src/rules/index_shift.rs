@@ -52,7 +52,9 @@ pub fn hints(candidates: &[Candidate], ctx: &Context) -> Vec<Finding> {
     for deleted in candidates.iter().filter(|c| c.deleted_because.is_some()) {
         let created: Vec<&str> = candidates
             .iter()
-            .filter(|c| c.deleted_because.is_none() && c.resource_type == deleted.resource_type && c.module == deleted.module)
+            .filter(|c| {
+                c.deleted_because.is_none() && c.resource_type == deleted.resource_type && c.module == deleted.module
+            })
             .map(|c| c.address.as_str())
             .collect();
         if created.is_empty() {

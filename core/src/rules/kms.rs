@@ -3,7 +3,7 @@
 
 use super::iam_policy::Document;
 use super::transition::Transition;
-use super::{Family, Context, Hit, Rule};
+use super::{Context, Family, Hit, Rule};
 use crate::plan::{Action, Change};
 use crate::report::{Category, Severity};
 
@@ -61,7 +61,8 @@ fn policies(change: &Change) -> Option<(Document, Document)> {
     Some((Document::read(values.before().get("policy")), Document::read(values.after().get("policy"))))
 }
 
-pub static FAMILY: Family = Family { rules: &[&POLICY_ANYONE, &PROTECTION_WEAKENED, &POLICY_CHANGED], check, fallback: false };
+pub static FAMILY: Family =
+    Family { rules: &[&POLICY_ANYONE, &PROTECTION_WEAKENED, &POLICY_CHANGED], check, fallback: false };
 
 fn check(change: &Change, _: &Context) -> Vec<Hit> {
     let mut hits = protection_weakened(change);
@@ -74,18 +75,26 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
 
 fn policy_anyone(change: &Change, policies: &(Document, Document)) -> Vec<Hit> {
     match policies {
-        (before, after) if after.allows_anyone() && !before.allows_anyone() => vec![Hit::new(&POLICY_ANYONE, format!(
-            "{}: the key policy now grants access to any principal",
-            change.display_name()
-        ))],
+        (before, after) if after.allows_anyone() && !before.allows_anyone() => vec![Hit::new(
+            &POLICY_ANYONE,
+            format!("{}: the key policy now grants access to any principal", change.display_name()),
+        )],
         _ => Vec::new(),
     }
 }
 
 fn policy_changed(change: &Change, (before, after): &(Document, Document)) -> Vec<Hit> {
     match after {
-        Document::Unverifiable(why) => vec![Hit::new(&POLICY_CHANGED, format!("{}: the key policy cannot be verified before apply: {why}", change.display_name()))],
-        _ if change.action == Action::Create || before == after || (after.allows_anyone() && !before.allows_anyone()) => Vec::new(),
+        Document::Unverifiable(why) => vec![Hit::new(
+            &POLICY_CHANGED,
+            format!("{}: the key policy cannot be verified before apply: {why}", change.display_name()),
+        )],
+        _ if change.action == Action::Create
+            || before == after
+            || (after.allows_anyone() && !before.allows_anyone()) =>
+        {
+            Vec::new()
+        }
         _ => vec![Hit::new(&POLICY_CHANGED, format!("{}: the key policy changes", change.display_name()))],
     }
 }
@@ -100,10 +109,16 @@ fn protection_weakened(change: &Change) -> Vec<Hit> {
         hits.push(Hit::new(&PROTECTION_WEAKENED, format!("{name}: automatic key rotation turned off")));
     }
     if let Some((from, to)) = Transition::of(change, "deletion_window_in_days").and_then(|t| t.reduced()) {
-        hits.push(Hit::new(&PROTECTION_WEAKENED, format!("{name}: deletion window shortened from {from} to {to} days")));
+        hits.push(Hit::new(
+            &PROTECTION_WEAKENED,
+            format!("{name}: deletion window shortened from {from} to {to} days"),
+        ));
     }
     if Transition::of(change, "is_enabled").is_some_and(|t| t.turned_off()) {
-        hits.push(Hit::new(&PROTECTION_WEAKENED, format!("{name}: the key is disabled; everything it encrypts becomes unreadable")));
+        hits.push(Hit::new(
+            &PROTECTION_WEAKENED,
+            format!("{name}: the key is disabled; everything it encrypts becomes unreadable"),
+        ));
     }
     hits
 }

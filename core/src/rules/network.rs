@@ -3,7 +3,7 @@
 
 use super::sg_permissions::Cidr;
 use super::transition::Transition;
-use super::{Family, Context, Hit, Rule};
+use super::{Context, Family, Hit, Rule};
 use crate::plan::{Action, Attr, Change};
 use crate::report::{Category, Severity};
 
@@ -76,14 +76,14 @@ deleting a NAT gateway cuts outbound access for every private subnet routed thro
 routed through it lose outbound internet access`.",
 };
 
-pub static FAMILY: Family = Family {
-    rules: &[&SETTINGS_CHANGED, &ROUTES_CHANGED, &ACL_OPENED, &GATEWAY_DELETED],
-    check,
-    fallback: false,
-};
+pub static FAMILY: Family =
+    Family { rules: &[&SETTINGS_CHANGED, &ROUTES_CHANGED, &ACL_OPENED, &GATEWAY_DELETED], check, fallback: false };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
-    [settings_changed(change, ctx), routes_changed(change, ctx), acl_opened(change, ctx), gateway_deleted(change, ctx)].into_iter().flatten().collect()
+    [settings_changed(change, ctx), routes_changed(change, ctx), acl_opened(change, ctx), gateway_deleted(change, ctx)]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 fn settings_changed(change: &Change, _: &Context) -> Vec<Hit> {
@@ -99,12 +99,16 @@ fn settings_changed(change: &Change, _: &Context) -> Vec<Hit> {
     if details.is_empty() {
         return Vec::new();
     }
-    vec![Hit::new(&SETTINGS_CHANGED, format!("{}: settings change: {}", change.display_name(), super::list_names(&details, 4)))]
+    vec![Hit::new(
+        &SETTINGS_CHANGED,
+        format!("{}: settings change: {}", change.display_name(), super::list_names(&details, 4)),
+    )]
 }
 
 /// A route as "destination via target".
 fn route(entry: Attr<'_>) -> Option<(String, String)> {
-    let first = |names: &[&str]| names.iter().find_map(|n| entry.get(n).as_str().filter(|s| !s.is_empty()).map(str::to_owned));
+    let first =
+        |names: &[&str]| names.iter().find_map(|n| entry.get(n).as_str().filter(|s| !s.is_empty()).map(str::to_owned));
     let destination = first(&[
         "destination_cidr_block",
         "destination_ipv6_cidr_block",
@@ -198,7 +202,8 @@ fn open_entries(change: &Change, after: bool) -> Vec<(&'static str, String)> {
 }
 
 fn acl_opened(change: &Change, _: &Context) -> Vec<Hit> {
-    let acl = matches!(change.resource_type.as_ref(), "aws_network_acl" | "aws_default_network_acl" | "aws_network_acl_rule");
+    let acl =
+        matches!(change.resource_type.as_ref(), "aws_network_acl" | "aws_default_network_acl" | "aws_network_acl_rule");
     if !acl || matches!(change.action, Action::Delete | Action::Forget) {
         return Vec::new();
     }
@@ -208,7 +213,10 @@ fn acl_opened(change: &Change, _: &Context) -> Vec<Hit> {
         .filter(|entry| !before.contains(entry))
         .map(|(direction, cidr)| {
             let preposition = if direction == "inbound" { "from" } else { "to" };
-            Hit::new(&ACL_OPENED, format!("{} allows {direction} traffic {preposition} {cidr} (the internet)", change.display_name()))
+            Hit::new(
+                &ACL_OPENED,
+                format!("{} allows {direction} traffic {preposition} {cidr} (the internet)", change.display_name()),
+            )
         })
         .collect()
 }

@@ -1,8 +1,10 @@
 //! Security Group Changes: inbound and outbound rules, compared as sets across the three AWS forms.
 //! Only what is added or widened is reported; removing or narrowing a rule is not a risk.
 
-use super::sg_permissions::{added, list_unknown, permissions, unknown_list_permissions, Direction, Permission, Source};
-use super::{Family, Context, Hit, Rule};
+use super::sg_permissions::{
+    added, list_unknown, permissions, unknown_list_permissions, Direction, Permission, Source,
+};
+use super::{Context, Family, Hit, Rule};
 use crate::plan::{Action, Change};
 use crate::report::{Category, Severity};
 
@@ -148,8 +150,11 @@ fn inbound_unverifiable(change: &Change, added: &[Permission]) -> Vec<Hit> {
     if !added.iter().any(|p| p.source == Source::Unverifiable) {
         return Vec::new();
     }
-    vec![Hit::new(&INBOUND_UNVERIFIABLE, format!(
-        "Inbound rules for {} cannot be verified before apply: the source or protocol is known only after apply",
-        change.display_name()
-    ))]
+    vec![Hit::new(
+        &INBOUND_UNVERIFIABLE,
+        format!(
+            "Inbound rules for {} cannot be verified before apply: the source or protocol is known only after apply",
+            change.display_name()
+        ),
+    )]
 }

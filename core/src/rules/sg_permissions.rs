@@ -64,7 +64,8 @@ impl Cidr {
         if self.prefix > other.prefix {
             return false;
         }
-        let masked = |bits: u128, width: u32| if self.prefix == 0 { 0 } else { bits >> (width - u32::from(self.prefix)) };
+        let masked =
+            |bits: u128, width: u32| if self.prefix == 0 { 0 } else { bits >> (width - u32::from(self.prefix)) };
         match (self.address, other.address) {
             (IpAddr::V4(a), IpAddr::V4(b)) => masked(u32::from(a).into(), 32) == masked(u32::from(b).into(), 32),
             (IpAddr::V6(a), IpAddr::V6(b)) => masked(u128::from(a), 128) == masked(u128::from(b), 128),
@@ -82,7 +83,8 @@ impl fmt::Display for Cidr {
 impl Permission {
     fn covers(&self, other: &Permission) -> bool {
         let protocol = self.protocol == Protocol::All || self.protocol == other.protocol;
-        let ports = self.protocol == Protocol::All || (self.from_port <= other.from_port && self.to_port >= other.to_port);
+        let ports =
+            self.protocol == Protocol::All || (self.from_port <= other.from_port && self.to_port >= other.to_port);
         let source = match (&self.source, &other.source) {
             (Source::Unverifiable, _) | (_, Source::Unverifiable) => false,
             (Source::Cidr(a), Source::Cidr(b)) => a.contains(*b),
@@ -99,7 +101,9 @@ impl Permission {
     pub fn describe_ports(&self) -> String {
         match &self.protocol {
             Protocol::All => "all traffic".into(),
-            Protocol::Named(name) if self.from_port == 0 && self.to_port == 65535 || self.from_port < 0 => format!("{name} all ports"),
+            Protocol::Named(name) if self.from_port == 0 && self.to_port == 65535 || self.from_port < 0 => {
+                format!("{name} all ports")
+            }
             Protocol::Named(name) if self.from_port == self.to_port => format!("{name} {}", self.from_port),
             Protocol::Named(name) => format!("{name} {}-{}", self.from_port, self.to_port),
         }
@@ -147,7 +151,8 @@ fn unverifiable() -> Permission {
 
 /// The permissions of one rule block, in any of the three forms' attribute names.
 fn from_block(block: Attr<'_>) -> Vec<Permission> {
-    let protocol_attr = if block.get("ip_protocol").is_present() { block.get("ip_protocol") } else { block.get("protocol") };
+    let protocol_attr =
+        if block.get("ip_protocol").is_present() { block.get("ip_protocol") } else { block.get("protocol") };
     let protocol = match protocol_attr.as_str().map(str::to_ascii_lowercase) {
         None if protocol_attr.is_unknown() || protocol_attr.is_sensitive() => return vec![unverifiable()],
         None => Protocol::All,
@@ -260,6 +265,8 @@ mod tests {
         assert_eq!(added(&before, &[permission("tcp", 443, 443, "0.0.0.0/0")]).len(), 1);
         assert_eq!(added(&before, &[permission("tcp", 7000, 9000, "10.0.0.0/8")]).len(), 1);
         assert_eq!(added(&before, &[permission("all", 0, 65535, "10.0.0.0/8")]).len(), 1);
-        assert!(added(&[permission("all", 0, 65535, "0.0.0.0/0")], &[permission("udp", 53, 53, "1.2.3.4/32")]).is_empty());
+        assert!(
+            added(&[permission("all", 0, 65535, "0.0.0.0/0")], &[permission("udp", 53, 53, "1.2.3.4/32")]).is_empty()
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! retention.
 
 use super::transition::Transition;
-use super::{Family, Context, Hit, Rule};
+use super::{Context, Family, Hit, Rule};
 use crate::plan::Change;
 use crate::report::{Category, Severity};
 
@@ -53,11 +53,7 @@ was 0 (never expire).\n\n\
 retention cut from 365 to 7 days; older events are deleted`.",
 };
 
-pub static FAMILY: Family = Family {
-    rules: &[&STATEFUL_DELETED, &LOG_RETENTION_CUT],
-    check,
-    fallback: false,
-};
+pub static FAMILY: Family = Family { rules: &[&STATEFUL_DELETED, &LOG_RETENTION_CUT], check, fallback: false };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
     [stateful_deleted(change, ctx), log_retention_cut(change, ctx)].into_iter().flatten().collect()
@@ -88,10 +84,10 @@ fn log_retention_cut(change: &Change, _: &Context) -> Vec<Hit> {
         _ => None,
     };
     match cut {
-        Some((from, to)) => vec![Hit::new(&LOG_RETENTION_CUT, format!(
-            "{}: log retention cut from {from} to {to} days; older events are deleted",
-            change.display_name()
-        ))],
+        Some((from, to)) => vec![Hit::new(
+            &LOG_RETENTION_CUT,
+            format!("{}: log retention cut from {from} to {to} days; older events are deleted", change.display_name()),
+        )],
         None => Vec::new(),
     }
 }

@@ -2,12 +2,13 @@
 
 use super::iam_policy::Document;
 use super::transition::Transition;
-use super::{Family, Context, Hit, Rule};
+use super::{Context, Family, Hit, Rule};
 use crate::plan::{Action, Change};
 use crate::report::{Category, Severity};
 
 const PUBLIC_ACCESS_BLOCKS: &[&str] = &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"];
-const BLOCK_FLAGS: &[&str] = &["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
+const BLOCK_FLAGS: &[&str] =
+    &["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
 
 pub static PUBLIC_ACCESS_BLOCK_WEAKENED: Rule = Rule {
@@ -49,14 +50,14 @@ pub static PUBLIC_ACL: Rule = Rule {
 bucket to everyone`.",
 };
 
-pub static FAMILY: Family = Family {
-    rules: &[&PUBLIC_ACCESS_BLOCK_WEAKENED, &BUCKET_POLICY_PUBLIC, &PUBLIC_ACL],
-    check,
-    fallback: false,
-};
+pub static FAMILY: Family =
+    Family { rules: &[&PUBLIC_ACCESS_BLOCK_WEAKENED, &BUCKET_POLICY_PUBLIC, &PUBLIC_ACL], check, fallback: false };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
-    [public_access_block_weakened(change, ctx), bucket_policy_public(change, ctx), public_acl(change, ctx)].into_iter().flatten().collect()
+    [public_access_block_weakened(change, ctx), bucket_policy_public(change, ctx), public_acl(change, ctx)]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
@@ -65,7 +66,10 @@ fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
     }
     let name = change.display_name();
     if change.action == Action::Delete {
-        return vec![Hit::new(&PUBLIC_ACCESS_BLOCK_WEAKENED, format!("{name} is deleted: nothing stops a policy or ACL from making data public"))];
+        return vec![Hit::new(
+            &PUBLIC_ACCESS_BLOCK_WEAKENED,
+            format!("{name} is deleted: nothing stops a policy or ACL from making data public"),
+        )];
     }
     let after = change.values().after();
     let off: Vec<String> = BLOCK_FLAGS
@@ -92,7 +96,10 @@ fn bucket_policy_public(change: &Change, _: &Context) -> Vec<Hit> {
     let values = change.values();
     let (before, after) = (Document::read(values.before().get("policy")), Document::read(values.after().get("policy")));
     if after.allows_anyone() && !before.allows_anyone() {
-        vec![Hit::new(&BUCKET_POLICY_PUBLIC, format!("{}: the bucket policy now grants access to everyone", change.display_name()))]
+        vec![Hit::new(
+            &BUCKET_POLICY_PUBLIC,
+            format!("{}: the bucket policy now grants access to everyone", change.display_name()),
+        )]
     } else {
         Vec::new()
     }

@@ -22,8 +22,21 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
-    pub const NAMES: [&'static str; 13] =
-        ["wiz", "seeker", "seeker-status", "sarif", "trivy", "checkov", "grype", "snyk", "semgrep", "kics", "tfsec", "gitleaks", "issues"];
+    pub const NAMES: [&'static str; 13] = [
+        "wiz",
+        "seeker",
+        "seeker-status",
+        "sarif",
+        "trivy",
+        "checkov",
+        "grype",
+        "snyk",
+        "semgrep",
+        "kics",
+        "tfsec",
+        "gitleaks",
+        "issues",
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -73,9 +86,13 @@ pub fn detect(value: &Value) -> Option<ReportFormat> {
             let first = items.first()?;
             if first.get("RuleID").is_some() && first.get("File").is_some() {
                 Some(ReportFormat::Gitleaks)
-            } else if first.get("ItemKey").is_some() || (first.get("Severity").is_some() && first.get("Status").is_some()) {
+            } else if first.get("ItemKey").is_some()
+                || (first.get("Severity").is_some() && first.get("Status").is_some())
+            {
                 Some(ReportFormat::SeekerVulnerabilities)
-            } else if first.get("check_type").is_some() && (first.get("results").is_some() || first.get("summary").is_some()) {
+            } else if first.get("check_type").is_some()
+                && (first.get("results").is_some() || first.get("summary").is_some())
+            {
                 Some(ReportFormat::Checkov)
             } else {
                 None
@@ -84,13 +101,17 @@ pub fn detect(value: &Value) -> Option<ReportFormat> {
         Value::Object(_) => {
             if has("runs") && (has("$schema") || value.get("version").and_then(Value::as_str) == Some("2.1.0")) {
                 Some(ReportFormat::Sarif)
-            } else if has("result") && value.get("status").is_some_and(|s| s.get("verdict").is_some() || s.get("state").is_some()) {
+            } else if has("result")
+                && value.get("status").is_some_and(|s| s.get("verdict").is_some() || s.get("state").is_some())
+            {
                 Some(ReportFormat::Wiz)
             } else if has("projectStatus") {
                 Some(ReportFormat::SeekerStatus)
             } else if has("SchemaVersion") && (has("Results") || has("ArtifactName")) {
                 Some(ReportFormat::Trivy)
-            } else if has("check_type") && (has("results") || has("summary")) || (has("checkov_version") && has("failed") && has("passed")) {
+            } else if has("check_type") && (has("results") || has("summary"))
+                || (has("checkov_version") && has("failed") && has("passed"))
+            {
                 Some(ReportFormat::Checkov)
             } else if has("matches") && (has("descriptor") || has("source")) {
                 Some(ReportFormat::Grype)

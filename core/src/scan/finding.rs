@@ -18,8 +18,14 @@ pub enum ScanSeverity {
 }
 
 impl ScanSeverity {
-    pub const ALL: [ScanSeverity; 6] =
-        [ScanSeverity::Critical, ScanSeverity::High, ScanSeverity::Medium, ScanSeverity::Low, ScanSeverity::Info, ScanSeverity::Unknown];
+    pub const ALL: [ScanSeverity; 6] = [
+        ScanSeverity::Critical,
+        ScanSeverity::High,
+        ScanSeverity::Medium,
+        ScanSeverity::Low,
+        ScanSeverity::Info,
+        ScanSeverity::Unknown,
+    ];
 
     /// Reads a scanner's severity word, whatever its case.
     pub fn parse(raw: &str) -> ScanSeverity {
@@ -68,7 +74,6 @@ pub struct ScanFinding {
     pub suppressed: Option<String>,
 }
 
-
 /// Builds findings for one report with the fields every parser fills the same way.
 pub struct FindingBuilder<'a> {
     pub source: &'static str,
@@ -77,7 +82,14 @@ pub struct FindingBuilder<'a> {
 
 impl FindingBuilder<'_> {
     /// A finding; `identity` are the parts that name the same problem in the next run.
-    pub fn finding(&self, rule: &str, title: &str, raw_severity: Option<&str>, location: String, identity: &[&str]) -> ScanFinding {
+    pub fn finding(
+        &self,
+        rule: &str,
+        title: &str,
+        raw_severity: Option<&str>,
+        location: String,
+        identity: &[&str],
+    ) -> ScanFinding {
         ScanFinding {
             rule: rule.to_string(),
             title: title.chars().filter(|c| !c.is_control()).take(300).collect(),
@@ -94,7 +106,14 @@ impl FindingBuilder<'_> {
 
     /// A vulnerability in a package: the same CVE in the same package version is one problem,
     /// whichever scanner saw it.
-    pub fn vulnerability(&self, id: &str, title: &str, raw_severity: Option<&str>, package: &str, version: &str) -> ScanFinding {
+    pub fn vulnerability(
+        &self,
+        id: &str,
+        title: &str,
+        raw_severity: Option<&str>,
+        package: &str,
+        version: &str,
+    ) -> ScanFinding {
         let location = if version.is_empty() { package.to_string() } else { format!("{package}@{version}") };
         self.finding(id, title, raw_severity, location, &["vulnerability", id, package, version])
     }

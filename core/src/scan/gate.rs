@@ -132,7 +132,13 @@ pub struct GateOutcome {
 }
 
 /// Judges the reports. `baseline` holds fingerprints of findings already accepted.
-pub fn judge(reports: &[ScanReport], config: &GateConfig, suppressions: &[Suppression], baseline: &HashSet<String>, today: Date) -> GateOutcome {
+pub fn judge(
+    reports: &[ScanReport],
+    config: &GateConfig,
+    suppressions: &[Suppression],
+    baseline: &HashSet<String>,
+    today: Date,
+) -> GateOutcome {
     let unknown_as = config.unknown_severity_as.unwrap_or(ScanSeverity::High);
     let fail_on = config.fail_on.unwrap_or(ScanSeverity::Critical);
     let mut seen = HashSet::new();
@@ -156,7 +162,9 @@ pub fn judge(reports: &[ScanReport], config: &GateConfig, suppressions: &[Suppre
             findings.push(finding);
         }
     }
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.file.cmp(&b.file)).then_with(|| a.location.cmp(&b.location)));
+    findings.sort_by(|a, b| {
+        b.severity.cmp(&a.severity).then_with(|| a.file.cmp(&b.file)).then_with(|| a.location.cmp(&b.location))
+    });
 
     let (mut counts, mut new_counts) = (Counts::default(), Counts::default());
     for finding in findings.iter().filter(|f| f.suppressed.is_none()) {
@@ -172,9 +180,17 @@ pub fn judge(reports: &[ScanReport], config: &GateConfig, suppressions: &[Suppre
             reasons.push(format!("{}: {}", report.file, verdict.detail));
         }
     }
-    let at_or_above: u64 = ScanSeverity::ALL.iter().filter(|s| **s >= fail_on && **s != ScanSeverity::Unknown).map(|s| new_counts.get(*s)).sum();
+    let at_or_above: u64 = ScanSeverity::ALL
+        .iter()
+        .filter(|s| **s >= fail_on && **s != ScanSeverity::Unknown)
+        .map(|s| new_counts.get(*s))
+        .sum();
     if at_or_above > 0 {
-        reasons.push(format!("{at_or_above} new finding{} of severity {} or worse", if at_or_above == 1 { "" } else { "s" }, fail_on.as_str()));
+        reasons.push(format!(
+            "{at_or_above} new finding{} of severity {} or worse",
+            if at_or_above == 1 { "" } else { "s" },
+            fail_on.as_str()
+        ));
     }
     for (severity, max) in &config.max {
         let found = new_counts.get(*severity);

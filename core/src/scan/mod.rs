@@ -70,7 +70,8 @@ pub fn read(bytes: &[u8], file: &str, format: Option<ReportFormat>) -> Result<Sc
     })?;
     let format = match format {
         Some(f) => f,
-        None => detect(&value).ok_or_else(|| ScanError::Unrecognized { file: file.into(), found: shape::describe(&value) })?,
+        None => detect(&value)
+            .ok_or_else(|| ScanError::Unrecognized { file: file.into(), found: shape::describe(&value) })?,
     };
     let builder = FindingBuilder { source: format.name(), file };
     let parsed = formats::parse(format, &value, &builder).map_err(|problem| problem.into_error(file, format.name()))?;

@@ -20,7 +20,9 @@ impl Problem {
 
     pub fn into_error(self, file: &str, format: &'static str) -> ScanError {
         match self {
-            Problem::Shape { path, expected, found } => ScanError::Shape { file: file.into(), format, path, expected, found },
+            Problem::Shape { path, expected, found } => {
+                ScanError::Shape { file: file.into(), format, path, expected, found }
+            }
             Problem::ScannerFailed(detail) => ScanError::ScannerFailed { file: file.into(), format, detail },
             Problem::Partial(detail) => ScanError::Partial { file: file.into(), format, detail },
         }

@@ -15,7 +15,8 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     let file = escape_property(&options.plan_label);
     let mut hidden = 0;
     for (severity, command) in [(Severity::Critical, "error"), (Severity::High, "warning")] {
-        let findings: Vec<_> = report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
+        let findings: Vec<_> =
+            report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
         for finding in findings.iter().take(MAX_PER_KIND) {
             let title = escape_property(&format!("{} {}", finding.rule, finding.address));
             let _ = writeln!(out, "::{command} file={file},title={title}::{}", escape_data(&finding.message));
@@ -35,7 +36,11 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         waived
     );
     if hidden > 0 {
-        let _ = write!(summary, "; {hidden} more annotation{} not shown: see the full report", if hidden == 1 { "" } else { "s" });
+        let _ = write!(
+            summary,
+            "; {hidden} more annotation{} not shown: see the full report",
+            if hidden == 1 { "" } else { "s" }
+        );
     }
     let _ = writeln!(out, "::notice file={file},title=plangate summary::{}", escape_data(&summary));
     out

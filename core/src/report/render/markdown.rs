@@ -39,7 +39,8 @@ pub fn render(report: &Report) -> String {
     ];
     let item = |f: &Finding| format!("- **{}** — {} <sub>{}</sub>\n", escape(&f.address), escape(&f.message), f.rule);
     for (severity, title, collapsed) in sections {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
+        let findings: Vec<&Finding> =
+            report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
         let items: Vec<String> = findings.iter().map(|f| item(f)).collect();
         left_out += section(&mut out, &format!("{title} ({})", findings.len()), collapsed, &items);
     }
@@ -47,14 +48,25 @@ pub fn render(report: &Report) -> String {
         .findings
         .iter()
         .filter_map(|f| f.waived.as_ref().map(|w| (f, w)))
-        .map(|(f, w)| format!("- **{}** — {} <sub>{}, {} waived until {}: {}</sub>\n", escape(&f.address), escape(&f.message), f.rule, f.severity.as_str(), w.expires, escape(&w.reason)))
+        .map(|(f, w)| {
+            format!(
+                "- **{}** — {} <sub>{}, {} waived until {}: {}</sub>\n",
+                escape(&f.address),
+                escape(&f.message),
+                f.rule,
+                f.severity.as_str(),
+                w.expires,
+                escape(&w.reason)
+            )
+        })
         .collect();
     left_out += section(&mut out, &format!("Waived ({}, not counted)", waived.len()), true, &waived);
     let drift: Vec<String> = report
         .drift
         .iter()
         .map(|d| {
-            let flags: String = d.flags.iter().map(|f| format!("\n  - {}: {}", f.severity.as_str(), escape(&f.message))).collect();
+            let flags: String =
+                d.flags.iter().map(|f| format!("\n  - {}: {}", f.severity.as_str(), escape(&f.message))).collect();
             format!("- {}{flags}\n", escape(&d.message))
         })
         .collect();

@@ -65,7 +65,12 @@ pub struct RenderOptions {
 
 /// Writes the report straight to `out`: the JSON report, which grows with the plan, is streamed
 /// rather than built in memory first.
-pub fn write(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(
+    report: &Report,
+    format: Format,
+    options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
         _ => out.write_all(render(report, format, options).as_bytes()),

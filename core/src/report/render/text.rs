@@ -9,13 +9,14 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::from("=== Analyzing Terraform Plan ===\n");
     let shown = |s: Severity| s > Severity::Notice || options.verbose;
     for category in Category::ALL {
-        let findings: Vec<_> =
-            report.findings.iter().filter(|f| f.category == category && shown(f.severity)).collect();
+        let findings: Vec<_> = report.findings.iter().filter(|f| f.category == category && shown(f.severity)).collect();
         if findings.is_empty() {
             continue;
         }
         let _ = writeln!(out, "\n=== {} ===", category.heading());
-        if category == Category::ResourceDeletions && findings.iter().any(|f| f.severity > Severity::Notice && f.waived.is_none()) {
+        if category == Category::ResourceDeletions
+            && findings.iter().any(|f| f.severity > Severity::Notice && f.waived.is_none())
+        {
             out.push_str("WARNING: Found resource deletions:\n");
         }
         for finding in findings {

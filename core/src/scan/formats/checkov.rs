@@ -18,9 +18,14 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         if !framework.is_object() {
             return Err(Problem::shape(&path, "a Checkov result object", framework));
         }
-        let errors = framework.get("summary").and_then(|s| number(s, "parsing_errors")).or_else(|| number(framework, "parsingerrors"));
+        let errors = framework
+            .get("summary")
+            .and_then(|s| number(s, "parsing_errors"))
+            .or_else(|| number(framework, "parsingerrors"));
         if let Some(errors) = errors.filter(|n| *n > 0) {
-            return Err(Problem::Partial(format!("{errors} files could not be parsed ({path}.summary.parsing_errors)")));
+            return Err(Problem::Partial(format!(
+                "{errors} files could not be parsed ({path}.summary.parsing_errors)"
+            )));
         }
         let Some(results) = framework.get("results") else { continue };
         for check in list(results, "failed_checks", &format!("{path}.results"))? {
@@ -28,8 +33,15 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
             let file = text(check, "file_path").unwrap_or("");
             let line = check.get("file_line_range").and_then(|r| r.get(0)).and_then(Value::as_i64);
             let resource = text(check, "resource").unwrap_or("");
-            let location = if resource.is_empty() { at_line(file, line) } else { format!("{} ({resource})", at_line(file, line)) };
-            findings.push(b.finding(id, text(check, "check_name").unwrap_or(id), text(check, "severity"), location, &["checkov", id, file, resource]));
+            let location =
+                if resource.is_empty() { at_line(file, line) } else { format!("{} ({resource})", at_line(file, line)) };
+            findings.push(b.finding(
+                id,
+                text(check, "check_name").unwrap_or(id),
+                text(check, "severity"),
+                location,
+                &["checkov", id, file, resource],
+            ));
         }
     }
     Ok(Parsed::findings(findings))

@@ -11,7 +11,9 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
     let leaks = report.as_array().ok_or_else(|| Problem::shape("$", "a list of leaks", report))?;
     let mut findings = Vec::new();
     for (i, leak) in leaks.iter().enumerate() {
-        let id = text(leak, "RuleID").ok_or_else(|| Problem::shape(&format!("$[{i}].RuleID"), "a rule id", leak.get("RuleID").unwrap_or(&Value::Null)))?;
+        let id = text(leak, "RuleID").ok_or_else(|| {
+            Problem::shape(&format!("$[{i}].RuleID"), "a rule id", leak.get("RuleID").unwrap_or(&Value::Null))
+        })?;
         let location = at_line(text(leak, "File").unwrap_or(""), number(leak, "StartLine"));
         let commit = text(leak, "Commit").unwrap_or("");
         let title = format!("{} leaked", text(leak, "Description").unwrap_or(id));

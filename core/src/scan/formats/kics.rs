@@ -17,7 +17,13 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         for file in list(query, "files", &format!("$.queries[{q}]"))? {
             let location = at_line(text(file, "file_name").unwrap_or(""), number(file, "line"));
             let similarity = text(file, "similarity_id").unwrap_or("");
-            findings.push(b.finding(id, name, text(query, "severity"), location.clone(), &["kics", id, &location, similarity]));
+            findings.push(b.finding(
+                id,
+                name,
+                text(query, "severity"),
+                location.clone(),
+                &["kics", id, &location, similarity],
+            ));
         }
     }
     Ok(Parsed::findings(findings))

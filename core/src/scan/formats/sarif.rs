@@ -16,18 +16,33 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
     if version != "2.1.0" {
         return Err(Problem::shape("$.version", "\"2.1.0\"", report.get("version").unwrap_or(&Value::Null)));
     }
-    let runs = report.get("runs").and_then(Value::as_array).ok_or_else(|| Problem::shape("$.runs", "a list of runs", report.get("runs").unwrap_or(&Value::Null)))?;
+    let runs = report
+        .get("runs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Problem::shape("$.runs", "a list of runs", report.get("runs").unwrap_or(&Value::Null)))?;
     let mut findings = Vec::new();
     for (r, run) in runs.iter().enumerate() {
         let path = format!("$.runs[{r}]");
         let tool = text_at(run, &["tool", "driver", "name"]).unwrap_or("sarif");
-        if let Some(failed) = run.get("invocations").and_then(Value::as_array).and_then(|i| i.iter().find(|inv| inv.get("executionSuccessful") == Some(&Value::Bool(false)))) {
-            let why = failed.get("toolExecutionNotifications").and_then(|n| n.get(0)).and_then(|n| text_at(n, &["message", "text"])).unwrap_or("executionSuccessful is false");
+        if let Some(failed) = run
+            .get("invocations")
+            .and_then(Value::as_array)
+            .and_then(|i| i.iter().find(|inv| inv.get("executionSuccessful") == Some(&Value::Bool(false))))
+        {
+            let why = failed
+                .get("toolExecutionNotifications")
+                .and_then(|n| n.get(0))
+                .and_then(|n| text_at(n, &["message", "text"]))
+                .unwrap_or("executionSuccessful is false");
             return Err(Problem::ScannerFailed(format!("{tool} at {path}.invocations: {why}")));
         }
         let results = match run.get("results") {
             Some(Value::Array(results)) => results,
-            Some(Value::Null) => return Err(Problem::ScannerFailed(format!("{tool}: {path}.results is null, which SARIF uses for a tool that failed"))),
+            Some(Value::Null) => {
+                return Err(Problem::ScannerFailed(format!(
+                    "{tool}: {path}.results is null, which SARIF uses for a tool that failed"
+                )))
+            }
             None => continue,
             Some(other) => return Err(Problem::shape(&format!("{path}.results"), "a list of results", other)),
         };
@@ -45,7 +60,9 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
                 .and_then(|i| rules.get(i as usize))
                 .or_else(|| text(result, "ruleId").and_then(|id| rules.iter().find(|r| text(r, "id") == Some(id))));
             let rule_id = text(result, "ruleId").or_else(|| rule.and_then(|r| text(r, "id"))).unwrap_or("unknown-rule");
-            let level = text(result, "level").or_else(|| rule.and_then(|r| text_at(r, &["defaultConfiguration", "level"]))).unwrap_or("warning");
+            let level = text(result, "level")
+                .or_else(|| rule.and_then(|r| text_at(r, &["defaultConfiguration", "level"])))
+                .unwrap_or("warning");
             let security = security_severity(result).or_else(|| rule.and_then(security_severity));
             let raw = match security {
                 Some(score) => format!("security-severity {score}"),
@@ -69,8 +86,19 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
             let line = location.and_then(|l| l.get("region")).and_then(|r| number(r, "startLine"));
             let location = at_line(file, line);
             let message = text_at(result, &["message", "text"]).unwrap_or(rule_id);
-            let fingerprint = result.get("partialFingerprints").and_then(Value::as_object).and_then(|f| f.values().next()).and_then(Value::as_str).unwrap_or("");
-            let mut finding = b.finding(rule_id, message, Some(severity_word), location.clone(), &["sarif", tool, rule_id, &location, fingerprint]);
+            let fingerprint = result
+                .get("partialFingerprints")
+                .and_then(Value::as_object)
+                .and_then(|f| f.values().next())
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let mut finding = b.finding(
+                rule_id,
+                message,
+                Some(severity_word),
+                location.clone(),
+                &["sarif", tool, rule_id, &location, fingerprint],
+            );
             finding.raw_severity = Some(raw);
             finding.tool = tool.to_string();
             finding.suppressed = accepted_suppression(result);

@@ -22,8 +22,13 @@ pub fn vulnerabilities(report: &Value, b: &FindingBuilder) -> Result<Parsed, Pro
             continue;
         }
         let key = text(item, "ItemKey").unwrap_or("");
-        let rule = text(item, "VulnerabilityName").or_else(|| text(item, "CheckerKey")).unwrap_or("seeker-vulnerability");
-        let location = text(item, "LastDetectionURL").or_else(|| text(item, "URL")).or_else(|| text(item, "SourceName")).unwrap_or(key).to_string();
+        let rule =
+            text(item, "VulnerabilityName").or_else(|| text(item, "CheckerKey")).unwrap_or("seeker-vulnerability");
+        let location = text(item, "LastDetectionURL")
+            .or_else(|| text(item, "URL"))
+            .or_else(|| text(item, "SourceName"))
+            .unwrap_or(key)
+            .to_string();
         let line = number(item, "LineNumber").map(|n| n.to_string()).unwrap_or_default();
         findings.push(b.finding(rule, rule, text(item, "Severity"), location, &["seeker", rule, key, &line]));
     }

@@ -11,7 +11,11 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
     let errors = list(report, "errors", "$")?;
     if !errors.is_empty() {
         let first = errors[0].get("message").and_then(Value::as_str).unwrap_or("see the report's errors");
-        return Err(Problem::Partial(format!("{} errors, the first: {}", errors.len(), first.lines().next().unwrap_or(first))));
+        return Err(Problem::Partial(format!(
+            "{} errors, the first: {}",
+            errors.len(),
+            first.lines().next().unwrap_or(first)
+        )));
     }
     let mut findings = Vec::new();
     for r in required_list(report, "results", "$")? {
@@ -20,7 +24,13 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         let line = r.pointer("/start/line").and_then(Value::as_i64);
         let location = at_line(file, line);
         let message = text_at(r, &["extra", "message"]).unwrap_or(id);
-        findings.push(b.finding(id, message, text_at(r, &["extra", "severity"]), location.clone(), &["semgrep", id, &location]));
+        findings.push(b.finding(
+            id,
+            message,
+            text_at(r, &["extra", "severity"]),
+            location.clone(),
+            &["semgrep", id, &location],
+        ));
     }
     Ok(Parsed::findings(findings))
 }

@@ -19,7 +19,13 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         for v in required_list(project, "vulnerabilities", &format!("$[{p}]"))? {
             let id = text(v, "id").unwrap_or("unknown-vulnerability");
             let package = text(v, "packageName").unwrap_or("unknown-package");
-            findings.push(b.vulnerability(id, text(v, "title").unwrap_or(id), text(v, "severity"), package, text(v, "version").unwrap_or("")));
+            findings.push(b.vulnerability(
+                id,
+                text(v, "title").unwrap_or(id),
+                text(v, "severity"),
+                package,
+                text(v, "version").unwrap_or(""),
+            ));
         }
     }
     Ok(Parsed::findings(findings))

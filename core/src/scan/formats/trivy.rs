@@ -17,7 +17,13 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
             let id = text(v, "VulnerabilityID").unwrap_or("unknown-vulnerability");
             let title = text(v, "Title").unwrap_or(id);
             let package = text(v, "PkgName").unwrap_or(target);
-            findings.push(b.vulnerability(id, title, text(v, "Severity"), package, text(v, "InstalledVersion").unwrap_or("")));
+            findings.push(b.vulnerability(
+                id,
+                title,
+                text(v, "Severity"),
+                package,
+                text(v, "InstalledVersion").unwrap_or(""),
+            ));
         }
         for m in list(result, "Misconfigurations", &path)? {
             if text(m, "Status").is_some_and(|s| !s.eq_ignore_ascii_case("FAIL")) {
@@ -26,13 +32,25 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
             let id = text(m, "AVDID").or_else(|| text(m, "ID")).unwrap_or("unknown-check");
             let line = m.get("CauseMetadata").and_then(|c| number(c, "StartLine"));
             let location = at_line(target, line);
-            findings.push(b.finding(id, text(m, "Title").unwrap_or(id), text(m, "Severity"), location.clone(), &["trivy-config", id, &location]));
+            findings.push(b.finding(
+                id,
+                text(m, "Title").unwrap_or(id),
+                text(m, "Severity"),
+                location.clone(),
+                &["trivy-config", id, &location],
+            ));
         }
         for s in list(result, "Secrets", &path)? {
             // `Match` and `Code` hold the secret itself: never copied.
             let id = text(s, "RuleID").unwrap_or("secret");
             let location = at_line(target, number(s, "StartLine"));
-            findings.push(b.finding(id, text(s, "Title").unwrap_or(id), text(s, "Severity"), location.clone(), &["trivy-secret", id, &location]));
+            findings.push(b.finding(
+                id,
+                text(s, "Title").unwrap_or(id),
+                text(s, "Severity"),
+                location.clone(),
+                &["trivy-secret", id, &location],
+            ));
         }
     }
     Ok(Parsed::findings(findings))

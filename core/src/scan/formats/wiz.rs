@@ -19,8 +19,12 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
     let result = report.get("result").filter(|r| r.is_object()).ok_or_else(|| {
         Problem::shape("$.result", "an object with the scan result", report.get("result").unwrap_or(&Value::Null))
     })?;
-    if let Some(failed) = result.get("scanStatistics").and_then(|s| number(s, "queriesExecutionFailed")).filter(|n| *n > 0) {
-        return Err(Problem::Partial(format!("{failed} queries failed to execute (result.scanStatistics.queriesExecutionFailed)")));
+    if let Some(failed) =
+        result.get("scanStatistics").and_then(|s| number(s, "queriesExecutionFailed")).filter(|n| *n > 0)
+    {
+        return Err(Problem::Partial(format!(
+            "{failed} queries failed to execute (result.scanStatistics.queriesExecutionFailed)"
+        )));
     }
     let mut findings = Vec::new();
     for (i, rule_match) in list(result, "ruleMatches", "$.result")?.iter().enumerate() {
@@ -33,7 +37,13 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
             let resource = text(m, "resourceName").unwrap_or("");
             let location = at_line(file, number(m, "lineNumber"));
             let severity = text(m, "severity").or(severity);
-            findings.push(b.finding(rule_id, rule_name, severity, location.clone(), &["wiz-iac", rule_id, &location, resource]));
+            findings.push(b.finding(
+                rule_id,
+                rule_name,
+                severity,
+                location.clone(),
+                &["wiz-iac", rule_id, &location, resource],
+            ));
         }
     }
     for kind in ["osPackages", "libraries", "applications"] {
@@ -58,7 +68,13 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         // Without a severity from Wiz: a public key or certificate is not a secret; the rest is.
         let public = kind.contains("PUBLIC") || kind.contains("CERTIFICATE");
         let severity = text(secret, "severity").or(Some(if public { "LOW" } else { "HIGH" }));
-        findings.push(b.finding(&format!("secret/{kind}"), &title, severity, location.clone(), &["wiz-secret", kind, &location]));
+        findings.push(b.finding(
+            &format!("secret/{kind}"),
+            &title,
+            severity,
+            location.clone(),
+            &["wiz-secret", kind, &location],
+        ));
     }
     let verdict = text_at(report, &["status", "verdict"]).map(|v| ScannerVerdict {
         passed: !v.to_ascii_uppercase().starts_with("FAILED"),
@@ -86,16 +102,31 @@ fn sbom_artifact(artifact: &Value, path: &str, b: &FindingBuilder) -> Result<Vec
     let fix = text(found, "fixedVersion").map(|v| format!(" (fixed in {v})")).unwrap_or_default();
     let mut findings = Vec::new();
     let severities = found.get("severities").unwrap_or(&Value::Null);
-    for (key, severity) in [("criticalCount", "CRITICAL"), ("highCount", "HIGH"), ("mediumCount", "MEDIUM"), ("lowCount", "LOW"), ("infoCount", "INFORMATIONAL")] {
+    for (key, severity) in [
+        ("criticalCount", "CRITICAL"),
+        ("highCount", "HIGH"),
+        ("mediumCount", "MEDIUM"),
+        ("lowCount", "LOW"),
+        ("infoCount", "INFORMATIONAL"),
+    ] {
         let count = match severities.get(key) {
             None | Some(Value::Null) => 0,
-            Some(v) => v.as_u64().ok_or_else(|| Problem::shape(&format!("{path}.vulnerabilityFindings.severities.{key}"), "a count", v))?,
+            Some(v) => v.as_u64().ok_or_else(|| {
+                Problem::shape(&format!("{path}.vulnerabilityFindings.severities.{key}"), "a count", v)
+            })?,
         };
         for n in 1..=count {
             let rule = format!("{name}@{version}/{}", severity.to_ascii_lowercase());
-            let title = format!("{} vulnerability {n} of {count} in {name} {version}{fix}", severity.to_ascii_lowercase());
+            let title =
+                format!("{} vulnerability {n} of {count} in {name} {version}{fix}", severity.to_ascii_lowercase());
             let location = format!("{name}@{version} in {at}");
-            findings.push(b.finding(&rule, &title, Some(severity), location, &["wiz-sbom", name, version, at, severity, &n.to_string()]));
+            findings.push(b.finding(
+                &rule,
+                &title,
+                Some(severity),
+                location,
+                &["wiz-sbom", name, version, at, severity, &n.to_string()],
+            ));
         }
     }
     Ok(findings)

@@ -12,7 +12,9 @@ pub fn render(outcome: &GateOutcome) -> String {
     let mut out = String::new();
     let active: Vec<_> = outcome.findings.iter().filter(|f| f.suppressed.is_none()).collect();
     let mut hidden = 0;
-    for (command, wanted) in [("error", &[ScanSeverity::Critical, ScanSeverity::High][..]), ("warning", &[ScanSeverity::Medium][..])] {
+    for (command, wanted) in
+        [("error", &[ScanSeverity::Critical, ScanSeverity::High][..]), ("warning", &[ScanSeverity::Medium][..])]
+    {
         let findings: Vec<_> = active.iter().filter(|f| wanted.contains(&f.severity)).collect();
         for f in findings.iter().take(MAX_PER_KIND) {
             let (file, line) = match f.location.rsplit_once(':') {

@@ -31,14 +31,27 @@ pub fn render(reports: &[ScanReport], outcome: &GateOutcome) -> String {
     let mut left_out = 0;
     let groups = [
         ("Critical and high", &[ScanSeverity::Critical, ScanSeverity::High][..], false),
-        ("Medium, low and info", &[ScanSeverity::Medium, ScanSeverity::Low, ScanSeverity::Info, ScanSeverity::Unknown][..], true),
+        (
+            "Medium, low and info",
+            &[ScanSeverity::Medium, ScanSeverity::Low, ScanSeverity::Info, ScanSeverity::Unknown][..],
+            true,
+        ),
     ];
     for (title, severities, collapsed) in groups {
         let items: Vec<String> = outcome
             .findings
             .iter()
             .filter(|f| severities.contains(&f.severity) && f.suppressed.is_none())
-            .map(|f| format!("- **{}** {} — {} at {} <sub>{}</sub>\n", f.severity.as_str(), escape(&f.rule), escape(&f.title), escape(&f.location), f.source))
+            .map(|f| {
+                format!(
+                    "- **{}** {} — {} at {} <sub>{}</sub>\n",
+                    f.severity.as_str(),
+                    escape(&f.rule),
+                    escape(&f.title),
+                    escape(&f.location),
+                    f.source
+                )
+            })
             .collect();
         if items.is_empty() {
             continue;

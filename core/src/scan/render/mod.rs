@@ -19,7 +19,9 @@ pub fn render(format: &str, reports: &[ScanReport], outcome: &GateOutcome) -> Re
         "sarif" => sarif::render(outcome, &GITHUB_LIMITS),
         "markdown" => markdown::render(reports, outcome),
         "github" => github::render(outcome),
-        other => return Err(format!("unknown output format {other:?}: expected text, json, sarif, markdown or github")),
+        other => {
+            return Err(format!("unknown output format {other:?}: expected text, json, sarif, markdown or github"))
+        }
     })
 }
 

@@ -95,7 +95,8 @@ mod tests {
     #[test]
     fn limits_cut_and_say_so() {
         let b = FindingBuilder { source: "trivy", file: "r.json" };
-        let findings: Vec<_> = (0..30).map(|i| b.vulnerability(&format!("CVE-{i}"), "x", Some("HIGH"), "pkg", "1")).collect();
+        let findings: Vec<_> =
+            (0..30).map(|i| b.vulnerability(&format!("CVE-{i}"), "x", Some("HIGH"), "pkg", "1")).collect();
         let outcome = crate::scan::gate::judge(
             &[crate::scan::ScanReport { file: "r.json".into(), format: "trivy", findings, verdict: None }],
             &Default::default(),
@@ -106,7 +107,8 @@ mod tests {
         let limits = SarifLimits { results_per_run: 25, runs: 20, bytes: 1 << 20 };
         let sarif: Value = serde_json::from_str(&render(&outcome, &limits)).unwrap();
         assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 25);
-        let note = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap();
+        let note =
+            sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap();
         assert!(note.contains("left out 5 of 30"), "{note}");
     }
 }

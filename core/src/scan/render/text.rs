@@ -23,9 +23,18 @@ pub fn render(reports: &[ScanReport], outcome: &GateOutcome) -> String {
     if outcome.duplicates_removed > 0 {
         let _ = writeln!(out, "Duplicates across reports removed: {}", outcome.duplicates_removed);
     }
-    let serious: Vec<_> = outcome.findings.iter().filter(|f| f.severity >= ScanSeverity::High && f.suppressed.is_none()).collect();
+    let serious: Vec<_> =
+        outcome.findings.iter().filter(|f| f.severity >= ScanSeverity::High && f.suppressed.is_none()).collect();
     for f in serious.iter().take(LISTED) {
-        let _ = writeln!(out, "{}: {} {} at {} ({})", f.severity.as_str().to_uppercase(), f.rule, one_line(&f.title), one_line(&f.location), f.source);
+        let _ = writeln!(
+            out,
+            "{}: {} {} at {} ({})",
+            f.severity.as_str().to_uppercase(),
+            f.rule,
+            one_line(&f.title),
+            one_line(&f.location),
+            f.source
+        );
     }
     if serious.len() > LISTED {
         let _ = writeln!(out, "… and {} more critical or high findings (see -f json)", serious.len() - LISTED);
