@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use plangate::Policy;
+use plangate::{check, CheckOptions, PlanInput, Policy};
 
 fn fixtures() -> Vec<(String, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans");
@@ -20,11 +20,11 @@ fn fixtures() -> Vec<(String, Vec<u8>)> {
 }
 
 fn fixture_plans(c: &mut Criterion) {
-    let policy = Policy::default();
+    let options = CheckOptions::new(Policy::default());
     let mut group = c.benchmark_group("analyze");
     for (name, bytes) in fixtures() {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
-        group.bench_function(&name, |b| b.iter(|| plangate::analyze(&bytes, &policy).unwrap()));
+        group.bench_function(&name, |b| b.iter(|| check(PlanInput::bytes(&bytes), &options).unwrap()));
     }
     group.finish();
 }
@@ -37,14 +37,14 @@ fn big_plan(c: &mut Criterion) {
         return;
     };
     let bytes = std::fs::read(&path).expect("PLANGATE_BIG_PLAN is readable");
-    let policy = Policy::default();
+    let options = CheckOptions::new(Policy::default());
     let mut group = c.benchmark_group("big_plan");
     group.sample_size(10).throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("ignored_any_floor", |b| {
         b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap())
     });
     group.bench_function("analyze", |b| {
-        b.iter_batched(|| (), |()| plangate::analyze(&bytes, &policy).unwrap(), BatchSize::PerIteration)
+        b.iter_batched(|| (), |()| check(PlanInput::bytes(&bytes), &options).unwrap(), BatchSize::PerIteration)
     });
     group.finish();
 }

@@ -1,32 +1,32 @@
-//! `plangate check`: read the policy and the plan, analyze, render, and return the verdict's exit
-//! code.
+//! `plangate check`: resolve the policy, check the plan through the engine, render the report, and
+//! return the verdict's exit code.
 
-use plangate::report::render::{self, Format, RenderOptions};
-use plangate::Policy;
+use std::path::Path;
+
+use plangate::report::{self, Format, RenderOptions};
+use plangate::{CheckOptions, PlanInput, Policy};
 
 use crate::args::CheckArgs;
-use crate::output;
-use crate::Failure;
+use crate::{output, Failure};
 
 pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let env_config = std::env::var("TF_PLAN_CHECK_CONFIG").ok();
-    let mut policy = Policy::resolve(args.config.as_deref(), env_config.as_deref(), args.env.as_deref())
+    let mut policy = Policy::resolve(args.config.as_deref().map(Path::new), env_config.as_deref(), args.env.as_deref())
         .map_err(|e| Failure(e.to_string()))?;
     if args.fail_on_high_risk {
-        policy.fail_on_high_risk = true;
+        policy.thresholds.fail_on_high_risk = true;
     }
     let format = match &args.format {
-        Some(name) => name.parse::<Format>().map_err(Failure)?,
+        Some(name) => name.parse::<Format>().map_err(|e| Failure(e.to_string()))?,
         None => policy.output_format.unwrap_or(Format::Text),
     };
+    let render_options =
+        RenderOptions::new(if args.plan == "-" { "stdin" } else { args.plan.as_str() }).verbose(policy.verbose);
 
-    let label = if args.plan == "-" { "stdin".to_string() } else { args.plan.clone() };
-    let cannot_analyse = |e: plangate::PlanError| Failure(format!("cannot analyse plan {label}: {e}"));
-    let bytes = plangate::plan::load(&args.plan).map_err(cannot_analyse)?;
-    let report = plangate::analyze_loaded(&bytes, &policy).map_err(cannot_analyse)?;
+    let input = if args.plan == "-" { PlanInput::Stdin } else { PlanInput::path(&args.plan) };
+    let report = plangate::check(input, &CheckOptions::new(policy))?;
 
-    let options = RenderOptions { plan_label: label.clone(), verbose: policy.verbose };
-    let write = |out: &mut dyn std::io::Write| render::write(&report, format, &options, out);
+    let write = |out: &mut dyn std::io::Write| report::write(&report, format, &render_options, out);
     match &args.output {
         Some(path) => {
             output::write_atomically(path, write).map_err(|e| Failure(format!("cannot write report {path}: {e}")))?;

@@ -1,63 +1,7 @@
-//! The `plangate` command. `check` exits 0 pass, 1 critical, 2 high-risk, 3 cannot analyse (a
-//! broken input, configuration or command line must never look like a verdict); `run` exits with
-//! the command's own code; every command exits 3 when it cannot do its job.
-
-mod args;
-mod breaker_cmd;
-mod check;
-mod notify_cmd;
-mod output;
-mod retry_cmd;
-mod rule_docs;
-mod run_cmd;
-mod scan_cmd;
+//! The `plangate` binary: the command line of [`plangate_cli::run`].
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use args::{BreakerCommand, Cli, Command, NotifyCommand, RetryCommand};
-
-/// Exit code for anything that prevents a verdict.
-const CANNOT_ANALYSE: u8 = 3;
-
-/// A reason the command cannot give a verdict, shown on standard error.
-pub struct Failure(pub String);
-
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            // --help and --version are not failures; anything else must not look like a verdict.
-            return if e.use_stderr() { ExitCode::from(CANNOT_ANALYSE) } else { ExitCode::SUCCESS };
-        }
-    };
-    let result = match &cli.command {
-        Command::Check(args) => check::run(args),
-        Command::Rules { format } => rule_docs::list(format).and_then(|text| print(&text)),
-        Command::Explain { id } => rule_docs::explain(id).and_then(|text| print(&text)),
-        Command::Retry { command: RetryCommand::Schedule { config, step, seed, format } } => {
-            retry_cmd::schedule(config, step, *seed, format).and_then(|text| print(&text))
-        }
-        Command::Run(args) => run_cmd::run(args),
-        Command::Breaker { command } => match command {
-            BreakerCommand::Record { common, outcome } => breaker_cmd::record(common, outcome),
-            BreakerCommand::Request { common } => breaker_cmd::request(common),
-            BreakerCommand::Status { common, format } => breaker_cmd::status(common, format),
-        },
-        Command::Notify { command: NotifyCommand::Slack(args) } => notify_cmd::slack(args),
-        Command::Scan(args) => scan_cmd::run(args),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(Failure(message)) => {
-            eprintln!("plangate: error: {message}");
-            ExitCode::from(CANNOT_ANALYSE)
-        }
-    }
-}
-
-fn print(text: &str) -> Result<u8, Failure> {
-    output::print(text).map(|()| 0).map_err(|e| Failure(format!("cannot write to standard output: {e}")))
+    ExitCode::from(plangate_cli::run(std::env::args_os()))
 }

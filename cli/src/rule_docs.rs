@@ -1,6 +1,7 @@
-//! `plangate rules` and `plangate explain ID`: the rule registry, as documented on each rule.
+//! `plangate rules` and `plangate explain ID`: the engine's rule registry, as documented on each
+//! rule.
 
-use plangate::rules::{self, Rule, REGISTRY};
+use plangate::registry::{self, Rule, REGISTRY};
 
 use crate::Failure;
 
@@ -23,7 +24,7 @@ pub fn list(format: &str) -> Result<String, Failure> {
             let rows: Vec<serde_json::Value> = REGISTRY.iter().map(|rule| describe(rule)).collect();
             Ok(format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default()))
         }
-        "markdown" => Ok(markdown_table()),
+        "markdown" => Ok(registry::markdown_table()),
         other => {
             Err(Failure(format!("unknown format {other:?} for `plangate rules`: expected text, json or markdown")))
         }
@@ -31,31 +32,9 @@ pub fn list(format: &str) -> Result<String, Failure> {
 }
 
 pub fn explain(id: &str) -> Result<String, Failure> {
-    let rule = rules::find(id)
-        .ok_or_else(|| Failure(format!("no rule {id:?}: `plangate rules` lists them (ids look like PG-DEL-001)")))?;
-    Ok(format!(
-        "{} — {}\nseverity: {}\nfamily: {}\n\n{}\n",
-        rule.id,
-        rule.title,
-        rule.severity.as_str(),
-        rule.category.title(),
-        rule.doc
-    ))
-}
-
-/// The README's rule table; a test keeps the README in step with it.
-pub fn markdown_table() -> String {
-    let mut out = String::from("| id | severity | family | title |\n|---|---|---|---|\n");
-    for rule in REGISTRY {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            rule.id,
-            rule.severity.as_str(),
-            rule.category.title(),
-            rule.title
-        ));
-    }
-    out
+    registry::find(id)
+        .map(Rule::explanation)
+        .ok_or_else(|| Failure(format!("no rule {id:?}: `plangate rules` lists them (ids look like PG-DEL-001)")))
 }
 
 fn describe(rule: &Rule) -> serde_json::Value {

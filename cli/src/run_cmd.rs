@@ -1,16 +1,17 @@
 //! `plangate run --config FILE --step NAME -- COMMAND ARGS...`: runs the command with the step's
-//! policy. Output streams through live while the tail is kept for classification; each attempt
-//! ends with a one-line summary on stderr; an auto-heal action whose condition matches runs before
-//! the next attempt (and makes the failure worth retrying); a failure that matches neither a heal
-//! condition nor `retry_on` is not retried. On final failure plangate exits with the command's own
-//! exit code.
+//! policy, through the engine's retry driver. Output streams through live while the tail is kept
+//! for classification; each attempt ends with a one-line summary on stderr; an auto-heal action
+//! whose condition matches runs before the next attempt (and makes the failure worth retrying); a
+//! failure that matches neither a heal condition nor `retry_on` is not retried. On final failure
+//! plangate exits with the command's own exit code.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use plangate::resilience::{ErrorClass, Healer, Random};
+use plangate::resilience::{
+    ErrorClass, Failure as Failed, GiveUpReason, Healer, Random, Retrier, SystemClock, ThreadSleep,
+};
 
 use crate::args::RunArgs;
 use crate::retry_cmd::step_policy;
@@ -19,45 +20,81 @@ use crate::Failure;
 /// Output kept for classifying a failure: the end is where the error is.
 const TAIL_BYTES: usize = 64 * 1024;
 
+/// A failed attempt, as the summaries describe it.
+struct AttemptFailed {
+    code: i32,
+    why: String,
+    /// The auto-heal action to run before the next attempt.
+    heal: Option<String>,
+    /// The command could not even be waited for: no point retrying, and not the command's code.
+    fatal: Option<String>,
+}
+
 pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     let policy = step_policy(&args.config, &args.step)?;
-    let mut backoff = policy.retry.backoff(Random::from_clock());
-    let mut healer = Healer::new(&policy.heal).map_err(Failure)?;
-    let max = policy.retry.max_attempts;
+    let mut healer = Healer::new(&policy.heal).map_err(|e| Failure(e.to_string()))?;
+    let mut retrier = Retrier::new(&policy.retry, Random::from_clock());
+    let max = retrier.max_attempts();
     let shown = args.command.join(" ");
-    for attempt in 1.. {
-        let started = Instant::now();
-        let (code, tail) = run_streaming(&args.command)?;
-        let took = started.elapsed().as_secs_f64();
-        if code == 0 {
-            eprintln!("plangate run: attempt {attempt}/{max} of `{shown}` succeeded in {took:.1} s");
-            return Ok(0);
+    let result = retrier.run(
+        &SystemClock,
+        &mut ThreadSleep,
+        |attempt| {
+            let clock = std::time::Instant::now();
+            let (code, tail) = match run_streaming(&args.command) {
+                Ok(outcome) => outcome,
+                Err(fatal) => {
+                    let failed = AttemptFailed { code: 1, why: fatal.clone(), heal: None, fatal: Some(fatal) };
+                    return Err(Failed::permanent(failed));
+                }
+            };
+            if code == 0 {
+                let took = clock.elapsed().as_secs_f64();
+                eprintln!("plangate run: attempt {attempt}/{max} of `{shown}` succeeded in {took:.1} s");
+                return Ok(());
+            }
+            let classification = policy.classifier.classify(&tail);
+            let heal = healer.pick(&tail).cloned();
+            let why = match (&heal, &classification.matched) {
+                (Some(h), _) => format!("auto-heal condition {:?} matched", h.condition),
+                (None, Some(pattern)) => format!("{} error, matched {pattern:?}", classification.class.as_str()),
+                (None, None) => "matches no retry_on pattern".to_string(),
+            };
+            let retryable = heal.is_some() || classification.class != ErrorClass::Permanent;
+            let failed = AttemptFailed { code, why, heal: heal.map(|h| h.action), fatal: None };
+            Err(if retryable { Failed::retryable(failed) } else { Failed::permanent(failed) })
+        },
+        |event| {
+            let failed = event.error;
+            eprintln!(
+                "plangate run: attempt {}/{max} failed (exit {}, {}); retrying in {:.1} s",
+                event.attempt, failed.code, failed.why, event.delay
+            );
+            if let Some(action) = &failed.heal {
+                eprintln!("plangate run: auto-heal: running `{action}`");
+                let heal_code = run_streaming(&["sh".into(), "-c".into(), action.clone()]).map_or(1, |(c, _)| c);
+                eprintln!("plangate run: auto-heal `{action}` exited {heal_code}");
+            }
+        },
+    );
+    match result {
+        Ok(()) => Ok(0),
+        Err(gave_up) => {
+            let failed = gave_up.error;
+            if let Some(fatal) = failed.fatal {
+                return Err(Failure(fatal));
+            }
+            let ending = match gave_up.reason {
+                GiveUpReason::NotRetryable => "not retried".to_string(),
+                reason => format!("{}, giving up", reason.describe()),
+            };
+            eprintln!(
+                "plangate run: attempt {}/{max} failed (exit {}, {}): {ending}",
+                gave_up.attempts, failed.code, failed.why
+            );
+            Ok(exit_code(failed.code))
         }
-        let classification = policy.classifier.classify(&tail);
-        let heal = healer.pick(&tail).cloned();
-        let why = match (&heal, &classification.matched) {
-            (Some(h), _) => format!("auto-heal condition {:?} matched", h.condition),
-            (None, Some(pattern)) => format!("{} error, matched {pattern:?}", classification.class.as_str()),
-            (None, None) => "matches no retry_on pattern".to_string(),
-        };
-        let retryable = heal.is_some() || classification.class != ErrorClass::Permanent;
-        if !retryable {
-            eprintln!("plangate run: attempt {attempt}/{max} failed (exit {code}, {why}): not retried");
-            return Ok(exit_code(code));
-        }
-        let Some(delay) = backoff.next_delay(None) else {
-            eprintln!("plangate run: attempt {attempt}/{max} failed (exit {code}, {why}): no attempts left, giving up");
-            return Ok(exit_code(code));
-        };
-        eprintln!("plangate run: attempt {attempt}/{max} failed (exit {code}, {why}); retrying in {delay:.1} s");
-        if let Some(heal) = heal {
-            eprintln!("plangate run: auto-heal: running `{}`", heal.action);
-            let (heal_code, _) = run_streaming(&["sh".into(), "-c".into(), heal.action.clone()])?;
-            eprintln!("plangate run: auto-heal `{}` exited {heal_code}", heal.action);
-        }
-        std::thread::sleep(Duration::from_secs_f64(delay));
     }
-    unreachable!("the attempt loop returns")
 }
 
 /// Exit codes above 255 (signals are reported as 128 + n) cannot be passed on as they are.
@@ -66,15 +103,16 @@ fn exit_code(code: i32) -> u8 {
 }
 
 /// Runs the command with its output copied live to ours; returns its exit code (128 + signal when
-/// killed, 127 when it cannot be started) and the tail of its combined output.
-fn run_streaming(command: &[String]) -> Result<(i32, String), Failure> {
-    let mut child = match Command::new(&command[0])
+/// killed, 127 when it cannot be found, 126 when it cannot be started) and the tail of its combined
+/// output; `Err` only when it started but could not be waited for.
+fn run_streaming(command: &[String]) -> Result<(i32, String), String> {
+    let spawned = Command::new(&command[0])
         .args(&command[1..])
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-    {
+        .spawn();
+    let mut child = match spawned {
         Ok(child) => child,
         Err(e) => {
             let message = format!("plangate run: cannot start `{}`: {e}", command[0]);
@@ -85,7 +123,7 @@ fn run_streaming(command: &[String]) -> Result<(i32, String), Failure> {
     let tail = Arc::new(Mutex::new(Vec::new()));
     let stdout = child.stdout.take().map(|pipe| copy_live(pipe, std::io::stdout(), Arc::clone(&tail)));
     let stderr = child.stderr.take().map(|pipe| copy_live(pipe, std::io::stderr(), Arc::clone(&tail)));
-    let status = child.wait().map_err(|e| Failure(format!("waiting for `{}`: {e}", command[0])))?;
+    let status = child.wait().map_err(|e| format!("waiting for `{}`: {e}", command[0]))?;
     for copier in [stdout, stderr].into_iter().flatten() {
         let _ = copier.join();
     }

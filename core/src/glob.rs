@@ -4,18 +4,22 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A glob pattern over resource types or addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Glob(String);
 
 impl Glob {
+    /// The pattern as written.
     pub fn new(pattern: impl Into<String>) -> Glob {
         Glob(pattern.into())
     }
 
+    /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// Whether the whole of `text` matches.
     pub fn matches(&self, text: &str) -> bool {
         if self.0.is_ascii() && text.is_ascii() {
             return matches(self.0.as_bytes(), text.as_bytes());

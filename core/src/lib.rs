@@ -1,20 +1,68 @@
-//! plangate: a deployment gate for Terraform plans.
+//! plangate: a deployment gate for Terraform plans and security scan reports.
 //!
-//! Bytes go in, a [`Report`] comes out: [`plan`] reads and normalizes the plan, [`rules`] turn each
-//! change into findings, [`policy`] turns findings into counts, a status and an exit code, and
-//! [`report::render`] writes them for people and pipelines. [`analyze`] runs the whole chain.
+//! Three jobs, one entry point each:
+//!
+//! - [`check`]: read a Terraform plan (JSON or binary), judge every change with attribute-level
+//!   rules, and decide a verdict under a [`Policy`]: exit 0 pass, 1 critical, 2 high-risk.
+//! - [`scan::check`]: read scanner reports (Wiz, Seeker, SARIF, Trivy, Checkov, Grype, …), fail
+//!   closed on anything malformed, and gate on severity.
+//! - [`resilience`]: retry schedules with jitter and one retry driver ([`resilience::Retrier`]),
+//!   error classification, auto-heal, a circuit breaker, health-check escalation, traffic shifting.
+//!
+//! Anything the engine cannot read is an [`Error`], never a verdict. No report, message or error
+//! carries a value the plan marks sensitive.
+//!
+//! ```
+//! use plangate::{check, CheckOptions, Environment, PlanInput, Policy};
+//! use plangate::report::{render, Format, RenderOptions};
+//!
+//! // A plan that deletes a DynamoDB table: critical under every preset.
+//! let plan = br#"{"format_version": "1.2", "resource_changes": [{
+//!     "address": "aws_dynamodb_table.audit", "type": "aws_dynamodb_table", "name": "audit",
+//!     "change": {"actions": ["delete"], "before": {"name": "audit"}, "after": null}}]}"#;
+//! let options = CheckOptions::new(Policy::preset(Environment::Staging));
+//! let report = check(PlanInput::bytes(plan), &options)?;
+//! assert_eq!(report.exit_code(), 1);
+//! assert_eq!(report.findings[0].rule, "PG-DEL-001");
+//! let text = render(&report, Format::Text, &RenderOptions::new("plan.json"));
+//! assert!(text.contains("ERROR: Critical changes detected"));
+//! # Ok::<(), plangate::Error>(())
+//! ```
+//!
+//! The modules form layers, each using only those below it: the vocabulary ([`registry`] of rules,
+//! [`Date`], [`Glob`], [`Format`], escaping), then the subsystems ([`plan`], [`report`], [`rules`],
+//! [`scan`], [`resilience`], [`notify`]), then [`policy`] (the configuration, composed from the
+//! subsystems' sections, and the verdict), then the entry points and [`Error`].
 
-pub mod analyze;
-pub mod fingerprint;
-pub mod glob;
+#![deny(missing_docs)]
+
+// The vocabulary: leaves that import nothing above them.
+mod date;
+mod fingerprint;
+mod format;
+mod glob;
+pub mod registry;
+mod text;
+mod yaml;
+
+// The subsystems.
+pub mod notify;
 pub mod plan;
-pub mod policy;
 pub mod report;
 pub mod resilience;
 pub mod rules;
 pub mod scan;
 
-pub use analyze::{analyze, analyze_loaded, analyze_plan};
-pub use plan::PlanError;
-pub use policy::{ConfigError, Policy};
-pub use report::{Finding, Report, Severity};
+// The composition and the entry points.
+mod check;
+mod error;
+pub mod policy;
+
+pub use check::{check, CheckOptions, PlanInput};
+pub use date::Date;
+pub use error::{Details, Error, ErrorKind};
+pub use format::{Format, UnknownFormat};
+pub use glob::Glob;
+pub use policy::{Config, ConfigError, Environment, Policy};
+pub use registry::{Category, Rule, Severity};
+pub use report::{Finding, Report, Status};

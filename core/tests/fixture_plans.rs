@@ -13,7 +13,8 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn analyze(name: &str) -> Report {
-    plangate::analyze(&fixture(name), &Policy::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    plangate::check(plangate::PlanInput::bytes(&fixture(name)), &plangate::CheckOptions::new(Policy::default()))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The worst severity reported for each address.
@@ -240,10 +241,10 @@ fn what_must_not_be_critical() {
 fn the_audit_plan_reads_as_the_pipeline_script_did() {
     let report = analyze("audit-system-prod");
     assert_eq!((report.total_changes, report.high_risk_changes, report.critical_changes), (7, 0, 3));
-    let text = plangate::report::render::render(
+    let text = plangate::report::render(
         &report,
         plangate::report::Format::Text,
-        &plangate::report::render::RenderOptions { plan_label: "p".into(), verbose: false },
+        &plangate::report::RenderOptions::new("p").verbose(false),
     );
     for line in [
         "=== Analyzing Terraform Plan ===",
@@ -280,7 +281,7 @@ fn forget_is_a_notice_never_critical() {
     let report = analyze("refactor");
     let forget: Vec<_> = report.findings.iter().filter(|f| f.address == "aws_dynamodb_table.legacy").collect();
     assert_eq!(forget.len(), 1);
-    assert_eq!((forget[0].severity, forget[0].rule), (Severity::Notice, "PG-DEL-003"));
+    assert_eq!((forget[0].severity, forget[0].rule.as_str()), (Severity::Notice, "PG-DEL-003"));
     assert_eq!(report.critical_changes + report.high_risk_changes, 0);
     assert_eq!(report.exit_code(), 0);
 }
@@ -289,9 +290,13 @@ fn forget_is_a_notice_never_critical() {
 fn tags_only_updates_are_never_high_risk_even_for_high_risk_classes() {
     let policy =
         Policy::from_yaml("resource_classifications: {high_risk: [aws_iam_user, aws_s3_bucket]}", "test").unwrap();
-    let report = plangate::analyze(&fixture("iam"), &policy).unwrap();
+    let report =
+        plangate::check(plangate::PlanInput::bytes(&fixture("iam")), &plangate::CheckOptions::new(policy.clone()))
+            .unwrap();
     assert!(report.findings.iter().all(|f| f.address != "aws_iam_user.ci"), "{:#?}", report.findings);
-    let report = plangate::analyze(&fixture("safe"), &policy).unwrap();
+    let report =
+        plangate::check(plangate::PlanInput::bytes(&fixture("safe")), &plangate::CheckOptions::new(policy.clone()))
+            .unwrap();
     assert!(report.findings.iter().all(|f| f.address != "aws_s3_bucket.site"), "{:#?}", report.findings);
 }
 

@@ -38,7 +38,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        let _ = plangate::analyze(&bytes, &Policy::default());
+        let _ = plangate::check(plangate::PlanInput::bytes(&bytes), &plangate::CheckOptions::new(Policy::default()));
     }
 
     #[test]
@@ -53,7 +53,7 @@ proptest! {
                        "before_sensitive": before_sensitive, "after_sensitive": after_sensitive}}],
             "resource_drift": [{"address": "aws_vpc.y", "type": "aws_vpc", "name": "y",
                        "change": {"actions": ["update"], "before": before, "after": after}}]});
-        let report = plangate::analyze(plan.to_string().as_bytes(), &Policy::default());
+        let report = plangate::check(plangate::PlanInput::bytes(plan.to_string().as_bytes()), &plangate::CheckOptions::new(Policy::default()));
         prop_assert!(report.is_ok(), "{:?}", report.err());
     }
 
@@ -63,14 +63,18 @@ proptest! {
         let cut = cut.min(bytes.len() - 1);
         // The file ends with a newline, so cutting one byte still leaves whole JSON.
         prop_assume!(bytes[..cut].iter().rev().any(|b| !b.is_ascii_whitespace()) && cut < bytes.len() - 2);
-        prop_assert!(plangate::analyze(&bytes[..cut], &Policy::default()).is_err());
+        prop_assert!(plangate::check(plangate::PlanInput::bytes(&bytes[..cut]), &plangate::CheckOptions::new(Policy::default())).is_err());
     }
 }
 
 /// The worst non-waived severity reported for the one change of a plan (0 none, 1 notice, 2 high,
 /// 3 critical).
 fn worst_severity(plan: &Value) -> u8 {
-    let report = plangate::analyze(plan.to_string().as_bytes(), &Policy::default()).unwrap();
+    let report = plangate::check(
+        plangate::PlanInput::bytes(plan.to_string().as_bytes()),
+        &plangate::CheckOptions::new(Policy::default()),
+    )
+    .unwrap();
     report.findings.iter().map(|f| f.severity as u8 + 1).max().unwrap_or(0)
 }
 

@@ -11,7 +11,8 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 fn analyze(name: &str) -> Report {
-    plangate::analyze(&read(name), &Policy::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    plangate::check(plangate::PlanInput::bytes(&read(name)), &plangate::CheckOptions::new(Policy::default()))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 #[test]
@@ -58,8 +59,14 @@ fn utf16_with_bom_reads_like_utf8() {
 
 #[test]
 fn the_wrapper_noise_file_is_a_located_error_with_a_hint() {
-    let err = plangate::analyze(&read("infracost__plan_with_terraform_wrapper.json"), &Policy::default()).unwrap_err();
-    let PlanError::Syntax { location, hint, .. } = &err else { panic!("expected a syntax error, got {err}") };
+    let err = plangate::check(
+        plangate::PlanInput::bytes(&read("infracost__plan_with_terraform_wrapper.json")),
+        &plangate::CheckOptions::new(Policy::default()),
+    )
+    .unwrap_err();
+    let plangate::Error::Plan { error: PlanError::Syntax { location, hint, .. }, .. } = &err else {
+        panic!("expected a syntax error, got {err}")
+    };
     assert_eq!((location.line, location.column, location.offset), (1, 2, 1));
     assert!(hint.as_deref().is_some_and(|h| h.contains("setup-terraform")), "{err}");
 }

@@ -4,9 +4,14 @@
 
 use std::path::PathBuf;
 
-use plangate::{Policy, Report};
+use plangate::{check, CheckOptions, Date, PlanInput, Policy, Report};
 
 fn analyze_with(plan: &str, policy: &Policy) -> Report {
+    analyze_on(plan, policy, Date::today())
+}
+
+/// The analysis with waivers judged as of `today`.
+fn analyze_on(plan: &str, policy: &Policy, today: Date) -> Report {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
     let path = ["plans", "plans-rules", "plans-public"]
         .iter()
@@ -14,7 +19,7 @@ fn analyze_with(plan: &str, policy: &Policy) -> Report {
         .chain(std::iter::once(root.join("plans-public").join(format!("{plan}.json"))))
         .find(|p| p.exists())
         .unwrap_or_else(|| panic!("no fixture plan {plan}"));
-    plangate::analyze(&std::fs::read(path).unwrap(), policy).unwrap()
+    check(PlanInput::bytes(&std::fs::read(path).unwrap()), &CheckOptions::new(policy.clone()).today(today)).unwrap()
 }
 
 fn fires(report: &Report, rule: &str, address: &str) -> bool {
@@ -76,7 +81,8 @@ fn every_rule_fires_on_a_real_plan_and_stays_quiet_on_another() {
     for (rule, (plan, address), (quiet_plan, quiet_address)) in CASES {
         let report = analyze_with(plan, &policy);
         if !fires(&report, rule, address) {
-            let found: Vec<_> = report.findings.iter().filter(|f| f.address == *address).map(|f| f.rule).collect();
+            let found: Vec<_> =
+                report.findings.iter().filter(|f| f.address == *address).map(|f| f.rule.as_str()).collect();
             failures.push(format!("{rule} should report {address} in {plan} (found {found:?})"));
         }
         let quiet = analyze_with(quiet_plan, &policy);
@@ -90,7 +96,7 @@ fn every_rule_fires_on_a_real_plan_and_stays_quiet_on_another() {
 #[test]
 fn every_rule_has_a_case() {
     let covered: Vec<&str> = CASES.iter().map(|c| c.0).chain(["PG-CLS-001", "PG-WVR-001"]).collect();
-    for rule in plangate::rules::REGISTRY {
+    for rule in plangate::registry::REGISTRY {
         assert!(covered.contains(&rule.id), "{} has no real-plan case", rule.id);
     }
 }
@@ -135,16 +141,14 @@ fn rules_can_be_turned_off_or_promoted() {
 #[test]
 fn waivers_keep_findings_visible_but_uncounted_until_they_expire() {
     let yaml = "waivers:\n  - address: \"module.storage.aws_s3_bucket.this[\\\"backups\\\"]\"\n    rule: PG-DEL-001\n    reason: bucket emptied and migrated (CHG-1234)\n    expires: 2026-12-31\n";
-    let today = plangate::policy::Date::parse("2026-11-26").unwrap();
-    let policy = Policy::from_yaml(yaml, "test").unwrap().as_of(today);
-    let report = analyze_with("modules", &policy);
+    let policy = Policy::from_yaml(yaml, "test").unwrap();
+    let report = analyze_on("modules", &policy, Date::parse("2026-11-26").unwrap());
     let waived =
         report.findings.iter().find(|f| f.address.ends_with("[\"backups\"]") && f.rule == "PG-DEL-001").unwrap();
     assert!(waived.waived.as_ref().is_some_and(|w| w.reason.contains("CHG-1234")));
     assert_eq!(report.critical_changes, 1, "only the DynamoDB shard still counts");
 
-    let later = Policy::from_yaml(yaml, "test").unwrap().as_of(plangate::policy::Date::parse("2027-01-01").unwrap());
-    let report = analyze_with("modules", &later);
+    let report = analyze_on("modules", &policy, Date::parse("2027-01-01").unwrap());
     assert_eq!(report.critical_changes, 2, "an expired waiver no longer applies");
     assert!(report.findings.iter().any(|f| f.rule == "PG-WVR-001" && f.message.contains("expired on 2026-12-31")));
 }

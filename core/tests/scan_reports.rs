@@ -2,12 +2,13 @@
 //! truncated and unknown cases derived from them; and the gate's suppressions, baseline,
 //! deduplication and score.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use plangate::policy::Date;
-use plangate::scan::gate::{self, GateConfig, Suppression};
-use plangate::scan::{read, read_file, ScanError, ScanReport, ScanSeverity};
+use plangate::scan::{
+    read, read_file, Baseline, GateConfig, ScanError, ScanOptions, ScanOutcome, ScanReport, ScanSeverity, Suppression,
+};
+use plangate::Date;
 use proptest::prelude::*;
 
 fn path(name: &str) -> String {
@@ -16,6 +17,15 @@ fn path(name: &str) -> String {
 
 fn today() -> Date {
     Date::parse("2026-11-26").unwrap()
+}
+
+/// The gate over `reports` as of [`today`].
+fn judge(reports: &[ScanReport], gate: &GateConfig, suppressions: &[Suppression], baseline: &Baseline) -> ScanOutcome {
+    let mut options = ScanOptions::new(gate.clone());
+    options.suppressions = suppressions.to_vec();
+    options.baseline = baseline.clone();
+    options.today = Some(today());
+    plangate::scan::judge(reports, &options)
 }
 
 fn counts(report: &ScanReport) -> BTreeMap<&'static str, usize> {
@@ -85,7 +95,7 @@ const VALID: &[Case] = &[
 fn every_valid_report_reads_with_its_counts_and_gate() {
     let mut failures = Vec::new();
     for (file, format, expected, exit) in VALID {
-        let report = match read_file(&path(file), None) {
+        let report = match read_file(path(file), None) {
             Ok(report) => report,
             Err(e) => {
                 failures.push(format!("{file}: {e}"));
@@ -93,10 +103,14 @@ fn every_valid_report_reads_with_its_counts_and_gate() {
             }
         };
         let expected: BTreeMap<&str, usize> = expected.iter().copied().collect();
-        if report.format != *format || counts(&report) != expected {
-            failures.push(format!("{file}: {} {:?}, expected {format} {expected:?}", report.format, counts(&report)));
+        if report.format.name() != *format || counts(&report) != expected {
+            failures.push(format!(
+                "{file}: {} {:?}, expected {format} {expected:?}",
+                report.format.name(),
+                counts(&report)
+            ));
         }
-        let outcome = gate::judge(&[report], &GateConfig::default(), &[], &HashSet::new(), today());
+        let outcome = judge(&[report], &GateConfig::default(), &[], &Baseline::default());
         if outcome.exit_code != *exit {
             failures.push(format!("{file}: exit {} ({:?}), expected {exit}", outcome.exit_code, outcome.reasons));
         }
@@ -121,7 +135,7 @@ fn every_report_file_is_in_a_table() {
 
 #[test]
 fn invalid_reports_name_the_path_and_what_was_found() {
-    let err = read_file(&path("codeql-action/invalid-sarif.sarif"), None).unwrap_err().to_string();
+    let err = read_file(path("codeql-action/invalid-sarif.sarif"), None).unwrap_err().to_string();
     assert!(err.contains("at $.runs[0].results: expected a list of results, found the number 42"), "{err}");
 }
 
@@ -161,14 +175,14 @@ fn a_wiz_report_the_old_jq_filter_passes_fails_the_gate() {
     report["result"]["osPackages"][0]["vulnerabilities"][0]["severity"] = "CRITICAL".into();
     let report = read(report.to_string().as_bytes(), "wiz.json", None).unwrap();
     let config = GateConfig { fail_on: Some(ScanSeverity::Critical), ..GateConfig::default() };
-    let outcome = gate::judge(&[report], &config, &[], &HashSet::new(), today());
+    let outcome = judge(&[report], &config, &[], &Baseline::default());
     assert_eq!(outcome.exit_code, 1, "{:?}", outcome.reasons);
     // 1 critical, 3 high, 4 medium, 1 low (the promoted vulnerability was one of the two lows).
     assert_eq!(outcome.score, 100 - 25 - 30 - 12 - 1);
     let failed_verdict =
         read(br#"{"status":{"state":"SUCCESS","verdict":"FAILED_BY_POLICY"},"result":{}}"#, "w.json", None).unwrap();
     assert_eq!(
-        gate::judge(&[failed_verdict], &GateConfig::default(), &[], &HashSet::new(), today()).exit_code,
+        judge(&[failed_verdict], &GateConfig::default(), &[], &Baseline::default()).exit_code,
         1,
         "the scanner's own verdict fails the gate"
     );
@@ -176,7 +190,7 @@ fn a_wiz_report_the_old_jq_filter_passes_fails_the_gate() {
 
 #[test]
 fn suppressions_baseline_duplicates_and_unknown_severities() {
-    let trivy = read_file(&path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
+    let trivy = read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
     let secret = trivy.findings.iter().find(|f| f.severity == ScanSeverity::Critical).unwrap().clone();
     let suppress = |expires: &str| Suppression {
         rule: secret.rule.clone(),
@@ -185,56 +199,46 @@ fn suppressions_baseline_duplicates_and_unknown_severities() {
         reason: "test token, revoked".into(),
         expires: Date::parse(expires).unwrap(),
     };
-    let outcome = gate::judge(
-        std::slice::from_ref(&trivy),
-        &GateConfig::default(),
-        &[suppress("2026-12-31")],
-        &HashSet::new(),
-        today(),
-    );
+    let outcome =
+        judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[suppress("2026-12-31")], &Baseline::default());
     assert_eq!((outcome.exit_code, outcome.counts.critical), (0, 0), "{:?}", outcome.reasons);
-    let outcome = gate::judge(
-        std::slice::from_ref(&trivy),
-        &GateConfig::default(),
-        &[suppress("2026-01-01")],
-        &HashSet::new(),
-        today(),
-    );
+    let outcome =
+        judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[suppress("2026-01-01")], &Baseline::default());
     assert_eq!(outcome.exit_code, 1, "an expired suppression no longer applies");
     assert_eq!(outcome.expired_suppressions.len(), 1);
 
-    let baseline: HashSet<String> = trivy.findings.iter().map(|f| f.fingerprint.clone()).collect();
-    let outcome = gate::judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[], &baseline, today());
+    let baseline = Baseline::from_fingerprints(trivy.findings.iter().map(|f| f.fingerprint.clone()));
+    let outcome = judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[], &baseline);
     assert_eq!(
         (outcome.exit_code, outcome.counts.critical, outcome.new_counts.critical),
         (0, 2, 0),
         "only new findings fail"
     );
 
-    let outcome = gate::judge(&[trivy.clone(), trivy], &GateConfig::default(), &[], &HashSet::new(), today());
+    let outcome = judge(&[trivy.clone(), trivy], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!((outcome.duplicates_removed, outcome.findings.len()), (5, 5));
 
-    let checkov = read_file(&path("defectdojo/checkov__checkov-report-1-vuln.json"), None).unwrap();
+    let checkov = read_file(path("defectdojo/checkov__checkov-report-1-vuln.json"), None).unwrap();
     let strict = GateConfig { fail_on: Some(ScanSeverity::High), ..GateConfig::default() };
     assert_eq!(
-        gate::judge(std::slice::from_ref(&checkov), &strict, &[], &HashSet::new(), today()).exit_code,
+        judge(std::slice::from_ref(&checkov), &strict, &[], &Baseline::default()).exit_code,
         1,
         "unknown counts as high by default"
     );
     let lenient = GateConfig { unknown_severity_as: Some(ScanSeverity::Low), ..strict };
-    assert_eq!(gate::judge(&[checkov], &lenient, &[], &HashSet::new(), today()).exit_code, 0);
+    assert_eq!(judge(&[checkov], &lenient, &[], &Baseline::default()).exit_code, 0);
 
-    let kics = read_file(&path("defectdojo/kics__many_findings.json"), None).unwrap();
+    let kics = read_file(path("defectdojo/kics__many_findings.json"), None).unwrap();
     let capped = GateConfig { max: [(ScanSeverity::Medium, 4)].into(), ..GateConfig::default() };
-    let outcome = gate::judge(&[kics], &capped, &[], &HashSet::new(), today());
+    let outcome = judge(&[kics], &capped, &[], &Baseline::default());
     assert_eq!(outcome.reasons, ["5 new medium findings (allowed: 4)"]);
 }
 
 #[test]
 fn vulnerabilities_deduplicate_across_scanners() {
     let grype = read(br#"{"matches":[{"vulnerability":{"id":"CVE-2021-33503","severity":"High"},"artifact":{"name":"urllib3","version":"1.26.3"}}],"source":{},"descriptor":{}}"#, "grype.json", None).unwrap();
-    let trivy = read_file(&path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
-    let outcome = gate::judge(&[trivy, grype], &GateConfig::default(), &[], &HashSet::new(), today());
+    let trivy = read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
+    let outcome = judge(&[trivy, grype], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!(outcome.duplicates_removed, 1, "the same CVE in the same package version is one finding");
 }
 
@@ -287,9 +291,9 @@ fn wiz_1x_sbom_artifacts_count_every_vulnerability() {
            "vulnerabilityFindings":{"severities":{"criticalCount":0,"highCount":0,"mediumCount":0,"lowCount":0,"infoCount":0},
              "findings":[{"name":"CVE-2026-0001","severity":"HIGH"}]}}]}}"#;
     let report = read(report.as_bytes(), "wiz1.json", None).unwrap();
-    assert_eq!(report.format, "wiz");
+    assert_eq!(report.format.name(), "wiz");
     assert_eq!(counts(&report), [("critical", 1), ("high", 3), ("low", 1)].into_iter().collect());
-    let outcome = gate::judge(&[report], &GateConfig::default(), &[], &HashSet::new(), today());
+    let outcome = judge(&[report], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!(outcome.exit_code, 1);
     let bad = r#"{"status":{"state":"SUCCESS"},"result":{"vulnerableSBOMArtifactsByNameVersion":[{"name":"a","vulnerabilityFindings":{"severities":{"highCount":"many"}}}]}}"#;
     let err = read(bad.as_bytes(), "wiz1.json", None).unwrap_err().to_string();
@@ -306,10 +310,10 @@ fn seeker_exports_and_status_documents() {
     let export = r#"[{"ItemKey":"K1","VulnerabilityName":"SQL Injection","Severity":"Critical","Status":"Detected","URL":"/api/users"},
                      {"ItemKey":"K2","VulnerabilityName":"XSS","Severity":"Medium","Status":"Fixed","URL":"/search"}]"#;
     let report = read(export.as_bytes(), "seeker.json", None).unwrap();
-    assert_eq!((report.format, report.findings.len()), ("seeker", 1), "fixed findings are closed");
+    assert_eq!((report.format.name(), report.findings.len()), ("seeker", 1), "fixed findings are closed");
     assert_eq!(report.findings[0].severity, ScanSeverity::Critical);
     let status = read(br#"{"projectStatus":{"compliant":false,"projectKey":"app"}}"#, "status.json", None).unwrap();
-    let outcome = gate::judge(&[status], &GateConfig::default(), &[], &HashSet::new(), today());
+    let outcome = judge(&[status], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!(outcome.exit_code, 1, "not compliant fails the gate: {:?}", outcome.reasons);
     let err = read(br#"{"projectStatus":{"compliant":"maybe"}}"#, "status.json", None).unwrap_err().to_string();
     assert!(err.contains("$.projectStatus.compliant: expected true or false"), "{err}");
@@ -320,11 +324,14 @@ fn checkov_lists_and_the_simple_issues_shape() {
     let single = std::fs::read_to_string(path("defectdojo/checkov__checkov-report-severity.json")).unwrap();
     let list = format!("[{single}, {single}]");
     let report = read(list.as_bytes(), "checkov.json", None).unwrap();
-    assert_eq!((report.format, report.findings.len()), ("checkov", 8));
-    let outcome = gate::judge(&[report], &GateConfig::default(), &[], &HashSet::new(), today());
+    assert_eq!((report.format.name(), report.findings.len()), ("checkov", 8));
+    let outcome = judge(&[report], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!(outcome.duplicates_removed, 4, "the same failed checks twice are one set");
     let issues = read(br#"{"issues": [{"severity": "critical", "title": "Public S3 bucket"}, {"severity": "low", "title": "Old TLS"}]}"#, "issues.json", None).unwrap();
-    assert_eq!((issues.format, counts(&issues)), ("issues", [("critical", 1), ("low", 1)].into_iter().collect()));
+    assert_eq!(
+        (issues.format.name(), counts(&issues)),
+        ("issues", [("critical", 1), ("low", 1)].into_iter().collect())
+    );
     let err = read(br#"{"issues": [{"severity": "critical"}]}"#, "issues.json", None).unwrap_err().to_string();
     assert!(err.contains("$.issues[0].title: expected a string, found null"), "{err}");
 }

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use plangate::report::render::{self, Format, RenderOptions};
-use plangate::Policy;
+use plangate::report::{render, Format, RenderOptions};
+use plangate::{check, CheckOptions, PlanInput, Policy};
 
 #[test]
 fn text_and_json_reports_of_every_fixture_plan() {
@@ -17,13 +17,13 @@ fn text_and_json_reports_of_every_fixture_plan() {
             .collect();
         names.sort();
         assert!(names.len() >= at_least, "fixtures/{folder} is incomplete: {names:?}");
-        let policy = Policy::default();
+        let check_options = CheckOptions::new(Policy::default());
         for name in names {
             let bytes = std::fs::read(dir.join(format!("{name}.plan.json"))).unwrap();
-            let report = plangate::analyze(&bytes, &policy).unwrap();
-            let options = RenderOptions { plan_label: format!("fixtures/{folder}/{name}.plan.json"), verbose: true };
-            insta::assert_snapshot!(format!("{prefix}{name}.text"), render::render(&report, Format::Text, &options));
-            insta::assert_snapshot!(format!("{prefix}{name}.json"), render::render(&report, Format::Json, &options));
+            let report = check(PlanInput::bytes(&bytes), &check_options).unwrap();
+            let options = RenderOptions::new(format!("fixtures/{folder}/{name}.plan.json"));
+            insta::assert_snapshot!(format!("{prefix}{name}.text"), render(&report, Format::Text, &options));
+            insta::assert_snapshot!(format!("{prefix}{name}.json"), render(&report, Format::Json, &options));
         }
     }
 }

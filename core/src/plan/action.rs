@@ -1,15 +1,22 @@
 //! The action of a resource change as one enum, instead of the action lists Terraform writes.
+//! Reports write it back as Terraform's list (`["delete", "create"]`), which pipelines compare with
+//! the plan.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What Terraform will do to a resource instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Action {
+    /// `["no-op"]`: nothing changes.
     NoOp,
+    /// `["create"]`.
     Create,
+    /// `["read"]`: a data source read during apply.
     Read,
+    /// `["update"]`: changed in place.
     Update,
+    /// `["delete"]`.
     Delete,
     /// `["delete", "create"]`: the old object is destroyed before the new one exists.
     ReplaceDeleteFirst,
@@ -22,6 +29,10 @@ pub enum Action {
 }
 
 impl Action {
+    /// The action lists Terraform writes, for messages about one that is not among them.
+    pub const EXPECTED: &'static str =
+        "no-op, create, read, update, delete, [delete, create], [create, delete], forget, [create, forget]";
+
     /// Parses Terraform's action list. `None` for a combination Terraform does not write.
     pub fn from_terraform<S: AsRef<str>>(actions: &[S]) -> Option<Action> {
         let names: Vec<&str> = actions.iter().map(AsRef::as_ref).collect();
@@ -59,6 +70,7 @@ impl Action {
         matches!(self, Action::Delete | Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst)
     }
 
+    /// `[delete, create]` or `[create, delete]`.
     pub fn is_replace(self) -> bool {
         matches!(self, Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst)
     }
@@ -69,17 +81,36 @@ impl Action {
     }
 }
 
+impl Serialize for Action {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.terraform_names().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Action, D::Error> {
+        let names = Vec::<String>::deserialize(d)?;
+        Action::from_terraform(&names).ok_or_else(|| {
+            serde::de::Error::custom(format_args!("unknown actions {names:?}: expected one of {}", Action::EXPECTED))
+        })
+    }
+}
+
 /// Why Terraform chose the action, when it says so. Unknown reasons from newer Terraform versions
 /// are kept as they are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ActionReason {
+    /// A reason this version of plangate knows.
     Known(KnownReason),
+    /// A reason from a newer Terraform, as written.
     Other(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// The `action_reason` values Terraform 1.x writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+#[allow(missing_docs)] // Terraform's own names say what each is.
 pub enum KnownReason {
     ReplaceBecauseTainted,
     ReplaceBecauseCannotUpdate,
@@ -97,6 +128,7 @@ pub enum KnownReason {
 }
 
 impl ActionReason {
+    /// Reads Terraform's `action_reason`.
     pub fn parse(reason: &str) -> ActionReason {
         use KnownReason::*;
         let known = match reason {

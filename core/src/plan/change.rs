@@ -49,21 +49,14 @@ pub fn display_path(path: &[PathStep]) -> String {
 /// A normalized resource change (or drift entry).
 #[derive(Debug)]
 pub struct Change<'a> {
-    /// Position in its section, for messages.
-    pub index: usize,
     pub address: Cow<'a, str>,
     pub module_address: Option<Cow<'a, str>>,
     pub mode: Mode,
     pub resource_type: Cow<'a, str>,
-    pub name: Cow<'a, str>,
     /// Set when this change is to a deposed object left by a failed create-before-destroy.
     pub deposed: Option<Cow<'a, str>>,
-    /// Set when a `moved` block renamed the resource.
-    pub previous_address: Option<Cow<'a, str>>,
     pub action: Action,
     pub action_reason: Option<ActionReason>,
-    /// Set when the change imports an existing object.
-    pub importing: bool,
     /// The attributes that force a replacement.
     pub replace_paths: Vec<Vec<PathStep>>,
     values: Values<'a>,
@@ -82,11 +75,7 @@ struct RawResourceChange<'a> {
     #[serde(rename = "type", borrow)]
     resource_type: Cow<'a, str>,
     #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     deposed: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    previous_address: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     action_reason: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -110,8 +99,6 @@ struct RawChangeBody<'a> {
     after_sensitive: Side<'a>,
     #[serde(default)]
     replace_paths: Option<Vec<Vec<PathStep>>>,
-    #[serde(borrow, default)]
-    importing: Option<&'a RawValue>,
 }
 
 impl<'a> Change<'a> {
@@ -159,17 +146,13 @@ impl<'a> Change<'a> {
         };
         let body = entry.change;
         Ok(Change {
-            index,
-            name: entry.name.unwrap_or(Cow::Borrowed("")),
             address: entry.address,
             module_address: entry.module_address,
             mode,
             resource_type: entry.resource_type,
             deposed: entry.deposed,
-            previous_address: entry.previous_address,
             action,
             action_reason: entry.action_reason.as_deref().map(ActionReason::parse),
-            importing: body.importing.is_some_and(|raw| raw.get() != "null"),
             replace_paths: body.replace_paths.unwrap_or_default(),
             values: Values {
                 before: body.before,
@@ -225,7 +208,7 @@ mod tests {
     fn parse(json: &str) -> Result<Change<'_>, PlanError> {
         let plan = format!(r#"{{"resource_changes":[{json}]}}"#);
         let plan: &'static str = Box::leak(plan.into_boxed_str());
-        let raw = super::super::read_outer(plan.as_bytes())?;
+        let raw = super::super::reader::read_outer(plan.as_bytes())?;
         Change::parse(plan.as_bytes(), Section::ResourceChanges, 0, raw.resource_changes[0])
     }
 

@@ -38,7 +38,7 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, [u8]>, PlanError> {
 }
 
 fn utf16_to_utf8(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Vec<u8>, PlanError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(PlanError::Encoding {
             found: format!("UTF-16 text with an odd number of bytes ({}): the file is cut short", bytes.len() + 2),
         });

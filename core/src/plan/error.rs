@@ -51,37 +51,93 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PlanError {
+    /// The plan cannot be read.
     #[error("cannot read {what}: {source}")]
     Io {
+        /// What could not be read (the file, standard input, a temporary file).
         what: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
 
+    /// There is nothing to read.
     #[error("the input is empty: expected the JSON that `terraform show -json` prints, or a binary plan file")]
     Empty,
 
+    /// The bytes are not text plangate can decode.
     #[error("cannot decode the text: {found}")]
-    Encoding { found: String },
+    Encoding {
+        /// What was found instead.
+        found: String,
+    },
 
+    /// Malformed JSON.
     #[error("invalid JSON at {location}: {message}{}", hint.as_deref().map(|h| format!(". {h}")).unwrap_or_default())]
-    Syntax { message: String, location: Location, hint: Option<String> },
+    Syntax {
+        /// What the JSON parser expected and found.
+        message: String,
+        /// Where.
+        location: Location,
+        /// What probably happened (a cut-short file, a wrapper's output), when it is recognisable.
+        hint: Option<String>,
+    },
 
+    /// Well-formed JSON of the wrong shape.
     #[error("not a valid plan at {location}: {message}")]
-    Shape { message: String, location: Location },
+    Shape {
+        /// What was expected and found.
+        message: String,
+        /// Where.
+        location: Location,
+    },
 
+    /// A JSON document that is not a plan (state, say).
     #[error("not a Terraform plan: expected a JSON object with `resource_changes` or `planned_values` (the output of `terraform show -json PLANFILE`), found {found}")]
-    NotAPlan { found: String },
+    NotAPlan {
+        /// What was found instead.
+        found: String,
+    },
 
+    /// A plan format plangate does not read.
     #[error("unsupported plan format_version {found:?} at {location}: plangate reads format versions 0.x and 1.x")]
-    UnsupportedFormat { found: String, location: Location },
+    UnsupportedFormat {
+        /// The version the plan declares.
+        found: String,
+        /// Where it says so.
+        location: Location,
+    },
 
+    /// One resource change cannot be read.
     #[error("{section}[{index}]{} at {location}: {message}", address.as_deref().map(|a| format!(" ({a})")).unwrap_or_default())]
-    InvalidChange { section: &'static str, index: usize, address: Option<String>, message: String, location: Location },
+    InvalidChange {
+        /// `resource_changes` or `resource_drift`.
+        section: &'static str,
+        /// The entry's index in its section.
+        index: usize,
+        /// The resource's address, when it could be read.
+        address: Option<String>,
+        /// What was expected and found.
+        message: String,
+        /// Where.
+        location: Location,
+    },
 
+    /// A binary plan file, and no terraform to show it.
     #[error("this is a binary plan file, and reading it needs terraform, which was not found as `{binary}`: install terraform, set TERRAFORM_BINARY, or pass the output of `terraform show -json PLANFILE` instead")]
-    TerraformMissing { binary: String },
+    TerraformMissing {
+        /// The terraform that was looked for.
+        binary: String,
+    },
 
+    /// terraform could not show the binary plan.
     #[error("`{command}` failed ({status}); run it in the Terraform working directory that made the plan. terraform said:\n{stderr}")]
-    TerraformFailed { command: String, status: String, stderr: String },
+    TerraformFailed {
+        /// The command that was run.
+        command: String,
+        /// How it ended.
+        status: String,
+        /// The end of what it printed on standard error.
+        stderr: String,
+    },
 }

@@ -1,30 +1,32 @@
 //! Reading Terraform plans: load the bytes (running terraform for binary plans), decode them, stream
 //! the sections plangate needs, and normalize each resource change once. Nothing here judges risk.
 
-pub mod action;
-pub mod binary;
-pub mod change;
-pub mod diff;
-pub mod encoding;
+mod action;
+mod binary;
+mod change;
+mod diff;
+pub(crate) mod encoding;
 mod error;
-pub mod reader;
-pub mod values;
+mod reader;
+pub(crate) mod values;
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::ops::Deref;
 use std::path::Path;
 
 pub use action::{Action, ActionReason, KnownReason};
-pub use change::{display_path, Change, Mode, PathStep};
+pub(crate) use change::{display_path, Change, Mode};
 pub use error::{Location, PlanError};
-pub use reader::{read_outer, read_streaming, PlanHeader, RawPlan, Section, BATCH_SIZE};
-pub use values::{Attr, Side, Values};
+pub use reader::PlanHeader;
+pub(crate) use reader::{read_streaming, Section};
+pub(crate) use values::Attr;
 
 /// Files at least this large are memory-mapped instead of read: no copy, no zeroed buffer.
 const MAP_AT_LEAST: u64 = 1 << 20;
 
 /// The bytes of a plan, read into memory or mapped from its file.
-pub enum PlanBytes {
+pub(crate) enum PlanBytes {
     Owned(Vec<u8>),
     Mapped(memmap2::Mmap),
 }
@@ -62,19 +64,30 @@ impl Deref for PlanBytes {
     }
 }
 
-/// Loads the JSON text of a plan from a file, or from standard input when `path` is `-`. Binary
-/// plan files are recognised by their content and shown with terraform.
-pub fn load(path: &str) -> Result<PlanBytes, PlanError> {
-    if path == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|source| PlanError::Io { what: "standard input".into(), source })?;
-        return if encoding::is_binary_plan(&bytes) { binary::show_json_of_bytes(&bytes) } else { Ok(bytes) }
-            .map(PlanBytes::Owned);
+/// Loads the JSON text of a plan from standard input. Binary plan files are recognised by their
+/// content and shown with terraform.
+pub(crate) fn load_stdin() -> Result<PlanBytes, PlanError> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|source| PlanError::Io { what: "standard input".into(), source })?;
+    Ok(PlanBytes::Owned(from_bytes(&bytes)?.into_owned()))
+}
+
+/// The JSON text of plan bytes: the bytes themselves, or what terraform shows of a binary plan.
+pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Cow<'_, [u8]>, PlanError> {
+    if encoding::is_binary_plan(bytes) {
+        binary::show_json_of_bytes(bytes).map(Cow::Owned)
+    } else {
+        Ok(Cow::Borrowed(bytes))
     }
-    let io_error = |source| PlanError::Io { what: format!("plan file {path}"), source };
+}
+
+/// Loads the JSON text of a plan from a file. Binary plan files are recognised by their content and
+/// shown with terraform.
+pub(crate) fn load(path: &Path) -> Result<PlanBytes, PlanError> {
+    let io_error = |source| PlanError::Io { what: format!("plan file {}", path.display()), source };
     let file = std::fs::File::open(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
     let bytes = if size >= MAP_AT_LEAST {
@@ -89,7 +102,7 @@ pub fn load(path: &str) -> Result<PlanBytes, PlanError> {
         PlanBytes::Owned(bytes)
     };
     if encoding::is_binary_plan(&bytes) {
-        binary::show_json(Path::new(path)).map(PlanBytes::Owned)
+        binary::show_json(path).map(PlanBytes::Owned)
     } else {
         Ok(bytes)
     }

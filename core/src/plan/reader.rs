@@ -15,9 +15,12 @@ use super::error::Location;
 use super::PlanError;
 
 /// The header fields of a plan. Both are optional: some tools strip them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PlanHeader {
+    /// The JSON plan format's version, e.g. `1.2`.
     pub format_version: Option<String>,
+    /// The Terraform version that made the plan.
     pub terraform_version: Option<String>,
 }
 
@@ -42,6 +45,7 @@ impl Section {
 pub const BATCH_SIZE: usize = 256;
 
 /// A plan read whole: the header and every entry as an unparsed slice of the text.
+#[cfg(test)]
 #[derive(Debug)]
 pub struct RawPlan<'a> {
     pub header: PlanHeader,
@@ -50,6 +54,7 @@ pub struct RawPlan<'a> {
 }
 
 /// Reads `text`, which must be a whole plan document, collecting every entry.
+#[cfg(test)]
 pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
     let (mut resource_changes, mut resource_drift) = (Vec::new(), Vec::new());
     let header = read_streaming(

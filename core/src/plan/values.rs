@@ -48,11 +48,6 @@ impl<'a> Side<'a> {
         self.members.binary_search_by(|(n, _)| n.as_ref().cmp(name)).ok()
     }
 
-    /// The raw text of a member.
-    pub fn raw(&self, name: &str) -> Option<&'a RawValue> {
-        self.index(name).map(|i| self.members[i].1)
-    }
-
     /// A member's value, parsed on first use.
     pub fn get(&self, name: &str) -> Option<&Value> {
         let i = self.index(name)?;

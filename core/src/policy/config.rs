@@ -1,140 +1,68 @@
-//! The YAML configuration file, in the schema the existing pipelines already use. Unknown keys and
-//! wrong types are errors naming the key, the file and the line: a typo in a gate's configuration
-//! must never pass silently.
+//! The YAML configuration file, in the schema the existing pipelines already use, composed here
+//! from the sections each subsystem owns: the rules' classes, settings and waivers, the verdict's
+//! thresholds, the report's format, the scan gate, the resilience policies and the notifications.
+//! Unknown keys and wrong types are errors naming the key, the file and the line: a typo in a
+//! gate's configuration must never pass silently.
 
-use std::fmt;
+use std::path::Path;
 
-use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-use crate::glob::Glob;
-use crate::report::Format;
+use crate::yaml::{parse_yaml, read_text, ConfigError};
 
-/// A configuration that cannot be used.
-#[derive(Debug, thiserror::Error)]
+use super::thresholds::ThresholdsSection;
+use crate::format::Format;
+use crate::notify::Notifications;
+use crate::resilience::{BreakerConfig, ResilienceConfig};
+use crate::rules::{ClassificationsSection, RuleSettings, Waiver};
+use crate::scan::GateConfig;
+
+/// The configuration file, every section typed by the subsystem that reads it. Every key is
+/// optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum ConfigError {
-    #[error("cannot read configuration file {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("invalid configuration {origin}: {message}")]
-    Invalid { origin: String, message: String },
-    #[error("unknown environment {name:?}: expected develop (or dev), staging, or production (or prod)")]
-    UnknownEnvironment { name: String },
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
+pub struct Config {
+    /// The report's format when `-f` does not say.
     pub output_format: Option<Format>,
-    pub fail_on_high_risk: Option<bool>,
+    /// Whether the text report shows notices and drift (default true).
     pub verbose: Option<bool>,
-    pub resource_classifications: Option<ClassificationsFile>,
-    pub thresholds: Option<ThresholdsFile>,
+    /// Any high-risk change fails the gate.
+    pub fail_on_high_risk: Option<bool>,
+    /// How many critical and high-risk changes pass.
+    pub thresholds: Option<ThresholdsSection>,
+    /// The critical and high-risk resource classes.
+    pub resource_classifications: Option<ClassificationsSection>,
+    /// Rules turned off or given another severity.
+    pub rules: Option<RuleSettings>,
+    /// Accepted risks.
+    pub waivers: Option<Vec<Waiver>>,
+    /// Where `plangate notify` posts.
     pub notifications: Option<Notifications>,
-    pub rules: Option<std::collections::BTreeMap<String, super::rule_settings::RuleSetting>>,
-    pub waivers: Option<Vec<super::waivers::Waiver>>,
-    /// Read by `plangate retry`, `plangate run` and `plangate breaker`.
-    pub resilience: Option<crate::resilience::ResilienceConfig>,
-    pub circuit_breaker: Option<crate::resilience::BreakerConfig>,
-    /// Read by `plangate scan`.
-    pub scan: Option<crate::scan::GateConfig>,
+    /// Retry and auto-heal policies of pipeline steps.
+    pub resilience: Option<ResilienceConfig>,
+    /// The circuit breaker of `plangate breaker`.
+    pub circuit_breaker: Option<BreakerConfig>,
+    /// The gate of `plangate scan`.
+    pub scan: Option<GateConfig>,
 }
 
-impl ConfigFile {
-    /// Reads a configuration file for its resilience sections.
-    pub fn read(path: &str) -> Result<ConfigFile, ConfigError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_string(), source })?;
-        ConfigFile::parse(&text, path)
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClassificationsFile {
-    pub critical: Option<Vec<Glob>>,
-    pub high_risk: Option<Vec<Glob>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdsFile {
-    pub critical_changes: Option<u32>,
-    pub high_risk_changes: Option<Allowance>,
-}
-
-/// How many high-risk changes may pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Allowance {
-    AtMost(u32),
-    Unlimited,
-}
-
-impl<'de> Deserialize<'de> for Allowance {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct AllowanceVisitor;
-        impl Visitor<'_> for AllowanceVisitor {
-            type Value = Allowance;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a whole number (0 or more) or \"unlimited\"")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Allowance, E> {
-                u32::try_from(v)
-                    .map(Allowance::AtMost)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Allowance, E> {
-                u64::try_from(v)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
-                    .and_then(|v| self.visit_u64(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Allowance, E> {
-                match v {
-                    "unlimited" => Ok(Allowance::Unlimited),
-                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
-                }
-            }
-        }
-        d.deserialize_any(AllowanceVisitor)
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Notifications {
-    pub slack: Option<SlackNotification>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SlackNotification {
-    #[serde(default)]
-    pub enabled: bool,
-    pub channel: Option<String>,
-}
-
-impl ConfigFile {
+impl Config {
     /// Parses YAML text; `origin` names it in errors (a file path, or a preset).
-    pub fn parse(text: &str, origin: &str) -> Result<ConfigFile, ConfigError> {
-        if text.trim().is_empty() {
-            return Ok(ConfigFile::default());
-        }
-        serde_yaml_ng::from_str(text)
-            .map_err(|e| ConfigError::Invalid { origin: origin.to_string(), message: located_message(&e) })
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] with the key, line and column at fault.
+    pub fn from_yaml(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        parse_yaml(text, origin).map(Option::unwrap_or_default)
     }
-}
 
-/// serde_yaml_ng leaves the location out of its message at line 1, column 1; always say it.
-pub(crate) fn located_message(e: &serde_yaml_ng::Error) -> String {
-    let full = e.to_string();
-    let message = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
-    match e.location() {
-        Some(at) => format!("{message} (at line {}, column {})", at.line(), at.column()),
-        None => message.to_string(),
+    /// Reads and parses a configuration file.
+    ///
+    /// # Errors
+    /// [`ConfigError::Io`] when the file cannot be read, else as [`Config::from_yaml`].
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Config, ConfigError> {
+        let (text, origin) = read_text(path.as_ref())?;
+        Config::from_yaml(&text, &origin)
     }
 }
 
@@ -142,26 +70,41 @@ pub(crate) fn located_message(e: &serde_yaml_ng::Error) -> String {
 mod tests {
     use super::*;
 
+    fn error(yaml: &str) -> ConfigError {
+        Config::from_yaml(yaml, "gate.yaml").unwrap_err()
+    }
+
     #[test]
     fn typos_name_the_key_and_line() {
-        let err = ConfigFile::parse("verbose: true\nfail_on_hihg_risk: true\n", "gate.yaml").unwrap_err().to_string();
-        assert!(err.contains("gate.yaml") && err.contains("fail_on_hihg_risk") && err.contains("line 2"), "{err}");
-        let err = ConfigFile::parse("thresholds:\n  critical_changes: many\n", "gate.yaml").unwrap_err().to_string();
-        assert!(err.contains("critical_changes") && err.contains("line 2"), "{err}");
-        let err = ConfigFile::parse("thresholds:\n  high_risk_changes: lots\n", "gate.yaml").unwrap_err().to_string();
+        let err = error("verbose: true\nfail_on_hihg_risk: true\n");
+        assert!(matches!(&err, ConfigError::Invalid { line: Some(2), .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("gate.yaml") && text.contains("fail_on_hihg_risk") && text.contains("line 2"), "{text}");
+        let err = error("thresholds:\n  critical_changes: many\n");
+        let ConfigError::Invalid { key, line, .. } = &err else { panic!("{err:?}") };
+        assert_eq!((key.as_deref(), *line), (Some("thresholds.critical_changes"), Some(2)), "{err}");
+        let err = error("thresholds:\n  high_risk_changes: lots\n").to_string();
         assert!(err.contains("\"unlimited\"") && err.contains("line 2"), "{err}");
-        let err = ConfigFile::parse("output_format: xml\n", "gate.yaml").unwrap_err().to_string();
+        let err = error("output_format: xml\n").to_string();
         assert!(err.contains("xml") && err.contains("line 1"), "{err}");
-        let err = ConfigFile::parse("fail_on_hihg_risk: true\n", "gate.yaml").unwrap_err().to_string();
+        let err = error("fail_on_hihg_risk: true\n").to_string();
         assert!(err.contains("fail_on_hihg_risk") && err.contains("at line 1, column 1"), "{err}");
     }
 
     #[test]
-    fn allowance_takes_numbers_and_unlimited() {
-        let file = ConfigFile::parse("thresholds: {high_risk_changes: 3}", "x").unwrap();
-        assert_eq!(file.thresholds.unwrap().high_risk_changes, Some(Allowance::AtMost(3)));
-        let file = ConfigFile::parse("thresholds: {high_risk_changes: unlimited}", "x").unwrap();
-        assert_eq!(file.thresholds.unwrap().high_risk_changes, Some(Allowance::Unlimited));
-        assert!(ConfigFile::parse("thresholds: {high_risk_changes: -1}", "x").is_err());
+    fn empty_documents_are_the_defaults() {
+        assert!(Config::from_yaml("", "x").unwrap().thresholds.is_none());
+        assert!(Config::from_yaml("# nothing yet\n\n", "x").unwrap().rules.is_none());
+    }
+
+    #[test]
+    fn unknown_and_repeated_rule_ids_are_located() {
+        let err = error("verbose: true\nrules:\n  PG-NOPE-001: {enabled: false}\n");
+        let text = err.to_string();
+        assert!(text.contains("PG-NOPE-001") && text.contains("line 3"), "{text}");
+        let err = error("rules:\n  PG-DEL-001: {enabled: false}\n  pg-del-001: {severity: high}\n").to_string();
+        assert!(err.contains("configured twice") && err.contains("line 3"), "{err}");
+        let err = error("waivers:\n  - {address: x, rule: PG-NOPE-002, reason: r, expires: 2026-12-31}\n").to_string();
+        assert!(err.contains("PG-NOPE-002") && err.contains("line 2"), "{err}");
     }
 }

@@ -1,39 +1,43 @@
-//! The policy: which resource classes are critical or high-risk, how many changes of each may pass,
-//! and how the report is shown. It comes from a YAML file, a built-in environment preset, or the
-//! default, and turns findings into a verdict ([`verdict`]).
+//! The policy a plan is judged by: the rules' classes, settings and waivers, the thresholds, and
+//! how the report is shown. It comes from a YAML file, a built-in environment preset, or the
+//! default; [`Config`] composes the file from the sections each subsystem owns, and [`verdict`]
+//! turns findings into a decision.
 
 mod config;
-mod date;
-mod rule_settings;
-pub mod verdict;
-mod waivers;
+mod thresholds;
+pub(crate) mod verdict;
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 
-pub use config::{Allowance, ConfigError, ConfigFile, Notifications, SlackNotification};
-pub use date::Date;
-pub use rule_settings::{RuleSetting, RuleSettings};
-pub use waivers::{Waived, Waiver, Waivers};
+use crate::yaml::read_text;
+pub use crate::yaml::ConfigError;
+pub use config::Config;
+pub use thresholds::{Allowance, Thresholds, ThresholdsSection};
 
-use crate::glob::Glob;
-use crate::report::{Format, PolicySummary};
-
-/// Parses YAML into `T`, with the location in the message (for the other YAML files the CLI reads:
-/// suppressions).
-pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_yaml_ng::from_str(text).map_err(|e| config::located_message(&e))
-}
+use crate::format::Format;
+use crate::notify::Notifications;
+use crate::report::PolicySummary;
+use crate::rules::{Classes, RuleConfig};
 
 /// The environments with a built-in preset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Environment {
+    /// Reports high-risk changes but never fails on them.
     Develop,
+    /// Fewer critical classes; up to three high-risk changes pass.
     Staging,
+    /// What the production pipelines use: no critical or high-risk change passes.
     Production,
 }
 
 impl Environment {
+    /// Every environment with a preset.
+    pub const ALL: [Environment; 3] = [Environment::Develop, Environment::Staging, Environment::Production];
+
+    /// `develop`, `staging` or `production`.
     pub fn name(self) -> &'static str {
         match self {
             Environment::Develop => "develop",
@@ -42,7 +46,7 @@ impl Environment {
         }
     }
 
-    /// The preset's YAML, as shipped; `plangate config show --env` prints it.
+    /// The preset's YAML, as shipped.
     pub fn preset_yaml(self) -> &'static str {
         match self {
             Environment::Develop => include_str!("presets/develop.yaml"),
@@ -66,9 +70,13 @@ impl FromStr for Environment {
 
 /// Where the policy came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PolicySource {
+    /// No configuration at all.
     Default,
+    /// A built-in preset.
     Preset(Environment),
+    /// A configuration file or text; the path or the name given.
     File(String),
 }
 
@@ -82,56 +90,35 @@ impl fmt::Display for PolicySource {
     }
 }
 
-/// Resource classes by type glob. Rules read these; they never read thresholds.
+/// Everything a plan is judged by.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Classes {
-    pub critical: Vec<Glob>,
-    pub high_risk: Vec<Glob>,
-}
-
-impl Classes {
-    pub fn is_critical(&self, resource_type: &str) -> bool {
-        self.critical.iter().any(|g| g.matches(resource_type))
-    }
-    pub fn is_high_risk(&self, resource_type: &str) -> bool {
-        self.high_risk.iter().any(|g| g.matches(resource_type))
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Policy {
+    /// Where it came from.
     pub source: PolicySource,
+    /// The report's format when the caller does not say.
     pub output_format: Option<Format>,
+    /// Whether the text report shows notices and drift.
     pub verbose: bool,
-    pub classes: Classes,
-    pub critical_threshold: u32,
-    pub fail_on_high_risk: bool,
-    pub high_risk_threshold: Option<Allowance>,
+    /// What the rules read: classes, rule settings, waivers.
+    pub rules: RuleConfig,
+    /// How many critical and high-risk changes pass.
+    pub thresholds: Thresholds,
+    /// Where `plangate notify` posts.
     pub notifications: Notifications,
-    pub rules: RuleSettings,
-    pub waivers: Waivers,
 }
 
 impl Default for Policy {
     /// No configuration at all: the production classes, and any critical or high-risk change fails.
     fn default() -> Policy {
-        let production = ConfigFile::parse(Environment::Production.preset_yaml(), "preset production")
-            .expect("the production preset is valid YAML (tested)");
-        let classes = production.resource_classifications.unwrap_or_default();
+        let production = Policy::preset(Environment::Production);
         Policy {
             source: PolicySource::Default,
             output_format: None,
             verbose: true,
-            classes: Classes {
-                critical: classes.critical.unwrap_or_default(),
-                high_risk: classes.high_risk.unwrap_or_default(),
-            },
-            critical_threshold: 0,
-            fail_on_high_risk: false,
-            high_risk_threshold: None,
+            rules: RuleConfig::new(production.rules.classes, Default::default(), Vec::new()),
+            thresholds: Thresholds::default(),
             notifications: Notifications::default(),
-            rules: RuleSettings::default(),
-            waivers: Waivers::new(Vec::new(), Date::today()),
         }
     }
 }
@@ -139,112 +126,73 @@ impl Default for Policy {
 impl Policy {
     /// The built-in preset for an environment.
     pub fn preset(env: Environment) -> Policy {
-        let origin = format!("preset {}", env.name());
-        ConfigFile::parse(env.preset_yaml(), &origin)
-            .and_then(|file| Policy::from_config(file, PolicySource::Preset(env), env.preset_yaml()))
-            .expect("built-in presets are valid (tested)")
+        let config = Config::from_yaml(env.preset_yaml(), &format!("preset {}", env.name()))
+            .expect("built-in presets are valid (tested)");
+        // The presets name their classes, so the defaults they fall back on are never read.
+        Policy::from_config(config, PolicySource::Preset(env), &Classes::default())
     }
 
-    /// A policy from YAML text; `origin` names it in errors.
+    /// A policy from YAML text; `origin` names it in errors and in reports.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the key, line and column at fault.
     pub fn from_yaml(text: &str, origin: &str) -> Result<Policy, ConfigError> {
-        Policy::from_config(ConfigFile::parse(text, origin)?, PolicySource::File(origin.to_string()), text)
+        let config = Config::from_yaml(text, origin)?;
+        Ok(Policy::from_config(config, PolicySource::File(origin.to_string()), &Policy::default().rules.classes))
     }
 
-    pub fn from_file(path: &str) -> Result<Policy, ConfigError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_string(), source })?;
-        Policy::from_yaml(&text, path)
+    /// A policy from a configuration file.
+    ///
+    /// # Errors
+    /// [`ConfigError::Io`] when the file cannot be read, else as [`Policy::from_yaml`].
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, ConfigError> {
+        let (text, origin) = read_text(path.as_ref())?;
+        Policy::from_yaml(&text, &origin)
     }
 
     /// Finds the configuration in the documented order: `-c FILE`, then the `TF_PLAN_CHECK_CONFIG`
-    /// file, then the `--env` preset, then the default.
+    /// file, then the `--env` preset, then the default. An `environment` that names no preset is an
+    /// error even when a file takes precedence: a typo must not go unnoticed.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for an unreadable or invalid file, or an unknown environment.
     pub fn resolve(
-        config_file: Option<&str>,
+        config_file: Option<&Path>,
         config_env_var: Option<&str>,
         environment: Option<&str>,
     ) -> Result<Policy, ConfigError> {
+        let environment = environment.map(str::parse::<Environment>).transpose()?;
         if let Some(path) = config_file {
             return Policy::from_file(path);
         }
         if let Some(path) = config_env_var.filter(|p| !p.is_empty()) {
             return Policy::from_file(path);
         }
-        if let Some(name) = environment {
-            return Ok(Policy::preset(name.parse()?));
-        }
-        Ok(Policy::default())
+        Ok(environment.map_or_else(Policy::default, Policy::preset))
     }
 
-    /// `text` is the YAML the file came from, to say on which line an unknown rule id stands.
-    fn from_config(file: ConfigFile, source: PolicySource, text: &str) -> Result<Policy, ConfigError> {
-        let default = Policy::default();
-        let classes = file.resource_classifications.unwrap_or_default();
-        let thresholds = file.thresholds.unwrap_or_default();
-        let origin = source.to_string().trim_start_matches("file ").to_string();
-        let unknown_rule = |id: &str, section: &str| {
-            let line =
-                text.lines().position(|l| l.contains(id)).map(|i| format!(" (at line {})", i + 1)).unwrap_or_default();
-            ConfigError::Invalid {
-                origin: origin.clone(),
-                message: format!("{section}: unknown rule id `{id}`{line}; `plangate rules` lists them"),
-            }
-        };
-        let mut rules = std::collections::BTreeMap::new();
-        for (id, setting) in file.rules.unwrap_or_default() {
-            let rule = crate::rules::find(&id).ok_or_else(|| unknown_rule(&id, "rules"))?;
-            // Plan-wide notices are not tied to one change, so they could never count.
-            if setting.severity.is_some_and(|s| s != rule.severity) && crate::rules::is_plan_wide(rule) {
-                return Err(ConfigError::Invalid {
-                    origin,
-                    message: format!("rules: {} is a plan-wide notice; its severity cannot change (it can be turned off with enabled: false)", rule.id),
-                });
-            }
-            rules.insert(rule.id, setting);
-        }
-        let waivers = file.waivers.unwrap_or_default();
-        for waiver in &waivers {
-            if waiver.rule != "*" && crate::rules::find(&waiver.rule).is_none() {
-                return Err(unknown_rule(&waiver.rule, "waivers"));
-            }
-        }
-        Ok(Policy {
+    /// The policy a configuration describes; lists it does not set come from `default_classes`.
+    pub fn from_config(config: Config, source: PolicySource, default_classes: &Classes) -> Policy {
+        let classes = config.resource_classifications.unwrap_or_default().over(default_classes);
+        Policy {
             source,
-            output_format: file.output_format,
-            verbose: file.verbose.unwrap_or(default.verbose),
-            classes: Classes {
-                critical: classes.critical.unwrap_or(default.classes.critical),
-                high_risk: classes.high_risk.unwrap_or(default.classes.high_risk),
-            },
-            critical_threshold: thresholds.critical_changes.unwrap_or(0),
-            fail_on_high_risk: file.fail_on_high_risk.unwrap_or(false),
-            high_risk_threshold: thresholds.high_risk_changes,
-            notifications: file.notifications.unwrap_or_default(),
-            rules: RuleSettings::new(rules),
-            waivers: Waivers::new(waivers, default.waivers.today()),
-        })
-    }
-
-    /// The same policy judged as of another day (waiver expiry), for tests and replays.
-    pub fn as_of(mut self, today: Date) -> Policy {
-        self.waivers = Waivers::new(self.waivers.iter().cloned().collect(), today);
-        self
-    }
-
-    /// How many high-risk changes pass: none with `fail_on_high_risk`; else the configured
-    /// threshold; else none, so that a gate fails closed when nothing says otherwise.
-    pub fn high_risk_allowance(&self) -> Allowance {
-        if self.fail_on_high_risk {
-            Allowance::AtMost(0)
-        } else {
-            self.high_risk_threshold.unwrap_or(Allowance::AtMost(0))
+            output_format: config.output_format,
+            verbose: config.verbose.unwrap_or(true),
+            rules: RuleConfig::new(classes, config.rules.unwrap_or_default(), config.waivers.unwrap_or_default()),
+            thresholds: Thresholds::new(
+                config.thresholds.unwrap_or_default(),
+                config.fail_on_high_risk.unwrap_or(false),
+            ),
+            notifications: config.notifications.unwrap_or_default(),
         }
     }
 
+    /// What reports say about the policy.
     pub fn summary(&self) -> PolicySummary {
         PolicySummary {
             source: self.source.to_string(),
-            critical_threshold: self.critical_threshold,
-            high_risk_allowance: match self.high_risk_allowance() {
+            critical_threshold: self.thresholds.critical_changes,
+            high_risk_allowance: match self.thresholds.high_risk_allowance() {
                 Allowance::AtMost(n) => Some(n),
                 Allowance::Unlimited => None,
             },
@@ -255,22 +203,25 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::{self, Severity};
 
     #[test]
     fn presets_parse_and_differ_as_documented() {
         let prod = Policy::preset(Environment::Production);
-        assert_eq!(prod.high_risk_allowance(), Allowance::AtMost(0));
-        assert!(prod.classes.is_critical("aws_vpc") && prod.classes.is_high_risk("aws_db_instance"));
+        assert_eq!(prod.thresholds.high_risk_allowance(), Allowance::AtMost(0));
+        assert!(prod.rules.classes.is_critical("aws_vpc") && prod.rules.classes.is_high_risk("aws_db_instance"));
         assert_eq!(prod.output_format, Some(Format::Json));
         let staging = Policy::preset(Environment::Staging);
-        assert_eq!(staging.high_risk_allowance(), Allowance::AtMost(3));
-        assert!(!staging.classes.is_critical("aws_vpc") && !staging.classes.is_high_risk("aws_db_instance"));
+        assert_eq!(staging.thresholds.high_risk_allowance(), Allowance::AtMost(3));
+        assert!(
+            !staging.rules.classes.is_critical("aws_vpc") && !staging.rules.classes.is_high_risk("aws_db_instance")
+        );
         let develop = Policy::preset(Environment::Develop);
-        assert_eq!(develop.high_risk_allowance(), Allowance::Unlimited);
-        assert_eq!(develop.classes, staging.classes);
+        assert_eq!(develop.thresholds.high_risk_allowance(), Allowance::Unlimited);
+        assert_eq!(develop.rules.classes, staging.rules.classes);
         let default = Policy::default();
-        assert_eq!(default.classes, prod.classes);
-        assert_eq!(default.high_risk_allowance(), Allowance::AtMost(0));
+        assert_eq!(default.rules.classes, prod.rules.classes);
+        assert_eq!(default.thresholds.high_risk_allowance(), Allowance::AtMost(0));
         assert_eq!(default.output_format, None);
     }
 
@@ -284,8 +235,10 @@ mod tests {
             PolicySource::Preset(Environment::Staging)
         );
         assert_eq!(Policy::resolve(None, Some(""), None).unwrap().source, PolicySource::Default);
-        let missing = Policy::resolve(None, Some("/nonexistent/gate.yaml"), Some("staging")).unwrap_err();
+        let missing = Policy::resolve(Some(Path::new("/nonexistent/gate.yaml")), None, Some("staging")).unwrap_err();
         assert!(missing.to_string().contains("/nonexistent/gate.yaml"), "{missing}");
+        let typo = Policy::resolve(Some(Path::new("/nonexistent/gate.yaml")), None, Some("prdo")).unwrap_err();
+        assert!(matches!(typo, ConfigError::UnknownEnvironment { .. }), "an unknown --env is an error even beside -c");
     }
 
     #[test]
@@ -295,10 +248,10 @@ mod tests {
             "gate.yaml",
         )
         .unwrap();
-        let data = crate::rules::find("PG-DATA-001").unwrap();
-        assert_eq!(policy.rules.severity_of(data), Some(crate::report::Severity::Critical));
-        assert_eq!(policy.rules.severity_of(crate::rules::find("PG-CLS-001").unwrap()), None);
-        assert_eq!(policy.waivers.iter().count(), 1);
+        let data = registry::find("PG-DATA-001").unwrap();
+        assert_eq!(policy.rules.settings.severity_of(data), Some(Severity::Critical));
+        assert_eq!(policy.rules.settings.severity_of(registry::find("PG-CLS-001").unwrap()), None);
+        assert_eq!(policy.rules.waivers.len(), 1);
         let err = Policy::from_yaml("rules:\n  PG-DEL-004: {severity: high}\n", "gate.yaml").unwrap_err().to_string();
         assert!(err.contains("plan-wide notice"), "{err}");
         assert!(Policy::from_yaml("rules:\n  PG-DEL-004: {enabled: false}\n", "gate.yaml").is_ok());
@@ -323,7 +276,7 @@ mod tests {
     #[test]
     fn class_globs() {
         let policy = Policy::from_yaml("resource_classifications: {high_risk: [\"aws_iam_*\"]}", "x").unwrap();
-        assert!(policy.classes.is_high_risk("aws_iam_user_policy"));
-        assert!(policy.classes.is_critical("aws_s3_bucket"), "unset lists keep the defaults");
+        assert!(policy.rules.classes.is_high_risk("aws_iam_user_policy"));
+        assert!(policy.rules.classes.is_critical("aws_s3_bucket"), "unset lists keep the defaults");
     }
 }

@@ -1,11 +1,12 @@
 //! Counts, status and exit code from the findings. The only place that reads thresholds.
 
-use super::{Allowance, Policy};
-use crate::report::{Finding, Severity, Status, Verdict};
+use super::thresholds::{Allowance, Thresholds};
+use crate::registry::Severity;
+use crate::report::{Finding, Status, Verdict};
 
 /// How many changes are counted, and how many are high-risk or critical at worst.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub total: usize,
     pub high_risk: usize,
     pub critical: usize,
@@ -37,8 +38,8 @@ impl Counts {
 
 /// The gate's decision: 1 when critical changes exceed the threshold, else 2 when high-risk changes
 /// exceed the allowance, else 0.
-pub fn decide(counts: &Counts, policy: &Policy) -> Verdict {
-    let critical_threshold = policy.critical_threshold as usize;
+pub(crate) fn decide(counts: &Counts, thresholds: &Thresholds) -> Verdict {
+    let critical_threshold = thresholds.critical_changes as usize;
     if counts.critical > critical_threshold {
         return Verdict {
             exit_code: 1,
@@ -50,7 +51,7 @@ pub fn decide(counts: &Counts, policy: &Policy) -> Verdict {
             ),
         };
     }
-    if let Allowance::AtMost(allowed) = policy.high_risk_allowance() {
+    if let Allowance::AtMost(allowed) = thresholds.high_risk_allowance() {
         if counts.high_risk > allowed as usize {
             return Verdict {
                 exit_code: 2,
@@ -81,7 +82,7 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::Environment;
+    use crate::policy::{Environment, Policy};
 
     fn counts(critical: usize, high_risk: usize) -> Counts {
         Counts { total: critical + high_risk, critical, high_risk }
@@ -89,17 +90,17 @@ mod tests {
 
     #[test]
     fn exit_codes_follow_thresholds() {
-        let default = Policy::default();
+        let default = Policy::default().thresholds;
         assert_eq!(decide(&counts(1, 0), &default).exit_code, 1);
         assert_eq!(decide(&counts(0, 1), &default).exit_code, 2);
         assert_eq!(decide(&counts(0, 0), &default).exit_code, 0);
-        let staging = Policy::preset(Environment::Staging);
+        let staging = Policy::preset(Environment::Staging).thresholds;
         assert_eq!(decide(&counts(0, 3), &staging).exit_code, 0);
         assert_eq!(decide(&counts(0, 4), &staging).exit_code, 2);
-        let develop = Policy::preset(Environment::Develop);
+        let develop = Policy::preset(Environment::Develop).thresholds;
         assert_eq!(decide(&counts(0, 1000), &develop).exit_code, 0);
         assert_eq!(decide(&counts(1, 0), &develop).exit_code, 1);
-        let lenient = Policy::from_yaml("thresholds: {critical_changes: 2}", "x").unwrap();
+        let lenient = Policy::from_yaml("thresholds: {critical_changes: 2}", "x").unwrap().thresholds;
         assert_eq!(decide(&counts(2, 0), &lenient).exit_code, 0);
     }
 

@@ -11,15 +11,46 @@ use serde::{Deserialize, Serialize};
 /// The `circuit_breaker` section of the configuration. Times are in seconds.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+// Not `non_exhaustive`: hosts build it from their own settings; build with `..Default::default()`.
 pub struct BreakerConfig {
+    /// Consecutive failures that open the breaker (1 or more).
     #[serde(default = "defaults::failure_threshold")]
     pub failure_threshold: u32,
+    /// Seconds the breaker stays open before it lets a probe through.
     #[serde(default = "defaults::reset_timeout")]
     pub reset_timeout: f64,
+    /// Seconds a probe may take before it counts as a failure.
     #[serde(default = "defaults::half_open_timeout")]
     pub half_open_timeout: f64,
+    /// Rates over recent outcomes that open the breaker too.
     #[serde(default)]
     pub monitor: Vec<Monitor>,
+}
+
+impl BreakerConfig {
+    /// What is wrong with the numbers, if anything: each message names the field. A NaN or an
+    /// infinite timeout would open the breaker forever or never; a threshold of 0 would open it on
+    /// a success.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.failure_threshold == 0 {
+            problems.push("failure_threshold must be at least 1".to_string());
+        }
+        for (name, value) in [("reset_timeout", self.reset_timeout), ("half_open_timeout", self.half_open_timeout)] {
+            if !value.is_finite() || value < 0.0 {
+                problems.push(format!("{name} must be a number of seconds, 0 or more (found {value})"));
+            }
+        }
+        for (i, monitor) in self.monitor.iter().enumerate() {
+            if !(0.0..=1.0).contains(&monitor.threshold) {
+                problems.push(format!(
+                    "monitor[{i}].threshold must be a rate between 0 and 1 (found {})",
+                    monitor.threshold
+                ));
+            }
+        }
+        problems
+    }
 }
 
 mod defaults {
@@ -51,8 +82,11 @@ impl Default for BreakerConfig {
 /// A rate the breaker watches over recent outcomes.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Monitor {
+    /// What it measures.
     pub metric: Metric,
+    /// The rate at which it opens the breaker, between 0 and 1.
     pub threshold: f64,
     /// Outcomes needed before the monitor has an opinion.
     #[serde(default = "defaults::min_samples")]
@@ -62,6 +96,7 @@ pub struct Monitor {
 /// What a monitor measures, and so which way is healthy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Metric {
     /// Healthy while the share of successes is at least the threshold.
     DeploymentSuccessRate,
@@ -87,22 +122,42 @@ impl Monitor {
 /// Outcomes the monitors look back over.
 const WINDOW: usize = 100;
 
+/// Closed, open or half-open, with what each needs to remember.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum State {
-    Closed { consecutive_failures: u32 },
-    Open { opened_at: f64, reason: String },
-    HalfOpen { probe_started_at: Option<f64> },
+    /// Calls go ahead.
+    Closed {
+        /// Failures since the last success.
+        consecutive_failures: u32,
+    },
+    /// Calls are rejected until `reset_timeout` has passed.
+    Open {
+        /// When it opened, in seconds.
+        opened_at: f64,
+        /// Why it opened.
+        reason: String,
+    },
+    /// One probe may go ahead; its outcome closes or reopens the breaker.
+    HalfOpen {
+        /// When the probe started, once it has.
+        probe_started_at: Option<f64>,
+    },
 }
 
 /// Whether a call may go ahead now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "decision", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Decision {
+    /// Closed: go ahead.
     Allowed,
     /// The one call let through to test whether the service recovered.
     Probe,
+    /// Not now.
     Rejected {
+        /// Seconds until a call may be tried again.
         retry_in: f64,
     },
 }
@@ -110,6 +165,7 @@ pub enum Decision {
 /// The breaker's state: what a pipeline keeps in its state file.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Breaker {
+    /// Closed, open or half-open.
     pub state: State,
     /// Most recent last; at most 100.
     #[serde(default)]
@@ -174,7 +230,8 @@ impl Breaker {
             (State::Open { .. }, _) => return,
             (State::Closed { .. }, true) => self.state = State::Closed { consecutive_failures: 0 },
             (State::Closed { consecutive_failures }, false) => {
-                let failures = consecutive_failures + 1;
+                // Saturating: a counter that wrapped would close a breaker that should be open.
+                let failures = consecutive_failures.saturating_add(1);
                 if failures >= config.failure_threshold.max(1) {
                     self.open(now, &format!("{failures} consecutive failures"));
                     return;
@@ -199,6 +256,7 @@ impl Breaker {
         self.state = State::Open { opened_at: now, reason: reason.to_string() };
     }
 
+    /// `closed`, `open` or `half_open`.
     pub fn state_name(&self) -> &'static str {
         match self.state {
             State::Closed { .. } => "closed",

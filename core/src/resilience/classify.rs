@@ -8,18 +8,36 @@ use serde::Serialize;
 
 /// One `retry_on` or `condition` pattern.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Pattern {
+    /// Found when the output contains it (case-sensitive).
     Substring(String),
+    /// `regex:…`: found when it matches anywhere in the output.
     Regex(Regex),
 }
 
+/// A pattern that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct InvalidPattern {
+    /// The pattern as written.
+    pub pattern: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
 impl Pattern {
-    pub fn parse(text: &str) -> Result<Pattern, String> {
+    /// Reads a pattern: `regex:EXPRESSION`, or a substring.
+    ///
+    /// # Errors
+    /// [`InvalidPattern`] for an empty pattern or a regular expression that does not compile.
+    pub fn parse(text: &str) -> Result<Pattern, InvalidPattern> {
+        let invalid = |message: String| InvalidPattern { pattern: text.to_string(), message };
         match text.strip_prefix("regex:") {
             Some(expression) => Regex::new(expression)
                 .map(Pattern::Regex)
-                .map_err(|e| format!("invalid regular expression {expression:?}: {e}")),
-            None if text.is_empty() => Err("an empty pattern would match every output".into()),
+                .map_err(|e| invalid(format!("invalid regular expression {expression:?}: {e}"))),
+            None if text.is_empty() => Err(invalid("an empty pattern would match every output".into())),
             None => Ok(Pattern::Substring(text.to_string())),
         }
     }
@@ -32,6 +50,7 @@ impl Pattern {
         }
     }
 
+    /// The pattern as written.
     pub fn as_str(&self) -> String {
         match self {
             Pattern::Substring(s) => s.clone(),
@@ -41,17 +60,22 @@ impl Pattern {
 }
 
 /// What kind of failure an output shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ErrorClass {
+    /// Worth retrying: a `retry_on` pattern matched.
     Transient,
+    /// Worth retrying, and the service asks to slow down.
     Throttling,
+    /// Worth retrying: something timed out.
     Timeout,
     /// Matches no `retry_on` pattern: not retried.
     Permanent,
 }
 
 impl ErrorClass {
+    /// The lowercase name.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorClass::Transient => "transient",
@@ -117,14 +141,17 @@ pub struct Classifier {
 }
 
 /// A classified failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Classification {
+    /// What kind of failure it is.
     pub class: ErrorClass,
     /// The `retry_on` pattern that matched, if one did.
     pub matched: Option<String>,
 }
 
 impl Classifier {
+    /// A classifier over `retry_on` patterns.
     pub fn new(patterns: Vec<Pattern>) -> Classifier {
         Classifier { patterns }
     }

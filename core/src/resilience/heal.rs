@@ -4,15 +4,18 @@
 
 use serde::Deserialize;
 
-use super::classify::{normalize, Pattern};
+use super::classify::{normalize, InvalidPattern, Pattern};
 
 /// One `auto_heal` entry of a step.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct HealConfig {
+    /// The shell command to run.
     pub action: String,
     /// A pattern, as in `retry_on`.
     pub condition: String,
+    /// How often it may run in one run of the step (default once).
     #[serde(default = "one")]
     pub max_runs: u32,
 }
@@ -28,12 +31,14 @@ pub struct Healer {
 }
 
 impl Healer {
-    pub fn new(configs: &[HealConfig]) -> Result<Healer, String> {
+    /// The actions of a step.
+    ///
+    /// # Errors
+    /// [`InvalidPattern`] for a condition that cannot be used.
+    pub fn new(configs: &[HealConfig]) -> Result<Healer, InvalidPattern> {
         let actions = configs
             .iter()
-            .map(|c| {
-                Pattern::parse(&c.condition).map(|p| (c.clone(), p, 0)).map_err(|e| format!("auto_heal condition: {e}"))
-            })
+            .map(|c| Pattern::parse(&c.condition).map(|p| (c.clone(), p, 0)))
             .collect::<Result<_, _>>()?;
         Ok(Healer { actions })
     }

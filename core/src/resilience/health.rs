@@ -3,19 +3,27 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How health checks are repeated and escalated.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct HealthCheckPolicy {
+    /// How many checks at most.
     pub retries: u32,
+    /// Seconds between checks.
     pub interval: f64,
+    /// The rungs, each fired once.
     pub escalations: Vec<Escalation>,
 }
 
+/// One rung of escalation.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Escalation {
     /// Consecutive failures that trigger the action.
     pub after_failures: u32,
+    /// What to do then, e.g. `restart services`.
     pub action: String,
 }
 
@@ -35,14 +43,20 @@ impl Default for HealthCheckPolicy {
 /// What to do after a check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "next", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum HealthStep {
+    /// The service is healthy.
     Healthy,
     /// Check again after `in_seconds`, first running `escalate` (rungs reached now, in order).
     CheckAgain {
+        /// Seconds to wait.
         in_seconds: f64,
+        /// Actions to run first.
         escalate: Vec<String>,
     },
+    /// Stop checking: `retries` checks failed.
     GaveUp {
+        /// How many checks were made.
         checks: u32,
     },
 }
@@ -57,11 +71,13 @@ pub struct HealthTracker {
 }
 
 impl HealthTracker {
+    /// A new run of checks.
     pub fn new(policy: HealthCheckPolicy) -> HealthTracker {
         let fired = vec![false; policy.escalations.len()];
         HealthTracker { policy, checks: 0, consecutive_failures: 0, fired }
     }
 
+    /// Records one check's result and says what to do next.
     pub fn record(&mut self, healthy: bool) -> HealthStep {
         self.checks = self.checks.saturating_add(1);
         if healthy {

@@ -1,41 +1,56 @@
 //! Resilience policies for the steps around a deployment: retry schedules with jitter, error
 //! classification, auto-heal actions, a circuit breaker, health-check escalation and traffic
-//! shifting. Everything here is pure and synchronous: time is a number of seconds, the clock and
-//! the random source are passed in, and the host does the sleeping and the running.
+//! shifting, and the one retry driver ([`Retrier`]) every front end uses. The policies are pure:
+//! time is a number of seconds, and the clock, the sleep and the random source are passed in.
 
-pub mod breaker;
-pub mod classify;
-pub mod heal;
-pub mod health;
-pub mod random;
-pub mod retry;
-pub mod traffic;
+mod breaker;
+mod breaker_file;
+mod classify;
+mod error;
+mod heal;
+mod health;
+mod random;
+mod retrier;
+mod retry;
+mod traffic;
 
 use serde::Deserialize;
 
-pub use breaker::{Breaker, BreakerConfig, Decision};
-pub use classify::{Classification, Classifier, ErrorClass, Pattern};
+pub use breaker::{Breaker, BreakerConfig, Decision, Metric, Monitor, State};
+pub use breaker_file::BreakerFile;
+pub use classify::{Classification, Classifier, ErrorClass, InvalidPattern, Pattern};
+pub use error::ResilienceError;
 pub use heal::{HealConfig, Healer};
+pub use health::{Escalation, HealthCheckPolicy, HealthStep, HealthTracker};
 pub use random::Random;
+pub use retrier::{Clock, Failure, GaveUp, GiveUpReason, Next, Retrier, RetryEvent, Sleep, SystemClock, ThreadSleep};
 pub use retry::{Backoff, Jitter, RetryStrategy};
+pub use traffic::{ShiftDecision, TrafficShift};
 
 /// The `resilience` section of the configuration.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ResilienceConfig {
+    /// The strategy of every step that does not set its own.
     #[serde(default)]
     pub retry_strategy: RetryStrategy,
+    /// The pipeline's steps.
     #[serde(default)]
     pub steps: Vec<StepConfig>,
 }
 
-/// One pipeline step's policy.
+/// One pipeline step's policy, as configured.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StepConfig {
+    /// The step's name, unique in the section.
     pub name: String,
+    /// Patterns of failures worth retrying.
     #[serde(default)]
     pub retry_on: Vec<String>,
+    /// Actions that mend known failures before the next attempt.
     #[serde(default)]
     pub auto_heal: Vec<HealConfig>,
     /// Overrides the section's `retry_strategy` for this step.
@@ -45,34 +60,46 @@ pub struct StepConfig {
 
 /// A step's policy, checked and ready to use.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct StepPolicy {
+    /// The step's name.
     pub name: String,
+    /// Its retry strategy.
     pub retry: RetryStrategy,
+    /// Its `retry_on` patterns.
     pub classifier: Classifier,
+    /// Its auto-heal actions.
     pub heal: Vec<HealConfig>,
 }
 
 impl ResilienceConfig {
-    /// The policy of step `name`, or why it cannot be used.
-    pub fn step(&self, name: &str) -> Result<StepPolicy, String> {
-        let step = self.steps.iter().find(|s| s.name == name).ok_or_else(|| {
-            let known: Vec<&str> = self.steps.iter().map(|s| s.name.as_str()).collect();
-            format!(
-                "no step {name:?} under resilience.steps (steps: {})",
-                if known.is_empty() { "none".into() } else { known.join(", ") }
-            )
+    /// The policy of step `name`.
+    ///
+    /// # Errors
+    /// [`ResilienceError::UnknownStep`], or [`ResilienceError::Invalid`] naming the key at fault.
+    pub fn step(&self, name: &str) -> Result<StepPolicy, ResilienceError> {
+        let mut matching = self.steps.iter().filter(|s| s.name == name);
+        let step = matching.next().ok_or_else(|| ResilienceError::UnknownStep {
+            name: name.to_string(),
+            known: self.steps.iter().map(|s| s.name.clone()).collect(),
         })?;
+        if matching.next().is_some() {
+            let problem = format!("step {name:?} is configured more than once; name each step once");
+            return Err(ResilienceError::invalid("resilience.steps", vec![problem]));
+        }
         let retry = step.retry_strategy.clone().unwrap_or_else(|| self.retry_strategy.clone());
         let problems = retry.problems();
         if !problems.is_empty() {
-            return Err(format!("retry_strategy for step {name:?}: {}", problems.join("; ")));
+            return Err(ResilienceError::invalid(format!("retry_strategy for step {name:?}"), problems));
         }
         let patterns = step
             .retry_on
             .iter()
-            .map(|p| Pattern::parse(p).map_err(|e| format!("retry_on of step {name:?}: {e}")))
-            .collect::<Result<Vec<_>, _>>()?;
-        Healer::new(&step.auto_heal).map_err(|e| format!("step {name:?}: {e}"))?;
+            .map(|p| Pattern::parse(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ResilienceError::invalid(format!("retry_on of step {name:?}"), vec![e.to_string()]))?;
+        Healer::new(&step.auto_heal)
+            .map_err(|e| ResilienceError::invalid(format!("auto_heal of step {name:?}"), vec![e.to_string()]))?;
         Ok(StepPolicy {
             name: step.name.clone(),
             retry,
@@ -105,16 +132,18 @@ steps:
         assert_eq!(apply.retry.schedule(0), [10.0, 20.0]);
         assert_eq!(apply.heal.len(), 2);
         assert_eq!(apply.classifier.classify("Error: rate limit exceeded").class, ErrorClass::Throttling);
-        let err = config.step("deploy").unwrap_err();
+        let err = config.step("deploy").unwrap_err().to_string();
         assert!(err.contains("terraform-apply, load-test"), "{err}");
     }
 
     #[test]
     fn bad_patterns_and_numbers_are_named() {
         let config: ResilienceConfig = serde_yaml_ng::from_str("steps: [{name: a, retry_on: ['regex:(']}]").unwrap();
-        assert!(config.step("a").unwrap_err().contains("retry_on of step \"a\""));
+        assert!(config.step("a").unwrap_err().to_string().contains("retry_on of step \"a\""));
         let config: ResilienceConfig =
             serde_yaml_ng::from_str("retry_strategy: {max_attempts: 0}\nsteps: [{name: a}]").unwrap();
-        assert!(config.step("a").unwrap_err().contains("max_attempts"));
+        assert!(config.step("a").unwrap_err().to_string().contains("max_attempts"));
+        let config: ResilienceConfig = serde_yaml_ng::from_str("steps: [{name: a}, {name: a}]").unwrap();
+        assert!(config.step("a").unwrap_err().to_string().contains("more than once"));
     }
 }

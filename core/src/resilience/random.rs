@@ -8,6 +8,7 @@ pub struct Random {
 }
 
 impl Random {
+    /// A source that gives the same numbers for the same seed, on every platform.
     pub fn seeded(seed: u64) -> Random {
         Random { state: seed }
     }

@@ -9,8 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::random::Random;
 
 /// How delays are spread around the exponential base delay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Jitter {
     /// Exactly the base delay.
     None,
@@ -18,8 +19,9 @@ pub enum Jitter {
     Full,
     /// `base/2` plus uniform in `[0, base/2]`.
     Equal,
-    /// Polly's DecorrelatedJitterV2: spread like full jitter around an exponential median, without
-    /// bunching at the cap.
+    /// Polly's DecorrelatedJitterV2: spread like full jitter around an exponential median. Once
+    /// that would reach `max_delay`, delays are drawn from `[max_delay/2, max_delay]` instead of
+    /// sitting on the cap, so a fleet of clients never retries in lockstep.
     Decorrelated,
 }
 
@@ -51,17 +53,22 @@ impl<'de> Deserialize<'de> for Jitter {
 /// The `retry_strategy` of the configuration. Delays are in seconds.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+// Not `non_exhaustive`: hosts build strategies from their own settings; a field added later comes
+// with a default, so build with `..RetryStrategy::default()`.
 pub struct RetryStrategy {
     /// All attempts, the first included: 3 means the first try and two retries.
     #[serde(default = "defaults::max_attempts")]
     pub max_attempts: u32,
+    /// The base delay before the first retry.
     #[serde(default = "defaults::initial_delay")]
     pub initial_delay: f64,
     /// A hard ceiling on every delay, after jitter and Retry-After.
     #[serde(default = "defaults::max_delay")]
     pub max_delay: f64,
+    /// What each base delay is multiplied by for the next retry (1 or more).
     #[serde(default = "defaults::backoff_factor")]
     pub backoff_factor: f64,
+    /// How delays are spread.
     #[serde(default = "defaults::jitter")]
     pub jitter: Jitter,
     /// Stop retrying once the delays would add up to more than this.
@@ -146,10 +153,29 @@ impl RetryStrategy {
         Backoff { strategy: self.clone(), random, retry: 0, spent: 0.0, decorrelated_prev: 0.0 }
     }
 
-    /// The whole schedule for a seed: one delay per retry (`max_attempts - 1` at most).
+    /// The whole schedule for a seed, collected; for short schedules (tests, small `max_attempts`).
+    /// See [`RetryStrategy::delays`] for the lazy form.
     pub fn schedule(&self, seed: u64) -> Vec<f64> {
-        let mut backoff = self.backoff(Random::seeded(seed));
-        std::iter::from_fn(|| backoff.next_delay(None)).collect()
+        self.delays(seed).collect()
+    }
+
+    /// The schedule for a seed, lazily: one delay per retry (`max_attempts - 1` at most), each
+    /// computed when asked for, so a strategy allowing `u32::MAX` attempts costs nothing up front.
+    pub fn delays(&self, seed: u64) -> Backoff {
+        self.backoff(Random::seeded(seed))
+    }
+
+    /// How many retries the attempts allow (`max_attempts - 1`); a time budget may end them sooner.
+    pub fn max_retries(&self) -> u32 {
+        self.max_attempts.saturating_sub(1)
+    }
+}
+
+/// The delays in order; ends when the attempts or the time budget are spent.
+impl Iterator for Backoff {
+    type Item = f64;
+    fn next(&mut self) -> Option<f64> {
+        self.next_delay(None)
     }
 }
 
@@ -197,7 +223,13 @@ impl Backoff {
                 let (delay, next) =
                     decorrelated(retry - 1, self.random.unit(), self.decorrelated_prev, self.strategy.initial_delay);
                 self.decorrelated_prev = next;
-                delay
+                let cap = self.strategy.max_delay;
+                // Past the cap the formula would pin every delay at exactly `max_delay`: spread them.
+                if delay >= cap {
+                    cap / 2.0 + cap / 2.0 * self.random.unit()
+                } else {
+                    delay
+                }
             }
         }
     }
@@ -206,7 +238,7 @@ impl Backoff {
 /// One step of Polly's DecorrelatedJitterV2 for attempt `attempt` (0-based) with a uniform `u`:
 /// returns the delay (before the `max_delay` cap) and the state for the next step. Past the range
 /// of `f64` it saturates to infinity, which the cap turns into `max_delay`.
-pub fn decorrelated(attempt: u32, u: f64, prev: f64, median_first_delay: f64) -> (f64, f64) {
+pub(crate) fn decorrelated(attempt: u32, u: f64, prev: f64, median_first_delay: f64) -> (f64, f64) {
     const P_FACTOR: f64 = 4.0;
     const RP_SCALING: f64 = 1.0 / 1.4;
     let t = f64::from(attempt) + u;
@@ -265,6 +297,14 @@ mod tests {
         assert!(
             RetryStrategy { backoff_factor: 0.5, ..strategy(Jitter::None) }.problems()[0].contains("backoff_factor")
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decorrelated_never_gives_nan(n in proptest::prelude::any::<u32>(), u in 0.0f64..1.0, prev in 0.0f64..1e300, first in 0.0f64..100.0) {
+            let (delay, next) = decorrelated(n, u, prev, first);
+            proptest::prop_assert!(!delay.is_nan() && delay >= 0.0 && !next.is_nan());
+        }
     }
 
     #[test]

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A traffic-shifting plan.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TrafficShift {
     /// Percentages of traffic on the new version, in order, ending at 100.
     pub steps: Vec<u8>,
@@ -17,10 +19,24 @@ pub struct TrafficShift {
 /// What to do with the traffic now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ShiftDecision {
-    Promote { to: u8 },
-    Hold { for_seconds: f64 },
-    RollBack { to: u8 },
+    /// Move to the next step.
+    Promote {
+        /// The new version's share, in percent.
+        to: u8,
+    },
+    /// Stay on this step a while longer.
+    Hold {
+        /// Seconds left to hold.
+        for_seconds: f64,
+    },
+    /// The error rate is too high: send all traffic back.
+    RollBack {
+        /// The new version's share afterwards (0).
+        to: u8,
+    },
+    /// All traffic is on the new version.
     Done,
 }
 

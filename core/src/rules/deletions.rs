@@ -1,58 +1,17 @@
 //! Resource Deletions: deleting or replacing a resource destroys the object; for stateful classes
 //! that means the data goes with it.
 
-use super::{Context, Family, Hit, Rule};
+use super::{Context, Family, Hit};
 use crate::plan::{Action, ActionReason, Change, KnownReason};
-use crate::report::{Category, Severity};
+use crate::registry::{Category, CRITICAL_CLASS_DELETED, FORGOTTEN, RESOURCE_DELETED};
 
-pub static CRITICAL_CLASS_DELETED: Rule = Rule {
-    id: "PG-DEL-001",
-    title: "A resource of a critical class is deleted or replaced",
+pub static FAMILY: Family = Family {
+    rules: &[&CRITICAL_CLASS_DELETED, &RESOURCE_DELETED, &FORGOTTEN],
+    types: &[],
     category: Category::ResourceDeletions,
-    severity: Severity::Critical,
-    doc: "**Why it matters.** Critical classes hold data or anchor everything else: a deleted \
-DynamoDB table, RDS cluster or S3 bucket takes its data with it, a deleted KMS key makes what it \
-encrypted unreadable, and a deleted VPC or Route53 zone takes down what lives in it. A replace is a \
-delete followed by a create: the new object starts empty.\n\n\
-**What triggers it.** A `delete`, `[\"delete\", \"create\"]` or `[\"create\", \"delete\"]` action on a \
-resource whose type matches `resource_classifications.critical` (default: `aws_dynamodb_table`, \
-`aws_rds_cluster`, `aws_s3_bucket`, `aws_kms_key`, `aws_vpc`, `aws_route53_zone`). `forget` \
-(a `removed` block with `destroy = false`) is not a deletion.\n\n\
-**Example.** Removing `resource \"aws_dynamodb_table\" \"audit_events\"` from the configuration \
-plans `Attempting to delete aws_dynamodb_table.audit_events`.",
+    check,
+    fallback: false,
 };
-
-pub static RESOURCE_DELETED: Rule = Rule {
-    id: "PG-DEL-002",
-    title: "A resource is deleted or replaced",
-    category: Category::ResourceDeletions,
-    severity: Severity::High,
-    doc: "**Why it matters.** Every deletion removes something that may still be in use, and a \
-replace changes the object's identity (ids, ARNs, endpoints) even when the configuration barely \
-changed.\n\n\
-**What triggers it.** A `delete` or replace action on a resource whose type is not a critical \
-class, nor one of the stateful types of PG-DATA-001, nor a security-group rule or IAM policy \
-attachment (deleting those only takes access away; a replaced rule is judged by what it \
-re-creates). A replace says which attribute forces it.\n\n\
-**Example.** `aws_sqs_queue.jobs` replaced because `name` cannot be updated in place: the queue and \
-any messages in it are deleted.",
-};
-
-pub static FORGOTTEN: Rule = Rule {
-    id: "PG-DEL-003",
-    title: "A resource leaves Terraform's management but stays in the cloud",
-    category: Category::ResourceDeletions,
-    severity: Severity::Notice,
-    doc: "**Why it matters.** A `removed` block with `destroy = false` makes Terraform forget the \
-object: it keeps running and costing money, but no plan will manage it again. That is usually \
-intended, so it is a notice and never counted.\n\n\
-**What triggers it.** A `forget` or `[\"create\", \"forget\"]` action.\n\n\
-**Example.** `removed { from = aws_dynamodb_table.legacy, lifecycle { destroy = false } }` plans \
-`forget` for `aws_dynamodb_table.legacy`.",
-};
-
-pub static FAMILY: Family =
-    Family { rules: &[&CRITICAL_CLASS_DELETED, &RESOURCE_DELETED, &FORGOTTEN], check, fallback: false };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
     [critical_class_deleted(change, ctx), resource_deleted(change, ctx), forgotten(change, ctx)]
@@ -62,7 +21,7 @@ fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
 }
 
 fn critical_class_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
-    if change.action.destroys() && ctx.classes.is_critical(&change.resource_type) {
+    if change.action.destroys() && ctx.classes().is_critical(&change.resource_type) {
         vec![Hit::new(&CRITICAL_CLASS_DELETED, describe_deletion(change, true))]
     } else {
         Vec::new()
@@ -85,7 +44,7 @@ fn resource_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
     let t = change.resource_type.as_ref();
     // Stateful types get their own rule, which says what data is lost.
     let judged_elsewhere = super::stateful::data_lost(t).is_some() || ACCESS_GRANTS.contains(&t);
-    if change.action.destroys() && !ctx.classes.is_critical(t) && !judged_elsewhere {
+    if change.action.destroys() && !ctx.classes().is_critical(t) && !judged_elsewhere {
         vec![Hit::new(&RESOURCE_DELETED, describe_deletion(change, false))]
     } else {
         Vec::new()

@@ -4,7 +4,8 @@
 
 use super::{evaluate_with, list_names, Context};
 use crate::plan::{Action, Change};
-use crate::report::{Category, DriftEntry, Severity};
+use crate::registry::{Category, Severity};
+use crate::report::DriftEntry;
 
 /// What drifted on one resource, or `None` when nothing meaningful did.
 pub fn describe(change: &Change, ctx: &Context) -> Option<DriftEntry> {
@@ -31,7 +32,7 @@ pub fn describe(change: &Change, ctx: &Context) -> Option<DriftEntry> {
     Some(DriftEntry {
         address: name,
         resource_type: change.resource_type.to_string(),
-        actions: change.action.terraform_names(),
+        actions: change.action,
         changed_attributes: changed,
         message,
         flags,

@@ -1,43 +1,31 @@
 //! Changes to high-risk resource classes: a generic check by type, for what no attribute-level rule
-//! explains better.
+//! explains better. It runs only where no other family said anything about the change. A new
+//! resource of a high-risk class is always worth a reviewer; an update is, unless a family judges
+//! the type's attributes and found the update harmless (a removed rule, a narrowed policy).
 
-use super::{list_names, Context, Family, Hit, Rule};
+use super::{category_of, judged_by_a_family, list_names, Context, Family, Hit};
 use crate::plan::{Action, Change};
-use crate::report::{Category, Severity};
+use crate::registry::{Category, HIGH_RISK_CLASS_CHANGED};
 
-pub static HIGH_RISK_CLASS_CHANGED: Rule = Rule {
-    id: "PG-CLS-001",
-    title: "A resource of a high-risk class is created or changed",
+pub static FAMILY: Family = Family {
+    rules: &[&HIGH_RISK_CLASS_CHANGED],
+    types: &[],
     category: Category::Other,
-    severity: Severity::High,
-    doc: "**Why it matters.** Security groups, IAM roles and policies and database instances \
-decide who can reach what; any change to them deserves a reviewer, even when no specific rule \
-recognises the danger.\n\n\
-**What triggers it.** A create or an update of a resource whose type matches \
-`resource_classifications.high_risk` (default: `aws_security_group`, `aws_iam_role`, \
-`aws_iam_policy`, `aws_db_instance`), unless only `tags`/`tags_all` change, and only when no other \
-rule already reported the change, and only for types that no attribute-level family judges \
-(security groups, IAM, KMS, databases and network resources are judged by what changed, so their \
-class alone adds nothing). Use it for classes you add yourself. The finding is filed under the \
-resource's family.\n\n\
-**Example.** With `high_risk: [aws_lambda_function]`, an update of `aws_lambda_function.api` that \
-changes `role` reports `Modifying aws_lambda_function.api (high-risk class): role changes`.",
+    check: high_risk_class_changed,
+    fallback: true,
 };
 
-pub static FAMILY: Family =
-    Family { rules: &[&HIGH_RISK_CLASS_CHANGED], check: high_risk_class_changed, fallback: true };
-
 fn high_risk_class_changed(change: &Change, ctx: &Context) -> Vec<Hit> {
-    if !ctx.classes.is_high_risk(&change.resource_type) || super::judged_by_attribute_rules(&change.resource_type) {
+    if !ctx.classes().is_high_risk(&change.resource_type) {
         return Vec::new();
     }
-    let category = Category::for_resource_type(&change.resource_type);
+    let category = category_of(&change.resource_type);
     let name = change.display_name();
     match change.action {
         Action::Create => {
             vec![Hit::in_category(&HIGH_RISK_CLASS_CHANGED, category, format!("Creating {name} (high-risk class)"))]
         }
-        Action::Update => {
+        Action::Update if !judged_by_a_family(&change.resource_type) => {
             let changed = change.changed_attributes();
             if changed.is_empty() || change.is_tags_only_update() {
                 return Vec::new();

@@ -2,25 +2,10 @@
 //! resource of the same type is created in the same module, is often a renumbering that a `moved`
 //! block would have kept. Judged across the whole plan, after every change is read.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::plan::{Action, ActionReason, Change, KnownReason};
-use crate::report::{Category, Finding, Severity};
-
-pub static INDEX_SHIFT: Rule = Rule {
-    id: "PG-DEL-004",
-    title: "Deletion by index shift: a `moved` block may have been meant",
-    category: Category::ResourceDeletions,
-    severity: Severity::Notice,
-    doc: "**Why it matters.** Removing an element from the middle of a `count` list or renaming a \
-`for_each` key makes Terraform delete one instance and create another, even when the object was \
-meant to stay. A `moved` block keeps it.\n\n\
-**What triggers it.** A deletion with `action_reason` `delete_because_count_index` or \
-`delete_because_each_key` while a resource of the same type is created in the same module. The \
-deletion itself is still reported by PG-DEL-001/002; this is the hint next to it.\n\n\
-**Example.** `module.storage.aws_s3_bucket.this[\"backups\"]` deleted while \
-`module.storage.aws_s3_bucket.this[\"media\"]` is created reports a hint to add \
-`moved { from = …[\"backups\"], to = …[\"media\"] }` if that is what happened.",
-};
+use crate::registry::INDEX_SHIFT;
+use crate::report::Finding;
 
 /// What `hints` needs to know of one change; only creates and index-shift deletions have one.
 #[derive(Debug, Clone)]
@@ -63,9 +48,9 @@ pub fn hints(candidates: &[Candidate], ctx: &Context) -> Vec<Finding> {
         let finding = Finding {
             address: deleted.address.clone(),
             resource_type: deleted.resource_type.clone(),
-            actions: Action::Delete.terraform_names(),
+            actions: Action::Delete,
             severity: INDEX_SHIFT.severity,
-            rule: INDEX_SHIFT.id,
+            rule: INDEX_SHIFT.id.to_string(),
             category: INDEX_SHIFT.category,
             message: format!(
                 "{} is deleted because {} while {} is created: if the instance was only renumbered, a `moved` block keeps it",

@@ -3,52 +3,11 @@
 
 use super::iam_policy::Document;
 use super::transition::Transition;
-use super::{Context, Family, Hit, Rule};
+use super::{Context, Family, Hit};
 use crate::plan::{Action, Change};
-use crate::report::{Category, Severity};
+use crate::registry::{Category, POLICY_ANYONE, POLICY_CHANGED, PROTECTION_WEAKENED};
 
 const POLICY_TYPES: &[&str] = &["aws_kms_key", "aws_kms_key_policy", "aws_kms_replica_key"];
-
-pub static POLICY_ANYONE: Rule = Rule {
-    id: "PG-KMS-001",
-    title: "Key policy grants access to any principal",
-    category: Category::Kms,
-    severity: Severity::Critical,
-    doc: "**Why it matters.** A key policy that allows `\"*\"` lets any AWS account use or manage the \
-key, and so decrypt everything it protects.\n\n\
-**What triggers it.** The `policy` of `aws_kms_key`, `aws_kms_replica_key` or \
-`aws_kms_key_policy` newly has an Allow statement for `Principal: \"*\"` or `{\"AWS\": \"*\"}` with \
-no `Condition` restricting it.\n\n\
-**Example.** `Principal = { AWS = \"arn:aws:iam::123456789012:root\" }` changed to `{ AWS = \"*\" }` \
-with `kms:*` reports `aws_kms_key.data: the key policy now grants access to any principal`.",
-};
-
-pub static PROTECTION_WEAKENED: Rule = Rule {
-    id: "PG-KMS-002",
-    title: "Key protections weakened",
-    category: Category::Kms,
-    severity: Severity::High,
-    doc: "**Why it matters.** Turning rotation off keeps one key material in use indefinitely; a \
-shorter deletion window leaves less time to cancel an accidental deletion; a disabled key stops \
-every decryption that depends on it.\n\n\
-**What triggers it.** `enable_key_rotation` turned off, `deletion_window_in_days` reduced, or \
-`is_enabled` turned off.\n\n\
-**Example.** `deletion_window_in_days = 30` changed to `7` reports `aws_kms_key.data: deletion \
-window shortened from 30 to 7 days`.",
-};
-
-pub static POLICY_CHANGED: Rule = Rule {
-    id: "PG-KMS-003",
-    title: "Key policy changed",
-    category: Category::Kms,
-    severity: Severity::High,
-    doc: "**Why it matters.** The key policy is the first word on who may use a key; any change to \
-it deserves review, and one that cannot be read before apply cannot be trusted.\n\n\
-**What triggers it.** Any other change to the `policy` of a key (one that does not open it to any \
-principal), or a policy known only after apply.\n\n\
-**Example.** Adding a statement for a new account reports `aws_kms_key.data: the key policy \
-changes`.",
-};
 
 fn policies(change: &Change) -> Option<(Document, Document)> {
     if !POLICY_TYPES.contains(&change.resource_type.as_ref())
@@ -61,8 +20,13 @@ fn policies(change: &Change) -> Option<(Document, Document)> {
     Some((Document::read(values.before().get("policy")), Document::read(values.after().get("policy"))))
 }
 
-pub static FAMILY: Family =
-    Family { rules: &[&POLICY_ANYONE, &PROTECTION_WEAKENED, &POLICY_CHANGED], check, fallback: false };
+pub static FAMILY: Family = Family {
+    rules: &[&POLICY_ANYONE, &PROTECTION_WEAKENED, &POLICY_CHANGED],
+    types: POLICY_TYPES,
+    category: Category::Kms,
+    check,
+    fallback: false,
+};
 
 fn check(change: &Change, _: &Context) -> Vec<Hit> {
     let mut hits = protection_weakened(change);

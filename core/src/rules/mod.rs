@@ -1,18 +1,20 @@
-//! Rules turn one normalized change into findings. Each rule has a stable id and is documented
-//! where it is declared; `plangate rules` and `plangate explain ID` read the same [`REGISTRY`].
-//! Rules come in families (one file each): a family is one pure function that reads a change once
-//! and reports hits for any of its rules. Rules never print and never read thresholds: the policy
-//! does that. Two rules are judged across the whole plan instead ([`index_shift`],
-//! [`expired_waiver`]).
+//! Rules turn one normalized change into findings. Rules come in families (one file each): a family
+//! is one pure function that reads a change once and reports hits for any of its rules, and it
+//! declares the resource types whose attributes it judges. Those declarations are the one source
+//! of type knowledge: they decide the category of a type and which types the high-risk-class
+//! fallback must speak for. Rules never print and never read thresholds: the policy does that. Two
+//! rules are judged across the whole plan instead ([`index_shift`], [`expired_waiver`]). The rules
+//! themselves (ids, docs) are declared in [`crate::registry`].
 
+mod config;
 mod database;
 mod deletions;
-pub mod drift;
-pub mod expired_waiver;
+pub(crate) mod drift;
+pub(crate) mod expired_waiver;
 mod high_risk_class;
 mod iam;
 mod iam_policy;
-pub mod index_shift;
+pub(crate) mod index_shift;
 mod kms;
 mod network;
 mod security_group;
@@ -21,48 +23,47 @@ mod stateful;
 mod storage;
 mod transition;
 
+pub use config::{Classes, ClassificationsSection, RuleConfig, RuleSetting, RuleSettings, Waiver, WaiverRule};
+
+use crate::date::Date;
 use crate::plan::{Change, Mode};
-use crate::policy::{Classes, Policy, RuleSettings, Waivers};
-use crate::report::{Category, Finding, Severity};
+use crate::registry::{Category, Rule};
+use crate::report::Finding;
 
 /// What a rule may read besides the change itself, and what the runner applies to its findings.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'p> {
-    pub classes: &'p Classes,
-    pub settings: &'p RuleSettings,
-    pub waivers: &'p Waivers,
+pub(crate) struct Context<'p> {
+    pub config: &'p RuleConfig,
+    /// The day waivers are judged on.
+    pub today: Date,
 }
 
 impl<'p> Context<'p> {
-    pub fn of(policy: &'p Policy) -> Context<'p> {
-        Context { classes: &policy.classes, settings: &policy.rules, waivers: &policy.waivers }
+    pub fn new(config: &'p RuleConfig, today: Date) -> Context<'p> {
+        Context { config, today }
+    }
+
+    pub fn classes(&self) -> &'p Classes {
+        &self.config.classes
     }
 
     /// The finding with the configured severity and any waiver applied; `None` when the rule is
     /// turned off.
     pub fn settle(&self, rule: &Rule, mut finding: Finding) -> Option<Finding> {
-        finding.severity = self.settings.severity_of(rule)?;
-        self.waivers.apply(&mut finding);
+        finding.severity = self.config.settings.severity_of(rule)?;
+        self.config.apply_waivers(&mut finding, self.today);
         Some(finding)
     }
 }
 
-/// One rule, with the documentation `plangate explain` prints. The checking is done by its
-/// [`Family`], which reads a change once for all of its rules.
-#[derive(Debug)]
-pub struct Rule {
-    /// Stable id, e.g. `PG-DEL-001`. Never reused for another meaning.
-    pub id: &'static str,
-    pub title: &'static str,
-    pub category: Category,
-    pub severity: Severity,
-    /// Markdown: why it matters, what triggers it, an example.
-    pub doc: &'static str,
-}
-
 /// A family of rules and the pure function that checks a change for all of them.
-pub struct Family {
+pub(crate) struct Family {
     pub rules: &'static [&'static Rule],
+    /// The resource types whose attributes the family reads. Empty for a family that judges only
+    /// the action, whatever the type (deletions).
+    pub types: &'static [&'static str],
+    /// Where a change to one of `types` is filed when no rule says otherwise.
+    pub category: Category,
     pub check: fn(&Change, &Context) -> Vec<Hit>,
     /// A fallback family runs only when no other family found anything about the change, so a
     /// specific finding is not repeated by a generic one.
@@ -71,7 +72,7 @@ pub struct Family {
 
 /// What a family says about a change, for one of its rules; the runner makes it a [`Finding`].
 #[derive(Debug, Clone)]
-pub struct Hit {
+pub(crate) struct Hit {
     pub rule: &'static Rule,
     pub message: String,
     /// Overrides the rule's category, for rules that span families.
@@ -88,7 +89,7 @@ impl Hit {
 }
 
 /// The families that judge changes one by one, in the order their findings are listed.
-pub static FAMILIES: &[&Family] = &[
+pub(crate) static FAMILIES: &[&Family] = &[
     &deletions::FAMILY,
     &stateful::FAMILY,
     &security_group::FAMILY,
@@ -100,66 +101,24 @@ pub static FAMILIES: &[&Family] = &[
     &high_risk_class::FAMILY,
 ];
 
-/// Every rule, in the order reports list them within a severity.
-pub static REGISTRY: &[&Rule] = &[
-    &deletions::CRITICAL_CLASS_DELETED,
-    &deletions::RESOURCE_DELETED,
-    &deletions::FORGOTTEN,
-    &index_shift::INDEX_SHIFT,
-    &stateful::STATEFUL_DELETED,
-    &security_group::INBOUND_FROM_INTERNET,
-    &security_group::INBOUND_ADDED,
-    &security_group::OUTBOUND_ADDED,
-    &security_group::INBOUND_UNVERIFIABLE,
-    &iam::WILDCARD_ON_EVERYTHING,
-    &iam::TRUST_ANYONE,
-    &iam::ADMINISTRATOR_ATTACHED,
-    &iam::ESCALATION_GRANTED,
-    &iam::PERMISSIONS_BROADENED,
-    &iam::POLICY_UNVERIFIABLE,
-    &database::MADE_PUBLIC,
-    &database::INSTANCE_CLASS_CHANGED,
-    &database::PARAMETERS_CHANGED,
-    &database::ENGINE_VERSION_CHANGED,
-    &database::DATA_PROTECTION_WEAKENED,
-    &network::SETTINGS_CHANGED,
-    &network::ROUTES_CHANGED,
-    &network::ACL_OPENED,
-    &network::GATEWAY_DELETED,
-    &kms::POLICY_ANYONE,
-    &kms::PROTECTION_WEAKENED,
-    &kms::POLICY_CHANGED,
-    &storage::PUBLIC_ACCESS_BLOCK_WEAKENED,
-    &storage::BUCKET_POLICY_PUBLIC,
-    &storage::PUBLIC_ACL,
-    &stateful::LOG_RETENTION_CUT,
-    &high_risk_class::HIGH_RISK_CLASS_CHANGED,
-    &expired_waiver::EXPIRED_WAIVER,
-];
-
-/// Whether an attribute-level family judges this type, so that the generic class rule stays quiet
-/// about it: a tag edit or a removed rule is not a risk just because of the type.
-pub(crate) fn judged_by_attribute_rules(resource_type: &str) -> bool {
-    resource_type.starts_with("aws_iam_")
-        || resource_type.starts_with("aws_kms_")
-        || resource_type.starts_with("aws_security_group")
-        || resource_type.starts_with("aws_vpc_security_group_")
-        || database::TYPES.contains(&resource_type)
-        || network::TYPES.contains(&resource_type)
+/// The family that judges this type's attributes, if one does.
+fn judging_family(resource_type: &str) -> Option<&'static Family> {
+    FAMILIES.iter().copied().find(|family| family.types.contains(&resource_type))
 }
 
-/// Whether the rule is judged across the whole plan rather than by a family, change by change.
-pub fn is_plan_wide(rule: &Rule) -> bool {
-    [index_shift::INDEX_SHIFT.id, expired_waiver::EXPIRED_WAIVER.id].contains(&rule.id)
+/// Whether an attribute-level family judges this type, so that an update the family found harmless
+/// is not reported again just because of the type.
+pub(crate) fn judged_by_a_family(resource_type: &str) -> bool {
+    judging_family(resource_type).is_some()
 }
 
-/// The rule with this id (case-insensitive).
-pub fn find(id: &str) -> Option<&'static Rule> {
-    REGISTRY.iter().copied().find(|rule| rule.id.eq_ignore_ascii_case(id))
+/// The category of a type: its judging family's, or [`Category::Other`].
+pub fn category_of(resource_type: &str) -> Category {
+    judging_family(resource_type).map_or(Category::Other, |family| family.category)
 }
 
 /// All findings for one resource change. No-ops, reads and data sources have none.
-pub fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
+pub(crate) fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
     if !change.action.is_counted() || change.mode == Mode::Data {
         return Vec::new();
     }
@@ -178,9 +137,9 @@ pub(crate) fn evaluate_with(change: &Change, ctx: &Context, wanted: impl Fn(&Rul
             let finding = Finding {
                 address: change.display_name(),
                 resource_type: change.resource_type.to_string(),
-                actions: change.action.terraform_names(),
+                actions: change.action,
                 severity: hit.rule.severity,
-                rule: hit.rule.id,
+                rule: hit.rule.id.to_string(),
                 category: hit.category.unwrap_or(hit.rule.category),
                 message: hit.message,
                 waived: None,
@@ -216,32 +175,33 @@ pub(crate) fn list_names(names: &[String], max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::REGISTRY;
 
     #[test]
     fn every_rule_belongs_to_one_family_or_is_judged_plan_wide() {
         for rule in REGISTRY {
             let families = FAMILIES.iter().filter(|f| f.rules.iter().any(|r| r.id == rule.id)).count();
-            assert_eq!(families + usize::from(is_plan_wide(rule)), 1, "{}", rule.id);
+            assert_eq!(families + usize::from(rule.plan_wide), 1, "{}", rule.id);
         }
-        for family in FAMILIES {
-            for rule in family.rules {
-                assert!(find(rule.id).is_some(), "{} is not in the registry", rule.id);
+    }
+
+    #[test]
+    fn each_type_is_judged_by_one_family_at_most() {
+        let mut seen = std::collections::BTreeMap::new();
+        for (i, family) in FAMILIES.iter().enumerate() {
+            for t in family.types {
+                assert!(seen.insert(*t, i).is_none(), "{t} is declared by two families");
             }
         }
     }
 
     #[test]
-    fn ids_are_unique_well_formed_and_documented() {
-        let mut ids: Vec<&str> = REGISTRY.iter().map(|r| r.id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), REGISTRY.len(), "duplicate rule id");
-        for rule in REGISTRY {
-            assert!(rule.id.starts_with("PG-") && rule.id.len() >= 9, "{}", rule.id);
-            for section in ["**Why it matters.**", "**What triggers it.**", "**Example.**"] {
-                assert!(rule.doc.contains(section), "{} doc lacks {section}", rule.id);
-            }
-        }
-        assert_eq!(find("pg-del-001").map(|r| r.id), Some("PG-DEL-001"));
+    fn categories_come_from_the_family_declarations() {
+        assert_eq!(category_of("aws_vpc_security_group_ingress_rule"), Category::SecurityGroups);
+        assert_eq!(category_of("aws_iam_role_policy"), Category::Iam);
+        assert_eq!(category_of("aws_rds_cluster"), Category::Database);
+        assert_eq!(category_of("aws_route_table"), Category::Vpc);
+        assert_eq!(category_of("aws_route53_zone"), Category::Other);
+        assert_eq!(category_of("aws_kms_key"), Category::Kms);
     }
 }

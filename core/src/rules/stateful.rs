@@ -3,9 +3,9 @@
 //! retention.
 
 use super::transition::Transition;
-use super::{Context, Family, Hit, Rule};
+use super::{Context, Family, Hit};
 use crate::plan::Change;
-use crate::report::{Category, Severity};
+use crate::registry::{Category, LOG_RETENTION_CUT, STATEFUL_DELETED};
 
 /// Types whose deletion loses data, with a clause saying what is lost.
 pub(crate) const STATEFUL_TYPES: &[(&str, &str)] = &[
@@ -23,37 +23,13 @@ pub(crate) const STATEFUL_TYPES: &[(&str, &str)] = &[
     ("aws_backup_vault", "its recovery points are lost"),
 ];
 
-pub static STATEFUL_DELETED: Rule = Rule {
-    id: "PG-DATA-001",
-    title: "A stateful resource is deleted or replaced: its data is lost",
-    category: Category::ResourceDeletions,
-    severity: Severity::High,
-    doc: "**Why it matters.** These resources hold data that does not come back with a re-create: \
-files, caches, indexes, warehouse tables, stream records, images, secrets, backups.\n\n\
-**What triggers it.** Deleting or replacing `aws_efs_file_system`, `aws_elasticache_cluster`, \
-`aws_elasticache_replication_group`, `aws_opensearch_domain`, `aws_elasticsearch_domain`, \
-`aws_redshift_cluster`, `aws_docdb_cluster`, `aws_neptune_cluster`, `aws_kinesis_stream`, \
-`aws_ecr_repository`, `aws_secretsmanager_secret` or `aws_backup_vault` (unless the type is a \
-critical class, when PG-DEL-001 reports it). Promote it with `rules: {PG-DATA-001: {severity: \
-critical}}`.\n\n\
-**Example.** Removing `aws_efs_file_system.shared` reports `Attempting to delete \
-aws_efs_file_system.shared: every file on it is lost`.",
-};
-
-pub static LOG_RETENTION_CUT: Rule = Rule {
-    id: "PG-DATA-002",
-    title: "Log retention cut",
+pub static FAMILY: Family = Family {
+    rules: &[&STATEFUL_DELETED, &LOG_RETENTION_CUT],
+    types: &["aws_cloudwatch_log_group"],
     category: Category::Other,
-    severity: Severity::High,
-    doc: "**Why it matters.** Shorter retention deletes existing log events older than the new \
-limit: audit trails and incident evidence go with them.\n\n\
-**What triggers it.** `retention_in_days` of `aws_cloudwatch_log_group` reduced, or set where it \
-was 0 (never expire).\n\n\
-**Example.** `retention_in_days = 365` changed to `7` reports `aws_cloudwatch_log_group.audit: log \
-retention cut from 365 to 7 days; older events are deleted`.",
+    check,
+    fallback: false,
 };
-
-pub static FAMILY: Family = Family { rules: &[&STATEFUL_DELETED, &LOG_RETENTION_CUT], check, fallback: false };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
     [stateful_deleted(change, ctx), log_retention_cut(change, ctx)].into_iter().flatten().collect()
@@ -66,7 +42,7 @@ pub(crate) fn data_lost(resource_type: &str) -> Option<&'static str> {
 
 fn stateful_deleted(change: &Change, ctx: &Context) -> Vec<Hit> {
     let Some(lost) = data_lost(&change.resource_type) else { return Vec::new() };
-    if !change.action.destroys() || ctx.classes.is_critical(&change.resource_type) {
+    if !change.action.destroys() || ctx.classes().is_critical(&change.resource_type) {
         return Vec::new();
     }
     let verb = if change.action.is_replace() { "replace" } else { "delete" };

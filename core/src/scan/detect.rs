@@ -2,7 +2,10 @@
 
 use serde_json::Value;
 
+/// A scanner report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(missing_docs)] // Each is named after its scanner.
 pub enum ReportFormat {
     Wiz,
     SeekerVulnerabilities,
@@ -22,6 +25,7 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
+    /// The names `--format` takes.
     pub const NAMES: [&'static str; 13] = [
         "wiz",
         "seeker",
@@ -38,6 +42,7 @@ impl ReportFormat {
         "issues",
     ];
 
+    /// The format's name.
     pub fn name(self) -> &'static str {
         match self {
             ReportFormat::Wiz => "wiz",
@@ -57,6 +62,7 @@ impl ReportFormat {
         }
     }
 
+    /// The format a `--format` name stands for.
     pub fn from_name(name: &str) -> Option<ReportFormat> {
         let all = [
             ReportFormat::Wiz,
@@ -77,8 +83,15 @@ impl ReportFormat {
     }
 }
 
+/// Written as its name.
+impl serde::Serialize for ReportFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 /// The format of a parsed report, or `None` when nothing recognizes it.
-pub fn detect(value: &Value) -> Option<ReportFormat> {
+pub(crate) fn detect(value: &Value) -> Option<ReportFormat> {
     let has = |key: &str| value.get(key).is_some();
     match value {
         Value::Null => Some(ReportFormat::EmptyNull),

@@ -8,6 +8,8 @@ use crate::fingerprint::fingerprint;
 /// Normalized severity, ordered `Unknown < Info < Low < Medium < High < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+#[allow(missing_docs)] // The severity words every scanner uses.
 pub enum ScanSeverity {
     Unknown,
     Info,
@@ -18,6 +20,7 @@ pub enum ScanSeverity {
 }
 
 impl ScanSeverity {
+    /// Every severity, worst first.
     pub const ALL: [ScanSeverity; 6] = [
         ScanSeverity::Critical,
         ScanSeverity::High,
@@ -39,6 +42,7 @@ impl ScanSeverity {
         }
     }
 
+    /// The lowercase name.
     pub fn as_str(self) -> &'static str {
         match self {
             ScanSeverity::Critical => "critical",
@@ -51,16 +55,20 @@ impl ScanSeverity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One scanner finding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScanFinding {
     /// The scanner's rule, check or vulnerability id.
     pub rule: String,
+    /// One line saying what was found (never a secret value).
     pub title: String,
+    /// The normalized severity; `unknown` becomes the gate's `unknown_severity_as` once judged.
     pub severity: ScanSeverity,
     /// The severity as the scanner wrote it.
     pub raw_severity: Option<String>,
     /// The scanner format, e.g. `trivy`.
-    pub source: &'static str,
+    pub source: String,
     /// The tool that found it: the format's scanner, or for SARIF the run's `tool.driver.name`.
     pub tool: String,
     /// The report file it came from.
@@ -70,12 +78,12 @@ pub struct ScanFinding {
     /// Stable across runs and, for vulnerabilities, across scanners (id + package + version).
     pub fingerprint: String,
     /// Suppressed in the report itself (SARIF accepted suppressions) or by a suppressions file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<String>,
 }
 
 /// Builds findings for one report with the fields every parser fills the same way.
-pub struct FindingBuilder<'a> {
+pub(crate) struct FindingBuilder<'a> {
     pub source: &'static str,
     pub file: &'a str,
 }
@@ -95,7 +103,7 @@ impl FindingBuilder<'_> {
             title: title.chars().filter(|c| !c.is_control()).take(300).collect(),
             severity: raw_severity.map_or(ScanSeverity::Unknown, ScanSeverity::parse),
             raw_severity: raw_severity.map(str::to_owned),
-            source: self.source,
+            source: self.source.to_string(),
             tool: self.source.to_string(),
             file: self.file.to_string(),
             location,

@@ -1,15 +1,14 @@
-//! The gate over one or more reports: findings deduplicated by fingerprint across reports,
-//! suppressions (each with a reason and an expiry; expired ones stop applying and are reported),
-//! a baseline so that only new findings fail, per-severity maximum counts, `fail_on`, the scanners'
-//! own verdicts, and the score.
+//! The gate over one or more reports: findings deduplicated by fingerprint across reports (the
+//! worst severity seen is kept, whatever the order of the files), suppressions (each with a reason
+//! and an expiry; expired ones stop applying and are reported), a baseline so that only new
+//! findings fail, per-severity maximum counts, `fail_on`, the scanners' own verdicts, and the score.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScanFinding, ScanReport, ScanSeverity};
-use crate::glob::Glob;
-use crate::policy::Date;
+use super::{Baseline, ScanFinding, ScanReport, ScanSeverity, ScannerVerdict, Suppression};
+use crate::date::Date;
 
 /// The version of the score formula, reported with every score.
 pub const SCORE_VERSION: u32 = 1;
@@ -25,6 +24,7 @@ pub fn score(critical: u64, high: u64, medium: u64, low: u64) -> u32 {
 /// The `scan:` section of the configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
+// Not `non_exhaustive`: hosts build it from their own settings (`..Default::default()`).
 pub struct GateConfig {
     /// Fail on any finding of this severity or worse (default: critical).
     pub fail_on: Option<ScanSeverity>,
@@ -35,46 +35,10 @@ pub struct GateConfig {
     pub unknown_severity_as: Option<ScanSeverity>,
 }
 
-/// One entry of a suppressions file.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Suppression {
-    /// A rule id, or `*`.
-    pub rule: String,
-    /// Glob over the finding's location (default: everywhere).
-    pub location: Option<Glob>,
-    /// A finding's fingerprint, for one finding exactly.
-    pub fingerprint: Option<String>,
-    pub reason: String,
-    pub expires: Date,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SuppressionsFile {
-    pub suppressions: Vec<Suppression>,
-}
-
-impl Suppression {
-    fn covers(&self, finding: &ScanFinding) -> bool {
-        (self.rule == "*" || self.rule == finding.rule)
-            && self.location.as_ref().is_none_or(|g| g.matches(&finding.location))
-            && self.fingerprint.as_ref().is_none_or(|f| *f == finding.fingerprint)
-    }
-}
-
-/// What a file of suppressions is missing, before it is used.
-pub fn check_suppressions(list: &[Suppression]) -> Result<(), String> {
-    for (i, s) in list.iter().enumerate() {
-        if s.reason.trim().is_empty() {
-            return Err(format!("suppressions[{i}] needs a reason"));
-        }
-    }
-    Ok(())
-}
-
 /// Counts by effective severity.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+#[allow(missing_docs)] // One counter per severity, named after it.
 pub struct Counts {
     pub critical: u64,
     pub high: u64,
@@ -98,6 +62,7 @@ impl Counts {
             ScanSeverity::Unknown => &mut self.unknown,
         }
     }
+    /// The count of one severity.
     pub fn get(&self, severity: ScanSeverity) -> u64 {
         match severity {
             ScanSeverity::Critical => self.critical,
@@ -110,56 +75,91 @@ impl Counts {
     }
 }
 
-/// The gate's decision over all reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GateOutcome {
+/// One report as the outcome lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReportSummary {
+    /// How the report was named.
+    pub file: String,
+    /// The format it was read as.
+    pub format: String,
+    /// How many findings it holds (before deduplication across reports).
+    pub findings: usize,
+    /// The scanner's own verdict, when it gives one.
+    pub verdict: Option<ScannerVerdict>,
+    /// `valid`: a report that could not be used fails the whole scan instead.
+    pub status: String,
+}
+
+/// The version of the scan result's JSON layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The gate's decision over all reports: what `plangate scan -f json` writes, and what a baseline
+/// reads back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScanOutcome {
+    /// The layout's version.
+    pub schema_version: u32,
+    /// Whether the gate passed.
     pub passed: bool,
     /// 0 pass, 1 the gate failed.
     pub exit_code: u8,
     /// Why it failed (empty when it passed).
     pub reasons: Vec<String>,
+    /// Score v1 over the active findings (see [`score`]).
+    pub score: u32,
+    /// The score formula's version.
+    pub score_version: u32,
     /// Active (not suppressed) findings by effective severity.
     pub counts: Counts,
     /// Active findings not in the baseline, by effective severity: what the gate judges.
     pub new_counts: Counts,
-    pub score: u32,
-    pub score_version: u32,
+    /// Findings seen in more than one report, kept once.
     pub duplicates_removed: usize,
     /// Suppressions past their date: they no longer apply.
     pub expired_suppressions: Vec<String>,
-    /// Every finding once, suppressed ones marked, with its effective severity.
+    /// Every report read.
+    pub reports: Vec<ReportSummary>,
+    /// Every finding once, suppressed ones marked, with its effective severity; worst first.
     pub findings: Vec<ScanFinding>,
 }
 
-/// Judges the reports. `baseline` holds fingerprints of findings already accepted.
-pub fn judge(
+/// Judges the reports.
+pub(crate) fn judge(
     reports: &[ScanReport],
     config: &GateConfig,
     suppressions: &[Suppression],
-    baseline: &HashSet<String>,
+    baseline: &Baseline,
     today: Date,
-) -> GateOutcome {
+) -> ScanOutcome {
     let unknown_as = config.unknown_severity_as.unwrap_or(ScanSeverity::High);
     let fail_on = config.fail_on.unwrap_or(ScanSeverity::Critical);
-    let mut seen = HashSet::new();
     let mut duplicates_removed = 0;
-    let mut findings = Vec::new();
-    for report in reports {
-        for finding in &report.findings {
-            if !seen.insert(finding.fingerprint.clone()) {
+    let mut findings: Vec<ScanFinding> = Vec::new();
+    let mut by_fingerprint: HashMap<String, usize> = HashMap::new();
+    for finding in reports.iter().flat_map(|r| &r.findings) {
+        let mut finding = finding.clone();
+        if finding.severity == ScanSeverity::Unknown {
+            finding.severity = unknown_as;
+        }
+        match by_fingerprint.get(&finding.fingerprint) {
+            Some(&kept) => {
                 duplicates_removed += 1;
-                continue;
-            }
-            let mut finding = finding.clone();
-            if finding.severity == ScanSeverity::Unknown {
-                finding.severity = unknown_as;
-            }
-            if finding.suppressed.is_none() {
-                if let Some(s) = suppressions.iter().find(|s| s.expires >= today && s.covers(&finding)) {
-                    finding.suppressed = Some(format!("suppressed until {}: {}", s.expires, s.reason));
+                // The same problem seen twice is as bad as the worse sighting, whichever came first.
+                if finding.severity > findings[kept].severity {
+                    findings[kept] = finding;
                 }
             }
-            findings.push(finding);
+            None => {
+                by_fingerprint.insert(finding.fingerprint.clone(), findings.len());
+                findings.push(finding);
+            }
+        }
+    }
+    for finding in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
+        if let Some(s) = suppressions.iter().find(|s| s.in_force(today) && s.covers(finding)) {
+            finding.suppressed = Some(format!("suppressed until {}: {}", s.expires, s.reason));
         }
     }
     findings.sort_by(|a, b| {
@@ -200,11 +200,12 @@ pub fn judge(
     }
     let expired_suppressions = suppressions
         .iter()
-        .filter(|s| s.expires < today)
+        .filter(|s| !s.in_force(today))
         .map(|s| format!("suppression of {} expired on {}: {}", s.rule, s.expires, s.reason))
         .collect();
     let passed = reasons.is_empty();
-    GateOutcome {
+    ScanOutcome {
+        schema_version: SCHEMA_VERSION,
         passed,
         exit_code: if passed { 0 } else { 1 },
         reasons,
@@ -214,6 +215,16 @@ pub fn judge(
         new_counts,
         duplicates_removed,
         expired_suppressions,
+        reports: reports
+            .iter()
+            .map(|r| ReportSummary {
+                file: r.file.clone(),
+                format: r.format.name().to_string(),
+                findings: r.findings.len(),
+                verdict: r.verdict.clone(),
+                status: "valid".into(),
+            })
+            .collect(),
         findings,
     }
 }

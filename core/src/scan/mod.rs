@@ -1,62 +1,65 @@
 //! Security scanner reports: detect the format by content, validate it, normalize its findings,
 //! and gate on severity. Fails closed: a report that cannot be read, that says its scanner failed,
-//! or that covers only part of what was scanned is an error, never "no findings".
+//! or that covers only part of what was scanned is an error, never "no findings". [`check`] is the
+//! whole job, as `plangate scan` and the bindings run it.
 
+mod baseline;
+mod check;
 mod detect;
+mod error;
 mod finding;
-pub mod formats;
-pub mod gate;
-pub mod render;
+mod formats;
+mod gate;
+mod render;
 mod shape;
+mod suppressions;
 
-use serde::Serialize;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use detect::{detect, ReportFormat};
-pub use finding::{FindingBuilder, ScanFinding, ScanSeverity};
-pub use gate::{GateConfig, GateOutcome, Suppression};
-pub use shape::Problem;
+pub use baseline::Baseline;
+pub use check::{check, judge, ReportInput, ScanOptions};
+pub use detect::ReportFormat;
+pub use error::ScanError;
+pub use finding::{ScanFinding, ScanSeverity};
+pub use gate::{score, Counts, GateConfig, ReportSummary, ScanOutcome, SCORE_VERSION};
+pub use render::{render, SarifLimits, GITHUB_LIMITS};
+pub use suppressions::Suppression;
 
-/// A report that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ScanError {
-    #[error("cannot read {file}: {source}")]
-    Io {
-        file: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{file}: invalid JSON at line {line}, column {column}: {message}")]
-    Syntax { file: String, line: usize, column: usize, message: String },
-    #[error("{file}: unrecognized report: found {found}; expected Wiz, Seeker, SARIF 2.1.0, Trivy, Checkov, Grype, Snyk, Semgrep, KICS, tfsec, Gitleaks or {{\"issues\": [...]}} JSON (use --format to say which)")]
-    Unrecognized { file: String, found: String },
-    #[error("{file} ({format}) at {path}: expected {expected}, found {found}")]
-    Shape { file: String, format: &'static str, path: String, expected: String, found: String },
-    #[error("{file} ({format}): the scanner reports that it failed: {detail}")]
-    ScannerFailed { file: String, format: &'static str, detail: String },
-    #[error("{file} ({format}): partial scan, so its findings cannot be trusted as complete: {detail}")]
-    Partial { file: String, format: &'static str, detail: String },
-}
+pub(crate) use finding::FindingBuilder;
+use shape::Problem;
 
 /// What a scanner itself concluded, when it says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScannerVerdict {
+    /// Whether the scanner's own policy passed.
     pub passed: bool,
+    /// What it said.
     pub detail: String,
 }
 
 /// One report, read and normalized.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ScanReport {
+    /// How the report was named (its path, or the name given with its bytes).
     pub file: String,
-    pub format: &'static str,
+    /// The format it was read as.
+    pub format: ReportFormat,
+    /// Its findings, in the order the report lists them.
     pub findings: Vec<ScanFinding>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The scanner's own verdict, when it gives one.
     pub verdict: Option<ScannerVerdict>,
 }
 
 /// Reads one report's bytes; `file` names it in findings and errors; `format` overrides detection.
+///
+/// # Errors
+/// A [`ScanError`] naming the file, and where it applies the JSON path, what was expected and what
+/// was found.
 pub fn read(bytes: &[u8], file: &str, format: Option<ReportFormat>) -> Result<ScanReport, ScanError> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if text.iter().all(u8::is_ascii_whitespace) {
@@ -70,16 +73,21 @@ pub fn read(bytes: &[u8], file: &str, format: Option<ReportFormat>) -> Result<Sc
     })?;
     let format = match format {
         Some(f) => f,
-        None => detect(&value)
+        None => detect::detect(&value)
             .ok_or_else(|| ScanError::Unrecognized { file: file.into(), found: shape::describe(&value) })?,
     };
     let builder = FindingBuilder { source: format.name(), file };
     let parsed = formats::parse(format, &value, &builder).map_err(|problem| problem.into_error(file, format.name()))?;
-    Ok(ScanReport { file: file.into(), format: format.name(), findings: parsed.findings, verdict: parsed.verdict })
+    Ok(ScanReport { file: file.into(), format, findings: parsed.findings, verdict: parsed.verdict })
 }
 
 /// Reads a report file.
-pub fn read_file(path: &str, format: Option<ReportFormat>) -> Result<ScanReport, ScanError> {
-    let bytes = std::fs::read(path).map_err(|source| ScanError::Io { file: path.into(), source })?;
-    read(&bytes, path, format)
+///
+/// # Errors
+/// [`ScanError::Io`] when it cannot be read, else as [`read`].
+pub fn read_file(path: impl AsRef<Path>, format: Option<ReportFormat>) -> Result<ScanReport, ScanError> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ScanError::Io { file: file.clone(), source })?;
+    read(&bytes, &file, format)
 }

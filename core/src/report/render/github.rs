@@ -5,7 +5,9 @@
 use std::fmt::Write;
 
 use super::RenderOptions;
-use crate::report::{Report, Severity};
+use crate::registry::Severity;
+use crate::report::Report;
+use crate::text::{workflow_data as escape_data, workflow_property as escape_property};
 
 /// Annotations GitHub shows per kind and step.
 pub const MAX_PER_KIND: usize = 10;
@@ -44,25 +46,4 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     }
     let _ = writeln!(out, "::notice file={file},title=plangate summary::{}", escape_data(&summary));
     out
-}
-
-/// Message text: `%`, CR and LF would end or corrupt the command.
-pub(crate) fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// Property values additionally may not hold `:` or `,`.
-pub(crate) fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commands_cannot_be_injected() {
-        assert_eq!(escape_data("a\n::error::x%"), "a%0A::error::x%25");
-        assert_eq!(escape_property("a,b:c"), "a%2Cb%3Ac");
-    }
 }

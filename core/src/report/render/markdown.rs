@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
-use crate::report::{Finding, Report, Severity, Status};
+use crate::registry::Severity;
+use crate::report::{Finding, Report, Status};
+use crate::text::markdown as escape;
 
 /// The most characters the comment may have.
 pub const MAX_CHARS: usize = 60_000;
@@ -104,36 +106,4 @@ fn section(out: &mut String, title: &str, collapsed: bool, items: &[String]) -> 
         out.push_str("\n</details>\n");
     }
     items.len() - written
-}
-
-/// Escapes untrusted text for Markdown and HTML, on one line.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '@' => out.push_str("&#64;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn untrusted_text_cannot_inject_markup() {
-        assert_eq!(escape("<img src=x>"), "&lt;img src=x&gt;");
-        assert_eq!(escape("a[\"x\"]|@team\n**b**"), "a\\[\"x\"\\]\\|&#64;team \\*\\*b\\*\\*");
-        assert_eq!(escape("[link](http://evil)"), "\\[link\\]\\(http://evil\\)");
-    }
 }

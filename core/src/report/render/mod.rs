@@ -1,66 +1,39 @@
 //! One renderer per output format. Renderers only arrange what the report holds; untrusted plan
 //! text (addresses, names) is escaped for each format where it is written.
 
-pub mod github;
-pub mod json;
-pub mod markdown;
-pub mod sarif;
-pub mod text;
+mod github;
+mod json;
+mod markdown;
+mod sarif;
+mod text;
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::Deserialize;
+pub use github::MAX_PER_KIND as MAX_ANNOTATIONS_PER_KIND;
+pub use markdown::MAX_CHARS as MAX_MARKDOWN_CHARS;
 
 use super::Report;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Text,
-    Json,
-    Sarif,
-    Markdown,
-    Github,
-}
-
-impl Format {
-    pub const ALL: [Format; 5] = [Format::Text, Format::Json, Format::Sarif, Format::Markdown, Format::Github];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Sarif => "sarif",
-            Format::Markdown => "markdown",
-            Format::Github => "github",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Format, String> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown output format {s:?}: expected text, json, sarif, markdown or github"))
-    }
-}
+pub use crate::format::{Format, UnknownFormat};
 
 /// What a renderer needs besides the report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RenderOptions {
     /// The plan as the user named it: SARIF's artifact and the annotations' file.
     pub plan_label: String,
     /// Show notices and drift in the text report.
     pub verbose: bool,
+}
+
+impl RenderOptions {
+    /// Options naming the plan `plan_label`, verbose.
+    pub fn new(plan_label: impl Into<String>) -> RenderOptions {
+        RenderOptions { plan_label: plan_label.into(), verbose: true }
+    }
+
+    /// The same, showing notices and drift in the text report or not.
+    pub fn verbose(mut self, verbose: bool) -> RenderOptions {
+        self.verbose = verbose;
+        self
+    }
 }
 
 /// Writes the report straight to `out`: the JSON report, which grows with the plan, is streamed
@@ -77,6 +50,7 @@ pub fn write(
     }
 }
 
+/// The report in `format`, as text.
 pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
     match format {
         Format::Text => text::render(report, options),

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::RenderOptions;
 use crate::fingerprint::fingerprint;
-use crate::report::{Finding, Report, Severity};
-use crate::rules::{Rule, REGISTRY};
+use crate::registry::{Rule, Severity, REGISTRY};
+use crate::report::{Finding, Report};
 
 pub fn render(report: &Report, options: &RenderOptions) -> String {
     let rules: Vec<Value> = REGISTRY.iter().map(|rule| describe_rule(rule)).collect();
@@ -55,13 +55,13 @@ fn security_severity(severity: Severity) -> &'static str {
 }
 
 fn describe_rule(rule: &Rule) -> Value {
-    let first_paragraph = rule.doc.split("\n\n").next().unwrap_or(rule.doc).replace("**Why it matters.** ", "");
     json!({
         "id": rule.id,
         "name": rule.id.replace('-', ""),
-        "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": first_paragraph},
-        "help": {"text": rule.doc, "markdown": rule.doc},
+        "shortDescription": {"text": rule.title.replace('`', "")},
+        "fullDescription": {"text": rule.summary()},
+        // SARIF viewers show `text` as it is and render `markdown`.
+        "help": {"text": rule.doc_text(), "markdown": rule.doc},
         "defaultConfiguration": {"level": level(rule.severity)},
         "properties": {
             "security-severity": security_severity(rule.severity),
@@ -92,7 +92,7 @@ fn describe_result(finding: &Finding, options: &RenderOptions) -> Value {
             "logicalLocations": [{"fullyQualifiedName": finding.address, "kind": "resource"}],
         }],
         // Stable for the same rule and address, so code scanning tracks one alert per issue.
-        "partialFingerprints": {"plangate/v1": fingerprint(&[finding.rule, &finding.address])},
+        "partialFingerprints": {"plangate/v1": fingerprint(&[&finding.rule, &finding.address])},
         "properties": {"security-severity": security_severity(finding.severity), "actions": finding.actions},
     })
 }

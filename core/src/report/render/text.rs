@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use super::RenderOptions;
-use crate::report::{Category, Report, Severity};
+use crate::registry::{Category, Severity};
+use crate::report::Report;
+use crate::text::one_line;
 
 pub fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::from("=== Analyzing Terraform Plan ===\n");
@@ -69,9 +71,4 @@ fn label(severity: Severity) -> &'static str {
         Severity::High => "HIGH-RISK",
         Severity::Notice => "NOTICE",
     }
-}
-
-/// Plan text may hold newlines or terminal escapes; a report line must stay one plain line.
-pub(crate) fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }

@@ -3,12 +3,12 @@
 
 use std::fmt::Write;
 
-use crate::report::render::github::{escape_data as data, escape_property as property};
-use crate::scan::{GateOutcome, ScanSeverity};
+use crate::scan::{ScanOutcome, ScanSeverity};
+use crate::text::{workflow_data as data, workflow_property as property};
 
 const MAX_PER_KIND: usize = 10;
 
-pub fn render(outcome: &GateOutcome) -> String {
+pub fn render(outcome: &ScanOutcome) -> String {
     let mut out = String::new();
     let active: Vec<_> = outcome.findings.iter().filter(|f| f.suppressed.is_none()).collect();
     let mut hidden = 0;

@@ -4,10 +4,11 @@
 
 use std::fmt::Write;
 
-use crate::report::render::markdown::{escape, MAX_CHARS};
-use crate::scan::{GateOutcome, ScanReport, ScanSeverity};
+use crate::report::MAX_MARKDOWN_CHARS as MAX_CHARS;
+use crate::scan::{ScanOutcome, ScanSeverity};
+use crate::text::markdown as escape;
 
-pub fn render(reports: &[ScanReport], outcome: &GateOutcome) -> String {
+pub fn render(outcome: &ScanOutcome) -> String {
     let c = &outcome.counts;
     let mut out = format!(
         "## {} plangate scan: {}\n\nScore **{}**/100 (v{}).\n\n| critical | high | medium | low | info |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |\n",
@@ -25,8 +26,8 @@ pub fn render(reports: &[ScanReport], outcome: &GateOutcome) -> String {
         let _ = writeln!(out, "\n- **Failed:** {}", escape(reason));
     }
     out.push_str("\n| report | format | findings |\n|---|---|---:|\n");
-    for r in reports {
-        let _ = writeln!(out, "| {} | {} | {} |", escape(&r.file), r.format, r.findings.len());
+    for r in &outcome.reports {
+        let _ = writeln!(out, "| {} | {} | {} |", escape(&r.file), r.format, r.findings);
     }
     let mut left_out = 0;
     let groups = [

@@ -7,17 +7,23 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::scan::{GateOutcome, ScanFinding, ScanSeverity};
+use crate::scan::{ScanFinding, ScanOutcome, ScanSeverity};
 
+/// What a merged SARIF file may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SarifLimits {
+    /// Results per run.
     pub results_per_run: usize,
+    /// Runs per file.
     pub runs: usize,
+    /// Bytes of the uncompressed file.
     pub bytes: usize,
 }
 
+/// GitHub code scanning's upload limits.
 pub const GITHUB_LIMITS: SarifLimits = SarifLimits { results_per_run: 25_000, runs: 20, bytes: 10 * 1024 * 1024 };
 
-pub fn render(outcome: &GateOutcome, limits: &SarifLimits) -> String {
+pub fn render(outcome: &ScanOutcome, limits: &SarifLimits) -> String {
     let mut by_tool: BTreeMap<&str, Vec<&ScanFinding>> = BTreeMap::new();
     for f in &outcome.findings {
         by_tool.entry(f.tool.as_str()).or_default().push(f);
@@ -98,11 +104,16 @@ mod tests {
         let findings: Vec<_> =
             (0..30).map(|i| b.vulnerability(&format!("CVE-{i}"), "x", Some("HIGH"), "pkg", "1")).collect();
         let outcome = crate::scan::gate::judge(
-            &[crate::scan::ScanReport { file: "r.json".into(), format: "trivy", findings, verdict: None }],
+            &[crate::scan::ScanReport {
+                file: "r.json".into(),
+                format: crate::scan::ReportFormat::Trivy,
+                findings,
+                verdict: None,
+            }],
             &Default::default(),
             &[],
             &Default::default(),
-            crate::policy::Date::parse("2026-11-26").unwrap(),
+            crate::date::Date::parse("2026-11-26").unwrap(),
         );
         let limits = SarifLimits { results_per_run: 25, runs: 20, bytes: 1 << 20 };
         let sarif: Value = serde_json::from_str(&render(&outcome, &limits)).unwrap();

@@ -2,17 +2,17 @@
 
 use std::fmt::Write;
 
-use crate::report::render::text::one_line;
-use crate::scan::{GateOutcome, ScanReport, ScanSeverity};
+use crate::scan::{ScanOutcome, ScanSeverity};
+use crate::text::one_line;
 
 /// Findings listed one per line; the rest are counted.
 const LISTED: usize = 50;
 
-pub fn render(reports: &[ScanReport], outcome: &GateOutcome) -> String {
+pub fn render(outcome: &ScanOutcome) -> String {
     let mut out = String::from("=== Security Scan Reports ===\n");
-    for r in reports {
-        let verdict = r.verdict.as_ref().map(|v| format!(" — {}", v.detail)).unwrap_or_default();
-        let _ = writeln!(out, "{} ({}): {} findings{verdict}", r.file, r.format, r.findings.len());
+    for r in &outcome.reports {
+        let verdict = r.verdict.as_ref().map(|v| format!(" — {}", one_line(&v.detail))).unwrap_or_default();
+        let _ = writeln!(out, "{} ({}): {} findings{verdict}", one_line(&r.file), r.format, r.findings);
     }
     let c = &outcome.counts;
     let _ = write!(
@@ -30,7 +30,7 @@ pub fn render(reports: &[ScanReport], outcome: &GateOutcome) -> String {
             out,
             "{}: {} {} at {} ({})",
             f.severity.as_str().to_uppercase(),
-            f.rule,
+            one_line(&f.rule),
             one_line(&f.title),
             one_line(&f.location),
             f.source
@@ -40,14 +40,14 @@ pub fn render(reports: &[ScanReport], outcome: &GateOutcome) -> String {
         let _ = writeln!(out, "… and {} more critical or high findings (see -f json)", serious.len() - LISTED);
     }
     for expired in &outcome.expired_suppressions {
-        let _ = writeln!(out, "NOTICE: {expired}");
+        let _ = writeln!(out, "NOTICE: {}", one_line(expired));
     }
     out.push('\n');
     if outcome.passed {
         out.push_str("SUCCESS: the security scan gate passed.\n");
     } else {
         for reason in &outcome.reasons {
-            let _ = writeln!(out, "ERROR: {reason}");
+            let _ = writeln!(out, "ERROR: {}", one_line(reason));
         }
     }
     out

@@ -1,10 +1,12 @@
-//! Calendar dates for waiver expiry: `YYYY-MM-DD`, compared as days, and today's date in UTC.
+//! Calendar dates (`YYYY-MM-DD`, compared as days) and today's date in UTC: waiver and suppression
+//! expiry.
 
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+/// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     year: i32,
@@ -13,6 +15,7 @@ pub struct Date {
 }
 
 impl Date {
+    /// The date, when it exists (`2026-02-29` does not).
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         let days_in_month = match month {
@@ -25,6 +28,7 @@ impl Date {
         (1..=days_in_month).contains(&day).then_some(Date { year, month, day })
     }
 
+    /// Parses `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<Date> {
         let mut parts = text.trim().splitn(3, '-');
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);

@@ -1,0 +1,77 @@
+//! The `plangate` command line, callable as a library so that every front end that ships the
+//! command (the Rust binary, the Python package's console script) runs exactly this code. `check`
+//! exits 0 pass, 1 critical, 2 high-risk, 3 cannot analyse (a broken input, configuration or
+//! command line must never look like a verdict); `run` exits with the command's own code; every
+//! command exits 3 when it cannot do its job.
+
+mod args;
+mod breaker_cmd;
+mod check;
+mod notify_cmd;
+mod output;
+mod retry_cmd;
+mod rule_docs;
+mod run_cmd;
+mod scan_cmd;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use args::{BreakerCommand, Cli, Command, NotifyCommand, RetryCommand};
+
+/// Exit code for anything that prevents a verdict.
+const CANNOT_ANALYSE: u8 = 3;
+
+/// A reason the command cannot give a verdict, shown on standard error.
+struct Failure(String);
+
+impl From<plangate::Error> for Failure {
+    fn from(e: plangate::Error) -> Failure {
+        Failure(e.to_string())
+    }
+}
+
+/// Runs the command line `args` (the program name first, as `std::env::args_os` gives it) and
+/// returns the exit code.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are not failures; anything else must not look like a verdict.
+            return if e.use_stderr() { CANNOT_ANALYSE } else { 0 };
+        }
+    };
+    let result = match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules { format } => rule_docs::list(format).and_then(|text| print(&text)),
+        Command::Explain { id } => rule_docs::explain(id).and_then(|text| print(&text)),
+        Command::Retry { command: RetryCommand::Schedule { config, step, seed, format } } => {
+            retry_cmd::schedule(config, step, *seed, format).and_then(|text| print(&text))
+        }
+        Command::Run(args) => run_cmd::run(args),
+        Command::Breaker { command } => match command {
+            BreakerCommand::Record { common, outcome } => breaker_cmd::record(common, outcome),
+            BreakerCommand::Request { common } => breaker_cmd::request(common),
+            BreakerCommand::Status { common, format } => breaker_cmd::status(common, format),
+        },
+        Command::Notify { command: NotifyCommand::Slack(args) } => notify_cmd::slack(args),
+        Command::Scan(args) => scan_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            eprintln!("plangate: error: {message}");
+            CANNOT_ANALYSE
+        }
+    }
+}
+
+fn print(text: &str) -> Result<u8, Failure> {
+    output::print(text).map(|()| 0).map_err(|e| Failure(format!("cannot write to standard output: {e}")))
+}

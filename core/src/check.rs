@@ -1,0 +1,223 @@
+//! The plan check, the engine's main job: a plan and a policy in, a [`Report`] out. The CLI and the
+//! bindings all call [`check`]; nothing else reads a plan for them.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use std::sync::{Mutex, PoisonError};
+
+use serde_json::value::RawValue;
+
+use crate::date::Date;
+use crate::error::Error;
+use crate::plan::{self, Change, PlanBytes, PlanError, Section};
+use crate::policy::verdict::{self, Counts};
+use crate::policy::Policy;
+use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
+use crate::rules::index_shift::Candidate;
+use crate::rules::{self, Context};
+
+/// A plan to check: JSON from `terraform show -json` (UTF-8 with or without a BOM, or UTF-16 with a
+/// BOM), or a binary plan file written by `terraform plan -out`, recognised by its content.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum PlanInput<'a> {
+    /// A file; large files are memory-mapped rather than read.
+    Path(&'a Path),
+    /// The plan's content, e.g. an S3 object's body.
+    Bytes(&'a [u8]),
+    /// Standard input, read to its end.
+    Stdin,
+}
+
+impl<'a> PlanInput<'a> {
+    /// A plan file.
+    pub fn path(path: &'a (impl AsRef<Path> + ?Sized)) -> PlanInput<'a> {
+        PlanInput::Path(path.as_ref())
+    }
+
+    /// A plan's content.
+    pub fn bytes(bytes: &'a [u8]) -> PlanInput<'a> {
+        PlanInput::Bytes(bytes)
+    }
+
+    /// How reports and errors name the plan when the options give no label.
+    fn default_label(self) -> String {
+        match self {
+            PlanInput::Path(path) => path.display().to_string(),
+            PlanInput::Bytes(_) => "plan".into(),
+            PlanInput::Stdin => "stdin".into(),
+        }
+    }
+}
+
+/// How to check a plan.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CheckOptions {
+    /// What the plan is judged by.
+    pub policy: Policy,
+    /// The day waivers are judged on; `None` is today (UTC).
+    pub today: Option<Date>,
+    /// How errors name the plan; `None` names it by its path (or `stdin`, or `plan`).
+    pub label: Option<String>,
+}
+
+impl CheckOptions {
+    /// Options judging by `policy`, as of today.
+    pub fn new(policy: Policy) -> CheckOptions {
+        CheckOptions { policy, today: None, label: None }
+    }
+
+    /// The same, judging waivers as of `today`.
+    pub fn today(mut self, today: Date) -> CheckOptions {
+        self.today = Some(today);
+        self
+    }
+
+    /// The same, naming the plan `label` in errors.
+    pub fn label(mut self, label: impl Into<String>) -> CheckOptions {
+        self.label = Some(label.into());
+        self
+    }
+}
+
+/// Checks a plan: reads it (streaming; binary plans through terraform), judges every change with
+/// the rules, and decides the verdict.
+///
+/// # Errors
+/// [`Error::Plan`] when the plan cannot be read or is not a valid plan: never a verdict.
+pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Error> {
+    let label = options.label.clone().unwrap_or_else(|| input.default_label());
+    let today = options.today.unwrap_or_else(Date::today);
+    let analysed = match input {
+        PlanInput::Path(path) => plan::load(path).and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
+        PlanInput::Stdin => plan::load_stdin().and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
+        PlanInput::Bytes(bytes) => match plan::from_bytes(bytes) {
+            Ok(Cow::Borrowed(text)) => analyze(text, &options.policy, today),
+            Ok(Cow::Owned(json)) => analyze(&json, &options.policy, today),
+            Err(e) => Err(e),
+        },
+    };
+    analysed.map_err(|error| Error::Plan { plan: Some(label), error })
+}
+
+/// Analyzes JSON plan bytes.
+fn analyze(bytes: &[u8], policy: &Policy, today: Date) -> Result<Report, PlanError> {
+    let text = plan::encoding::decode(bytes)?;
+    analyze_plan_releasing(&text, policy, today, &|_| {})
+}
+
+/// Analyzes a loaded plan. A memory-mapped plan gives back the pages of the sections it skips as
+/// soon as they are scanned, so memory stays near what the rules need.
+fn analyze_loaded(plan: &PlanBytes, policy: &Policy, today: Date) -> Result<Report, PlanError> {
+    match plan::encoding::decode(plan)? {
+        Cow::Borrowed(text) => analyze_plan_releasing(text, policy, today, &|span| plan.release(span)),
+        Cow::Owned(text) => analyze_plan_releasing(&text, policy, today, &|_| {}),
+    }
+}
+
+/// What one resource change came to.
+struct Judgement {
+    counted: bool,
+    findings: Vec<Finding>,
+    index_shift: Option<Candidate>,
+}
+
+/// What one batch of entries came to.
+enum Judged {
+    Changes(Vec<Result<Judgement, PlanError>>),
+    Drift(Vec<Result<Option<DriftEntry>, PlanError>>),
+}
+
+/// Analyzes decoded UTF-8 plan text, calling `release` with each skipped section once it is
+/// scanned. The streaming pass hands batches of entries to rayon workers as it scans them, so the
+/// rules run on the other core while the rest of the plan is scanned; each change is parsed, judged
+/// and dropped within its task, so its values never outlive the rules.
+fn analyze_plan_releasing(
+    text: &[u8],
+    policy: &Policy,
+    today: Date,
+    release: &dyn Fn(&[u8]),
+) -> Result<Report, PlanError> {
+    let ctx = Context::new(&policy.rules, today);
+    let batches: Mutex<Vec<(Section, usize, Judged)>> = Mutex::new(Vec::new());
+    let header = rayon::in_place_scope(|scope| {
+        plan::read_streaming(
+            text,
+            |section, first, entries| {
+                let (batches, ctx) = (&batches, &ctx);
+                scope.spawn(move |_| {
+                    let judged = judge(text, section, first, &entries, ctx);
+                    batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, judged));
+                });
+            },
+            release,
+        )
+    })?;
+    let mut batches = batches.into_inner().unwrap_or_else(PoisonError::into_inner);
+    // Put the batches back in plan order, so the first error reported is the first in the plan.
+    batches.sort_unstable_by_key(|(section, first, _)| (*section, *first));
+
+    let mut counts = Counts::default();
+    let mut findings = Vec::new();
+    let mut drift = Vec::new();
+    let mut candidates = Vec::new();
+    for (_, _, judged) in batches {
+        match judged {
+            Judged::Changes(outcomes) => {
+                for outcome in outcomes {
+                    let judgement = outcome?;
+                    counts.add(judgement.counted, &judgement.findings);
+                    findings.extend(judgement.findings);
+                    candidates.extend(judgement.index_shift);
+                }
+            }
+            Judged::Drift(entries) => {
+                for entry in entries {
+                    drift.extend(entry?);
+                }
+            }
+        }
+    }
+    // Plan-wide notices: they never count, so the counts above stand.
+    findings.extend(rules::index_shift::hints(&candidates, &ctx));
+    findings.extend(rules::expired_waiver::findings(&ctx));
+    findings.sort_by(|a, b| {
+        b.severity.cmp(&a.severity).then_with(|| a.address.cmp(&b.address)).then_with(|| a.rule.cmp(&b.rule))
+    });
+    drift.sort_by(|a, b| a.address.cmp(&b.address));
+
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        total_changes: counts.total,
+        high_risk_changes: counts.high_risk,
+        critical_changes: counts.critical,
+        status: counts.status(),
+        verdict: verdict::decide(&counts, &policy.thresholds),
+        findings,
+        drift,
+        plan: header,
+        policy: policy.summary(),
+    })
+}
+
+fn judge(text: &[u8], section: Section, first: usize, entries: &[&RawValue], ctx: &Context) -> Judged {
+    let parsed = entries.iter().enumerate().map(|(i, raw)| Change::parse(text, section, first + i, raw));
+    match section {
+        Section::ResourceChanges => Judged::Changes(
+            parsed
+                .map(|change| {
+                    change.map(|c| Judgement {
+                        counted: c.action.is_counted(),
+                        findings: rules::evaluate(&c, ctx),
+                        index_shift: rules::index_shift::candidate(&c),
+                    })
+                })
+                .collect(),
+        ),
+        Section::ResourceDrift => {
+            Judged::Drift(parsed.map(|change| change.map(|c| rules::drift::describe(&c, ctx))).collect())
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The one error type at the engine's boundary. Each subsystem has its own error enum; [`Error`]
+//! wraps them, and [`Error::kind`] and [`Error::details`] give a binding what it needs to raise the
+//! right exception with structured attributes, without parsing messages.
+
+use crate::plan::PlanError;
+use crate::policy::ConfigError;
+use crate::resilience::ResilienceError;
+use crate::scan::ScanError;
+
+/// Why the engine cannot do what was asked. Never a verdict: a front end exits 3 on any of these.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The plan cannot be read or is not a valid plan.
+    #[error("cannot analyse {}: {error}", plan.as_deref().map_or_else(|| "the plan".to_string(), |p| format!("plan {p}")))]
+    Plan {
+        /// How the caller named the plan (its path, `stdin`, a label).
+        plan: Option<String>,
+        /// What is wrong with it.
+        #[source]
+        error: PlanError,
+    },
+    /// A configuration (or suppressions file) cannot be read or is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// One or more scanner reports cannot be used; every one of them is listed.
+    #[error("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Reports {
+        /// One error per report, in the order the reports were given; never empty.
+        errors: Vec<ScanError>,
+    },
+    /// A resilience policy cannot be used.
+    #[error(transparent)]
+    Resilience(#[from] ResilienceError),
+}
+
+impl From<PlanError> for Error {
+    fn from(error: PlanError) -> Error {
+        Error::Plan { plan: None, error }
+    }
+}
+
+impl From<ScanError> for Error {
+    fn from(error: ScanError) -> Error {
+        Error::Reports { errors: vec![error] }
+    }
+}
+
+/// What kind of input is at fault: what a binding maps to an exception class or an error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The plan.
+    Plan,
+    /// The configuration, a suppressions file, or a resilience policy.
+    Config,
+    /// A scanner report or a baseline.
+    Report,
+}
+
+impl ErrorKind {
+    /// A stable code: `PLAN_INVALID`, `CONFIG_INVALID` or `REPORT_INVALID`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Plan => "PLAN_INVALID",
+            ErrorKind::Config => "CONFIG_INVALID",
+            ErrorKind::Report => "REPORT_INVALID",
+        }
+    }
+}
+
+/// The structured facts of an error, where they apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Details {
+    /// The file (or label) of the input at fault.
+    pub path: Option<String>,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// Where in a JSON document: `$.runs[0].results`, `resource_changes[3]`.
+    pub json_path: Option<String>,
+    /// The configuration key at fault: `thresholds.critical_changes`.
+    pub key: Option<String>,
+    /// What was expected there.
+    pub expected: Option<String>,
+    /// What was found instead.
+    pub found: Option<String>,
+}
+
+impl Error {
+    /// What kind of input is at fault.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Plan { .. } => ErrorKind::Plan,
+            Error::Config(_) | Error::Resilience(_) => ErrorKind::Config,
+            Error::Reports { .. } => ErrorKind::Report,
+        }
+    }
+
+    /// The structured facts of the error (of the first report's, for several).
+    pub fn details(&self) -> Details {
+        match self {
+            Error::Plan { plan, error } => Details { path: plan.clone(), ..plan_details(error) },
+            Error::Config(error) => config_details(error),
+            Error::Reports { errors } => errors.first().map(ScanError::details).unwrap_or_default(),
+            Error::Resilience(error) => error.details(),
+        }
+    }
+}
+
+fn plan_details(error: &PlanError) -> Details {
+    let located = |location: &crate::plan::Location| Details {
+        line: Some(location.line),
+        column: Some(location.column),
+        ..Details::default()
+    };
+    match error {
+        PlanError::Syntax { location, .. } | PlanError::Shape { location, .. } => located(location),
+        PlanError::UnsupportedFormat { found, location } => Details {
+            json_path: Some("format_version".into()),
+            expected: Some("0.x or 1.x".into()),
+            found: Some(found.clone()),
+            ..located(location)
+        },
+        PlanError::InvalidChange { section, index, location, .. } => {
+            Details { json_path: Some(format!("{section}[{index}]")), ..located(location) }
+        }
+        PlanError::NotAPlan { found } | PlanError::Encoding { found } => {
+            Details { found: Some(found.clone()), ..Details::default() }
+        }
+        _ => Details::default(),
+    }
+}
+
+fn config_details(error: &ConfigError) -> Details {
+    match error {
+        ConfigError::Io { path, .. } => Details { path: Some(path.clone()), ..Details::default() },
+        ConfigError::Invalid { origin, key, line, column, .. } => {
+            Details { path: Some(origin.clone()), key: key.clone(), line: *line, column: *column, ..Details::default() }
+        }
+        ConfigError::UnknownEnvironment { name } => Details {
+            key: Some("environment".into()),
+            expected: Some("develop, staging or production".into()),
+            found: Some(name.clone()),
+            ..Details::default()
+        },
+    }
+}

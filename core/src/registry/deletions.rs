@@ -1,0 +1,53 @@
+//! The rules of the `deletions` family: ids, titles, severities and the documentation `plangate
+//! explain` prints. The family in `rules::deletions` judges changes against them.
+
+use super::{Category, Rule, Severity};
+
+pub static CRITICAL_CLASS_DELETED: Rule = Rule {
+    id: "PG-DEL-001",
+    title: "A resource of a critical class is deleted or replaced",
+    category: Category::ResourceDeletions,
+    severity: Severity::Critical,
+    doc: "**Why it matters.** Critical classes hold data or anchor everything else: a deleted \
+DynamoDB table, RDS cluster or S3 bucket takes its data with it, a deleted KMS key makes what it \
+encrypted unreadable, and a deleted VPC or Route53 zone takes down what lives in it. A replace is a \
+delete followed by a create: the new object starts empty.\n\n\
+**What triggers it.** A `delete`, `[\"delete\", \"create\"]` or `[\"create\", \"delete\"]` action on a \
+resource whose type matches `resource_classifications.critical` (default: `aws_dynamodb_table`, \
+`aws_rds_cluster`, `aws_s3_bucket`, `aws_kms_key`, `aws_vpc`, `aws_route53_zone`). `forget` \
+(a `removed` block with `destroy = false`) is not a deletion.\n\n\
+**Example.** Removing `resource \"aws_dynamodb_table\" \"audit_events\"` from the configuration \
+plans `Attempting to delete aws_dynamodb_table.audit_events`.",
+    plan_wide: false,
+};
+
+pub static RESOURCE_DELETED: Rule = Rule {
+    id: "PG-DEL-002",
+    title: "A resource is deleted or replaced",
+    category: Category::ResourceDeletions,
+    severity: Severity::High,
+    doc: "**Why it matters.** Every deletion removes something that may still be in use, and a \
+replace changes the object's identity (ids, ARNs, endpoints) even when the configuration barely \
+changed.\n\n\
+**What triggers it.** A `delete` or replace action on a resource whose type is not a critical \
+class, nor one of the stateful types of PG-DATA-001, nor a security-group rule or IAM policy \
+attachment (deleting those only takes access away; a replaced rule is judged by what it \
+re-creates). A replace says which attribute forces it.\n\n\
+**Example.** `aws_sqs_queue.jobs` replaced because `name` cannot be updated in place: the queue and \
+any messages in it are deleted.",
+    plan_wide: false,
+};
+
+pub static FORGOTTEN: Rule = Rule {
+    id: "PG-DEL-003",
+    title: "A resource leaves Terraform's management but stays in the cloud",
+    category: Category::ResourceDeletions,
+    severity: Severity::Notice,
+    doc: "**Why it matters.** A `removed` block with `destroy = false` makes Terraform forget the \
+object: it keeps running and costing money, but no plan will manage it again. That is usually \
+intended, so it is a notice and never counted.\n\n\
+**What triggers it.** A `forget` or `[\"create\", \"forget\"]` action.\n\n\
+**Example.** `removed { from = aws_dynamodb_table.legacy, lifecycle { destroy = false } }` plans \
+`forget` for `aws_dynamodb_table.legacy`.",
+    plan_wide: false,
+};

@@ -1,0 +1,46 @@
+//! The rules of the `storage` family: ids, titles, severities and the documentation `plangate
+//! explain` prints. The family in `rules::storage` judges changes against them.
+
+use super::{Category, Rule, Severity};
+
+pub static PUBLIC_ACCESS_BLOCK_WEAKENED: Rule = Rule {
+    id: "PG-S3-001",
+    title: "S3 public access block removed or weakened",
+    category: Category::Other,
+    severity: Severity::High,
+    doc: "**Why it matters.** The public access block is what stops a bucket policy or ACL from making \
+data public by mistake; without it, one wrong statement exposes the bucket.\n\n\
+**What triggers it.** Deleting an `aws_s3_bucket_public_access_block` or \
+`aws_s3_account_public_access_block`, or turning any of `block_public_acls`, \
+`block_public_policy`, `ignore_public_acls`, `restrict_public_buckets` off.\n\n\
+**Example.** `block_public_policy = true` changed to `false` reports \
+`aws_s3_bucket_public_access_block.data: block_public_policy turned off`.",
+    plan_wide: false,
+};
+
+pub static BUCKET_POLICY_PUBLIC: Rule = Rule {
+    id: "PG-S3-002",
+    title: "Bucket policy grants access to everyone",
+    category: Category::Other,
+    severity: Severity::High,
+    doc: "**Why it matters.** A bucket policy statement for `Principal: \"*\"` without a condition \
+makes the objects it covers readable (or writable) by anyone.\n\n\
+**What triggers it.** The `policy` of `aws_s3_bucket_policy` (or the legacy `policy` of \
+`aws_s3_bucket`) newly allows any principal without a `Condition`.\n\n\
+**Example.** A statement `{Effect = \"Allow\", Principal = \"*\", Action = \"s3:GetObject\"}` \
+reports `aws_s3_bucket_policy.site: the bucket policy now grants access to everyone`.",
+    plan_wide: false,
+};
+
+pub static PUBLIC_ACL: Rule = Rule {
+    id: "PG-S3-003",
+    title: "Public bucket ACL",
+    category: Category::Other,
+    severity: Severity::High,
+    doc: "**Why it matters.** The canned ACLs `public-read`, `public-read-write` and \
+`authenticated-read` open a bucket to everyone (or every AWS account).\n\n\
+**What triggers it.** `acl` of `aws_s3_bucket_acl` or `aws_s3_bucket` set to one of them.\n\n\
+**Example.** `acl = \"public-read\"` reports `aws_s3_bucket_acl.site: ACL public-read opens the \
+bucket to everyone`.",
+    plan_wide: false,
+};
