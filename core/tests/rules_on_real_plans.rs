@@ -152,3 +152,19 @@ fn waivers_keep_findings_visible_but_uncounted_until_they_expire() {
     assert_eq!(report.critical_changes, 2, "an expired waiver no longer applies");
     assert!(report.findings.iter().any(|f| f.rule == "PG-WVR-001" && f.message.contains("expired on 2026-12-31")));
 }
+
+#[test]
+fn unknown_values_inside_nested_blocks_cannot_be_verified_and_are_never_read_as_absent() {
+    let report = analyze_with("nested-unknown", &Policy::default());
+    let says = |rule: &str, address: &str, words: &str| {
+        report.findings.iter().any(|f| f.rule == rule && f.address == address && f.message.contains(words))
+    };
+    // One inline rule of two has an unknown source: it is unverifiable, and the other still counts.
+    assert!(says("PG-SG-004", "aws_security_group.app", "cannot be verified before apply"), "{:#?}", report.findings);
+    assert!(says("PG-SG-002", "aws_security_group.app", "tcp 80 from 10.0.0.0/8"), "{:#?}", report.findings);
+    assert!(says("PG-NET-002", "aws_route_table.edge", "a destination known only after apply"));
+    assert!(says("PG-NET-003", "aws_network_acl.edge", "cannot be verified before apply"));
+    assert!(says("PG-S3-002", "aws_s3_bucket_policy.exports", "cannot be verified before apply"));
+    // The legacy bucket's own `policy` is computed when not configured: no finding for that.
+    assert!(!report.findings.iter().any(|f| f.address == "aws_s3_bucket.exports" && f.rule == "PG-S3-002"));
+}

@@ -218,6 +218,12 @@ impl<'v> Attr<'v> {
         self.unknown.marks_anything()
     }
 
+    /// The value as a whole is known only after apply (not just a part of it): what Terraform plans
+    /// for a computed attribute the configuration does not set, among others.
+    pub fn is_wholly_unknown(self) -> bool {
+        matches!(self.unknown, Mask::All)
+    }
+
     /// Whether the attribute is present with a value that is not `null`, sensitive or not.
     pub fn is_present(self) -> bool {
         self.value().is_some_and(|v| !v.is_null()) || matches!(self.unknown, Mask::All)

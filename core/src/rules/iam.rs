@@ -30,7 +30,7 @@ struct Delta {
 
 fn delta(change: &Change) -> Delta {
     let t = change.resource_type.as_ref();
-    let relevant = POLICY_TYPES.contains(&t) || ATTACHMENT_TYPES.contains(&t) || t == "aws_iam_role";
+    let relevant = FAMILY.types.contains(&t);
     const GRANTING: [&str; 5] = ["policy", "assume_role_policy", "inline_policy", "managed_policy_arns", "policy_arn"];
     if !relevant
         || matches!(change.action, Action::Delete | Action::Forget)
@@ -65,17 +65,22 @@ fn delta(change: &Change) -> Delta {
 
     let (old_arns, new_arns) = (managed_arns(t, before), managed_arns(t, after));
     delta.managed = new_arns.into_iter().filter(|arn| !old_arns.contains(arn)).collect();
-    // A role's `managed_policy_arns` is computed when the configuration does not set it: unknown
-    // says nothing unless the old state had attachments there.
+    // A role's `managed_policy_arns` and `inline_policy` are computed when the configuration does
+    // not set them: wholly unknown says nothing unless the old state had entries there. A list with
+    // an unknown entry among known ones cannot be verified.
     let arn_unverifiable = if t == "aws_iam_role" {
         let arns = after.get("managed_policy_arns");
-        (arns.is_unknown() && !old_arns.is_empty()) || arns.is_sensitive()
+        (arns.is_wholly_unknown() && !old_arns.is_empty()) || (arns.is_unknown() && !arns.is_wholly_unknown()) || arns.is_sensitive()
     } else {
         let arn = after.get("policy_arn");
         ATTACHMENT_TYPES.contains(&t) && (arn.is_unknown() || arn.is_sensitive())
     };
     if arn_unverifiable {
         delta.unverifiable.get_or_insert("the attached policy is known only after apply");
+    }
+    let had_inline = before.get("inline_policy").elements().next().is_some();
+    if t == "aws_iam_role" && after.get("inline_policy").is_wholly_unknown() && had_inline {
+        delta.unverifiable.get_or_insert("the inline policies are known only after apply");
     }
     delta
 }

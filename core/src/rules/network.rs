@@ -55,17 +55,27 @@ fn settings_changed(change: &Change, _: &Context) -> Vec<Hit> {
     )]
 }
 
-/// A route as "destination via target".
+/// What a route, an ACL entry or a rule names in place of a value known only after apply.
+const UNKNOWN_SOURCE: &str = "a source known only after apply";
+
+/// A route as "destination via target". A destination known only after apply is still a route:
+/// it is shown as such, never dropped.
 fn route(entry: Attr<'_>) -> Option<(String, String)> {
     let first =
         |names: &[&str]| names.iter().find_map(|n| entry.get(n).as_str().filter(|s| !s.is_empty()).map(str::to_owned));
-    let destination = first(&[
+    let destinations = [
         "destination_cidr_block",
         "destination_ipv6_cidr_block",
         "destination_prefix_list_id",
         "cidr_block",
         "ipv6_cidr_block",
-    ])?;
+    ];
+    let destination = first(&destinations).or_else(|| {
+        destinations
+            .iter()
+            .any(|n| entry.get(n).is_unknown())
+            .then(|| "a destination known only after apply".to_string())
+    })?;
     let target = first(&[
         "gateway_id",
         "nat_gateway_id",
@@ -128,11 +138,13 @@ fn routes_changed(change: &Change, _: &Context) -> Vec<Hit> {
 fn open_entries(change: &Change, after: bool) -> Vec<(&'static str, String)> {
     let values = change.values();
     let side = if after { values.after() } else { values.before() };
+    // An entry whose action or address is known only after apply may be open: it is named so.
     let open = |entry: Attr<'_>, action: &str| -> Option<String> {
-        let allows = entry.get(action).as_str().is_some_and(|a| a.eq_ignore_ascii_case("allow"));
-        let cidr = ["cidr_block", "ipv6_cidr_block"]
-            .iter()
-            .find_map(|n| entry.get(n).as_str().filter(|c| Cidr::parse(c).is_some_and(Cidr::is_internet)));
+        let action = entry.get(action);
+        let allows = action.is_unknown() || action.as_str().is_some_and(|a| a.eq_ignore_ascii_case("allow"));
+        let addresses = ["cidr_block", "ipv6_cidr_block"].map(|n| entry.get(n));
+        let cidr = addresses.iter().find_map(|a| a.as_str().filter(|c| Cidr::parse(c).is_some_and(Cidr::is_internet)));
+        let cidr = cidr.or_else(|| addresses.iter().any(|a| a.is_unknown()).then_some(UNKNOWN_SOURCE));
         cidr.filter(|_| allows).map(str::to_owned)
     };
     match change.resource_type.as_ref() {
@@ -163,9 +175,10 @@ fn acl_opened(change: &Change, _: &Context) -> Vec<Hit> {
         .filter(|entry| !before.contains(entry))
         .map(|(direction, cidr)| {
             let preposition = if direction == "inbound" { "from" } else { "to" };
+            let what = if cidr == UNKNOWN_SOURCE { "whether that is the internet cannot be verified before apply" } else { "the internet" };
             Hit::new(
                 &ACL_OPENED,
-                format!("{} allows {direction} traffic {preposition} {cidr} (the internet)", change.display_name()),
+                format!("{} allows {direction} traffic {preposition} {cidr} ({what})", change.display_name()),
             )
         })
         .collect()

@@ -209,10 +209,12 @@ fn strings<'v>(attr: Attr<'v>) -> impl Iterator<Item = &'v str> {
     single.into_iter().chain(list)
 }
 
-/// Whether a side's whole rule list is unknown until apply.
+/// Whether a side's whole rule list is unknown until apply. A list with unknown values inside
+/// some of its rules is not: those rules are read one by one, and each unknown field makes its
+/// rule unverifiable.
 pub fn list_unknown(resource_type: &str, side: Attr<'_>, direction: Direction) -> bool {
     let list = if direction == Direction::Ingress { "ingress" } else { "egress" };
-    resource_type == "aws_security_group" && side.get(list).is_unknown()
+    resource_type == "aws_security_group" && side.get(list).is_wholly_unknown()
 }
 
 /// What `after` adds to `before` when `after`'s whole list is unknown: nothing if there were no

@@ -52,10 +52,31 @@ fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
         })
         .map(|flag| flag.to_string())
         .collect();
-    if off.is_empty() {
-        return Vec::new();
+    let unknown: Vec<String> =
+        BLOCK_FLAGS.iter().filter(|flag| after.get(flag).is_unknown()).map(|flag| flag.to_string()).collect();
+    let mut hits = Vec::new();
+    if !off.is_empty() {
+        hits.push(Hit::new(&PUBLIC_ACCESS_BLOCK_WEAKENED, format!("{name}: {} turned off", super::list_names(&off, 4))));
     }
-    vec![Hit::new(&PUBLIC_ACCESS_BLOCK_WEAKENED, format!("{name}: {} turned off", super::list_names(&off, 4)))]
+    if !unknown.is_empty() {
+        hits.push(Hit::new(
+            &PUBLIC_ACCESS_BLOCK_WEAKENED,
+            format!("{name}: {} cannot be verified before apply", super::list_names(&unknown, 4)),
+        ));
+    }
+    hits
+}
+
+/// Whether an attribute this family reads is known only after apply in a way that matters: on the
+/// legacy `aws_s3_bucket` the `policy` and `acl` are computed when the configuration does not set
+/// them, so there only an attribute that had a value before counts.
+fn unverifiable(change: &Change, name: &str) -> bool {
+    let values = change.values();
+    let after = values.after().get(name);
+    let legacy = change.resource_type == "aws_s3_bucket";
+    let before = values.before().get(name);
+    let had_value = before.is_present() && before.as_str() != Some("");
+    after.is_unknown() && (!legacy || !after.is_wholly_unknown() || had_value)
 }
 
 fn bucket_policy_public(change: &Change, _: &Context) -> Vec<Hit> {
@@ -65,8 +86,18 @@ fn bucket_policy_public(change: &Change, _: &Context) -> Vec<Hit> {
     {
         return Vec::new();
     }
+    let name = change.display_name();
     let values = change.values();
+    if unverifiable(change, "policy") {
+        let message = format!("{name}: whether the bucket policy grants access to everyone cannot be verified before apply: the policy is known only after apply");
+        return vec![Hit::new(&BUCKET_POLICY_PUBLIC, message)];
+    }
     let (before, after) = (Document::read(values.before().get("policy")), Document::read(values.after().get("policy")));
+    // Unknown was decided above; sensitive or unreadable policies cannot be verified either.
+    if let (Document::Unverifiable(why), false) = (&after, values.after().get("policy").is_unknown()) {
+        let message = format!("{name}: whether the bucket policy grants access to everyone cannot be verified before apply: {why}");
+        return vec![Hit::new(&BUCKET_POLICY_PUBLIC, message)];
+    }
     if after.allows_anyone() && !before.allows_anyone() {
         vec![Hit::new(
             &BUCKET_POLICY_PUBLIC,
@@ -83,6 +114,10 @@ fn public_acl(change: &Change, _: &Context) -> Vec<Hit> {
         || !change.attribute_changed("acl")
     {
         return Vec::new();
+    }
+    if unverifiable(change, "acl") {
+        let message = format!("{}: whether the ACL opens the bucket cannot be verified before apply", change.display_name());
+        return vec![Hit::new(&PUBLIC_ACL, message)];
     }
     let values = change.values();
     let (before, after) = (values.before().get("acl").as_str(), values.after().get("acl").as_str());
