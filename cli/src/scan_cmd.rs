@@ -34,17 +34,14 @@ pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
     let format = args.output_format.parse::<Format>().map_err(|e| Failure(e.to_string()))?;
 
     let inputs: Vec<ReportInput<'_>> = args.reports.iter().map(ReportInput::path).collect();
-    let outcome = match scan::check(&inputs, &options) {
-        Ok(outcome) => outcome,
-        Err(plangate::Error::Reports { errors }) if errors.len() > 1 => {
-            let (last, rest) = errors.split_last().expect("more than one");
-            for error in rest {
-                eprintln!("plangate: error: {error}");
-            }
-            return Err(Failure(last.to_string()));
+    let outcome = scan::check(&inputs, &options).map_err(|failed| {
+        // Every report that cannot be used is named; the last one is the command's error.
+        let (last, rest) = failed.errors.split_last().expect("never empty");
+        for error in rest {
+            eprintln!("plangate: error: {error}");
         }
-        Err(e) => return Err(e.into()),
-    };
+        Failure(last.to_string())
+    })?;
 
     let text = scan::render(&outcome, format);
     match &args.output {

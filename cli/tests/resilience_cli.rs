@@ -62,6 +62,35 @@ fn schedule_of_the_documented_policy() {
 }
 
 #[test]
+fn a_schedule_of_billions_of_attempts_answers_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("gate.yaml"),
+        "resilience:\n  retry_strategy: {max_attempts: 4000000000, initial_delay: 1, max_delay: 60, jitter: decorrelated}\n  steps: [{name: a}]\n",
+    )
+    .unwrap();
+    let args = ["retry", "schedule", "--config", "gate.yaml", "--step", "a", "--seed", "7"];
+    let out = plangate(dir.path(), &[&args[..], &["-f", "json"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["delays"].as_array().unwrap().len(), 100, "the first delays are listed");
+    assert_eq!(report["complete"], false);
+    assert_eq!(report["more_retries"], 3_999_999_899u64);
+    assert!(report["total_delay_at_most"].as_f64().unwrap() <= 4e9 * 60.0);
+    let text = String::from_utf8(plangate(dir.path(), &args).stdout).unwrap();
+    assert!(text.contains("and up to 3999999899 more retries, each at most 60.000 s"), "{text}");
+    // One attempt: no retries, and a total of 0, never -0.
+    std::fs::write(
+        dir.path().join("gate.yaml"),
+        "resilience:\n  retry_strategy: {max_attempts: 1}\n  steps: [{name: a}]\n",
+    )
+    .unwrap();
+    let out = plangate(dir.path(), &[&args[..], &["-f", "json"]].concat());
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert!(json.contains("\"total_delay\": 0.0") && !json.contains("-0.0"), "{json}");
+}
+
+#[test]
 fn seeded_schedules_repeat() {
     let dir = setup();
     let args =

@@ -2,10 +2,11 @@
 //! wraps them, and [`Error::kind`] and [`Error::details`] give a binding what it needs to raise the
 //! right exception with structured attributes, without parsing messages.
 
+pub use crate::details::Details;
 use crate::plan::PlanError;
 use crate::policy::ConfigError;
 use crate::resilience::ResilienceError;
-use crate::scan::ScanError;
+use crate::scan::{ScanError, ScanErrors};
 
 /// Why the engine cannot do what was asked. Never a verdict: a front end exits 3 on any of these.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +41,12 @@ impl From<PlanError> for Error {
     }
 }
 
+impl From<ScanErrors> for Error {
+    fn from(errors: ScanErrors) -> Error {
+        Error::Reports { errors: errors.errors }
+    }
+}
+
 impl From<ScanError> for Error {
     fn from(error: ScanError) -> Error {
         Error::Reports { errors: vec![error] }
@@ -67,26 +74,6 @@ impl ErrorKind {
             ErrorKind::Report => "REPORT_INVALID",
         }
     }
-}
-
-/// The structured facts of an error, where they apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Details {
-    /// The file (or label) of the input at fault.
-    pub path: Option<String>,
-    /// 1-based line.
-    pub line: Option<usize>,
-    /// 1-based column.
-    pub column: Option<usize>,
-    /// Where in a JSON document: `$.runs[0].results`, `resource_changes[3]`.
-    pub json_path: Option<String>,
-    /// The configuration key at fault: `thresholds.critical_changes`.
-    pub key: Option<String>,
-    /// What was expected there.
-    pub expected: Option<String>,
-    /// What was found instead.
-    pub found: Option<String>,
 }
 
 impl Error {

@@ -38,6 +38,7 @@
 
 // The vocabulary: leaves that import nothing above them.
 mod date;
+mod details;
 mod fingerprint;
 mod format;
 mod glob;

@@ -3,6 +3,9 @@
 //! addresses, tags, rule ids, messages) comes from whoever opened the pull request, so every
 //! renderer sends it through one of these.
 
+/// The most characters a pull-request comment plangate writes may have (GitHub allows 65,536).
+pub const MARKDOWN_MAX_CHARS: usize = 60_000;
+
 /// One plain line: control characters (newlines, terminal escapes) become spaces.
 pub fn one_line(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()

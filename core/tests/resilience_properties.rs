@@ -3,6 +3,7 @@
 
 use plangate::resilience::{Breaker, BreakerConfig, Decision, Jitter, Random, RetryStrategy, State};
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 
 fn strategy() -> impl Strategy<Value = RetryStrategy> {
     let jitter = prop_oneof![Just(Jitter::None), Just(Jitter::Full), Just(Jitter::Equal), Just(Jitter::Decorrelated)];
@@ -66,6 +67,34 @@ proptest! {
             let d = backoff.next_delay(None).unwrap();
             prop_assert!(d >= 0.0 && d <= s.max_delay);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn schedules_are_lazy_for_any_number_of_attempts(s in strategy(), seed in any::<u64>(), attempts in any::<u32>()) {
+        // `u32::MAX` attempts must cost nothing up front: only the delays asked for are computed.
+        let huge = RetryStrategy { max_attempts: attempts.max(1), ..s.clone() };
+        let first: Vec<f64> = huge.delays(seed).take(50).collect();
+        prop_assert_eq!(first.len(), (attempts.max(1) - 1).min(50) as usize);
+        prop_assert_eq!(huge.max_retries(), attempts.max(1) - 1);
+    }
+
+    #[test]
+    fn decorrelated_jitter_keeps_spreading_once_the_cap_is_reached(
+        seed in any::<u64>(), initial in 0.5f64..20.0, cap in 1.0f64..600.0,
+    ) {
+        let s = RetryStrategy {
+            max_attempts: 200, initial_delay: initial, max_delay: cap, backoff_factor: 2.0,
+            jitter: Jitter::Decorrelated, max_total_delay: None,
+        };
+        // Far past the point where the exponential exceeds the cap.
+        let late: Vec<f64> = s.schedule(seed).into_iter().skip(100).collect();
+        prop_assert!(late.iter().all(|d| *d >= cap / 2.0 && *d <= cap), "{late:?} outside [{}, {cap}]", cap / 2.0);
+        let distinct: BTreeSet<u64> = late.iter().map(|d| d.to_bits()).collect();
+        prop_assert!(distinct.len() > late.len() / 2, "late delays bunch: {} distinct of {}", distinct.len(), late.len());
     }
 }
 

@@ -36,11 +36,13 @@ fn a_create_of_every_aws_resource_type_in_a_configured_class_is_reported() {
 
 #[test]
 fn the_types_the_issue_named_are_reported_under_narrow_classes() {
-    let policy = Policy::from_yaml("resource_classifications: {high_risk: [\"aws_iam_*\", \"aws_kms_*\"]}", "x").unwrap();
+    let policy =
+        Policy::from_yaml("resource_classifications: {high_risk: [\"aws_iam_*\", \"aws_kms_*\"]}", "x").unwrap();
     for t in ["aws_iam_access_key", "aws_kms_grant"] {
-        let plan = json!({"format_version": "1.2", "resource_changes": [{"address": format!("{t}.k"), "type": t, "name": "k",
+        let plan =
+            json!({"format_version": "1.2", "resource_changes": [{"address": format!("{t}.k"), "type": t, "name": "k",
             "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {}}}]})
-        .to_string();
+            .to_string();
         let report = check(PlanInput::bytes(plan.as_bytes()), &CheckOptions::new(policy.clone())).unwrap();
         assert_eq!(report.high_risk_changes, 1, "{t}: {:#?}", report.findings);
     }

@@ -235,6 +235,36 @@ fn suppressions_baseline_duplicates_and_unknown_severities() {
 }
 
 #[test]
+fn scan_outcomes_read_back_into_the_same_value() {
+    let reports: Vec<ScanReport> = VALID.iter().map(|(file, ..)| read_file(path(file), None).unwrap()).collect();
+    let outcome = judge(&reports, &GateConfig::default(), &[], &Baseline::default());
+    let json = plangate::scan::render(&outcome, plangate::Format::Json);
+    let read_back: ScanOutcome = serde_json::from_str(&json).unwrap();
+    assert_eq!(read_back, outcome);
+    assert!(outcome.findings.len() > 50, "a real outcome: {}", outcome.findings.len());
+}
+
+#[test]
+fn a_baseline_leaves_out_what_was_suppressed_when_it_was_written() {
+    let trivy = read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
+    let secret = trivy.findings.iter().find(|f| f.severity == ScanSeverity::Critical).unwrap().clone();
+    let suppression = Suppression {
+        rule: secret.rule.clone(),
+        location: None,
+        fingerprint: None,
+        reason: "rotated".into(),
+        expires: Date::parse("2026-12-31").unwrap(),
+    };
+    let written = judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[suppression], &Baseline::default());
+    assert_eq!(written.exit_code, 0);
+    let json = plangate::scan::render(&written, plangate::Format::Json);
+    let baseline = Baseline::from_json(&json, "baseline.json").unwrap();
+    // The suppression has expired: the finding it hid must fail the gate again.
+    let later = judge(std::slice::from_ref(&trivy), &GateConfig::default(), &[], &baseline);
+    assert_eq!(later.exit_code, 1, "{:?}", later.reasons);
+}
+
+#[test]
 fn vulnerabilities_deduplicate_across_scanners() {
     let grype = read(br#"{"matches":[{"vulnerability":{"id":"CVE-2021-33503","severity":"High"},"artifact":{"name":"urllib3","version":"1.26.3"}}],"source":{},"descriptor":{}}"#, "grype.json", None).unwrap();
     let trivy = read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();

@@ -23,7 +23,11 @@ fn text_and_json_reports_of_every_fixture_plan() {
             let report = check(PlanInput::bytes(&bytes), &check_options).unwrap();
             let options = RenderOptions::new(format!("fixtures/{folder}/{name}.plan.json"));
             insta::assert_snapshot!(format!("{prefix}{name}.text"), render(&report, Format::Text, &options));
-            insta::assert_snapshot!(format!("{prefix}{name}.json"), render(&report, Format::Json, &options));
+            let json = render(&report, Format::Json, &options);
+            insta::assert_snapshot!(format!("{prefix}{name}.json"), json);
+            // The JSON report is a contract: it reads back into the very same report.
+            let read_back: plangate::Report = serde_json::from_str(&json).unwrap();
+            assert_eq!(read_back, report, "{name}: the JSON report does not read back into the same value");
         }
     }
 }

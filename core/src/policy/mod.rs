@@ -1,6 +1,6 @@
 //! The policy a plan is judged by: the rules' classes, settings and waivers, the thresholds, and
 //! how the report is shown. It comes from a YAML file, a built-in environment preset, or the
-//! default; [`Config`] composes the file from the sections each subsystem owns, and [`verdict`]
+//! default; [`Config`] composes the file from the sections each subsystem owns, and its verdict module
 //! turns findings into a decision.
 
 mod config;

@@ -42,7 +42,7 @@ impl Pattern {
         }
     }
 
-    /// Whether the pattern occurs in `normalized` output (see [`normalize`]).
+    /// Whether the pattern occurs in output with ANSI colours and Terraform's gutter removed.
     pub fn matches(&self, normalized: &str) -> bool {
         match self {
             Pattern::Substring(s) => normalized.contains(s.as_str()),

@@ -1,7 +1,7 @@
 //! Why a resilience policy cannot be used: an unknown step, numbers out of range, a bad pattern, a
 //! breaker state file that cannot be read or written. Each message names the key or the file.
 
-use crate::error::Details;
+use crate::details::Details;
 
 /// A resilience policy or state that cannot be used.
 #[derive(Debug, thiserror::Error)]

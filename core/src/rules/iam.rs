@@ -70,7 +70,9 @@ fn delta(change: &Change) -> Delta {
     // an unknown entry among known ones cannot be verified.
     let arn_unverifiable = if t == "aws_iam_role" {
         let arns = after.get("managed_policy_arns");
-        (arns.is_wholly_unknown() && !old_arns.is_empty()) || (arns.is_unknown() && !arns.is_wholly_unknown()) || arns.is_sensitive()
+        (arns.is_wholly_unknown() && !old_arns.is_empty())
+            || (arns.is_unknown() && !arns.is_wholly_unknown())
+            || arns.is_sensitive()
     } else {
         let arn = after.get("policy_arn");
         ATTACHMENT_TYPES.contains(&t) && (arn.is_unknown() || arn.is_sensitive())

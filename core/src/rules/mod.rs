@@ -3,7 +3,7 @@
 //! declares the resource types whose attributes it judges. Those declarations are the one source
 //! of type knowledge: they decide the category of a type and which types the high-risk-class
 //! fallback must speak for. Rules never print and never read thresholds: the policy does that. Two
-//! rules are judged across the whole plan instead ([`index_shift`], [`expired_waiver`]). The rules
+//! rules are judged across the whole plan instead (index shifts, expired waivers). The rules
 //! themselves (ids, docs) are declared in [`crate::registry`].
 
 mod config;

@@ -175,7 +175,11 @@ fn acl_opened(change: &Change, _: &Context) -> Vec<Hit> {
         .filter(|entry| !before.contains(entry))
         .map(|(direction, cidr)| {
             let preposition = if direction == "inbound" { "from" } else { "to" };
-            let what = if cidr == UNKNOWN_SOURCE { "whether that is the internet cannot be verified before apply" } else { "the internet" };
+            let what = if cidr == UNKNOWN_SOURCE {
+                "whether that is the internet cannot be verified before apply"
+            } else {
+                "the internet"
+            };
             Hit::new(
                 &ACL_OPENED,
                 format!("{} allows {direction} traffic {preposition} {cidr} ({what})", change.display_name()),

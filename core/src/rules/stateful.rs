@@ -13,7 +13,7 @@ pub(crate) const STATEFUL_TYPES: &[(&str, &str)] = &[
     ("aws_elasticache_cluster", "its cached data is lost"),
     ("aws_elasticache_replication_group", "its data is lost"),
     ("aws_opensearch_domain", "its indexes are lost"),
-    ("aws_elasticsearch_domain", "its indexes"),
+    ("aws_elasticsearch_domain", "its indexes are lost"),
     ("aws_redshift_cluster", "its warehouse data is lost"),
     ("aws_docdb_cluster", "its documents are lost"),
     ("aws_neptune_cluster", "its graph data is lost"),

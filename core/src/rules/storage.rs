@@ -56,7 +56,10 @@ fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
         BLOCK_FLAGS.iter().filter(|flag| after.get(flag).is_unknown()).map(|flag| flag.to_string()).collect();
     let mut hits = Vec::new();
     if !off.is_empty() {
-        hits.push(Hit::new(&PUBLIC_ACCESS_BLOCK_WEAKENED, format!("{name}: {} turned off", super::list_names(&off, 4))));
+        hits.push(Hit::new(
+            &PUBLIC_ACCESS_BLOCK_WEAKENED,
+            format!("{name}: {} turned off", super::list_names(&off, 4)),
+        ));
     }
     if !unknown.is_empty() {
         hits.push(Hit::new(
@@ -95,7 +98,9 @@ fn bucket_policy_public(change: &Change, _: &Context) -> Vec<Hit> {
     let (before, after) = (Document::read(values.before().get("policy")), Document::read(values.after().get("policy")));
     // Unknown was decided above; sensitive or unreadable policies cannot be verified either.
     if let (Document::Unverifiable(why), false) = (&after, values.after().get("policy").is_unknown()) {
-        let message = format!("{name}: whether the bucket policy grants access to everyone cannot be verified before apply: {why}");
+        let message = format!(
+            "{name}: whether the bucket policy grants access to everyone cannot be verified before apply: {why}"
+        );
         return vec![Hit::new(&BUCKET_POLICY_PUBLIC, message)];
     }
     if after.allows_anyone() && !before.allows_anyone() {
@@ -116,7 +121,8 @@ fn public_acl(change: &Change, _: &Context) -> Vec<Hit> {
         return Vec::new();
     }
     if unverifiable(change, "acl") {
-        let message = format!("{}: whether the ACL opens the bucket cannot be verified before apply", change.display_name());
+        let message =
+            format!("{}: whether the ACL opens the bucket cannot be verified before apply", change.display_name());
         return vec![Hit::new(&PUBLIC_ACL, message)];
     }
     let values = change.values();

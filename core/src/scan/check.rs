@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use super::gate::{GateConfig, ScanOutcome};
+use super::ScanErrors;
 use super::{gate, read, read_file, Baseline, ReportFormat, ScanError, ScanReport, Suppression};
 use crate::date::Date;
-use crate::error::Error;
 
 /// One report to read.
 #[derive(Debug, Clone, Copy)]
@@ -61,9 +61,9 @@ impl ScanOptions {
 /// Reads and validates every report, then gates on their findings.
 ///
 /// # Errors
-/// [`Error::Reports`] listing every report that cannot be used (malformed, unrecognized, failed or
-/// partial): never a verdict.
-pub fn check(reports: &[ReportInput<'_>], options: &ScanOptions) -> Result<ScanOutcome, Error> {
+/// [`ScanErrors`] listing every report that cannot be used (malformed, unrecognized, failed or
+/// partial): never a verdict. It converts into [`crate::Error::Reports`].
+pub fn check(reports: &[ReportInput<'_>], options: &ScanOptions) -> Result<ScanOutcome, ScanErrors> {
     let mut read_reports = Vec::with_capacity(reports.len());
     let mut errors: Vec<ScanError> = Vec::new();
     for input in reports {
@@ -77,7 +77,7 @@ pub fn check(reports: &[ReportInput<'_>], options: &ScanOptions) -> Result<ScanO
         }
     }
     if !errors.is_empty() {
-        return Err(Error::Reports { errors });
+        return Err(ScanErrors { errors });
     }
     Ok(judge(&read_reports, options))
 }

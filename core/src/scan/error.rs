@@ -1,7 +1,7 @@
 //! Why a scanner report (or a baseline) cannot be used. Every variant names the file; shape errors
 //! also name the JSON path, what was expected and what was found.
 
-use crate::error::Details;
+use crate::details::Details;
 
 /// A report that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +78,15 @@ pub enum ScanError {
         /// What is wrong with it.
         message: String,
     },
+}
+
+/// Every report of a scan that cannot be used, in the order the reports were given; never empty.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+#[non_exhaustive]
+pub struct ScanErrors {
+    /// One error per unusable report.
+    pub errors: Vec<ScanError>,
 }
 
 impl ScanError {

@@ -22,7 +22,7 @@ use serde_json::Value;
 pub use baseline::Baseline;
 pub use check::{check, judge, ReportInput, ScanOptions};
 pub use detect::ReportFormat;
-pub use error::ScanError;
+pub use error::{ScanError, ScanErrors};
 pub use finding::{ScanFinding, ScanSeverity};
 pub use gate::{score, Counts, GateConfig, ReportSummary, ScanOutcome, SCORE_VERSION};
 pub use render::{render, SarifLimits, GITHUB_LIMITS};

@@ -10,7 +10,7 @@ use crate::report::{Finding, Report, Status};
 use crate::text::markdown as escape;
 
 /// The most characters the comment may have.
-pub const MAX_CHARS: usize = 60_000;
+pub use crate::text::MARKDOWN_MAX_CHARS as MAX_CHARS;
 /// Room kept for the closing tags and the truncation note.
 const RESERVE: usize = 600;
 

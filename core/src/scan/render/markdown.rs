@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use crate::report::MAX_MARKDOWN_CHARS as MAX_CHARS;
 use crate::scan::{ScanOutcome, ScanSeverity};
 use crate::text::markdown as escape;
+use crate::text::MARKDOWN_MAX_CHARS as MAX_CHARS;
 
 pub fn render(outcome: &ScanOutcome) -> String {
     let c = &outcome.counts;
