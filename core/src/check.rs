@@ -41,12 +41,12 @@ impl<'a> PlanInput<'a> {
         PlanInput::Bytes(bytes)
     }
 
-    /// How reports and errors name the plan when the options give no label.
-    fn default_label(self) -> String {
+    /// How errors name the plan when the options give no label.
+    fn default_label(self) -> Option<String> {
         match self {
-            PlanInput::Path(path) => path.display().to_string(),
-            PlanInput::Bytes(_) => "plan".into(),
-            PlanInput::Stdin => "stdin".into(),
+            PlanInput::Path(path) => Some(path.display().to_string()),
+            PlanInput::Bytes(_) => None,
+            PlanInput::Stdin => Some("stdin".into()),
         }
     }
 }
@@ -59,7 +59,7 @@ pub struct CheckOptions {
     pub policy: Policy,
     /// The day waivers are judged on; `None` is today (UTC).
     pub today: Option<Date>,
-    /// How errors name the plan; `None` names it by its path (or `stdin`, or `plan`).
+    /// How errors name the plan; `None` names it by its path (or `stdin`, or "the plan").
     pub label: Option<String>,
 }
 
@@ -88,7 +88,7 @@ impl CheckOptions {
 /// # Errors
 /// [`Error::Plan`] when the plan cannot be read or is not a valid plan: never a verdict.
 pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Error> {
-    let label = options.label.clone().unwrap_or_else(|| input.default_label());
+    let label = options.label.clone().or_else(|| input.default_label());
     let today = options.today.unwrap_or_else(Date::today);
     let analysed = match input {
         PlanInput::Path(path) => plan::load(path).and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
@@ -99,7 +99,7 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
             Err(e) => Err(e),
         },
     };
-    analysed.map_err(|error| Error::Plan { plan: Some(label), error })
+    analysed.map_err(|error| Error::Plan { plan: label, error })
 }
 
 /// Analyzes JSON plan bytes.

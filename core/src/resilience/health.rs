@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// How health checks are repeated and escalated.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-#[non_exhaustive]
+// Not `non_exhaustive`: hosts build it from their own settings.
 pub struct HealthCheckPolicy {
     /// How many checks at most.
     pub retries: u32,
@@ -19,7 +19,7 @@ pub struct HealthCheckPolicy {
 /// One rung of escalation.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-#[non_exhaustive]
+// Not `non_exhaustive`: hosts build it from their own settings.
 pub struct Escalation {
     /// Consecutive failures that trigger the action.
     pub after_failures: u32,
@@ -36,6 +36,17 @@ impl Default for HealthCheckPolicy {
                 Escalation { after_failures: 10, action: "restart services".into() },
                 Escalation { after_failures: 20, action: "scale up".into() },
             ],
+        }
+    }
+}
+
+impl HealthCheckPolicy {
+    /// What is wrong with the numbers, if anything.
+    pub fn problems(&self) -> Vec<String> {
+        if self.interval.is_finite() && self.interval >= 0.0 {
+            Vec::new()
+        } else {
+            vec![format!("interval must be a number of seconds, 0 or more (found {})", self.interval)]
         }
     }
 }

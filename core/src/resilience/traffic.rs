@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A traffic-shifting plan.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-#[non_exhaustive]
+// Not `non_exhaustive`: hosts build it from their own settings.
 pub struct TrafficShift {
     /// Percentages of traffic on the new version, in order, ending at 100.
     pub steps: Vec<u8>,
@@ -58,7 +58,8 @@ impl TrafficShift {
         Some(TrafficShift { steps, hold, error_threshold })
     }
 
-    /// Validates the steps: increasing, from 0 to 100.
+    /// What is wrong with the plan, if anything: steps increasing from 0 to 100, a hold of 0 or more
+    /// seconds, an error threshold between 0 and 1.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         if self.steps.first() != Some(&0) || self.steps.last() != Some(&100) {
@@ -66,6 +67,12 @@ impl TrafficShift {
         }
         if self.steps.windows(2).any(|w| w[0] >= w[1]) {
             problems.push("steps must increase".to_string());
+        }
+        if !self.hold.is_finite() || self.hold < 0.0 {
+            problems.push(format!("hold must be a number of seconds, 0 or more (found {})", self.hold));
+        }
+        if !(0.0..=1.0).contains(&self.error_threshold) {
+            problems.push(format!("error_threshold must be a rate between 0 and 1 (found {})", self.error_threshold));
         }
         problems
     }

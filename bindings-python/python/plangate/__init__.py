@@ -1,0 +1,358 @@
+"""plangate: a deployment gate for Terraform plans and security scan reports.
+
+The whole engine, the same that the ``plangate`` command runs::
+
+    import plangate
+
+    report = plangate.check_plan("plan.json", env="production")
+    print(report.render("text"))
+    raise SystemExit(report.exit_code)
+
+- :func:`check_plan` judges every change of a Terraform plan (JSON or binary, a path, bytes or a
+  dict) and decides a verdict: exit code 0 pass, 1 critical, 2 high-risk.
+- :func:`scan_reports` reads scanner reports (Wiz, Seeker, SARIF, Trivy, Checkov, Grype, ...),
+  fails closed on anything malformed and gates on severity.
+- :class:`RetryPolicy`, :func:`retry`, :class:`CircuitBreaker`, :class:`HealthCheck` and
+  :class:`TrafficShift` are the resilience policies of the steps around a deployment.
+
+Anything plangate cannot read raises a :class:`PlangateError` (:class:`PlanError`,
+:class:`ConfigError`, :class:`ReportError`) with its structured details as attributes; it never
+returns a verdict for it. No object, ``repr``, message or log line carries a value the plan marks
+sensitive. Analyses release the GIL, and every result object is immutable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import json
+import os
+import time
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    cast,
+)
+
+from plangate import _native
+from plangate._errors import CircuitOpenError, ConfigError, PlanError, PlangateError, ReportError
+from plangate._native import (
+    DriftEntry,
+    Finding,
+    HealthCheck,
+    Policy,
+    Report,
+    RetryPolicy,
+    Rule,
+    ScanFinding,
+    ScanResult,
+    TrafficShift,
+)
+
+__version__: str = _native.__version__
+
+__all__ = [
+    "CircuitBreaker",
+    "CircuitOpenError",
+    "ConfigError",
+    "DriftEntry",
+    "Finding",
+    "HealthCheck",
+    "PlanError",
+    "PlangateError",
+    "Policy",
+    "Report",
+    "ReportError",
+    "RetryEvent",
+    "RetryPolicy",
+    "Rule",
+    "ScanFinding",
+    "ScanResult",
+    "TrafficShift",
+    "check_plan",
+    "explain",
+    "retry",
+    "rules",
+    "scan_reports",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+"""A file path."""
+
+PlanSource = Union[PathLike, bytes, bytearray, memoryview, Mapping[str, Any]]
+"""A plan: a path to a JSON or binary plan file, a plan's bytes, or a plan loaded with ``json.load``."""
+
+ReportSource = Union[PathLike, bytes, Tuple[str, bytes]]
+"""A scanner report: a path, its bytes, or ``(name, bytes)``."""
+
+
+def _policy(config: Union[PathLike, Policy, None], env: Optional[str]) -> Policy:
+    # An unknown preset name is an error even when a configuration takes precedence, as in the CLI.
+    preset = Policy.preset(env) if env is not None else None
+    if isinstance(config, Policy):
+        return config
+    if config is not None:
+        return Policy.from_file(config)
+    return preset if preset is not None else Policy()
+
+
+def check_plan(
+    plan: PlanSource,
+    *,
+    config: Union[PathLike, Policy, None] = None,
+    env: Optional[str] = None,
+    fail_on_high_risk: Optional[bool] = None,
+) -> Report:
+    """Checks a Terraform plan and returns its :class:`Report`.
+
+    ``plan`` is a path (``str`` or ``os.PathLike``: JSON from ``terraform show -json``, or a binary
+    plan file, memory-mapped when large), the plan's bytes (``bytes`` are read in place;
+    ``bytearray`` and ``memoryview`` are copied once), or a ``dict`` loaded with ``json.load``
+    (serialized again, which costs a pass over it). ``config`` is a configuration file or a
+    :class:`Policy`; else ``env`` names a preset (``develop``, ``staging``, ``production``); else
+    the default policy applies. ``fail_on_high_risk`` overrides the policy's.
+
+    Raises :class:`PlanError` when the plan cannot be read, :class:`ConfigError` for an invalid
+    configuration or an unknown preset.
+    """
+    policy = _policy(config, env)
+    if fail_on_high_risk is not None:
+        policy = policy.with_fail_on_high_risk(fail_on_high_risk)
+    if isinstance(plan, (str, os.PathLike)):
+        return _native.check_path(plan, policy, None)
+    if isinstance(plan, bytes):
+        return _native.check_bytes(plan, policy, None)
+    if isinstance(plan, (bytearray, memoryview)):
+        return _native.check_bytes(bytes(plan), policy, None)
+    if isinstance(plan, Mapping):
+        return _native.check_bytes(json.dumps(plan).encode(), policy, None)
+    raise TypeError(f"plan must be a path, bytes or a dict, not {type(plan).__name__}")
+
+
+def rules() -> list[Rule]:
+    """Every rule of the registry, in report order."""
+    return _native.rules()
+
+
+def explain(rule_id: str) -> str:
+    """The documentation of one rule, as ``plangate explain ID`` prints it. ``ValueError`` for an
+    unknown id."""
+    return _native.explain(rule_id)
+
+
+def _report_inputs(reports: Union[ReportSource, Iterable[ReportSource]]) -> list[Any]:
+    if isinstance(reports, (str, os.PathLike, bytes)) or (
+        isinstance(reports, tuple) and len(reports) == 2 and isinstance(reports[1], bytes)
+    ):
+        reports = [cast(ReportSource, reports)]
+    inputs: list[Any] = []
+    for i, report in enumerate(cast(Iterable[ReportSource], reports)):
+        if isinstance(report, bytes):
+            inputs.append((f"report[{i}]", report))
+        elif isinstance(report, tuple):
+            inputs.append((str(report[0]), bytes(report[1])))
+        else:
+            inputs.append(os.fspath(report))
+    return inputs
+
+
+def scan_reports(
+    reports: Union[ReportSource, Iterable[ReportSource]],
+    *,
+    fail_on: str = "critical",
+    config: Optional[PathLike] = None,
+    suppressions: Optional[PathLike] = None,
+    baseline: Union[PathLike, ScanResult, None] = None,
+) -> ScanResult:
+    """Reads, validates and gates scanner reports, as ``plangate scan`` does.
+
+    ``reports`` is one report or several: paths, bytes, or ``(name, bytes)`` pairs. ``fail_on`` is
+    the severity that fails the gate; ``config`` a configuration file whose ``scan:`` section sets
+    ``max`` and ``unknown_severity_as``; ``suppressions`` a suppressions file; ``baseline`` an
+    earlier result (a ``-f json`` file or a :class:`ScanResult`) whose findings do not fail again.
+
+    Raises :class:`ReportError` naming every report that cannot be used (malformed, unrecognized,
+    failed or partial scans), :class:`ConfigError` for invalid files.
+    """
+    baseline_path = None if baseline is None or isinstance(baseline, ScanResult) else os.fspath(baseline)
+    baseline_json = baseline.to_json() if isinstance(baseline, ScanResult) else None
+    return _native.scan_reports(
+        _report_inputs(reports),
+        fail_on=fail_on,
+        config=None if config is None else os.fspath(config),
+        suppressions=None if suppressions is None else os.fspath(suppressions),
+        baseline=baseline_path,
+        baseline_json=baseline_json,
+    )
+
+
+class RetryEvent(NamedTuple):
+    """What ``on_retry`` is told before each retry."""
+
+    attempt: int
+    """The attempt that failed (1 is the first)."""
+    delay: float
+    """Seconds until the next attempt."""
+    error: BaseException
+    """The attempt's exception."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _delay_after(
+    policy: RetryPolicy,
+    retrier: _native.Retrier,
+    error: Exception,
+    exceptions: Tuple[Type[BaseException], ...],
+) -> Optional[float]:
+    retryable = bool(exceptions) and isinstance(error, exceptions)
+    retryable = retryable or bool(policy.classify(f"{type(error).__name__}: {error}")["retryable"])
+    delay, _reason = retrier.after_failure(retryable)
+    return delay
+
+
+def retry(
+    policy: RetryPolicy,
+    *,
+    exceptions: Sequence[Type[BaseException]] = (),
+    sleep: Optional[Callable[[float], Any]] = None,
+    on_retry: Optional[Callable[[RetryEvent], Any]] = None,
+    seed: Optional[int] = None,
+) -> Callable[[F], F]:
+    """Retries a function (plain or ``async``) under ``policy``.
+
+    A failure is retried when its text (``"TypeName: message"``) matches the policy's ``retry_on``
+    patterns, or when it is an instance of one of ``exceptions``; the engine decides the delays
+    (jitter, ``max_delay``, ``max_total_delay``). Before each retry ``on_retry`` is called with a
+    :class:`RetryEvent`, then ``sleep(delay)`` waits (``time.sleep`` by default, or
+    ``asyncio.sleep`` for ``async`` functions; an injected ``sleep`` may return an awaitable). When
+    retrying stops, the last exception is raised again.
+    """
+    catch = tuple(exceptions)
+
+    def decorate(fn: F) -> F:
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def retried_async(*args: Any, **kwargs: Any) -> Any:
+                retrier = policy.retrier(seed)
+                while True:
+                    try:
+                        return await fn(*args, **kwargs)
+                    except Exception as error:
+                        delay = _delay_after(policy, retrier, error, catch)
+                        if delay is None:
+                            raise
+                        if on_retry is not None:
+                            on_retry(RetryEvent(retrier.attempts, delay, error))
+                        waited = (sleep or asyncio.sleep)(delay)
+                        if inspect.isawaitable(waited):
+                            await cast(Awaitable[Any], waited)
+
+            return cast(F, retried_async)
+
+        @functools.wraps(fn)
+        def retried(*args: Any, **kwargs: Any) -> Any:
+            retrier = policy.retrier(seed)
+            while True:
+                try:
+                    return fn(*args, **kwargs)
+                except Exception as error:
+                    delay = _delay_after(policy, retrier, error, catch)
+                    if delay is None:
+                        raise
+                    if on_retry is not None:
+                        on_retry(RetryEvent(retrier.attempts, delay, error))
+                    (sleep or time.sleep)(delay)
+
+        return cast(F, retried)
+
+    return decorate
+
+
+class CircuitBreaker:
+    """A circuit breaker: ``failure_threshold`` consecutive failures open it, it rejects calls for
+    ``reset_timeout`` seconds, then lets one probe through. Use it as a context manager (``with
+    breaker:``) or a decorator (``@breaker``): a rejected call raises :class:`CircuitOpenError`; an
+    exception inside records a failure, a normal exit a success.
+
+    ``clock`` returns the time in seconds (``time.time`` by default; inject one in tests).
+    ``state_file`` keeps the state in the JSON file ``plangate breaker --state`` uses, locked around
+    each decision, so processes and pipeline steps share one breaker. ``config`` reads the
+    ``circuit_breaker:`` section of a configuration file instead of the keyword settings.
+    """
+
+    def __init__(
+        self,
+        *,
+        failure_threshold: int = 3,
+        reset_timeout: float = 300.0,
+        half_open_timeout: float = 60.0,
+        config: Optional[PathLike] = None,
+        state_file: Optional[PathLike] = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._breaker = _native.Breaker(
+            failure_threshold=failure_threshold,
+            reset_timeout=reset_timeout,
+            half_open_timeout=half_open_timeout,
+            config=None if config is None else os.fspath(config),
+            state_file=None if state_file is None else os.fspath(state_file),
+        )
+        self._clock = clock
+
+    @property
+    def state(self) -> str:
+        """``closed``, ``open`` or ``half_open``."""
+        return self._breaker.state()
+
+    def request(self) -> str:
+        """Asks to make a call now: ``"allowed"`` or ``"probe"`` (the one call that tests whether the
+        service recovered); raises :class:`CircuitOpenError` while the breaker is open."""
+        decision, retry_in = self._breaker.request(self._clock())
+        if decision == "rejected":
+            raise CircuitOpenError(f"the circuit breaker is {self.state}: try again in {retry_in:.0f} s", retry_in=retry_in)
+        return decision
+
+    def record(self, success: bool) -> None:
+        """Records the outcome of a call."""
+        self._breaker.record(success, self._clock())
+
+    def __enter__(self) -> CircuitBreaker:
+        self.request()
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Any) -> None:
+        self.record(exc_type is None)
+
+    def __call__(self, fn: F) -> F:
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def guarded_async(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return await fn(*args, **kwargs)
+
+            return cast(F, guarded_async)
+
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return fn(*args, **kwargs)
+
+        return cast(F, guarded)
+
+    def __repr__(self) -> str:
+        return f"<CircuitBreaker {self.state}>"

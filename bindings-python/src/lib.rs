@@ -1,0 +1,42 @@
+//! `plangate._native`: the engine for Python. Thin: it converts types and errors and calls the
+//! core's entry points (and the CLI's, for the console script); the Pythonic surface
+//! (`plangate/__init__.py`) is written over it.
+
+mod errors;
+mod plan;
+mod resilience;
+mod scan;
+
+use pyo3::prelude::*;
+
+/// Runs the `plangate` command line (`argv[0]` first) and returns its exit code: the console
+/// script and `python -m plangate` are the very same CLI as the Rust binary.
+#[pyfunction]
+fn cli_main(py: Python<'_>, argv: Vec<String>) -> u8 {
+    py.detach(|| plangate_cli::run(argv))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::check_path, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::check_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::rules, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::explain, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::scan_reports, m)?)?;
+    m.add_class::<plan::Policy>()?;
+    m.add_class::<plan::Report>()?;
+    m.add_class::<plan::Finding>()?;
+    m.add_class::<plan::DriftEntry>()?;
+    m.add_class::<plan::Rule>()?;
+    m.add_class::<scan::ScanResult>()?;
+    m.add_class::<scan::ScanFinding>()?;
+    m.add_class::<resilience::RetryPolicy>()?;
+    m.add_class::<resilience::Delays>()?;
+    m.add_class::<resilience::Retrier>()?;
+    m.add_class::<resilience::PyBreaker>()?;
+    m.add_class::<resilience::HealthCheck>()?;
+    m.add_class::<resilience::PyTrafficShift>()?;
+    Ok(())
+}

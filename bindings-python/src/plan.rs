@@ -1,0 +1,440 @@
+//! The plan check for Python: `Policy`, `check_path` / `check_bytes`, and the immutable report
+//! objects (`Report`, `Finding`, `DriftEntry`). The analysis runs with the GIL released.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use plangate::report::{self, RenderOptions};
+use plangate::{CheckOptions, Environment, Format, PlanInput};
+
+use crate::errors::to_py;
+
+/// What a plan is judged by: a configuration file, YAML text, a preset, or the default.
+#[pyclass(frozen, module = "plangate._native", name = "Policy")]
+pub struct Policy {
+    pub inner: plangate::Policy,
+}
+
+#[pymethods]
+impl Policy {
+    /// The default policy: production's classes; any critical or high-risk change fails.
+    #[new]
+    fn new() -> Policy {
+        Policy { inner: plangate::Policy::default() }
+    }
+
+    /// A policy from a YAML configuration file.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Policy> {
+        let policy = py.detach(|| plangate::Policy::from_file(&path));
+        policy.map(|inner| Policy { inner }).map_err(|e| to_py(e.into()))
+    }
+
+    /// A policy from YAML text; `origin` names it in errors.
+    #[staticmethod]
+    #[pyo3(signature = (text, origin = "<yaml>"))]
+    fn from_yaml(text: &str, origin: &str) -> PyResult<Policy> {
+        plangate::Policy::from_yaml(text, origin).map(|inner| Policy { inner }).map_err(|e| to_py(e.into()))
+    }
+
+    /// A built-in preset: `develop` (`dev`), `staging`, `production` (`prod`).
+    #[staticmethod]
+    fn preset(name: &str) -> PyResult<Policy> {
+        let env: Environment = name.parse().map_err(|e: plangate::ConfigError| to_py(e.into()))?;
+        Ok(Policy { inner: plangate::Policy::preset(env) })
+    }
+
+    /// The same policy, failing on any high-risk change (or not).
+    fn with_fail_on_high_risk(&self, value: bool) -> Policy {
+        let mut inner = self.inner.clone();
+        inner.thresholds.fail_on_high_risk = value;
+        Policy { inner }
+    }
+
+    /// `default`, `preset NAME` or `file PATH`.
+    #[getter]
+    fn source(&self) -> String {
+        self.inner.source.to_string()
+    }
+
+    /// How many critical changes pass.
+    #[getter]
+    fn critical_threshold(&self) -> u32 {
+        self.inner.thresholds.critical_changes
+    }
+
+    /// How many high-risk changes pass; `None` when they never fail the gate.
+    #[getter]
+    fn high_risk_allowance(&self) -> Option<u32> {
+        self.inner.summary().high_risk_allowance
+    }
+
+    /// Whether any high-risk change fails.
+    #[getter]
+    fn fail_on_high_risk(&self) -> bool {
+        self.inner.thresholds.fail_on_high_risk
+    }
+
+    fn __repr__(&self) -> String {
+        let allowance = self.high_risk_allowance().map_or("unlimited".to_string(), |n| n.to_string());
+        format!(
+            "Policy({}: critical allowed {}, high-risk allowed {allowance})",
+            self.source(),
+            self.critical_threshold()
+        )
+    }
+}
+
+/// Checks a plan file (JSON or binary; large files are memory-mapped).
+#[pyfunction]
+pub fn check_path(py: Python<'_>, path: PathBuf, policy: &Policy, label: Option<String>) -> PyResult<Report> {
+    let options = options(policy, label.clone());
+    let label = label.unwrap_or_else(|| path.display().to_string());
+    let report = py.detach(|| plangate::check(PlanInput::path(&path), &options)).map_err(to_py)?;
+    Ok(Report::new(report, label, policy.inner.verbose))
+}
+
+/// Checks a plan's bytes (JSON or a binary plan file), read in place.
+#[pyfunction]
+pub fn check_bytes(py: Python<'_>, plan: &[u8], policy: &Policy, label: Option<String>) -> PyResult<Report> {
+    let options = options(policy, label.clone());
+    let report = py.detach(|| plangate::check(PlanInput::bytes(plan), &options)).map_err(to_py)?;
+    Ok(Report::new(report, label.unwrap_or_else(|| "plan".into()), policy.inner.verbose))
+}
+
+fn options(policy: &Policy, label: Option<String>) -> CheckOptions {
+    let options = CheckOptions::new(policy.inner.clone());
+    match label {
+        Some(label) => options.label(label),
+        None => options,
+    }
+}
+
+/// Everything a plan check found. Immutable; safe to share between threads.
+#[pyclass(frozen, module = "plangate._native", name = "Report")]
+pub struct Report {
+    inner: report::Report,
+    render: RenderOptions,
+    findings: OnceLock<Py<PyTuple>>,
+    drift: OnceLock<Py<PyTuple>>,
+}
+
+impl Report {
+    fn new(inner: report::Report, label: String, verbose: bool) -> Report {
+        Report {
+            inner,
+            render: RenderOptions::new(label).verbose(verbose),
+            findings: OnceLock::new(),
+            drift: OnceLock::new(),
+        }
+    }
+}
+
+#[pymethods]
+impl Report {
+    /// `critical`, `high_risk` or `safe`: what the plan contains.
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+
+    /// 0 pass, 1 critical, 2 high-risk.
+    #[getter]
+    fn exit_code(&self) -> u8 {
+        self.inner.exit_code()
+    }
+
+    /// Whether the gate lets the plan through.
+    #[getter]
+    fn passed(&self) -> bool {
+        self.inner.verdict.passed
+    }
+
+    /// One sentence a pipeline log can show.
+    #[getter]
+    fn reason(&self) -> &str {
+        &self.inner.verdict.reason
+    }
+
+    /// Resource changes other than no-op and read.
+    #[getter]
+    fn total_changes(&self) -> usize {
+        self.inner.total_changes
+    }
+
+    /// Changes with at least one critical finding.
+    #[getter]
+    fn critical_changes(&self) -> usize {
+        self.inner.critical_changes
+    }
+
+    /// Changes whose worst finding is high.
+    #[getter]
+    fn high_risk_changes(&self) -> usize {
+        self.inner.high_risk_changes
+    }
+
+    /// The findings, worst first (made on first use: a big plan has many).
+    #[getter]
+    fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        cached(py, &self.findings, || self.inner.findings.iter().cloned().map(Finding::from))
+    }
+
+    /// What changed outside Terraform.
+    #[getter]
+    fn drift<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        cached(py, &self.drift, || self.inner.drift.iter().cloned().map(DriftEntry::from))
+    }
+
+    /// The plan's header: `{"format_version": ..., "terraform_version": ...}`.
+    #[getter]
+    fn plan<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let plan = PyDict::new(py);
+        plan.set_item("format_version", self.inner.plan.format_version.as_deref())?;
+        plan.set_item("terraform_version", self.inner.plan.terraform_version.as_deref())?;
+        Ok(plan)
+    }
+
+    /// The JSON report, exactly as `plangate check -f json` writes it.
+    fn to_json(&self) -> String {
+        report::render(&self.inner, Format::Json, &self.render)
+    }
+
+    /// The JSON report as Python values (the CLI's schema).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("json")?.call_method1("loads", (self.to_json(),))
+    }
+
+    /// The report as `text`, `json`, `sarif`, `markdown` or `github`.
+    fn render(&self, format: &str) -> PyResult<String> {
+        let format: Format =
+            format.parse().map_err(|e: plangate::UnknownFormat| PyValueError::new_err(e.to_string()))?;
+        Ok(report::render(&self.inner, format, &self.render))
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &self.inner;
+        format!(
+            "<Report {}: {} critical and {} high-risk of {} changes, {} findings; exit {}>",
+            r.status.as_str(),
+            r.critical_changes,
+            r.high_risk_changes,
+            r.total_changes,
+            r.findings.len(),
+            r.exit_code()
+        )
+    }
+}
+
+/// A tuple of Python objects made once, on first use.
+fn cached<'py, T, I>(
+    py: Python<'py>,
+    slot: &OnceLock<Py<PyTuple>>,
+    items: impl FnOnce() -> I,
+) -> PyResult<Bound<'py, PyTuple>>
+where
+    T: pyo3::PyClass + Into<PyClassInitializer<T>>,
+    I: Iterator<Item = T>,
+{
+    if let Some(tuple) = slot.get() {
+        return Ok(tuple.bind(py).clone());
+    }
+    let objects = items().map(|item| Py::new(py, item)).collect::<PyResult<Vec<_>>>()?;
+    let tuple = PyTuple::new(py, objects)?;
+    Ok(slot.get_or_init(|| tuple.unbind()).bind(py).clone())
+}
+
+/// One finding about one resource change. Immutable and hashable.
+#[pyclass(frozen, eq, hash, module = "plangate._native", name = "Finding")]
+#[derive(PartialEq, Eq, Hash)]
+pub struct Finding {
+    inner: plangate::Finding,
+}
+
+impl From<plangate::Finding> for Finding {
+    fn from(inner: plangate::Finding) -> Finding {
+        Finding { inner }
+    }
+}
+
+#[pymethods]
+impl Finding {
+    /// The resource address.
+    #[getter]
+    fn address(&self) -> &str {
+        &self.inner.address
+    }
+
+    /// The resource type.
+    #[getter]
+    fn r#type(&self) -> &str {
+        &self.inner.resource_type
+    }
+
+    /// Terraform's action list, e.g. `("delete", "create")`.
+    #[getter]
+    fn actions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.inner.actions.terraform_names())
+    }
+
+    /// `critical`, `high` or `notice`.
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.inner.severity.as_str()
+    }
+
+    /// The rule id, e.g. `PG-DEL-001`.
+    #[getter]
+    fn rule(&self) -> &str {
+        &self.inner.rule
+    }
+
+    /// The family, e.g. `resource_deletions`.
+    #[getter]
+    fn category(&self) -> String {
+        snake_name(&self.inner.category)
+    }
+
+    /// One sentence for a reviewer; never a sensitive value.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// `{"reason": ..., "expires": "YYYY-MM-DD"}` when a waiver accepts it, else `None`.
+    #[getter]
+    fn waived<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(waived) = &self.inner.waived else { return Ok(None) };
+        let dict = PyDict::new(py);
+        dict.set_item("reason", &waived.reason)?;
+        dict.set_item("expires", waived.expires.to_string())?;
+        Ok(Some(dict))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Finding {} {} {}: {}>",
+            self.inner.severity.as_str(),
+            self.inner.rule,
+            self.inner.address,
+            self.inner.message
+        )
+    }
+}
+
+/// The name serde gives an enum value (`resource_deletions`, `high_risk`).
+pub fn snake_name(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// A resource changed outside Terraform. Immutable.
+#[pyclass(frozen, module = "plangate._native", name = "DriftEntry")]
+pub struct DriftEntry {
+    inner: plangate::report::DriftEntry,
+}
+
+impl From<plangate::report::DriftEntry> for DriftEntry {
+    fn from(inner: plangate::report::DriftEntry) -> DriftEntry {
+        DriftEntry { inner }
+    }
+}
+
+#[pymethods]
+impl DriftEntry {
+    /// The resource address.
+    #[getter]
+    fn address(&self) -> &str {
+        &self.inner.address
+    }
+
+    /// The resource type.
+    #[getter]
+    fn r#type(&self) -> &str {
+        &self.inner.resource_type
+    }
+
+    /// Names of the attributes that changed (never their values).
+    #[getter]
+    fn changed_attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.inner.changed_attributes)
+    }
+
+    /// One sentence for a reviewer.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// What the drift opened (security groups, IAM), as findings; never counted.
+    #[getter]
+    fn flags<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let flags =
+            self.inner.flags.iter().cloned().map(|f| Py::new(py, Finding::from(f))).collect::<PyResult<Vec<_>>>()?;
+        PyTuple::new(py, flags)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<DriftEntry {}: {}>", self.inner.address, self.inner.message)
+    }
+}
+
+/// One rule of the registry.
+#[pyclass(frozen, module = "plangate._native", name = "Rule")]
+pub struct Rule {
+    inner: &'static plangate::Rule,
+}
+
+#[pymethods]
+impl Rule {
+    /// The stable id, e.g. `PG-DEL-001`.
+    #[getter]
+    fn id(&self) -> &'static str {
+        self.inner.id
+    }
+
+    /// One line saying what it finds.
+    #[getter]
+    fn title(&self) -> &'static str {
+        self.inner.title
+    }
+
+    /// `critical`, `high` or `notice`.
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.inner.severity.as_str()
+    }
+
+    /// The family its findings are filed under.
+    #[getter]
+    fn category(&self) -> String {
+        snake_name(&self.inner.category)
+    }
+
+    /// Markdown: why it matters, what triggers it, an example.
+    #[getter]
+    fn doc(&self) -> &'static str {
+        self.inner.doc
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Rule {} ({}): {}>", self.inner.id, self.inner.severity.as_str(), self.inner.title)
+    }
+}
+
+/// Every rule, in report order.
+#[pyfunction]
+pub fn rules() -> Vec<Rule> {
+    plangate::registry::REGISTRY.iter().map(|inner| Rule { inner }).collect()
+}
+
+/// What `plangate explain ID` prints.
+#[pyfunction]
+pub fn explain(rule_id: &str) -> PyResult<String> {
+    plangate::registry::find(rule_id).map(plangate::Rule::explanation).ok_or_else(|| {
+        PyValueError::new_err(format!("no rule {rule_id:?}: plangate.rules() lists them (ids look like PG-DEL-001)"))
+    })
+}

@@ -1,0 +1,84 @@
+"""The report objects: the CLI's JSON schema, every format, immutability, hashing, a readable repr."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import plangate
+from conftest import plan, run_cli
+
+
+def test_to_dict_is_exactly_the_cli_json() -> None:
+    for name in ("audit-system-prod", "drift", "modules", "sensitive"):
+        report = plangate.check_plan(plan(name))
+        cli = run_cli("check", "-f", "json", str(plan(name)))
+        assert report.to_dict() == json.loads(cli.stdout), name
+        assert report.to_json().encode() == cli.stdout, name
+
+
+def test_every_format_renders_as_the_cli_does() -> None:
+    path = plan("security-groups")
+    report = plangate.check_plan(path)
+    for format in ("text", "json", "sarif", "markdown", "github"):
+        assert report.render(format).encode() == run_cli("check", "-f", format, str(path)).stdout, format
+    with pytest.raises(ValueError):
+        report.render("xml")
+
+
+def test_results_are_immutable_and_findings_hashable() -> None:
+    report = plangate.check_plan(plan("kms"))
+    with pytest.raises(AttributeError):
+        setattr(report, "exit_code", 0)
+    finding = report.findings[0]
+    with pytest.raises(AttributeError):
+        setattr(finding, "severity", "notice")
+    again = plangate.check_plan(plan("kms")).findings[0]
+    assert finding == again and hash(finding) == hash(again) and len({finding, again}) == 1
+    assert report.findings is report.findings, "made once"
+
+
+def test_findings_carry_every_field() -> None:
+    finding = plangate.check_plan(plan("audit-system-prod")).findings[0]
+    fields: dict[str, Any] = {k: getattr(finding, k) for k in ("address", "type", "actions", "severity", "rule", "category")}
+    assert fields == {
+        "address": "aws_dynamodb_table.audit_events",
+        "type": "aws_dynamodb_table",
+        "actions": ("delete",),
+        "severity": "critical",
+        "rule": "PG-DEL-001",
+        "category": "resource_deletions",
+    }
+    assert finding.message == "Attempting to delete aws_dynamodb_table.audit_events" and finding.waived is None
+    assert repr(finding).startswith("<Finding critical PG-DEL-001 aws_dynamodb_table.audit_events")
+
+
+def test_drift_and_a_readable_repr() -> None:
+    report = plangate.check_plan(plan("drift"))
+    group = next(d for d in report.drift if d.address == "aws_security_group.db")
+    assert group.type == "aws_security_group" and "ingress" in group.changed_attributes
+    assert any(f.rule == "PG-SG-001" for f in group.flags)
+    assert repr(plangate.check_plan(plan("audit-system-prod"))) == (
+        "<Report critical: 3 critical and 0 high-risk of 7 changes, 3 findings; exit 1>"
+    )
+
+
+def test_bytes_bytearray_memoryview_and_dict_read_alike() -> None:
+    data = plan("replace").read_bytes()
+    expected = plangate.check_plan(plan("replace")).to_dict()
+    for source in (data, bytearray(data), memoryview(data), json.loads(data)):
+        assert plangate.check_plan(source).to_dict() == expected, type(source)
+    with pytest.raises(TypeError):
+        plangate.check_plan(42)  # type: ignore[arg-type]
+
+
+def test_rules_and_explain_read_the_registry() -> None:
+    rules = plangate.rules()
+    assert len(rules) >= 33 and rules[0].id == "PG-DEL-001" and rules[0].severity == "critical"
+    assert all(r.doc and r.title and r.category for r in rules)
+    assert plangate.explain("pg-del-003").startswith("PG-DEL-003 — ")
+    assert plangate.explain("PG-DEL-003").encode() == run_cli("explain", "PG-DEL-003").stdout
+    with pytest.raises(ValueError):
+        plangate.explain("PG-NOPE-1")

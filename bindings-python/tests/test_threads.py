@@ -1,0 +1,41 @@
+"""Analyses release the GIL, and results are safe to share between threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import plangate
+from conftest import plan
+
+NAMES = ["audit-system-prod", "critical-deletions", "security-groups", "iam", "database", "network", "kms", "modules"]
+
+
+def test_many_threads_get_the_same_reports_as_one() -> None:
+    expected = {name: plangate.check_plan(plan(name)).to_json() for name in NAMES}
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda name: (name, plangate.check_plan(plan(name)).to_json()), NAMES * 4))
+    assert all(expected[name] == json for name, json in got)
+
+
+def test_a_shared_report_is_read_from_many_threads() -> None:
+    report = plangate.check_plan(plan("security-groups"))
+    with ThreadPoolExecutor(8) as pool:
+        seen = list(pool.map(lambda _: tuple(f.rule for f in report.findings), range(64)))
+    assert len(set(seen)) == 1
+
+
+def test_the_gil_is_released_while_a_plan_is_read(tmp_path: Path) -> None:
+    # The analysis reads its plan from a FIFO that only this thread writes: were the GIL held
+    # while the engine reads, this thread could never write and the analysis would never finish.
+    fifo = tmp_path / "plan.fifo"
+    os.mkfifo(fifo)
+    result: list[plangate.Report] = []
+    reader = threading.Thread(target=lambda: result.append(plangate.check_plan(fifo)), daemon=True)
+    reader.start()
+    with open(fifo, "wb") as pipe:
+        pipe.write(plan("kms").read_bytes())
+    reader.join(timeout=60)
+    assert result and result[0].exit_code == 1
