@@ -23,9 +23,7 @@ sensitive. Analyses release the GIL, and every result object is immutable.
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import inspect
 import json
 import os
 import time
@@ -241,6 +239,8 @@ def retry(
     retrying stops, the last exception is raised again.
     """
     catch = tuple(exceptions)
+    # asyncio and inspect cost more to import than the rest of plangate: only retried code pays.
+    import inspect
 
     def decorate(fn: F) -> F:
         if inspect.iscoroutinefunction(fn):
@@ -257,7 +257,12 @@ def retry(
                             raise
                         if on_retry is not None:
                             on_retry(RetryEvent(retrier.attempts, delay, error))
-                        waited = (sleep or asyncio.sleep)(delay)
+                        if sleep is None:
+                            import asyncio
+
+                            await asyncio.sleep(delay)
+                            continue
+                        waited = sleep(delay)
                         if inspect.isawaitable(waited):
                             await cast(Awaitable[Any], waited)
 
@@ -338,6 +343,8 @@ class CircuitBreaker:
         self.record(exc_type is None)
 
     def __call__(self, fn: F) -> F:
+        import inspect
+
         if inspect.iscoroutinefunction(fn):
 
             @functools.wraps(fn)
