@@ -91,8 +91,15 @@ impl Policy {
 
 /// Checks a plan file (JSON or binary; large files are memory-mapped).
 #[pyfunction]
-pub fn check_path(py: Python<'_>, path: PathBuf, policy: &Policy, label: Option<String>) -> PyResult<Report> {
-    let options = options(policy, label.clone());
+#[pyo3(signature = (path, policy, label, source_dir = None))]
+pub fn check_path(
+    py: Python<'_>,
+    path: PathBuf,
+    policy: &Policy,
+    label: Option<String>,
+    source_dir: Option<PathBuf>,
+) -> PyResult<Report> {
+    let options = options(policy, label.clone(), source_dir);
     let label = label.unwrap_or_else(|| path.display().to_string());
     let report = py.detach(|| plangate::check(PlanInput::path(&path), &options)).map_err(to_py)?;
     Ok(Report::new(report, label, policy.inner.verbose))
@@ -100,18 +107,28 @@ pub fn check_path(py: Python<'_>, path: PathBuf, policy: &Policy, label: Option<
 
 /// Checks a plan's bytes (JSON or a binary plan file), read in place.
 #[pyfunction]
-pub fn check_bytes(py: Python<'_>, plan: &[u8], policy: &Policy, label: Option<String>) -> PyResult<Report> {
-    let options = options(policy, label.clone());
+#[pyo3(signature = (plan, policy, label, source_dir = None))]
+pub fn check_bytes(
+    py: Python<'_>,
+    plan: &[u8],
+    policy: &Policy,
+    label: Option<String>,
+    source_dir: Option<PathBuf>,
+) -> PyResult<Report> {
+    let options = options(policy, label.clone(), source_dir);
     let report = py.detach(|| plangate::check(PlanInput::bytes(plan), &options)).map_err(to_py)?;
     Ok(Report::new(report, label.unwrap_or_else(|| "plan".into()), policy.inner.verbose))
 }
 
-fn options(policy: &Policy, label: Option<String>) -> CheckOptions {
-    let options = CheckOptions::new(policy.inner.clone());
-    match label {
-        Some(label) => options.label(label),
-        None => options,
+fn options(policy: &Policy, label: Option<String>, source_dir: Option<PathBuf>) -> CheckOptions {
+    let mut options = CheckOptions::new(policy.inner.clone());
+    if let Some(label) = label {
+        options = options.label(label);
     }
+    if let Some(dir) = source_dir {
+        options = options.source_dir(dir);
+    }
+    options
 }
 
 /// Everything a plan check found. Immutable; safe to share between threads.
@@ -313,6 +330,15 @@ impl Finding {
         dict.set_item("reason", &waived.reason)?;
         dict.set_item("expires", waived.expires.to_string())?;
         Ok(Some(dict))
+    }
+
+    /// Where the resource is declared, when `check_plan` was given `source_dir`:
+    /// `{"file": ..., "start_line": ..., "end_line": ...}` or `{"unmapped": "why"}`; else `None`.
+    #[getter]
+    fn location<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(location) = &self.inner.location else { return Ok(None) };
+        let json = serde_json::to_string(location).unwrap_or_default();
+        py.import("json")?.call_method1("loads", (json,)).map(Some)
     }
 
     fn __repr__(&self) -> String {

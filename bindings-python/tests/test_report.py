@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import plangate
-from conftest import plan, run_cli
+from conftest import FIXTURES, plan, run_cli
 
 
 def test_to_dict_is_exactly_the_cli_json() -> None:
@@ -63,6 +64,16 @@ def test_drift_and_a_readable_repr() -> None:
     assert repr(plangate.check_plan(plan("audit-system-prod"))) == (
         "<Report critical: 3 critical and 0 high-risk of 7 changes, 3 findings; exit 1>"
     )
+
+
+def test_findings_name_their_tf_lines_given_the_sources(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text((FIXTURES / "scenarios" / "exposure" / "2.tf").read_text())
+    report = plangate.check_plan(plan("exposure"), source_dir=tmp_path)
+    rule = next(f for f in report.findings if f.address == "aws_network_acl_rule.rdp")
+    assert rule.location is not None and rule.location["file"] == "main.tf" and rule.location["start_line"] > 1
+    gateway = next(f for f in report.findings if f.address == "aws_internet_gateway.igw")
+    assert gateway.location is not None and "removed from the configuration" in gateway.location["unmapped"]
+    assert plangate.check_plan(plan("exposure")).findings[0].location is None
 
 
 def test_bytes_bytearray_memoryview_and_dict_read_alike() -> None:

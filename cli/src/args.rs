@@ -202,4 +202,9 @@ pub struct CheckArgs {
     /// Fail (exit 2) on any high-risk change, whatever the configuration allows.
     #[arg(long)]
     pub fail_on_high_risk: bool,
+
+    /// The Terraform working directory of the plan: findings then name the `file:line` of the
+    /// block that declares their resource (relative to the git repository), in every format.
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<String>,
 }

@@ -24,7 +24,11 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
         RenderOptions::new(if args.plan == "-" { "stdin" } else { args.plan.as_str() }).verbose(policy.verbose);
 
     let input = if args.plan == "-" { PlanInput::Stdin } else { PlanInput::path(&args.plan) };
-    let report = plangate::check(input, &CheckOptions::new(policy))?;
+    let mut options = CheckOptions::new(policy);
+    if let Some(dir) = &args.source_dir {
+        options = options.source_dir(dir);
+    }
+    let report = plangate::check(input, &options)?;
 
     let write = |out: &mut dyn std::io::Write| report::write(&report, format, &render_options, out);
     match &args.output {

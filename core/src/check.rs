@@ -2,7 +2,7 @@
 //! bindings all call [`check`]; nothing else reads a plan for them.
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use std::sync::{Mutex, PoisonError};
 
@@ -10,12 +10,13 @@ use serde_json::value::RawValue;
 
 use crate::date::Date;
 use crate::error::Error;
-use crate::plan::{self, Change, PlanBytes, PlanError, Section};
+use crate::plan::{self, Action, Change, PlanBytes, PlanError, Section};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
 use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
 use crate::rules::index_shift::Candidate;
 use crate::rules::{self, Context};
+use crate::source::SourceMap;
 
 /// A plan to check: JSON from `terraform show -json` (UTF-8 with or without a BOM, or UTF-16 with a
 /// BOM), or a binary plan file written by `terraform plan -out`, recognised by its content.
@@ -61,17 +62,26 @@ pub struct CheckOptions {
     pub today: Option<Date>,
     /// How errors name the plan; `None` names it by its path (or `stdin`, or "the plan").
     pub label: Option<String>,
+    /// The Terraform working directory the plan was made from: each finding then says where its
+    /// resource is declared (`file:line`, relative to the enclosing git repository).
+    pub source_dir: Option<PathBuf>,
 }
 
 impl CheckOptions {
     /// Options judging by `policy`, as of today.
     pub fn new(policy: Policy) -> CheckOptions {
-        CheckOptions { policy, today: None, label: None }
+        CheckOptions { policy, today: None, label: None, source_dir: None }
     }
 
     /// The same, judging waivers as of `today`.
     pub fn today(mut self, today: Date) -> CheckOptions {
         self.today = Some(today);
+        self
+    }
+
+    /// The same, locating findings in the Terraform sources of `dir`.
+    pub fn source_dir(mut self, dir: impl Into<PathBuf>) -> CheckOptions {
+        self.source_dir = Some(dir.into());
         self
     }
 
@@ -87,6 +97,7 @@ impl CheckOptions {
 ///
 /// # Errors
 /// [`Error::Plan`] when the plan cannot be read or is not a valid plan: never a verdict.
+/// [`Error::Source`] when the source directory cannot be read.
 pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Error> {
     let label = options.label.clone().or_else(|| input.default_label());
     let today = options.today.unwrap_or_else(Date::today);
@@ -99,7 +110,16 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
             Err(e) => Err(e),
         },
     };
-    analysed.map_err(|error| Error::Plan { plan: label, error })
+    let mut report = analysed.map_err(|error| Error::Plan { plan: label, error })?;
+    if let Some(dir) = &options.source_dir {
+        let sources = SourceMap::load(dir, None)?;
+        let findings = report.findings.iter_mut().chain(report.drift.iter_mut().flat_map(|d| d.flags.iter_mut()));
+        for finding in findings {
+            let deleted = matches!(finding.actions, Action::Delete | Action::Forget);
+            finding.location = Some(sources.declared(&finding.address, deleted));
+        }
+    }
+    Ok(report)
 }
 
 /// Analyzes JSON plan bytes.

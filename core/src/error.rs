@@ -7,6 +7,7 @@ use crate::plan::PlanError;
 use crate::policy::ConfigError;
 use crate::resilience::ResilienceError;
 use crate::scan::{ScanError, ScanErrors};
+use crate::source::SourceError;
 
 /// Why the engine cannot do what was asked. Never a verdict: a front end exits 3 on any of these.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +34,9 @@ pub enum Error {
     /// A resilience policy cannot be used.
     #[error(transparent)]
     Resilience(#[from] ResilienceError),
+    /// The Terraform sources to locate findings in cannot be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
 }
 
 impl From<PlanError> for Error {
@@ -81,7 +85,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Plan { .. } => ErrorKind::Plan,
-            Error::Config(_) | Error::Resilience(_) => ErrorKind::Config,
+            Error::Config(_) | Error::Resilience(_) | Error::Source(_) => ErrorKind::Config,
             Error::Reports { .. } => ErrorKind::Report,
         }
     }
@@ -93,6 +97,7 @@ impl Error {
             Error::Config(error) => config_details(error),
             Error::Reports { errors } => errors.first().map(ScanError::details).unwrap_or_default(),
             Error::Resilience(error) => error.details(),
+            Error::Source(SourceError::Io { path, .. }) => Details { path: Some(path.clone()), ..Details::default() },
         }
     }
 }

@@ -53,6 +53,7 @@ pub mod report;
 pub mod resilience;
 pub mod rules;
 pub mod scan;
+pub mod source;
 
 // The composition and the entry points.
 mod check;

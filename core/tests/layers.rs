@@ -10,7 +10,7 @@ const LAYERS: &[&[&str]] = &[
     // The vocabulary: leaves.
     &["registry", "text", "date", "glob", "fingerprint", "format", "yaml", "details"],
     // Subsystems that need only the vocabulary.
-    &["plan", "scan", "resilience"],
+    &["plan", "scan", "resilience", "source"],
     &["report"],
     &["rules", "notify"],
     // The configuration, composed from the subsystems' sections.

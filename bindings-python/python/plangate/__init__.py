@@ -111,6 +111,7 @@ def check_plan(
     config: Union[PathLike, Policy, None] = None,
     env: Optional[str] = None,
     fail_on_high_risk: Optional[bool] = None,
+    source_dir: Optional[PathLike] = None,
 ) -> Report:
     """Checks a Terraform plan and returns its :class:`Report`.
 
@@ -119,7 +120,9 @@ def check_plan(
     ``bytearray`` and ``memoryview`` are copied once), or a ``dict`` loaded with ``json.load``
     (serialized again, which costs a pass over it). ``config`` is a configuration file or a
     :class:`Policy`; else ``env`` names a preset (``develop``, ``staging``, ``production``); else
-    the default policy applies. ``fail_on_high_risk`` overrides the policy's.
+    the default policy applies. ``fail_on_high_risk`` overrides the policy's. ``source_dir`` is the
+    Terraform working directory of the plan: each finding's ``location`` then names the ``.tf``
+    file (relative to the git repository) and the lines of the block that declares its resource.
 
     Raises :class:`PlanError` when the plan cannot be read, :class:`ConfigError` for an invalid
     configuration or an unknown preset.
@@ -127,14 +130,15 @@ def check_plan(
     policy = _policy(config, env)
     if fail_on_high_risk is not None:
         policy = policy.with_fail_on_high_risk(fail_on_high_risk)
+    sources = None if source_dir is None else os.fspath(source_dir)
     if isinstance(plan, (str, os.PathLike)):
-        return _native.check_path(plan, policy, None)
+        return _native.check_path(plan, policy, None, sources)
     if isinstance(plan, bytes):
-        return _native.check_bytes(plan, policy, None)
+        return _native.check_bytes(plan, policy, None, sources)
     if isinstance(plan, (bytearray, memoryview)):
-        return _native.check_bytes(bytes(plan), policy, None)
+        return _native.check_bytes(bytes(plan), policy, None, sources)
     if isinstance(plan, Mapping):
-        return _native.check_bytes(json.dumps(plan).encode(), policy, None)
+        return _native.check_bytes(json.dumps(plan).encode(), policy, None, sources)
     raise TypeError(f"plan must be a path, bytes or a dict, not {type(plan).__name__}")
 
 

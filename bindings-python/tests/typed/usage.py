@@ -30,13 +30,15 @@ from plangate import (
 
 def gate(plan: Path, config: Optional[Path]) -> int:
     policy: Policy = Policy.from_file(config) if config else Policy.preset("staging")
-    report: Report = plangate.check_plan(plan, config=policy, fail_on_high_risk=False)
+    report: Report = plangate.check_plan(plan, config=policy, fail_on_high_risk=False, source_dir=plan.parent)
     by_bytes: Report = plangate.check_plan(plan.read_bytes(), env="production")
     by_dict: Report = plangate.check_plan({"format_version": "1.2", "resource_changes": []})
     findings: Tuple[Finding, ...] = report.findings
     critical: List[str] = [f"{f.rule} {f.address}: {f.message}" for f in findings if f.severity == "critical"]
     actions: Tuple[str, ...] = findings[0].actions if findings else ()
     waived: Optional[Dict[str, str]] = findings[0].waived if findings else None
+    located: Optional[Dict[str, Any]] = findings[0].location if findings else None
+    print(located)
     drift: Tuple[DriftEntry, ...] = report.drift
     changed: List[Tuple[str, ...]] = [d.changed_attributes for d in drift]
     schema: Dict[str, Any] = report.to_dict()

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::plan::Action;
 use crate::registry::{Category, Severity};
+use crate::source::{Declared, SourceLocation};
 
 /// One finding about one resource change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,6 +30,20 @@ pub struct Finding {
     /// Set when a waiver accepts this finding: it stays in the report but does not count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waived: Option<Waived>,
+    /// Where the resource is declared in the `.tf` files (or why that cannot be said); present
+    /// when the check was given the Terraform sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Declared>,
+}
+
+impl Finding {
+    /// The block that declares the resource, when the sources were read and name one.
+    pub fn source_location(&self) -> Option<&SourceLocation> {
+        match &self.location {
+            Some(Declared::At(location)) => Some(location),
+            _ => None,
+        }
+    }
 }
 
 /// How a finding was waived, as the report shows it.

@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 pub use finding::{Finding, Waived};
 pub use render::{render, write, Format, RenderOptions, UnknownFormat, MAX_ANNOTATIONS_PER_KIND, MAX_MARKDOWN_CHARS};
 
+/// Escapes untrusted text for Markdown and HTML on one line (no markup, no HTML, no @-mentions), as
+/// every Markdown report does: for front ends that write Markdown of their own around reports.
+pub fn escape_markdown(text: &str) -> String {
+    crate::text::markdown(text)
+}
+
 use crate::plan::{Action, PlanHeader};
 
 /// The version of the JSON report's layout; bumped only when a field changes meaning or goes.

@@ -25,6 +25,7 @@ pub fn findings(ctx: &Context) -> Vec<Finding> {
                     waiver.reason
                 ),
                 waived: None,
+                location: None,
             };
             ctx.config.settings.severity_of(&EXPIRED_WAIVER).map(|severity| Finding { severity, ..finding })
         })

@@ -59,6 +59,7 @@ pub fn hints(candidates: &[Candidate], ctx: &Context) -> Vec<Finding> {
                 created.join(", ")
             ),
             waived: None,
+            location: None,
         };
         findings.extend(ctx.settle(&INDEX_SHIFT, finding));
     }

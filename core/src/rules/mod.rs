@@ -143,6 +143,7 @@ pub(crate) fn evaluate_with(change: &Change, ctx: &Context, wanted: impl Fn(&Rul
                 category: hit.category.unwrap_or(hit.rule.category),
                 message: hit.message,
                 waived: None,
+                location: None,
             };
             findings.extend(ctx.settle(hit.rule, finding));
         }

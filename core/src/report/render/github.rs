@@ -21,7 +21,12 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
         for finding in findings.iter().take(MAX_PER_KIND) {
             let title = escape_property(&format!("{} {}", finding.rule, finding.address));
-            let _ = writeln!(out, "::{command} file={file},title={title}::{}", escape_data(&finding.message));
+            // On the `.tf` lines that declare the resource when the sources were read, else on the plan.
+            let place = match finding.source_location() {
+                Some(l) => format!("file={},line={},endLine={}", escape_property(&l.file), l.start_line, l.end_line),
+                None => format!("file={file}"),
+            };
+            let _ = writeln!(out, "::{command} {place},title={title}::{}", escape_data(&finding.message));
         }
         hidden += findings.len().saturating_sub(MAX_PER_KIND);
     }

@@ -14,7 +14,7 @@ pub use crate::text::MARKDOWN_MAX_CHARS as MAX_CHARS;
 /// Room kept for the closing tags and the truncation note.
 const RESERVE: usize = 600;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, max_chars: usize) -> String {
     let mut out = String::new();
     let icon = match report.status {
         Status::Critical => "🔴",
@@ -39,12 +39,14 @@ pub fn render(report: &Report) -> String {
         (Severity::High, "High-risk", true),
         (Severity::Notice, "Notices", true),
     ];
-    let item = |f: &Finding| format!("- **{}** — {} <sub>{}</sub>\n", escape(&f.address), escape(&f.message), f.rule);
+    let item = |f: &Finding| {
+        format!("- **{}** — {} <sub>{}{}</sub>\n", escape(&f.address), escape(&f.message), f.rule, declared_at(f))
+    };
     for (severity, title, collapsed) in sections {
         let findings: Vec<&Finding> =
             report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
         let items: Vec<String> = findings.iter().map(|f| item(f)).collect();
-        left_out += section(&mut out, &format!("{title} ({})", findings.len()), collapsed, &items);
+        left_out += section(&mut out, &format!("{title} ({})", findings.len()), collapsed, &items, max_chars);
     }
     let waived: Vec<String> = report
         .findings
@@ -52,17 +54,18 @@ pub fn render(report: &Report) -> String {
         .filter_map(|f| f.waived.as_ref().map(|w| (f, w)))
         .map(|(f, w)| {
             format!(
-                "- **{}** — {} <sub>{}, {} waived until {}: {}</sub>\n",
+                "- **{}** — {} <sub>{}{}, {} waived until {}: {}</sub>\n",
                 escape(&f.address),
                 escape(&f.message),
                 f.rule,
+                declared_at(f),
                 f.severity.as_str(),
                 w.expires,
                 escape(&w.reason)
             )
         })
         .collect();
-    left_out += section(&mut out, &format!("Waived ({}, not counted)", waived.len()), true, &waived);
+    left_out += section(&mut out, &format!("Waived ({}, not counted)", waived.len()), true, &waived, max_chars);
     let drift: Vec<String> = report
         .drift
         .iter()
@@ -72,20 +75,26 @@ pub fn render(report: &Report) -> String {
             format!("- {}{flags}\n", escape(&d.message))
         })
         .collect();
-    left_out += section(&mut out, &format!("Drift outside Terraform ({}, not counted)", drift.len()), true, &drift);
+    left_out +=
+        section(&mut out, &format!("Drift outside Terraform ({}, not counted)", drift.len()), true, &drift, max_chars);
 
     if left_out > 0 {
         let _ = write!(
             out,
-            "\n> **Truncated:** {left_out} more item{} not shown, to keep this comment under {MAX_CHARS} characters. The JSON report has them all.\n",
+            "\n> **Truncated:** {left_out} more item{} not shown, to keep this comment under {max_chars} characters. The JSON report has them all.\n",
             if left_out == 1 { "" } else { "s" }
         );
     }
     out
 }
 
+/// " · main.tf:12" when the finding knows where its resource is declared.
+fn declared_at(finding: &Finding) -> String {
+    finding.source_location().map(|l| format!(" · {}:{}", escape(&l.file), l.start_line)).unwrap_or_default()
+}
+
 /// Writes one section if it has items; returns how many items did not fit.
-fn section(out: &mut String, title: &str, collapsed: bool, items: &[String]) -> usize {
+fn section(out: &mut String, title: &str, collapsed: bool, items: &[String], max_chars: usize) -> usize {
     if items.is_empty() {
         return 0;
     }
@@ -94,10 +103,12 @@ fn section(out: &mut String, title: &str, collapsed: bool, items: &[String]) -> 
     } else {
         let _ = write!(out, "\n### {title}\n\n");
     }
+    // An item too long for what is left is skipped, not the end of the list: shorter ones after
+    // it may still fit, so a section never shows a count with no item under it while room remains.
     let mut written = 0;
     for item in items {
-        if out.len() + item.len() > MAX_CHARS - RESERVE {
-            break;
+        if out.len() + item.len() > max_chars.saturating_sub(RESERVE) {
+            continue;
         }
         out.push_str(item);
         written += 1;

@@ -21,12 +21,21 @@ pub struct RenderOptions {
     pub plan_label: String,
     /// Show notices and drift in the text report.
     pub verbose: bool,
+    /// The most characters the Markdown report may have: lower-risk sections are cut first, and
+    /// the report says what it left out.
+    pub max_chars: usize,
 }
 
 impl RenderOptions {
     /// Options naming the plan `plan_label`, verbose.
     pub fn new(plan_label: impl Into<String>) -> RenderOptions {
-        RenderOptions { plan_label: plan_label.into(), verbose: true }
+        RenderOptions { plan_label: plan_label.into(), verbose: true, max_chars: MAX_MARKDOWN_CHARS }
+    }
+
+    /// The same, with the Markdown report held to `max_chars` characters.
+    pub fn max_chars(mut self, max_chars: usize) -> RenderOptions {
+        self.max_chars = max_chars;
+        self
     }
 
     /// The same, showing notices and drift in the text report or not.
@@ -56,7 +65,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Text => text::render(report, options),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, options),
-        Format::Markdown => markdown::render(report),
+        Format::Markdown => markdown::render(report, options.max_chars),
         Format::Github => github::render(report, options),
     }
 }

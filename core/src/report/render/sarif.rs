@@ -70,6 +70,18 @@ fn describe_rule(rule: &Rule) -> Value {
     })
 }
 
+/// The `.tf` block that declares the resource (relative to the repository root, as code scanning
+/// wants it) when the sources were read, else the plan file.
+fn physical_location(finding: &Finding, options: &RenderOptions) -> Value {
+    match finding.source_location() {
+        Some(l) => json!({
+            "artifactLocation": {"uri": l.file},
+            "region": {"startLine": l.start_line, "endLine": l.end_line},
+        }),
+        None => json!({"artifactLocation": {"uri": options.plan_label}, "region": {"startLine": 1}}),
+    }
+}
+
 fn describe_result(finding: &Finding, options: &RenderOptions) -> Value {
     let rule_index = REGISTRY.iter().position(|r| r.id == finding.rule);
     // Waived findings stay visible to code scanning, as suppressed with the waiver's reason.
@@ -85,10 +97,7 @@ fn describe_result(finding: &Finding, options: &RenderOptions) -> Value {
         "level": level(finding.severity),
         "message": {"text": finding.message},
         "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": options.plan_label},
-                "region": {"startLine": 1},
-            },
+            "physicalLocation": physical_location(finding, options),
             "logicalLocations": [{"fullyQualifiedName": finding.address, "kind": "resource"}],
         }],
         // Stable for the same rule and address, so code scanning tracks one alert per issue.

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::RenderOptions;
 use crate::registry::{Category, Severity};
-use crate::report::Report;
+use crate::report::{Finding, Report};
 use crate::text::one_line;
 
 pub fn render(report: &Report, options: &RenderOptions) -> String {
@@ -26,15 +26,16 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                 Some(w) => {
                     let _ = writeln!(
                         out,
-                        "WAIVED ({}, until {}: {}): {}",
+                        "WAIVED ({}, until {}: {}): {}{}",
                         finding.severity.as_str(),
                         w.expires,
                         one_line(&w.reason),
-                        one_line(&finding.message)
+                        one_line(&finding.message),
+                        at(finding)
                     );
                 }
                 None => {
-                    let _ = writeln!(out, "{}: {}", label(finding.severity), one_line(&finding.message));
+                    let _ = writeln!(out, "{}: {}{}", label(finding.severity), one_line(&finding.message), at(finding));
                 }
             }
         }
@@ -63,6 +64,11 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         _ => "SUCCESS: No critical or high-risk changes detected.\n".to_string(),
     });
     out
+}
+
+/// " (main.tf:12)" when the finding knows where its resource is declared.
+fn at(finding: &Finding) -> String {
+    finding.source_location().map(|l| format!(" ({}:{})", one_line(&l.file), l.start_line)).unwrap_or_default()
 }
 
 fn label(severity: Severity) -> &'static str {

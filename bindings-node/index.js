@@ -1,0 +1,111 @@
+'use strict'
+// plangate for Node.js: the native engine (plangate.linux-x64-gnu.node, built by napi-rs from
+// bindings-node/src) with a JavaScript surface. Thin: the addon hands back JSON outcomes; this file
+// parses them, and turns an error outcome into an Error with a `code` and the structured details.
+
+const { join } = require('node:path')
+
+/** The platforms the addon is built for. */
+const SUPPORTED = 'Linux x64 (glibc 2.17 or later)'
+
+function loadNative() {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    const error = new Error(`plangate's native addon runs on ${SUPPORTED}; this is ${process.platform} ${process.arch}`)
+    error.code = 'UNSUPPORTED_PLATFORM'
+    throw error
+  }
+  return require(join(__dirname, 'plangate.linux-x64-gnu.node'))
+}
+
+const native = loadNative()
+
+/** An input plangate cannot read, parse or verify: never a verdict. */
+class PlangateError extends Error {
+  constructor(payload) {
+    super(payload.message)
+    this.name = 'PlangateError'
+    this.code = payload.code
+    for (const key of ['path', 'line', 'column', 'jsonPath', 'key', 'expected', 'found']) {
+      this[key] = payload[key] ?? null
+    }
+    this.errors = payload.errors ?? [payload.message]
+  }
+}
+
+function unwrap(json) {
+  const outcome = JSON.parse(json)
+  if (outcome.error) throw new PlangateError(outcome.error)
+  return outcome.ok
+}
+
+/** Checks a Terraform plan: a path, or a Buffer with the plan's content (JSON or a binary plan). */
+async function checkPlan(plan, options = {}) {
+  if (typeof plan !== 'string' && !Buffer.isBuffer(plan)) {
+    throw new TypeError(`plan must be a path or a Buffer, not ${typeof plan}`)
+  }
+  return unwrap(await native.checkPlan(plan, options))
+}
+
+/** A report as text, json, sarif, markdown or github (workflow commands). */
+function renderReport(report, format, options = {}) {
+  return unwrap(native.renderReport(JSON.stringify(report), format, options.label, options.verbose, options.maxChars))
+}
+
+/** Untrusted text escaped for Markdown and HTML on one line (no markup, HTML or @-mentions). */
+function escapeMarkdown(text) {
+  return native.escapeMarkdown(String(text))
+}
+
+/** Reads, validates and gates scanner reports: paths, Buffers, or `{ name, content }`. */
+async function scanReports(reports, options = {}) {
+  const sources = reports.map((report, i) => {
+    if (typeof report === 'string') return { path: report }
+    if (Buffer.isBuffer(report)) return { name: `report[${i}]`, content: report }
+    return { name: report.name, content: report.content, path: report.path }
+  })
+  return unwrap(await native.scanReports(sources, options))
+}
+
+/** A scan result as text, json, sarif, markdown or github. */
+function renderScan(result, format) {
+  return unwrap(native.renderScan(JSON.stringify(result), format))
+}
+
+/** The delays of a retry policy (a configuration step, or settings). */
+function retrySchedule(options) {
+  return unwrap(native.retrySchedule(options))
+}
+
+/** Classifies a failure's text under a retry policy's `retry_on` patterns. */
+function classify(text, options) {
+  return unwrap(native.classify(text, options))
+}
+
+/** Where each resource address is declared in the Terraform sources of `dir`. */
+function sourceLocations(dir, addresses) {
+  return unwrap(native.sourceLocations(dir, addresses))
+}
+
+/** Every rule of the registry. */
+function rules() {
+  return unwrap(native.rules())
+}
+
+/** The documentation of one rule, as `plangate explain ID` prints it. */
+function explain(id) {
+  return unwrap(native.explain(id))
+}
+
+module.exports = {
+  PlangateError,
+  checkPlan,
+  classify,
+  escapeMarkdown,
+  explain,
+  renderReport,
+  renderScan,
+  retrySchedule,
+  rules,
+  scanReports,
+  sourceLocations,
+}
