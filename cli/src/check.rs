@@ -38,7 +38,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
                 "plangate: {} (exit {}): {} Report written to {path}.",
                 report.status.as_str(),
                 report.exit_code(),
-                report.verdict.reason
+                plangate::log_lines(&report.verdict.reason)
             );
         }
         None => output::to_stdout(write).map_err(|e| Failure(format!("cannot write report: {e}")))?,

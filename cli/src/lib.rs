@@ -66,7 +66,7 @@ where
     match result {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("plangate: error: {message}");
+            eprintln!("plangate: error: {}", plangate::log_lines(&message));
             CANNOT_ANALYSE
         }
     }

@@ -38,7 +38,7 @@ pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
         // Every report that cannot be used is named; the last one is the command's error.
         let (last, rest) = failed.errors.split_last().expect("never empty");
         for error in rest {
-            eprintln!("plangate: error: {error}");
+            eprintln!("plangate: error: {}", plangate::log_lines(&error.to_string()));
         }
         Failure(last.to_string())
     })?;

@@ -228,16 +228,26 @@ fn judge(text: &[u8], section: Section, first: usize, entries: &[&RawValue], ctx
         Section::ResourceChanges => Judged::Changes(
             parsed
                 .map(|change| {
-                    change.map(|c| Judgement {
+                    let c = change?;
+                    let judgement = Judgement {
                         counted: c.action.is_counted(),
                         findings: rules::evaluate(&c, ctx),
                         index_shift: rules::index_shift::candidate(&c),
-                    })
+                    };
+                    c.readable(text)?;
+                    Ok(judgement)
                 })
                 .collect(),
         ),
-        Section::ResourceDrift => {
-            Judged::Drift(parsed.map(|change| change.map(|c| rules::drift::describe(&c, ctx))).collect())
-        }
+        Section::ResourceDrift => Judged::Drift(
+            parsed
+                .map(|change| {
+                    let c = change?;
+                    let described = rules::drift::describe(&c, ctx);
+                    c.readable(text)?;
+                    Ok(described)
+                })
+                .collect(),
+        ),
     }
 }

@@ -68,3 +68,4 @@ pub use glob::Glob;
 pub use policy::{Config, ConfigError, Environment, Policy};
 pub use registry::{Category, Rule, Severity};
 pub use report::{Finding, Report, Status};
+pub use text::log_lines;

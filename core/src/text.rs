@@ -6,12 +6,39 @@
 /// The most characters a pull-request comment plangate writes may have (GitHub allows 65,536).
 pub const MARKDOWN_MAX_CHARS: usize = 60_000;
 
-/// One plain line: control characters (newlines, terminal escapes) become spaces.
+/// One plain line: control characters (newlines, terminal escapes) become spaces, and bidirectional
+/// overrides become visible (see [`is_bidi_control`]).
 pub fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            c if c.is_control() => out.push(' '),
+            c if is_bidi_control(c) => push_visible(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// Markdown and HTML on one line: no markup, no HTML, no @-mentions.
+/// A message for a terminal or a CI log, which may span lines: each line as [`one_line`] makes it,
+/// and a line that would start a GitHub workflow command (`::`, after leading blanks, as the runner
+/// reads it) is prefixed with `| `, so text quoted in an error message cannot issue commands.
+pub fn log_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            let line = one_line(line);
+            if line.trim_start().starts_with("::") {
+                format!("| {line}")
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Markdown and HTML on one line: no markup, no HTML, no @-mentions, no autolinks (`scheme:` and
+/// `www.` names would become links in a pull-request comment) and no bidirectional overrides.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -20,15 +47,35 @@ pub fn markdown(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '@' => out.push_str("&#64;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' | '{' | '}' => {
+            // An escaped `:` or `.` renders as itself but starts no autolink: GitHub's autolinker
+            // looks for `://`, `scheme:` and `www.` in the unescaped source.
+            '.' if ends_with_www(&out) => out.push_str("\\."),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' | '{' | '}' | ':' => {
                 out.push('\\');
                 out.push(c);
             }
             c if c.is_control() => out.push(' '),
+            c if is_bidi_control(c) => push_visible(&mut out, c),
             c => out.push(c),
         }
     }
     out
+}
+
+fn ends_with_www(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 3 && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"www")
+}
+
+/// Characters that reorder the text around them (embeddings, overrides, isolates and marks), so a
+/// reviewer would read something other than what is there (the "Trojan Source" trick).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A bidirectional control written out by its code point, so it is seen instead of obeyed.
+fn push_visible(out: &mut String, c: char) {
+    out.push_str(&format!("\u{2039}U+{:04X}\u{203A}", u32::from(c)));
 }
 
 /// The message of a workflow command: `%`, CR and LF would end or corrupt the command.
@@ -50,7 +97,28 @@ mod tests {
     fn untrusted_text_cannot_inject_markup() {
         assert_eq!(markdown("<img src=x>"), "&lt;img src=x&gt;");
         assert_eq!(markdown("a[\"x\"]|@team\n**b**"), "a\\[\"x\"\\]\\|&#64;team \\*\\*b\\*\\*");
-        assert_eq!(markdown("[link](http://evil)"), "\\[link\\]\\(http://evil\\)");
+        assert_eq!(markdown("[link](http://evil)"), "\\[link\\]\\(http\\://evil\\)");
+    }
+
+    #[test]
+    fn bare_urls_and_www_names_do_not_become_links() {
+        assert_eq!(markdown("see https://evil.example/x"), "see https\\://evil.example/x");
+        assert_eq!(markdown("WWW.evil.example"), "WWW\\.evil.example");
+        assert_eq!(markdown("mailto:a"), "mailto\\:a");
+    }
+
+    #[test]
+    fn bidi_overrides_are_shown_not_obeyed() {
+        assert_eq!(one_line("a\u{202E}b"), "a\u{2039}U+202E\u{203A}b");
+        assert_eq!(markdown("x\u{2067}y"), "x\u{2039}U+2067\u{203A}y");
+    }
+
+    #[test]
+    fn log_lines_cannot_start_workflow_commands() {
+        assert_eq!(
+            log_lines("error in a\n  ::add-mask::x\n::error::y\u{1b}"),
+            "error in a\n|   ::add-mask::x\n| ::error::y "
+        );
     }
 
     #[test]

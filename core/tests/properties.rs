@@ -20,6 +20,18 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
     })
 }
 
+/// A side of a change as Terraform writes it: an object of attributes or null (a mask may also be
+/// a boolean).
+fn arbitrary_side(mask: bool) -> impl Strategy<Value = Value> {
+    let object = prop::collection::btree_map("[a-z_]{1,10}", arbitrary_json(), 0..6)
+        .prop_map(|m| Value::Object(m.into_iter().collect()));
+    if mask {
+        prop_oneof![Just(Value::Null), any::<bool>().prop_map(Value::Bool), object].boxed()
+    } else {
+        prop_oneof![Just(Value::Null), object].boxed()
+    }
+}
+
 fn action() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(json!(["no-op"])),
@@ -43,8 +55,8 @@ proptest! {
 
     #[test]
     fn arbitrary_values_in_a_change_never_panic(
-        before in arbitrary_json(), after in arbitrary_json(), unknown in arbitrary_json(),
-        before_sensitive in arbitrary_json(), after_sensitive in arbitrary_json(), actions in action(),
+        before in arbitrary_side(false), after in arbitrary_side(false), unknown in arbitrary_side(true),
+        before_sensitive in arbitrary_side(true), after_sensitive in arbitrary_side(true), actions in action(),
         resource_type in prop_oneof![Just("aws_security_group"), Just("aws_iam_role"), Just("aws_s3_bucket"), Just("aws_sqs_queue")],
     ) {
         let plan = json!({"format_version": "1.2", "resource_changes": [{

@@ -61,6 +61,9 @@ pub struct Change<'a> {
     pub replace_paths: Vec<Vec<PathStep>>,
     values: Values<'a>,
     changed: OnceLock<Vec<String>>,
+    /// Where the entry is, for errors found after parsing.
+    section: Section,
+    index: usize,
 }
 
 /// A resource change as Terraform writes it, borrowing from the plan text; values stay unparsed.
@@ -144,6 +147,11 @@ impl<'a> Change<'a> {
             Some("data") => Mode::Data,
             Some(other) => return Err(invalid(format!("unknown mode {other:?}: expected \"managed\" or \"data\""))),
         };
+        if entry.change.before.is_true() || entry.change.after.is_true() {
+            return Err(invalid(
+                "expected `before` and `after` to be objects of attributes or null, found `true`".into(),
+            ));
+        }
         let body = entry.change;
         Ok(Change {
             address: entry.address,
@@ -162,6 +170,25 @@ impl<'a> Change<'a> {
                 after_sensitive: body.after_sensitive,
             },
             changed: OnceLock::new(),
+            section,
+            index,
+        })
+    }
+
+    /// `Err` when a rule asked for a value that cannot be parsed (see [`super::values::Unreadable`]):
+    /// what it would have read is unknown, so the change, and the plan, cannot be verified. Called
+    /// after the rules, since only what they read is parsed.
+    pub fn readable(&self, text: &[u8]) -> Result<(), PlanError> {
+        let Some((side, problem)) = self.values.unreadable() else { return Ok(()) };
+        Err(PlanError::InvalidChange {
+            section: self.section.name(),
+            index: self.index,
+            address: Some(self.address.to_string()),
+            message: format!(
+                "`{side}.{}` cannot be read ({}), so this change cannot be verified",
+                problem.member, problem.message
+            ),
+            location: Location::of_line_column(text, offset_in(text, problem.raw), problem.line, problem.column),
         })
     }
 

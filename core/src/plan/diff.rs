@@ -93,6 +93,5 @@ mod tests {
     fn empty_collections_and_null_are_the_same() {
         assert!(changed(r#"{"tags":null,"x":[]}"#, r#"{"tags":{},"x":null}"#, "{}").is_empty());
         assert!(changed("null", "null", "null").is_empty());
-        assert!(changed("[1]", "\"x\"", "7").is_empty(), "no attributes outside objects");
     }
 }

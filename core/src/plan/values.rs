@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::{MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -26,10 +26,45 @@ pub const UNKNOWN: &str = "(known after apply)";
 #[derive(Debug, Default)]
 pub struct Side<'a> {
     members: Vec<(Cow<'a, str>, &'a RawValue)>,
-    /// One slot per member, made when the first member is read.
-    parsed: OnceLock<Box<[OnceLock<Value>]>>,
+    /// One slot per member, made when the first member is read; `None` when it cannot be parsed.
+    parsed: OnceLock<Box<[OnceLock<Option<Value>>]>>,
+    /// The first member a rule asked for that cannot be parsed.
+    unreadable: OnceLock<ParseFailure>,
     /// The side is the literal `true`: a mask that marks everything.
     all: bool,
+}
+
+/// A member that scans as JSON but does not parse into a value: a lone surrogate escape, a number
+/// beyond `f64` (`1e400`), nesting beyond the parser's recursion limit. Whatever a rule would have
+/// read there is unknown, so the change cannot be verified.
+#[derive(Debug, Clone, Copy)]
+pub struct Unreadable<'s> {
+    /// The member's name.
+    pub member: &'s str,
+    /// Its text in the plan, for the error's location.
+    pub raw: &'s RawValue,
+    /// Why it cannot be parsed.
+    pub message: &'s str,
+    /// Where inside `raw` (1-based line and column, as serde_json counts them).
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The first member of a side that could not be parsed; kept without borrowing, so [`Side`] stays
+/// covariant in its lifetime.
+#[derive(Debug)]
+struct ParseFailure {
+    index: usize,
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+/// What a side holds under one name.
+enum Member<'v> {
+    Absent,
+    Value(&'v Value),
+    Unreadable,
 }
 
 impl<'a> Side<'a> {
@@ -48,11 +83,42 @@ impl<'a> Side<'a> {
         self.members.binary_search_by(|(n, _)| n.as_ref().cmp(name)).ok()
     }
 
-    /// A member's value, parsed on first use.
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        let i = self.index(name)?;
+    /// A member, parsed on first use; one that cannot be parsed is remembered as [`Unreadable`].
+    fn member(&self, name: &str) -> Member<'_> {
+        let Some(i) = self.index(name) else { return Member::Absent };
         let parsed = self.parsed.get_or_init(|| self.members.iter().map(|_| OnceLock::new()).collect());
-        Some(parsed[i].get_or_init(|| serde_json::from_str(self.members[i].1.get()).unwrap_or(Value::Null)))
+        let value = parsed[i].get_or_init(|| {
+            serde_json::from_str(self.members[i].1.get())
+                .map_err(|e| {
+                    let full = e.to_string();
+                    let message = full.rfind(" at line ").map_or(full.as_str(), |at| &full[..at]).to_string();
+                    let (line, column) = (e.line(), e.column());
+                    self.unreadable.get_or_init(|| ParseFailure { index: i, message, line, column });
+                })
+                .ok()
+        });
+        value.as_ref().map_or(Member::Unreadable, Member::Value)
+    }
+
+    /// A member's value, parsed on first use; `None` when absent or unreadable.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self.member(name) {
+            Member::Value(value) => Some(value),
+            Member::Absent | Member::Unreadable => None,
+        }
+    }
+
+    /// The first member read so far that cannot be parsed.
+    pub fn unreadable(&self) -> Option<Unreadable<'_>> {
+        self.unreadable.get().map(|failure| {
+            let (member, raw) = &self.members[failure.index];
+            Unreadable { member, raw, message: &failure.message, line: failure.line, column: failure.column }
+        })
+    }
+
+    /// Whether the side is the literal `true` (only a mask may be).
+    pub fn is_true(&self) -> bool {
+        self.all
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -81,6 +147,19 @@ pub struct Values<'a> {
 }
 
 impl<'a> Values<'a> {
+    /// The first side (by name) with a member read so far that cannot be parsed.
+    pub fn unreadable(&self) -> Option<(&'static str, Unreadable<'_>)> {
+        [
+            ("before", &self.before),
+            ("after", &self.after),
+            ("after_unknown", &self.after_unknown),
+            ("before_sensitive", &self.before_sensitive),
+            ("after_sensitive", &self.after_sensitive),
+        ]
+        .into_iter()
+        .find_map(|(name, side)| side.unreadable().map(|u| (name, u)))
+    }
+
     pub fn before(&self) -> Attr<'_> {
         Attr {
             node: Node::Root(&self.before),
@@ -169,7 +248,12 @@ impl<'v> Mask<'v> {
     fn key(self, key: &str) -> Mask<'v> {
         match self {
             Mask::All => Mask::All,
-            Mask::Root(side) => side.get(key).map_or(Mask::Nothing, Mask::of),
+            // A mask that cannot be read marks everything: nothing it may cover is shown.
+            Mask::Root(side) => match side.member(key) {
+                Member::Value(mask) => Mask::of(mask),
+                Member::Unreadable => Mask::All,
+                Member::Absent => Mask::Nothing,
+            },
             Mask::Tree(tree) => tree.get(key).map_or(Mask::Nothing, Mask::of),
             Mask::Nothing => Mask::Nothing,
         }
@@ -321,7 +405,7 @@ impl<'de> Visitor<'de> for MembersVisitor {
     type Value = Members<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
+        f.write_str("an object of attributes, null, or (for a mask) a boolean")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -332,11 +416,8 @@ impl<'de> Visitor<'de> for MembersVisitor {
         Ok(Members::Listed(members))
     }
 
-    // Anything but an object (or `true`) has no members.
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Members::default())
-    }
+    // Lists, numbers and strings are not what Terraform writes for a side: they are refused (by
+    // serde's default), never read as "no attributes".
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Members::default())
     }
@@ -345,18 +426,6 @@ impl<'de> Visitor<'de> for MembersVisitor {
     }
     fn visit_bool<E>(self, all: bool) -> Result<Self::Value, E> {
         Ok(if all { Members::All } else { Members::default() })
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Members::default())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Members::default())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Members::default())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Members::default())
     }
 }
 
@@ -410,9 +479,34 @@ pub(crate) mod tests {
 
     #[test]
     fn whole_masks_and_odd_sides() {
-        let v = values("[1]", r#""x""#, "true", "null", "true");
+        let v = values("null", "{}", "true", "null", "true");
         assert!(v.after().get("anything").is_unknown() && v.after().get("anything").is_sensitive());
         assert_eq!(v.before().get("x").known(), None);
+        for odd in ["[1]", r#""x""#, "7"] {
+            assert!(serde_json::from_str::<Side<'_>>(odd).is_err(), "{odd} is not a side");
+        }
         assert!(!text_marks_anything(r#"{"true":false,"x\"true":{}}"#) && text_marks_anything(r#"[false,true]"#));
+    }
+
+    #[test]
+    fn members_that_do_not_parse_are_remembered_and_masks_that_do_not_parse_hide_everything() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let v = values(
+            r#"{"a": "\ud800", "b": 1e400, "ok": 1}"#,
+            &format!(r#"{{"secret": "hunter2", "c": {deep}}}"#),
+            "{}",
+            "{}",
+            &format!(r#"{{"secret": {deep}}}"#),
+        );
+        assert_eq!(v.before().get("ok").as_i64(), Some(1));
+        assert!(v.unreadable().is_none(), "nothing unreadable read yet");
+        assert_eq!(v.before().get("b").known(), None);
+        let (side, problem) = v.unreadable().expect("1e400 is remembered");
+        assert_eq!((side, problem.member), ("before", "b"));
+        assert!(problem.message.contains("number out of range"), "{}", problem.message);
+        assert_eq!(v.before().get("a").known(), None);
+        assert!(v.after().get("secret").is_sensitive(), "an unreadable mask marks everything");
+        assert!(!v.after().redacted().to_string().contains("hunter2"));
+        assert_eq!(v.after().get("c").known(), None);
     }
 }
