@@ -112,3 +112,22 @@ fn error_messages_cannot_issue_workflow_commands() {
     assert!(text(&out.stderr).contains("explode"), "{}", text(&out.stderr));
     assert_inert(&text(&out.stderr));
 }
+
+#[test]
+fn the_internet_in_pieces_fails_a_staging_gate() {
+    // The same halves written as one /0 are critical; in pieces they were high-risk, so staging's
+    // allowance of three let SSH to the world through.
+    let plan = fixture("plans-rules/pieces.plan.json");
+    let out = plangate(&["check", "--env", "staging", "-f", "json", plan.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let internet: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PG-SG-001")
+        .map(|f| f["address"].as_str().unwrap())
+        .collect();
+    assert!(internet.contains(&"aws_security_group.halves"), "{internet:?}");
+    assert!(internet.contains(&"aws_vpc_security_group_ingress_rule.jump_high_half"), "{internet:?}");
+}

@@ -14,6 +14,7 @@ use crate::plan::{self, Action, Change, PlanBytes, PlanError, Section};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
 use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
+use crate::rules::group_exposure;
 use crate::rules::index_shift::Candidate;
 use crate::rules::{self, Context};
 use crate::source::SourceMap;
@@ -142,6 +143,8 @@ struct Judgement {
     counted: bool,
     findings: Vec<Finding>,
     index_shift: Option<Candidate>,
+    /// The change's share of the security groups and network ACLs it belongs to.
+    group_members: Vec<group_exposure::Member>,
 }
 
 /// What one batch of entries came to.
@@ -179,18 +182,13 @@ fn analyze_plan_releasing(
     // Put the batches back in plan order, so the first error reported is the first in the plan.
     batches.sort_unstable_by_key(|(section, first, _)| (*section, *first));
 
-    let mut counts = Counts::default();
-    let mut findings = Vec::new();
+    let mut judgements = Vec::new();
     let mut drift = Vec::new();
-    let mut candidates = Vec::new();
     for (_, _, judged) in batches {
         match judged {
             Judged::Changes(outcomes) => {
                 for outcome in outcomes {
-                    let judgement = outcome?;
-                    counts.add(judgement.counted, &judgement.findings);
-                    findings.extend(judgement.findings);
-                    candidates.extend(judgement.index_shift);
+                    judgements.push(outcome?);
                 }
             }
             Judged::Drift(entries) => {
@@ -199,6 +197,25 @@ fn analyze_plan_releasing(
                 }
             }
         }
+    }
+    // Internet access opened in pieces by several resources counts against the changes that add
+    // the pieces, so it is judged before anything is counted.
+    let members: Vec<(usize, group_exposure::Member)> = judgements
+        .iter_mut()
+        .enumerate()
+        .flat_map(|(i, j)| std::mem::take(&mut j.group_members).into_iter().map(move |m| (i, m)))
+        .collect();
+    for (i, finding) in group_exposure::findings(&members, &ctx) {
+        judgements[i].findings.push(finding);
+    }
+
+    let mut counts = Counts::default();
+    let mut findings = Vec::new();
+    let mut candidates = Vec::new();
+    for judgement in judgements {
+        counts.add(judgement.counted, &judgement.findings);
+        findings.extend(judgement.findings);
+        candidates.extend(judgement.index_shift);
     }
     // Plan-wide notices: they never count, so the counts above stand.
     findings.extend(rules::index_shift::hints(&candidates, &ctx));
@@ -233,6 +250,7 @@ fn judge(text: &[u8], section: Section, first: usize, entries: &[&RawValue], ctx
                         counted: c.action.is_counted(),
                         findings: rules::evaluate(&c, ctx),
                         index_shift: rules::index_shift::candidate(&c),
+                        group_members: group_exposure::members(&c),
                     };
                     c.readable(text)?;
                     Ok(judgement)

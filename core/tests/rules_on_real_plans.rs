@@ -168,3 +168,31 @@ fn unknown_values_inside_nested_blocks_cannot_be_verified_and_are_never_read_as_
     // The legacy bucket's own `policy` is computed when not configured: no finding for that.
     assert!(!report.findings.iter().any(|f| f.address == "aws_s3_bucket.exports" && f.rule == "PG-S3-002"));
 }
+
+#[test]
+fn internet_access_opened_in_pieces_is_internet_access() {
+    let report = analyze_with("pieces", &Policy::preset(plangate::Environment::Staging));
+    let says = |rule: &str, address: &str, words: &str| {
+        report.findings.iter().any(|f| f.rule == rule && f.address == address && f.message.contains(words))
+    };
+    // Within one resource: one block with two halves, two blocks with IPv6 halves, two ACL entries.
+    assert!(says(
+        "PG-SG-001",
+        "aws_security_group.halves",
+        "tcp 22 from 0.0.0.0/1, 128.0.0.0/1 (together the internet)"
+    ));
+    assert!(says("PG-SG-001", "aws_security_group.rdp_v6", "tcp 3389 from ::/1, 8000::/1"), "{:#?}", report.findings);
+    assert!(says("PG-NET-003", "aws_network_acl.edge", "tcp 22 from 0.0.0.0/1, 128.0.0.0/1"));
+    // Across resources: a new rule beside an unchanged one, four quarters on a new group, two ACL rules.
+    assert!(says("PG-SG-001", "aws_vpc_security_group_ingress_rule.jump_high_half", "with aws_security_group.jump"));
+    for quarter in ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"] {
+        let address = format!("aws_security_group_rule.fresh_quarter[\"{quarter}\"]");
+        assert!(says("PG-SG-001", &address, "known only after apply is open from 0.0.0.0/2, 64.0.0.0/2"), "{address}");
+    }
+    assert!(says("PG-NET-003", "aws_network_acl_rule.data_low", "tcp 3306 on network ACL"));
+    assert!(says("PG-NET-003", "aws_network_acl_rule.data_high", "tcp 3306 on network ACL"));
+    // Private ranges together are not the internet; the unchanged half is not a change.
+    assert!(!report.findings.iter().any(|f| f.address == "aws_security_group.private" && f.rule == "PG-SG-001"));
+    assert!(!report.findings.iter().any(|f| f.address == "aws_security_group_rule.jump_low_half"));
+    assert_eq!((report.critical_changes, report.exit_code()), (7, 1));
+}

@@ -41,7 +41,10 @@ pub static ACL_OPENED: Rule = Rule {
     doc: "**Why it matters.** Network ACLs are the subnet-wide backstop behind security groups; an \
 allow entry for the whole internet removes it.\n\n\
 **What triggers it.** A new allow entry for `0.0.0.0/0` or `::/0` in an `aws_network_acl` \
-ingress/egress block or an `aws_network_acl_rule`.\n\n\
+ingress/egress block or an `aws_network_acl_rule`, or allow entries that together cover every \
+address for a protocol and port (`0.0.0.0/1` with `128.0.0.0/1`), in one ACL or across the \
+`aws_network_acl_rule`s of one ACL. Deny entries are not subtracted, so a union is never missed \
+because of a deny numbered after it.\n\n\
 **Example.** `aws_network_acl_rule.open` with `rule_action = \"allow\"` and \
 `cidr_block = \"0.0.0.0/0\"` reports `aws_network_acl_rule.open allows inbound traffic from \
 0.0.0.0/0 (the internet)`.",

@@ -13,7 +13,11 @@ host on the internet: SSH, RDP and database ports are scanned within minutes of 
 **What triggers it.** A new or widened inbound permission whose source is `0.0.0.0/0` or `::/0`, \
 in an inline `ingress` block of `aws_security_group`, an `aws_security_group_rule` with \
 `type = \"ingress\"`, or an `aws_vpc_security_group_ingress_rule`. A permission is new when no \
-permission of the old state covers its protocol, ports and source.\n\n\
+permission of the old state covers its protocol, ports and source. The internet in pieces counts \
+the same: CIDRs that together cover every address (`0.0.0.0/1` with `128.0.0.0/1`, four `/2`s, \
+the IPv6 halves) for a protocol and port, within one resource or across all the rule resources \
+of one security group (rules whose group is created in the same plan are judged together). Each \
+change that adds a piece is reported.\n\n\
 **Example.** `cidr_blocks = [\"10.0.0.0/8\"]` changed to `[\"0.0.0.0/0\"]` on port 443 reports \
 `Modifying inbound rules for aws_security_group.audit_system: tcp 443 from 0.0.0.0/0 (the internet)`.",
     plan_wide: false,

@@ -11,6 +11,8 @@ mod database;
 mod deletions;
 pub(crate) mod drift;
 pub(crate) mod expired_waiver;
+mod exposure;
+pub(crate) mod group_exposure;
 mod high_risk_class;
 mod iam;
 mod iam_policy;

@@ -1,7 +1,8 @@
 //! VPC Changes: VPC settings, subnets, routes, network ACLs and internet/NAT gateways. Replacing a
 //! subnet is judged with the deletions, which say which attribute forces it.
 
-use super::sg_permissions::Cidr;
+use super::exposure::{self, describe_cidrs, Exposure};
+use super::sg_permissions::{Cidr, Permission, Protocol, Source};
 use super::transition::Transition;
 use super::{Context, Family, Hit};
 use crate::plan::{Action, Attr, Change};
@@ -170,7 +171,7 @@ fn acl_opened(change: &Change, _: &Context) -> Vec<Hit> {
         return Vec::new();
     }
     let before = open_entries(change, false);
-    open_entries(change, true)
+    let mut hits: Vec<Hit> = open_entries(change, true)
         .into_iter()
         .filter(|entry| !before.contains(entry))
         .map(|(direction, cidr)| {
@@ -185,7 +186,64 @@ fn acl_opened(change: &Change, _: &Context) -> Vec<Hit> {
                 format!("{} allows {direction} traffic {preposition} {cidr} ({what})", change.display_name()),
             )
         })
-        .collect()
+        .collect();
+    let values = change.values();
+    for inbound in [true, false] {
+        let before = acl_permissions(&change.resource_type, values.before(), inbound);
+        let after = acl_permissions(&change.resource_type, values.after(), inbound);
+        for opened in exposure::opened(&before, &after).iter().filter(|e| !e.explained_by_one(&after)) {
+            hits.push(Hit::new(&ACL_OPENED, describe_acl_exposure(&change.display_name(), inbound, opened)));
+        }
+    }
+    hits
+}
+
+/// "… allows inbound tcp 22 from 0.0.0.0/1, 128.0.0.0/1 (together the internet)".
+fn describe_acl_exposure(name: &str, inbound: bool, opened: &Exposure) -> String {
+    let (direction, preposition) = if inbound { ("inbound", "from") } else { ("outbound", "to") };
+    format!(
+        "{name} allows {direction} {} {preposition} {} (together the internet)",
+        opened.describe_ports(),
+        describe_cidrs(&opened.cidrs)
+    )
+}
+
+/// The allow entries of one side of an ACL (or ACL rule) in one direction, as permissions from
+/// their known CIDRs: what the union of address ranges is judged on. (Entries whose address or
+/// action is known only after apply are reported by [`open_entries`].) Deny entries are left out,
+/// so a union is never missed because of a deny numbered after it.
+pub(crate) fn acl_permissions(resource_type: &str, side: Attr<'_>, inbound: bool) -> Vec<Permission> {
+    let (entries, action): (Vec<Attr<'_>>, &str) = match resource_type {
+        "aws_network_acl" | "aws_default_network_acl" => {
+            (side.get(if inbound { "ingress" } else { "egress" }).elements().collect(), "action")
+        }
+        "aws_network_acl_rule" if (side.get("egress").as_bool() == Some(true)) != inbound => {
+            (vec![side], "rule_action")
+        }
+        _ => return Vec::new(),
+    };
+    let mut permissions = Vec::new();
+    for entry in entries {
+        if !entry.get(action).as_str().is_some_and(|a| a.eq_ignore_ascii_case("allow")) {
+            continue;
+        }
+        let protocol = entry.get("protocol").as_str().map_or(Protocol::All, Protocol::parse);
+        let (from_port, to_port) = match protocol {
+            Protocol::All => (0, 65535),
+            _ => (entry.get("from_port").as_i64().unwrap_or(0), entry.get("to_port").as_i64().unwrap_or(65535)),
+        };
+        for name in ["cidr_block", "ipv6_cidr_block"] {
+            if let Some(cidr) = entry.get(name).as_str().and_then(Cidr::parse) {
+                permissions.push(Permission {
+                    protocol: protocol.clone(),
+                    from_port,
+                    to_port,
+                    source: Source::Cidr(cidr),
+                });
+            }
+        }
+    }
+    permissions
 }
 
 fn gateway_deleted(change: &Change, _: &Context) -> Vec<Hit> {

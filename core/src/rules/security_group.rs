@@ -1,6 +1,7 @@
 //! Security Group Changes: inbound and outbound rules, compared as sets across the three AWS forms.
 //! Only what is added or widened is reported; removing or narrowing a rule is not a risk.
 
+use super::exposure::{self, describe_cidrs, Exposure};
 use super::sg_permissions::{
     added, list_unknown, permissions, unknown_list_permissions, Direction, Permission, Source,
 };
@@ -16,22 +17,38 @@ const TYPES: &[&str] = &[
     "aws_vpc_security_group_egress_rule",
 ];
 
-/// Permissions added in `direction`, or nothing for deletions and types without permissions.
-fn added_permissions(change: &Change, direction: Direction) -> Vec<Permission> {
+/// The permissions one change grants in `direction`, before and after; `None` for deletions and
+/// types without permissions. An `after` list known only after apply is `Unknown`.
+fn side_permissions(change: &Change, direction: Direction) -> Option<(Vec<Permission>, After)> {
     if !TYPES.contains(&change.resource_type.as_ref()) || matches!(change.action, Action::Delete | Action::Forget) {
-        return Vec::new();
+        return None;
     }
     let list = if direction == Direction::Ingress { "ingress" } else { "egress" };
     if change.resource_type == "aws_security_group" && !change.attribute_changed(list) {
-        return Vec::new();
+        return None;
     }
     let values = change.values();
     let before = permissions(&change.resource_type, values.before(), direction);
     if list_unknown(&change.resource_type, values.after(), direction) {
-        return unknown_list_permissions(&before);
+        return Some((before, After::Unknown));
     }
     let after = permissions(&change.resource_type, values.after(), direction);
-    added(&before, &after)
+    Some((before, After::Known(after)))
+}
+
+enum After {
+    Known(Vec<Permission>),
+    /// The whole rule list is known only after apply.
+    Unknown,
+}
+
+/// Permissions added in `direction`, or nothing for deletions and types without permissions.
+fn added_permissions(sides: &Option<(Vec<Permission>, After)>) -> Vec<Permission> {
+    match sides {
+        None => Vec::new(),
+        Some((before, After::Unknown)) => unknown_list_permissions(before),
+        Some((before, After::Known(after))) => added(before, after),
+    }
 }
 
 fn describe(change: &Change, direction: Direction, permissions: &[&Permission]) -> String {
@@ -54,10 +71,15 @@ pub static FAMILY: Family = Family {
 };
 
 fn check(change: &Change, _: &Context) -> Vec<Hit> {
-    let inbound = added_permissions(change, Direction::Ingress);
-    let outbound = added_permissions(change, Direction::Egress);
+    let inbound_sides = side_permissions(change, Direction::Ingress);
+    let inbound = added_permissions(&inbound_sides);
+    let outbound = added_permissions(&side_permissions(change, Direction::Egress));
+    let opened = match &inbound_sides {
+        Some((before, After::Known(after))) => exposure::opened(before, after),
+        _ => Vec::new(),
+    };
     [
-        inbound_from_internet(change, &inbound),
+        inbound_from_internet(change, &inbound, &opened),
         inbound_added(change, &inbound),
         outbound_added(change, &outbound),
         inbound_unverifiable(change, &inbound),
@@ -67,12 +89,27 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
     .collect()
 }
 
-fn inbound_from_internet(change: &Change, added: &[Permission]) -> Vec<Hit> {
+/// Added permissions from `0.0.0.0/0` or `::/0`, and internet access the change's rules open only
+/// together (each rule a piece of the address space).
+fn inbound_from_internet(change: &Change, added: &[Permission], opened: &[Exposure]) -> Vec<Hit> {
     let open: Vec<&Permission> = added.iter().filter(|p| p.is_from_internet()).collect();
-    if open.is_empty() {
-        return Vec::new();
+    let mut hits = Vec::new();
+    if !open.is_empty() {
+        hits.push(Hit::new(&INBOUND_FROM_INTERNET, describe(change, Direction::Ingress, &open)));
     }
-    vec![Hit::new(&INBOUND_FROM_INTERNET, describe(change, Direction::Ingress, &open))]
+    let pieces: Vec<String> = opened
+        .iter()
+        .filter(|e| !e.explained_by_one(added) && added.iter().any(|p| e.involves(p)))
+        .map(|e| format!("{} from {} (together the internet)", e.describe_ports(), describe_cidrs(&e.cidrs)))
+        .collect();
+    if !pieces.is_empty() {
+        let verb = if change.action == Action::Create { "Adding" } else { "Modifying" };
+        hits.push(Hit::new(
+            &INBOUND_FROM_INTERNET,
+            format!("{verb} inbound rules for {}: {}", change.display_name(), pieces.join("; ")),
+        ));
+    }
+    hits
 }
 
 fn inbound_added(change: &Change, added: &[Permission]) -> Vec<Hit> {

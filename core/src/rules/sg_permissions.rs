@@ -29,6 +29,21 @@ pub enum Protocol {
     Named(String),
 }
 
+impl Protocol {
+    /// A protocol as AWS accepts it: a name or an IANA number, `-1` or `all` for every protocol.
+    pub fn parse(text: &str) -> Protocol {
+        let p = text.trim().to_ascii_lowercase();
+        match p.as_str() {
+            "-1" | "all" => Protocol::All,
+            "6" => Protocol::Named("tcp".into()),
+            "17" => Protocol::Named("udp".into()),
+            "1" => Protocol::Named("icmp".into()),
+            "58" => Protocol::Named("icmpv6".into()),
+            _ => Protocol::Named(p),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     Cidr(Cidr),
@@ -39,7 +54,7 @@ pub enum Source {
     Unverifiable,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cidr {
     address: IpAddr,
     prefix: u8,
@@ -57,6 +72,27 @@ impl Cidr {
     /// `0.0.0.0/0` or `::/0`.
     pub fn is_internet(self) -> bool {
         self.prefix == 0
+    }
+
+    /// `::/0` or `0.0.0.0/0`.
+    pub fn internet(ipv6: bool) -> Cidr {
+        let address = if ipv6 { IpAddr::from([0u16; 8]) } else { IpAddr::from([0u8; 4]) };
+        Cidr { address, prefix: 0 }
+    }
+
+    pub fn is_ipv6(self) -> bool {
+        self.address.is_ipv6()
+    }
+
+    /// The first and last address, as numbers.
+    pub fn range(self) -> (u128, u128) {
+        let (bits, width) = match self.address {
+            IpAddr::V4(a) => (u128::from(u32::from(a)), 32),
+            IpAddr::V6(a) => (u128::from(a), 128),
+        };
+        let host_bits = width - u32::from(self.prefix);
+        let hosts = if host_bits == 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+        (bits & !hosts, (bits & !hosts) | hosts)
     }
 
     /// Whether every address of `other` is in `self`.
@@ -81,16 +117,20 @@ impl fmt::Display for Cidr {
 }
 
 impl Permission {
-    fn covers(&self, other: &Permission) -> bool {
-        let protocol = self.protocol == Protocol::All || self.protocol == other.protocol;
-        let ports =
-            self.protocol == Protocol::All || (self.from_port <= other.from_port && self.to_port >= other.to_port);
+    /// Whether `self` admits everything `other` admits.
+    pub fn covers(&self, other: &Permission) -> bool {
         let source = match (&self.source, &other.source) {
             (Source::Unverifiable, _) | (_, Source::Unverifiable) => false,
             (Source::Cidr(a), Source::Cidr(b)) => a.contains(*b),
             (a, b) => a == b,
         };
-        protocol && ports && source
+        self.covers_ports(other) && source
+    }
+
+    /// Whether `self`'s protocol and ports include `other`'s, whatever the sources.
+    pub fn covers_ports(&self, other: &Permission) -> bool {
+        self.protocol == Protocol::All
+            || (self.protocol == other.protocol && self.from_port <= other.from_port && self.to_port >= other.to_port)
     }
 
     pub fn is_from_internet(&self) -> bool {
@@ -153,17 +193,10 @@ fn unverifiable() -> Permission {
 fn from_block(block: Attr<'_>) -> Vec<Permission> {
     let protocol_attr =
         if block.get("ip_protocol").is_present() { block.get("ip_protocol") } else { block.get("protocol") };
-    let protocol = match protocol_attr.as_str().map(str::to_ascii_lowercase) {
+    let protocol = match protocol_attr.as_str() {
         None if protocol_attr.is_unknown() || protocol_attr.is_sensitive() => return vec![unverifiable()],
         None => Protocol::All,
-        Some(p) if matches!(p.as_str(), "-1" | "all") => Protocol::All,
-        Some(p) => Protocol::Named(match p.as_str() {
-            "6" => "tcp".into(),
-            "17" => "udp".into(),
-            "1" => "icmp".into(),
-            "58" => "icmpv6".into(),
-            _ => p,
-        }),
+        Some(p) => Protocol::parse(p),
     };
     let port = |name: &str, default: i64| block.get(name).as_i64().unwrap_or(default);
     let (from_port, to_port) = match protocol {
@@ -256,6 +289,9 @@ mod tests {
         assert!(c("::/0").is_internet() && !c("10.0.0.0/8").is_internet());
         assert_eq!(Cidr::parse("10.0.0.1"), Cidr::parse("10.0.0.1/32"));
         assert!(Cidr::parse("10.0.0.0/33").is_none() && Cidr::parse("nope").is_none());
+        assert_eq!(c("10.1.2.3/8").range(), (0x0a00_0000, 0x0aff_ffff));
+        assert_eq!(c("::/0").range(), (0, u128::MAX));
+        assert_eq!(c("0.0.0.0/0").range(), (0, 0xffff_ffff));
     }
 
     #[test]
