@@ -196,3 +196,36 @@ fn internet_access_opened_in_pieces_is_internet_access() {
     assert!(!report.findings.iter().any(|f| f.address == "aws_security_group_rule.jump_low_half"));
     assert_eq!((report.critical_changes, report.exit_code()), (7, 1));
 }
+
+#[test]
+fn iam_widened_by_removing_denies_and_conditions_is_reported() {
+    let report = analyze_with("iam-removal", &Policy::default());
+    let says = |rule: &str, address: &str, words: &str| {
+        report.findings.iter().any(|f| f.rule == rule && f.address == address && f.message.contains(words))
+    };
+    assert!(
+        says("PG-IAM-005", "aws_iam_policy.guarded", "s3:DeleteBucket (no longer denied)"),
+        "{:#?}",
+        report.findings
+    );
+    assert!(says(
+        "PG-IAM-004",
+        "aws_iam_role_policy.mfa",
+        "iam:PassRole (now without the condition on aws:multifactorauthpresent)"
+    ));
+    assert!(says(
+        "PG-IAM-001",
+        "aws_iam_role_policy.region",
+        "ec2:* (now without the condition on aws:requestedregion)"
+    ));
+    assert!(says(
+        "PG-IAM-005",
+        "aws_iam_role.ops",
+        "trusts AWS:arn:aws:iam::210987654321:root (now with fewer conditions)"
+    ));
+    assert!(says("PG-IAM-005", "aws_iam_user_policy.guardrail", "no longer denies iam:* on *"));
+    // A grant unchanged, and a grant that gains a condition, are not wider.
+    for control in ["aws_iam_group_policy.office", "aws_iam_group_policy.tightened"] {
+        assert!(!report.findings.iter().any(|f| f.address == control), "{control}: {:#?}", report.findings);
+    }
+}

@@ -74,7 +74,11 @@ pub static PERMISSIONS_BROADENED: Rule = Rule {
 can be done in the account; a reviewer should confirm it is meant.\n\n\
 **What triggers it.** A policy document that newly allows an action on a resource no old \
 statement covered, a trust policy that trusts a new principal, or a new managed-policy attachment \
-(other than the administrator-equivalent ones of PG-IAM-003).\n\n\
+(other than the administrator-equivalent ones of PG-IAM-003). Grants are compared as allows \
+minus denies, with conditions as part of the grant: an `Allow` that loses a `Condition` (MFA, \
+source IP, region, organization, external id), a `Deny` statement removed or narrowed, or a \
+Deny-only policy deleted widens what is allowed and is reported (as PG-IAM-001 or PG-IAM-004 when \
+what is now allowed is theirs).\n\n\
 **Example.** Adding `s3:PutObject` on `arn:aws:s3:::reports/*` reports \
 `aws_iam_policy.reports broadens permissions: s3:PutObject on arn:aws:s3:::reports/*`.",
     plan_wide: false,

@@ -2,7 +2,7 @@
 //! attachments, diffed between before and after. Only what is newly granted is reported; removing
 //! permissions is not a risk.
 
-use super::iam_policy::{new_grants, Document, Grant, ADMINISTRATOR_POLICIES};
+use super::iam_policy::{dropped_conditions, widening, Document, Grant, ADMINISTRATOR_POLICIES};
 use super::{list_names, Context, Family, Hit};
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{
@@ -22,6 +22,12 @@ const ATTACHMENT_TYPES: &[&str] = &[
 #[derive(Default)]
 struct Delta {
     grants: Vec<Grant>,
+    /// Those of `grants` a removed Deny no longer blocks.
+    unblocked: Vec<Grant>,
+    /// The old documents, to say which conditions a grant lost.
+    before_policies: Vec<Document>,
+    /// Denials removed with no allow of the change's own documents in sight.
+    lifted: Vec<Grant>,
     anyone_trusted: bool,
     principals: Vec<String>,
     managed: Vec<String>,
@@ -32,8 +38,11 @@ fn delta(change: &Change) -> Delta {
     let t = change.resource_type.as_ref();
     let relevant = FAMILY.types.contains(&t);
     const GRANTING: [&str; 5] = ["policy", "assume_role_policy", "inline_policy", "managed_policy_arns", "policy_arn"];
+    // Deleting a policy document takes its Deny statements with it: that can widen, so policy
+    // deletions are read (with nothing after); other deletions only take permissions away.
+    let deleted_policy = change.action == Action::Delete && POLICY_TYPES.contains(&t);
     if !relevant
-        || matches!(change.action, Action::Delete | Action::Forget)
+        || (matches!(change.action, Action::Delete | Action::Forget) && !deleted_policy)
         || !GRANTING.iter().any(|a| change.attribute_changed(a))
     {
         return Delta::default();
@@ -48,9 +57,11 @@ fn delta(change: &Change) -> Delta {
         Document::Unverifiable(why) => Some(*why),
         _ => None,
     });
-    let old: Vec<Grant> = before_policies.iter().flat_map(Document::grants).collect();
-    let new: Vec<Grant> = after_policies.iter().flat_map(Document::grants).collect();
-    delta.grants = new_grants(&old, &new);
+    let widening = widening(&before_policies, &after_policies);
+    delta.grants = widening.grants;
+    delta.lifted = widening.lifted;
+    delta.unblocked = widening.unblocked;
+    delta.before_policies = before_policies;
 
     if t == "aws_iam_role" {
         let old_trust = Document::read(before.get("assume_role_policy"));
@@ -59,8 +70,23 @@ fn delta(change: &Change) -> Delta {
             delta.unverifiable.get_or_insert(why);
         }
         delta.anyone_trusted = new_trust.allows_anyone() && !old_trust.allows_anyone();
+        // A principal is newly trusted unless the old policy trusted it with no condition it lacks now.
         let old_principals = old_trust.principals();
-        delta.principals = new_trust.principals().into_iter().filter(|p| !old_principals.contains(p)).collect();
+        delta.principals = new_trust
+            .principals()
+            .into_iter()
+            .filter_map(|(principal, conditions)| {
+                let earlier: Vec<&Vec<String>> =
+                    old_principals.iter().filter(|(p, _)| *p == principal).map(|(_, c)| c).collect();
+                if earlier.iter().any(|old| old.iter().all(|c| conditions.contains(c))) {
+                    None
+                } else if earlier.is_empty() {
+                    Some(principal)
+                } else {
+                    Some(format!("{principal} (now with fewer conditions)"))
+                }
+            })
+            .collect();
     }
 
     let (old_arns, new_arns) = (managed_arns(t, before), managed_arns(t, after));
@@ -108,17 +134,34 @@ fn is_administrator(arn: &str) -> bool {
     arn.starts_with("arn:aws:iam::aws:policy/") && ADMINISTRATOR_POLICIES.contains(&name)
 }
 
-fn describe_grants(grants: &[&Grant]) -> String {
+/// "s3:GetObject, s3:PutObject on arn:…; iam:PassRole on * (now without the condition on
+/// aws:multifactorauthpresent)".
+fn describe_grants(grants: &[&Grant], delta: &Delta) -> String {
     let mut by_resource: Vec<(String, Vec<String>)> = Vec::new();
     for grant in grants {
+        let action = format!("{}{}", grant.action, why_new(grant, delta));
         match by_resource.iter_mut().find(|(r, _)| *r == grant.resource) {
-            Some((_, actions)) => actions.push(grant.action.clone()),
-            None => by_resource.push((grant.resource.clone(), vec![grant.action.clone()])),
+            Some((_, actions)) => actions.push(action),
+            None => by_resource.push((grant.resource.clone(), vec![action])),
         }
     }
     let parts: Vec<String> =
         by_resource.iter().map(|(r, actions)| format!("{} on {r}", list_names(actions, 5))).collect();
     list_names(&parts, 3)
+}
+
+/// " (no longer denied)", " (now without the condition on …)" or nothing, for a grant that is new
+/// only because something was taken away.
+fn why_new(grant: &Grant, delta: &Delta) -> String {
+    if delta.unblocked.contains(grant) {
+        return " (no longer denied)".into();
+    }
+    let dropped = dropped_conditions(&delta.before_policies, grant);
+    if dropped.is_empty() {
+        String::new()
+    } else {
+        format!(" (now without the condition on {})", list_names(&dropped, 3))
+    }
 }
 
 pub static FAMILY: Family = Family {
@@ -166,7 +209,7 @@ fn wildcard_on_everything(change: &Change, delta: &Delta) -> Vec<Hit> {
     if grants.is_empty() {
         return Vec::new();
     }
-    let actions: Vec<String> = grants.iter().map(|g| g.action.clone()).collect();
+    let actions: Vec<String> = grants.iter().map(|g| format!("{}{}", g.action, why_new(g, delta))).collect();
     vec![Hit::new(
         &WILDCARD_ON_EVERYTHING,
         format!("{} now grants {} on every resource (*)", change.display_name(), list_names(&actions, 5)),
@@ -206,7 +249,11 @@ fn escalation_granted(change: &Change, delta: &Delta) -> Vec<Hit> {
     }
     vec![Hit::new(
         &ESCALATION_GRANTED,
-        format!("{} newly grants privilege-escalation actions: {}", change.display_name(), describe_grants(&grants)),
+        format!(
+            "{} newly grants privilege-escalation actions: {}",
+            change.display_name(),
+            describe_grants(&grants, delta)
+        ),
     )]
 }
 
@@ -215,7 +262,7 @@ fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
     let grants: Vec<&Grant> =
         delta.grants.iter().filter(|g| !g.is_everything() && g.escalations().is_empty()).collect();
     if !grants.is_empty() {
-        parts.push(describe_grants(&grants));
+        parts.push(describe_grants(&grants, delta));
     }
     let principals: Vec<String> =
         delta.principals.iter().filter(|p| !(p.as_str() == "*" || p.ends_with(":*"))).cloned().collect();
@@ -225,6 +272,13 @@ fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
     let managed: Vec<String> = delta.managed.iter().filter(|arn| !is_administrator(arn)).cloned().collect();
     if !managed.is_empty() {
         parts.push(format!("attaches {}", list_names(&managed, 3)));
+    }
+    if !delta.lifted.is_empty() {
+        let lifted: Vec<&Grant> = delta.lifted.iter().collect();
+        parts.push(format!(
+            "no longer denies {} (what other policies allow there is no longer blocked)",
+            describe_grants(&lifted, &Delta::default())
+        ));
     }
     if parts.is_empty() {
         return Vec::new();

@@ -7,12 +7,16 @@ use serde_json::Value;
 use crate::glob::Glob;
 use crate::plan::Attr;
 
-/// One allowed (action, resource) pair. `NotAction`/`NotResource` grant all but a list, so they are
-/// read as `*`: what they allow is wider than a reviewer can check.
+/// One allowed (or, for a Deny statement, denied) (action, resource) pair, with the conditions
+/// that restrict it. `NotAction`/`NotResource` grant all but a list, so they are read as `*`: what
+/// they allow is wider than a reviewer can check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     pub action: String,
     pub resource: String,
+    /// The statement's conditions, one canonical `Operator key=values` each, sorted: a grant with
+    /// fewer conditions is wider.
+    pub conditions: Vec<String>,
 }
 
 /// Actions that let a principal raise its own privileges.
@@ -58,7 +62,14 @@ impl Grant {
         ESCALATION_ACTIONS.iter().copied().filter(|a| pattern.matches(&a.to_ascii_lowercase())).collect()
     }
 
+    /// Whether `self` admits everything `other` admits: its action and resource patterns match
+    /// `other`'s, and it has no condition `other` lacks.
     fn covers(&self, other: &Grant) -> bool {
+        self.covers_target(other) && self.conditions.iter().all(|c| other.conditions.contains(c))
+    }
+
+    /// The same for the action and resource alone.
+    fn covers_target(&self, other: &Grant) -> bool {
         Glob::new(self.action.to_ascii_lowercase()).matches(&other.action.to_ascii_lowercase())
             && Glob::new(self.resource.as_str()).matches(&other.resource)
     }
@@ -80,7 +91,8 @@ pub struct Statement {
     pub resources: Vec<String>,
     /// `Principal` flattened: `*`, or `KIND:VALUE` (`AWS:*`, `Service:ec2.amazonaws.com`).
     pub principals: Vec<String>,
-    pub has_condition: bool,
+    /// Canonical conditions (see [`Grant::conditions`]).
+    pub conditions: Vec<String>,
 }
 
 impl Document {
@@ -115,13 +127,18 @@ impl Document {
         }
     }
 
-    /// Every (action, resource) pair the document allows.
-    pub fn grants(&self) -> Vec<Grant> {
+    /// Every (action, resource) pair the document's Allow statements allow (`allow`), or its Deny
+    /// statements deny.
+    pub fn grants(&self, allow: bool) -> Vec<Grant> {
         let mut grants = Vec::new();
-        for statement in self.statements().iter().filter(|s| s.allow) {
+        for statement in self.statements().iter().filter(|s| s.allow == allow) {
             for action in &statement.actions {
                 for resource in &statement.resources {
-                    grants.push(Grant { action: action.clone(), resource: resource.clone() });
+                    grants.push(Grant {
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        conditions: statement.conditions.clone(),
+                    });
                 }
             }
         }
@@ -132,12 +149,16 @@ impl Document {
     pub fn allows_anyone(&self) -> bool {
         self.statements()
             .iter()
-            .any(|s| s.allow && !s.has_condition && s.principals.iter().any(|p| p == "*" || p.ends_with(":*")))
+            .any(|s| s.allow && s.conditions.is_empty() && s.principals.iter().any(|p| p == "*" || p.ends_with(":*")))
     }
 
-    /// Principals of Allow statements.
-    pub fn principals(&self) -> Vec<String> {
-        self.statements().iter().filter(|s| s.allow).flat_map(|s| s.principals.iter().cloned()).collect()
+    /// Principals of Allow statements, each with its statement's conditions.
+    pub fn principals(&self) -> Vec<(String, Vec<String>)> {
+        self.statements()
+            .iter()
+            .filter(|s| s.allow)
+            .flat_map(|s| s.principals.iter().map(|p| (p.clone(), s.conditions.clone())))
+            .collect()
     }
 }
 
@@ -183,9 +204,110 @@ impl Statement {
             actions,
             resources,
             principals,
-            has_condition: statement.get("Condition").is_some_and(|c| c.as_object().is_some_and(|m| !m.is_empty())),
+            conditions: statement.get("Condition").map(conditions).unwrap_or_default(),
         }
     }
+}
+
+/// A `Condition` block as canonical strings, `Operator key=value,value`, sorted: operators and
+/// values as written (they are case-sensitive), keys lowercased (they are not). A block that is not
+/// an object is one condition nobody else has, so it is never read as "no condition" and never
+/// matches another.
+fn conditions(block: &Value) -> Vec<String> {
+    let Some(operators) = block.as_object() else { return vec![format!("unreadable {block}")] };
+    let mut out = Vec::new();
+    for (operator, keys) in operators {
+        let Some(keys) = keys.as_object() else {
+            out.push(format!("{operator} unreadable {keys}"));
+            continue;
+        };
+        for (key, values) in keys {
+            let mut values: Vec<String> = match values {
+                Value::Array(items) => items.iter().map(scalar).collect(),
+                other => vec![scalar(other)],
+            };
+            values.sort();
+            out.push(format!("{operator} {}={}", key.to_ascii_lowercase(), values.join(",")));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// What the documents of `after` allow that those of `before` did not, with Deny statements
+/// subtracted on both sides.
+#[derive(Debug, Default)]
+pub struct Widening {
+    /// Allowed now and not before: new or wider Allow statements, Allow statements that lost a
+    /// condition, and what a removed or narrowed Deny statement no longer blocks.
+    pub grants: Vec<Grant>,
+    /// Those of `grants` that are new because a Deny no longer blocks them.
+    pub unblocked: Vec<Grant>,
+    /// Denials removed or narrowed where no Allow of these documents is in sight: what other
+    /// policies allow there is no longer blocked.
+    pub lifted: Vec<Grant>,
+}
+
+pub fn widening(before: &[Document], after: &[Document]) -> Widening {
+    let denies = |docs: &[Document]| -> Vec<Grant> { docs.iter().flat_map(|d| d.grants(false)).collect() };
+    let (before_denies, after_denies) = (denies(before), denies(after));
+    // Allows minus denies: an allow a deny covers grants nothing.
+    let effective = |docs: &[Document], denies: &[Grant]| -> Vec<Grant> {
+        docs.iter().flat_map(|d| d.grants(true)).filter(|g| !denies.iter().any(|d| d.covers(g))).collect()
+    };
+    let (old, new) = (effective(before, &before_denies), effective(after, &after_denies));
+    let mut widening = Widening { grants: new_grants(&old, &new), ..Widening::default() };
+    // A deny no longer there (no deny of `after` covers it) lets through what an allow still grants.
+    for lifted in before_denies.iter().filter(|d| !after_denies.iter().any(|now| now.covers(d))) {
+        let unblocked: Vec<Grant> = new
+            .iter()
+            .filter_map(|allow| {
+                if allow.covers_target(lifted) {
+                    Some(Grant { conditions: allow.conditions.clone(), ..lifted.clone() })
+                } else if lifted.covers_target(allow) {
+                    Some(allow.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if unblocked.is_empty() {
+            if !widening.lifted.contains(lifted) {
+                widening.lifted.push(lifted.clone());
+            }
+        } else {
+            for grant in unblocked {
+                if !widening.grants.contains(&grant) {
+                    widening.grants.push(grant.clone());
+                    widening.unblocked.push(grant);
+                }
+            }
+        }
+    }
+    widening
+}
+
+/// The conditions `before` had on the same action and resource that `grant` no longer has, for
+/// messages ("without the condition on aws:multifactorauthpresent").
+pub fn dropped_conditions(before: &[Document], grant: &Grant) -> Vec<String> {
+    let mut dropped: Vec<String> = before
+        .iter()
+        .flat_map(|d| d.grants(true))
+        .filter(|old| old.covers_target(grant))
+        .flat_map(|old| old.conditions.into_iter().filter(|c| !grant.conditions.contains(c)))
+        .map(|c| c.split_once(' ').map_or(c.clone(), |(_, rest)| rest.split('=').next().unwrap_or(rest).to_string()))
+        .collect();
+    dropped.sort();
+    dropped.dedup();
+    dropped
 }
 
 /// The grants of `after` that no grant of `before` covers.
@@ -207,11 +329,11 @@ mod tests {
     #[test]
     fn statement_shapes() {
         let one = document(r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":["a","b"]}}"#);
-        assert_eq!(one.grants().len(), 2);
+        assert_eq!(one.grants(true).len(), 2);
         let not_action = document(r#"{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}"#);
-        assert!(not_action.grants()[0].is_wildcard_action());
+        assert!(not_action.grants(true)[0].is_wildcard_action());
         let deny = document(r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#);
-        assert!(deny.grants().is_empty());
+        assert!(deny.grants(true).is_empty() && deny.grants(false).len() == 1);
         assert_eq!(document("not json"), Document::Unverifiable("the policy is not valid JSON"));
         assert_eq!(document(""), Document::Absent);
     }
@@ -234,7 +356,7 @@ mod tests {
 
     #[test]
     fn coverage_by_patterns() {
-        let grant = |a: &str, r: &str| Grant { action: a.into(), resource: r.into() };
+        let grant = |a: &str, r: &str| Grant { action: a.into(), resource: r.into(), conditions: Vec::new() };
         let before = [grant("s3:*", "arn:aws:s3:::bucket/*")];
         assert!(new_grants(&before, &[grant("s3:GetObject", "arn:aws:s3:::bucket/key")]).is_empty());
         assert!(
@@ -246,5 +368,42 @@ mod tests {
             grant("iam:*", "x").escalations().len(),
             ESCALATION_ACTIONS.iter().filter(|a| a.starts_with("iam:")).count()
         );
+    }
+
+    #[test]
+    fn allows_minus_denies_with_conditions_as_part_of_the_grant() {
+        let widened = |before: &str, after: &str| {
+            let w = widening(&[document(before)], &[document(after)]);
+            (w.grants.iter().map(|g| format!("{} {}", g.action, g.resource)).collect::<Vec<_>>(), w.lifted.len())
+        };
+        let allow_all_s3 = r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#;
+        let deny_delete = r#"{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}"#;
+        let with = |statements: &[&str]| format!(r#"{{"Statement":[{}]}}"#, statements.join(","));
+        // A Deny removed: what it blocked is allowed now.
+        assert_eq!(
+            widened(&with(&[allow_all_s3, deny_delete]), &with(&[allow_all_s3])),
+            (vec!["s3:DeleteBucket *".into()], 0)
+        );
+        // A Deny added, or kept: nothing is wider.
+        assert_eq!(widened(&with(&[allow_all_s3]), &with(&[allow_all_s3, deny_delete])), (vec![], 0));
+        assert_eq!(widened(&with(&[allow_all_s3, deny_delete]), &with(&[allow_all_s3, deny_delete])), (vec![], 0));
+        // A Deny-only document emptied: nothing here allows, so the lifted denial is reported as such.
+        assert_eq!(widened(&with(&[deny_delete]), r#"{"Statement":[]}"#), (vec![], 1));
+        // A Deny given a condition denies less.
+        let deny_unless_mfa = r#"{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}"#;
+        assert_eq!(widened(&with(&[allow_all_s3, deny_delete]), &with(&[allow_all_s3, deny_unless_mfa])).0.len(), 1);
+        // An Allow that loses its condition is wider; one that gains a condition is not.
+        let mfa = r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":["true"]}}}"#;
+        let bare = r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#;
+        assert_eq!(widened(&with(&[mfa]), &with(&[bare])), (vec!["iam:PassRole *".into()], 0));
+        assert_eq!(widened(&with(&[bare]), &with(&[mfa])), (vec![], 0));
+        // Conditions compare by meaning: key case and value order do not matter.
+        let mfa_again = r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"Bool":{"AWS:MultiFactorAuthPresent":"true"}}}"#;
+        assert_eq!(widened(&with(&[mfa]), &with(&[mfa_again])), (vec![], 0));
+        let dropped = dropped_conditions(
+            &[document(&with(&[mfa]))],
+            &widening(&[document(&with(&[mfa]))], &[document(&with(&[bare]))]).grants[0],
+        );
+        assert_eq!(dropped, ["aws:multifactorauthpresent"]);
     }
 }
