@@ -131,6 +131,10 @@ pub struct RunArgs {
     /// The step, as named under `resilience.steps`.
     #[arg(long, value_name = "NAME")]
     pub step: String,
+    /// Stop an attempt that runs longer than this (SIGTERM, then SIGKILL 10 s later); it counts as a
+    /// timeout, which is retried.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<String>,

@@ -7,7 +7,7 @@ use plangate::report::{self, Format, RenderOptions};
 use plangate::{CheckOptions, PlanInput, Policy};
 
 use crate::args::CheckArgs;
-use crate::{output, Failure};
+use crate::{output, signals, Failure};
 
 pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let env_config = std::env::var("TF_PLAN_CHECK_CONFIG").ok();
@@ -25,6 +25,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
 
     let input = if args.plan == "-" { PlanInput::Stdin } else { PlanInput::path(&args.plan) };
     let mut options = CheckOptions::new(policy);
+    // Large plan files are mapped, not copied; a file truncated meanwhile is then a clean exit 3.
+    options.map_files = true;
+    signals::exit_cleanly_on_sigbus();
     if let Some(dir) = &args.source_dir {
         options = options.source_dir(dir);
     }
@@ -33,7 +36,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let write = |out: &mut dyn std::io::Write| report::write(&report, format, &render_options, out);
     match &args.output {
         Some(path) => {
-            output::write_atomically(path, write).map_err(|e| Failure(format!("cannot write report {path}: {e}")))?;
+            output::write_to_path(path, write).map_err(|e| Failure(format!("cannot write report {path}: {e}")))?;
             eprintln!(
                 "plangate: {} (exit {}): {} Report written to {path}.",
                 report.status.as_str(),

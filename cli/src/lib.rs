@@ -13,6 +13,7 @@ mod retry_cmd;
 mod rule_docs;
 mod run_cmd;
 mod scan_cmd;
+mod signals;
 
 use std::ffi::OsString;
 
@@ -39,6 +40,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    output::guard_standard_streams();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {

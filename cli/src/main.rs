@@ -1,7 +1,18 @@
 //! The `plangate` binary: the command line of [`plangate_cli::run`].
+//!
+//! It starts from the C `main` rather than Rust's: the Rust runtime would silently put `/dev/null`
+//! in place of a closed standard output before any of our code runs, and a report printed there is
+//! lost while the exit code still looks like a delivered verdict (see `output::guard_standard_streams`).
+//! What that runtime would otherwise do that matters here is done by hand: SIGPIPE is ignored, so a
+//! closed pipe is a write error (exit 3), not a silent death.
 
-use std::process::ExitCode;
+#![no_main]
 
-fn main() -> ExitCode {
-    ExitCode::from(plangate_cli::run(std::env::args_os()))
+use std::ffi::{c_char, c_int};
+
+#[unsafe(no_mangle)]
+pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+    // SAFETY: setting a signal's disposition to "ignore" before any thread exists.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    c_int::from(plangate_cli::run(std::env::args_os()))
 }

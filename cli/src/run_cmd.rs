@@ -7,7 +7,9 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use plangate::resilience::{
     ErrorClass, Failure as Failed, GiveUpReason, Healer, Random, Retrier, SystemClock, ThreadSleep,
@@ -15,7 +17,7 @@ use plangate::resilience::{
 
 use crate::args::RunArgs;
 use crate::retry_cmd::step_policy;
-use crate::Failure;
+use crate::{signals, Failure};
 
 /// Output kept for classifying a failure: the end is where the error is.
 const TAIL_BYTES: usize = 64 * 1024;
@@ -36,18 +38,37 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     let mut retrier = Retrier::new(&policy.retry, Random::from_clock());
     let max = retrier.max_attempts();
     let shown = args.command.join(" ");
+    let timeout = match args.timeout {
+        Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
+        Some(t) => return Err(Failure(format!("--timeout {t}: expected a number of seconds above 0"))),
+        None => None,
+    };
+    signals::forward_termination();
     let result = retrier.run(
         &SystemClock,
         &mut ThreadSleep,
         |attempt| {
+            if let Some(signal) = signals::received() {
+                let why = format!("stopped by signal {signal}");
+                return Err(Failed::permanent(AttemptFailed { code: 128 + signal, why, heal: None, fatal: None }));
+            }
             let clock = std::time::Instant::now();
-            let (code, tail) = match run_streaming(&args.command) {
+            let Attempt { code, tail, timed_out } = match run_streaming(&args.command, timeout) {
                 Ok(outcome) => outcome,
                 Err(fatal) => {
                     let failed = AttemptFailed { code: 1, why: fatal.clone(), heal: None, fatal: Some(fatal) };
                     return Err(Failed::permanent(failed));
                 }
             };
+            // A cancelled step is not retried: the command was told to stop, and so is plangate.
+            if let Some(signal) = signals::received() {
+                let why = format!("stopped by signal {signal}, passed on to the command");
+                return Err(Failed::permanent(AttemptFailed { code: 128 + signal, why, heal: None, fatal: None }));
+            }
+            if timed_out {
+                let why = format!("timed out after {:.1} s", clock.elapsed().as_secs_f64());
+                return Err(Failed::retryable(AttemptFailed { code, why, heal: None, fatal: None }));
+            }
             if code == 0 {
                 let took = clock.elapsed().as_secs_f64();
                 eprintln!("plangate run: attempt {attempt}/{max} of `{shown}` succeeded in {took:.1} s");
@@ -72,7 +93,8 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
             );
             if let Some(action) = &failed.heal {
                 eprintln!("plangate run: auto-heal: running `{action}`");
-                let heal_code = run_streaming(&["sh".into(), "-c".into(), action.clone()]).map_or(1, |(c, _)| c);
+                let heal = run_streaming(&["sh".into(), "-c".into(), action.clone()], timeout);
+                let heal_code = heal.map_or(1, |attempt| attempt.code);
                 eprintln!("plangate run: auto-heal `{action}` exited {heal_code}");
             }
         },
@@ -102,10 +124,23 @@ fn exit_code(code: i32) -> u8 {
     u8::try_from(code).unwrap_or(1)
 }
 
-/// Runs the command with its output copied live to ours; returns its exit code (128 + signal when
-/// killed, 127 when it cannot be found, 126 when it cannot be started) and the tail of its combined
-/// output; `Err` only when it started but could not be waited for.
-fn run_streaming(command: &[String]) -> Result<(i32, String), String> {
+/// How one attempt ended.
+struct Attempt {
+    /// The exit code: 128 + signal when killed, 127 when the command cannot be found, 126 when it
+    /// cannot be started.
+    code: i32,
+    /// The end of its combined output.
+    tail: String,
+    /// It ran out of time and was stopped.
+    timed_out: bool,
+}
+
+/// How long a command stopped for running out of time may take to exit before it is killed.
+const GRACE: Duration = Duration::from_secs(10);
+
+/// Runs the command with its output copied live to ours, stopping it (SIGTERM, then SIGKILL after
+/// [`GRACE`]) when `timeout` passes; `Err` only when it started but could not be waited for.
+fn run_streaming(command: &[String], timeout: Option<Duration>) -> Result<Attempt, String> {
     let spawned = Command::new(&command[0])
         .args(&command[1..])
         .stdin(Stdio::inherit())
@@ -117,13 +152,32 @@ fn run_streaming(command: &[String]) -> Result<(i32, String), String> {
         Err(e) => {
             let message = format!("plangate run: cannot start `{}`: {e}", command[0]);
             eprintln!("{message}");
-            return Ok((if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 }, message));
+            let code = if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
+            return Ok(Attempt { code, tail: message, timed_out: false });
         }
     };
+    signals::set_child(child.id());
+    let (done, finished) = mpsc::channel::<()>();
+    let timer = timeout.map(|timeout| {
+        std::thread::spawn(move || {
+            if finished.recv_timeout(timeout) != Err(RecvTimeoutError::Timeout) {
+                return false;
+            }
+            signals::signal_child(libc::SIGTERM);
+            if finished.recv_timeout(GRACE) == Err(RecvTimeoutError::Timeout) {
+                signals::signal_child(libc::SIGKILL);
+            }
+            true
+        })
+    });
     let tail = Arc::new(Mutex::new(Vec::new()));
     let stdout = child.stdout.take().map(|pipe| copy_live(pipe, std::io::stdout(), Arc::clone(&tail)));
     let stderr = child.stderr.take().map(|pipe| copy_live(pipe, std::io::stderr(), Arc::clone(&tail)));
-    let status = child.wait().map_err(|e| format!("waiting for `{}`: {e}", command[0]))?;
+    let status = child.wait();
+    signals::set_child(0);
+    let _ = done.send(());
+    let timed_out = timer.is_some_and(|t| t.join().unwrap_or(false));
+    let status = status.map_err(|e| format!("waiting for `{}`: {e}", command[0]))?;
     for copier in [stdout, stderr].into_iter().flatten() {
         let _ = copier.join();
     }
@@ -132,7 +186,7 @@ fn run_streaming(command: &[String]) -> Result<(i32, String), String> {
         128 + status.signal().unwrap_or(0)
     });
     let tail = tail.lock().map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_default();
-    Ok((code, tail))
+    Ok(Attempt { code, tail, timed_out })
 }
 
 fn copy_live<R: Read + Send + 'static, W: Write + Send + 'static>(

@@ -46,7 +46,7 @@ pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
     let text = scan::render(&outcome, format);
     match &args.output {
         Some(path) => {
-            output::write_atomically(path, |out| out.write_all(text.as_bytes()))
+            output::write_to_path(path, |out| out.write_all(text.as_bytes()))
                 .map_err(|e| Failure(format!("cannot write {path}: {e}")))?;
             eprintln!(
                 "plangate scan: {} (score {}). Written to {path}.",

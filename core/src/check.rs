@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 
 use crate::date::Date;
 use crate::error::Error;
+use crate::limits::Limits;
 use crate::plan::{self, Action, Change, PlanBytes, PlanError, Section};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
@@ -66,12 +67,18 @@ pub struct CheckOptions {
     /// The Terraform working directory the plan was made from: each finding then says where its
     /// resource is declared (`file:line`, relative to the enclosing git repository).
     pub source_dir: Option<PathBuf>,
+    /// The input limits; `None` is [`Limits::from_env`] (the defaults, or the `PLANGATE_MAX_*`
+    /// variables).
+    pub limits: Option<Limits>,
+    /// Memory-map large plan files instead of reading them. Faster, but a file truncated by another
+    /// process while it is read raises SIGBUS: only for a process that handles it, as the CLI does.
+    pub map_files: bool,
 }
 
 impl CheckOptions {
     /// Options judging by `policy`, as of today.
     pub fn new(policy: Policy) -> CheckOptions {
-        CheckOptions { policy, today: None, label: None, source_dir: None }
+        CheckOptions { policy, today: None, label: None, source_dir: None, limits: None, map_files: false }
     }
 
     /// The same, judging waivers as of `today`.
@@ -102,10 +109,15 @@ impl CheckOptions {
 pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Error> {
     let label = options.label.clone().or_else(|| input.default_label());
     let today = options.today.unwrap_or_else(Date::today);
+    let limits = match options.limits {
+        Some(limits) => limits,
+        None => Limits::from_env()?,
+    };
     let analysed = match input {
-        PlanInput::Path(path) => plan::load(path).and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
-        PlanInput::Stdin => plan::load_stdin().and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
-        PlanInput::Bytes(bytes) => match plan::from_bytes(bytes) {
+        PlanInput::Path(path) => plan::load(path, &limits, options.map_files)
+            .and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
+        PlanInput::Stdin => plan::load_stdin(&limits).and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
+        PlanInput::Bytes(bytes) => match plan::from_bytes(bytes, &limits) {
             Ok(Cow::Borrowed(text)) => analyze(text, &options.policy, today),
             Ok(Cow::Owned(json)) => analyze(&json, &options.policy, today),
             Err(e) => Err(e),

@@ -3,6 +3,7 @@
 //! right exception with structured attributes, without parsing messages.
 
 pub use crate::details::Details;
+use crate::limits::LimitError;
 use crate::plan::PlanError;
 use crate::policy::ConfigError;
 use crate::resilience::ResilienceError;
@@ -37,6 +38,9 @@ pub enum Error {
     /// The Terraform sources to locate findings in cannot be read.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// A `PLANGATE_MAX_*` variable does not hold a limit.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }
 
 impl From<PlanError> for Error {
@@ -85,7 +89,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Plan { .. } => ErrorKind::Plan,
-            Error::Config(_) | Error::Resilience(_) | Error::Source(_) => ErrorKind::Config,
+            Error::Config(_) | Error::Resilience(_) | Error::Source(_) | Error::Limit(_) => ErrorKind::Config,
             Error::Reports { .. } => ErrorKind::Report,
         }
     }
@@ -98,6 +102,12 @@ impl Error {
             Error::Reports { errors } => errors.first().map(ScanError::details).unwrap_or_default(),
             Error::Resilience(error) => error.details(),
             Error::Source(SourceError::Io { path, .. }) => Details { path: Some(path.clone()), ..Details::default() },
+            Error::Limit(LimitError { variable, found, expected, .. }) => Details {
+                key: Some(variable.to_string()),
+                found: Some(found.clone()),
+                expected: Some(expected.to_string()),
+                ..Details::default()
+            },
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use crate::limits::{Bound, Limits};
+
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -60,6 +62,22 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str, origin: &st
     if text.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) {
         return Ok(None);
     }
+    let limits = Limits::from_env().map_err(|e| ConfigError::Invalid {
+        origin: e.variable.to_string(),
+        key: None,
+        line: None,
+        column: None,
+        message: e.to_string(),
+    })?;
+    if let Some(line) = deeper_than(text, limits.max_yaml_depth) {
+        return Err(ConfigError::Invalid {
+            origin: origin.to_string(),
+            key: None,
+            line: Some(line),
+            column: None,
+            message: format!("nested deeper than {}", limits.exceeded(Bound::YamlDepth)),
+        });
+    }
     let deserializer = serde_yaml_ng::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map(Some).map_err(|e| {
         let path = e.path().to_string();
@@ -83,4 +101,74 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str, origin: &st
             message,
         }
     })
+}
+
+/// The first line (1-based) at which `text` nests deeper than `max`, judged before parsing: the YAML
+/// parser's time grows with the square of the depth, so a hostile file of a few megabytes would
+/// take minutes. Each indentation level, each `- ` and each open `[` or `{` (outside quotes and
+/// comments) counts one; the count may exceed the real depth by a little (block scalars), never
+/// fall short of it.
+fn deeper_than(text: &str, max: u64) -> Option<usize> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow: u64 = 0;
+    for (n, line) in text.lines().enumerate() {
+        let content = line.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - content.len();
+        if flow == 0 {
+            while indents.last().is_some_and(|top| *top >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut dashes = 0u64;
+        let mut rest = content;
+        while let Some(after) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+            dashes += 1;
+            rest = after.trim_start_matches(' ');
+        }
+        let mut line_max = flow;
+        let mut quote: Option<char> = None;
+        for c in rest.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    flow += 1;
+                    line_max = line_max.max(flow);
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if indents.len() as u64 + dashes + line_max > max {
+            return Some(n + 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_is_bounded_before_parsing() {
+        let flow = format!("a: {}1{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(deeper_than(&flow, 128), Some(1));
+        let block: String = (0..200).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        assert_eq!(deeper_than(&block, 128), Some(129), "line 129 is the 129th level");
+        let dashes = format!("a:\n  {}x\n", "- ".repeat(200));
+        assert_eq!(deeper_than(&dashes, 128), Some(2));
+        let ordinary = "gate:\n  fail_on: high\nrules:\n  PG-DEL-001: {severity: critical}  # [[[[\n  x: \"[[[\"\n";
+        assert_eq!(deeper_than(ordinary, 128), None);
+        assert_eq!((deeper_than(ordinary, 3), deeper_than(ordinary, 2)), (None, Some(4)));
+        let hostile = format!("{}{}", "[".repeat(80_000), "]".repeat(80_000));
+        let err = parse_yaml::<serde_yaml_ng::Value>(&hostile, "x.yaml").unwrap_err().to_string();
+        assert!(err.contains("nested deeper than the YAML nesting depth limit of 128"), "{err}");
+    }
 }

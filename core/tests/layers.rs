@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first. A module may use only modules on layers below its own.
 const LAYERS: &[&[&str]] = &[
     // The vocabulary: leaves.
-    &["registry", "text", "date", "glob", "fingerprint", "format", "yaml", "details"],
+    &["registry", "text", "date", "glob", "fingerprint", "format", "details"],
+    // The input limits (whose messages are escaped text), and the YAML reading they bound.
+    &["limits"],
+    &["yaml"],
     // Subsystems that need only the vocabulary.
     &["plan", "scan", "resilience", "source"],
     &["report"],

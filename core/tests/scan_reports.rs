@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use plangate::scan::{
     read, read_file, Baseline, GateConfig, ScanError, ScanOptions, ScanOutcome, ScanReport, ScanSeverity, Suppression,
 };
-use plangate::Date;
+use plangate::{Date, Limits};
 use proptest::prelude::*;
 
 fn path(name: &str) -> String {
@@ -95,7 +95,7 @@ const VALID: &[Case] = &[
 fn every_valid_report_reads_with_its_counts_and_gate() {
     let mut failures = Vec::new();
     for (file, format, expected, exit) in VALID {
-        let report = match read_file(path(file), None) {
+        let report = match read_file(path(file), None, &Limits::default()) {
             Ok(report) => report,
             Err(e) => {
                 failures.push(format!("{file}: {e}"));
@@ -135,32 +135,38 @@ fn every_report_file_is_in_a_table() {
 
 #[test]
 fn invalid_reports_name_the_path_and_what_was_found() {
-    let err = read_file(path("codeql-action/invalid-sarif.sarif"), None).unwrap_err().to_string();
+    let err = read_file(path("codeql-action/invalid-sarif.sarif"), None, &Limits::default()).unwrap_err().to_string();
     assert!(err.contains("at $.runs[0].results: expected a list of results, found the number 42"), "{err}");
 }
 
 #[test]
 fn broken_truncated_failed_partial_and_unknown_reports_are_errors() {
     let trivy = std::fs::read(path("defectdojo/trivy__misconfigurations_and_secrets.json")).unwrap();
-    let truncated = read(&trivy[..trivy.len() / 2], "cut.json", None).unwrap_err();
+    let truncated = read(&trivy[..trivy.len() / 2], "cut.json", None, &Limits::default()).unwrap_err();
     assert!(
         matches!(truncated, ScanError::Syntax { .. }) && truncated.to_string().contains("cut short"),
         "{truncated}"
     );
     let wrapped = [b"[command]/usr/bin/trivy image x\n".as_slice(), &trivy].concat();
-    assert!(matches!(read(&wrapped, "wrapped.json", None), Err(ScanError::Syntax { .. })));
-    let unknown = read(br#"{"findings": [{"sev": "critical"}]}"#, "other.json", None).unwrap_err();
+    assert!(matches!(read(&wrapped, "wrapped.json", None, &Limits::default()), Err(ScanError::Syntax { .. })));
+    let unknown = read(br#"{"findings": [{"sev": "critical"}]}"#, "other.json", None, &Limits::default()).unwrap_err();
     assert!(
         matches!(unknown, ScanError::Unrecognized { .. }) && unknown.to_string().contains("`findings`"),
         "{unknown}"
     );
-    assert!(matches!(read(b"", "empty.json", None), Err(ScanError::Unrecognized { .. })));
+    assert!(matches!(read(b"", "empty.json", None, &Limits::default()), Err(ScanError::Unrecognized { .. })));
     let failed_wiz = r#"{"id":"x","status":{"state":"FAILED","verdict":"FAILED_BY_POLICY"},"result":{}}"#;
-    assert!(matches!(read(failed_wiz.as_bytes(), "wiz.json", None), Err(ScanError::ScannerFailed { .. })));
+    assert!(matches!(
+        read(failed_wiz.as_bytes(), "wiz.json", None, &Limits::default()),
+        Err(ScanError::ScannerFailed { .. })
+    ));
     let failed_sarif = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":null}]}"#;
-    assert!(matches!(read(failed_sarif.as_bytes(), "x.sarif", None), Err(ScanError::ScannerFailed { .. })));
+    assert!(matches!(
+        read(failed_sarif.as_bytes(), "x.sarif", None, &Limits::default()),
+        Err(ScanError::ScannerFailed { .. })
+    ));
     let partial = r#"{"results":[],"errors":[{"message":"Timeout when running rule foo"}]}"#;
-    let err = read(partial.as_bytes(), "semgrep.json", None).unwrap_err();
+    let err = read(partial.as_bytes(), "semgrep.json", None, &Limits::default()).unwrap_err();
     assert!(matches!(err, ScanError::Partial { .. }) && err.to_string().contains("Timeout"), "{err}");
 }
 
@@ -173,14 +179,19 @@ fn a_wiz_report_the_old_jq_filter_passes_fails_the_gate() {
             .unwrap();
     assert!(report.get("issues").is_none());
     report["result"]["osPackages"][0]["vulnerabilities"][0]["severity"] = "CRITICAL".into();
-    let report = read(report.to_string().as_bytes(), "wiz.json", None).unwrap();
+    let report = read(report.to_string().as_bytes(), "wiz.json", None, &Limits::default()).unwrap();
     let config = GateConfig { fail_on: Some(ScanSeverity::Critical), ..GateConfig::default() };
     let outcome = judge(&[report], &config, &[], &Baseline::default());
     assert_eq!(outcome.exit_code, 1, "{:?}", outcome.reasons);
     // 1 critical, 3 high, 4 medium, 1 low (the promoted vulnerability was one of the two lows).
     assert_eq!(outcome.score, 100 - 25 - 30 - 12 - 1);
-    let failed_verdict =
-        read(br#"{"status":{"state":"SUCCESS","verdict":"FAILED_BY_POLICY"},"result":{}}"#, "w.json", None).unwrap();
+    let failed_verdict = read(
+        br#"{"status":{"state":"SUCCESS","verdict":"FAILED_BY_POLICY"},"result":{}}"#,
+        "w.json",
+        None,
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(
         judge(&[failed_verdict], &GateConfig::default(), &[], &Baseline::default()).exit_code,
         1,
@@ -190,7 +201,8 @@ fn a_wiz_report_the_old_jq_filter_passes_fails_the_gate() {
 
 #[test]
 fn suppressions_baseline_duplicates_and_unknown_severities() {
-    let trivy = read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
+    let trivy =
+        read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None, &Limits::default()).unwrap();
     let secret = trivy.findings.iter().find(|f| f.severity == ScanSeverity::Critical).unwrap().clone();
     let suppress = |expires: &str| Suppression {
         rule: secret.rule.clone(),
@@ -218,7 +230,7 @@ fn suppressions_baseline_duplicates_and_unknown_severities() {
     let outcome = judge(&[trivy.clone(), trivy], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!((outcome.duplicates_removed, outcome.findings.len()), (5, 5));
 
-    let checkov = read_file(path("defectdojo/checkov__checkov-report-1-vuln.json"), None).unwrap();
+    let checkov = read_file(path("defectdojo/checkov__checkov-report-1-vuln.json"), None, &Limits::default()).unwrap();
     let strict = GateConfig { fail_on: Some(ScanSeverity::High), ..GateConfig::default() };
     assert_eq!(
         judge(std::slice::from_ref(&checkov), &strict, &[], &Baseline::default()).exit_code,
@@ -228,7 +240,7 @@ fn suppressions_baseline_duplicates_and_unknown_severities() {
     let lenient = GateConfig { unknown_severity_as: Some(ScanSeverity::Low), ..strict };
     assert_eq!(judge(&[checkov], &lenient, &[], &Baseline::default()).exit_code, 0);
 
-    let kics = read_file(path("defectdojo/kics__many_findings.json"), None).unwrap();
+    let kics = read_file(path("defectdojo/kics__many_findings.json"), None, &Limits::default()).unwrap();
     let capped = GateConfig { max: [(ScanSeverity::Medium, 4)].into(), ..GateConfig::default() };
     let outcome = judge(&[kics], &capped, &[], &Baseline::default());
     assert_eq!(outcome.reasons, ["5 new medium findings (allowed: 4)"]);
@@ -236,7 +248,8 @@ fn suppressions_baseline_duplicates_and_unknown_severities() {
 
 #[test]
 fn scan_outcomes_read_back_into_the_same_value() {
-    let reports: Vec<ScanReport> = VALID.iter().map(|(file, ..)| read_file(path(file), None).unwrap()).collect();
+    let reports: Vec<ScanReport> =
+        VALID.iter().map(|(file, ..)| read_file(path(file), None, &Limits::default()).unwrap()).collect();
     let outcome = judge(&reports, &GateConfig::default(), &[], &Baseline::default());
     let json = plangate::scan::render(&outcome, plangate::Format::Json);
     let read_back: ScanOutcome = serde_json::from_str(&json).unwrap();
@@ -246,7 +259,8 @@ fn scan_outcomes_read_back_into_the_same_value() {
 
 #[test]
 fn a_baseline_leaves_out_what_was_suppressed_when_it_was_written() {
-    let trivy = read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
+    let trivy =
+        read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None, &Limits::default()).unwrap();
     let secret = trivy.findings.iter().find(|f| f.severity == ScanSeverity::Critical).unwrap().clone();
     let suppression = Suppression {
         rule: secret.rule.clone(),
@@ -266,8 +280,9 @@ fn a_baseline_leaves_out_what_was_suppressed_when_it_was_written() {
 
 #[test]
 fn vulnerabilities_deduplicate_across_scanners() {
-    let grype = read(br#"{"matches":[{"vulnerability":{"id":"CVE-2021-33503","severity":"High"},"artifact":{"name":"urllib3","version":"1.26.3"}}],"source":{},"descriptor":{}}"#, "grype.json", None).unwrap();
-    let trivy = read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None).unwrap();
+    let grype = read(br#"{"matches":[{"vulnerability":{"id":"CVE-2021-33503","severity":"High"},"artifact":{"name":"urllib3","version":"1.26.3"}}],"source":{},"descriptor":{}}"#, "grype.json", None, &Limits::default()).unwrap();
+    let trivy =
+        read_file(path("defectdojo/trivy__misconfigurations_and_secrets.json"), None, &Limits::default()).unwrap();
     let outcome = judge(&[trivy, grype], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!(outcome.duplicates_removed, 1, "the same CVE in the same package version is one finding");
 }
@@ -276,7 +291,7 @@ fn vulnerabilities_deduplicate_across_scanners() {
 fn secrets_never_reach_a_finding() {
     let raw = std::fs::read_to_string(path("defectdojo/gitleaks__gitleaks8_many.json")).unwrap();
     let leaks: serde_json::Value = serde_json::from_str(&raw).unwrap();
-    let report = read(raw.as_bytes(), "gitleaks.json", None).unwrap();
+    let report = read(raw.as_bytes(), "gitleaks.json", None, &Limits::default()).unwrap();
     let shown = serde_json::to_string(&report).unwrap();
     for leak in leaks.as_array().unwrap() {
         let secret = leak["Secret"].as_str().unwrap();
@@ -289,7 +304,7 @@ proptest! {
 
     #[test]
     fn any_bytes_parse_or_error_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        let _ = read(&bytes, "fuzz.json", None);
+        let _ = read(&bytes, "fuzz.json", None, &Limits::default());
     }
 
     #[test]
@@ -304,7 +319,7 @@ proptest! {
             serde_json::json!({"issues": value}),
             serde_json::json!([{"RuleID": value, "File": value}]),
         ] {
-            let _ = read(envelope.to_string().as_bytes(), "x.json", None);
+            let _ = read(envelope.to_string().as_bytes(), "x.json", None, &Limits::default());
         }
     }
 }
@@ -320,16 +335,16 @@ fn wiz_1x_sbom_artifacts_count_every_vulnerability() {
           {"name":"fast-xml-parser","version":"5.2.5","filePath":"/opt/x/package.json",
            "vulnerabilityFindings":{"severities":{"criticalCount":0,"highCount":0,"mediumCount":0,"lowCount":0,"infoCount":0},
              "findings":[{"name":"CVE-2026-0001","severity":"HIGH"}]}}]}}"#;
-    let report = read(report.as_bytes(), "wiz1.json", None).unwrap();
+    let report = read(report.as_bytes(), "wiz1.json", None, &Limits::default()).unwrap();
     assert_eq!(report.format.name(), "wiz");
     assert_eq!(counts(&report), [("critical", 1), ("high", 3), ("low", 1)].into_iter().collect());
     let outcome = judge(&[report], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!(outcome.exit_code, 1);
     let bad = r#"{"status":{"state":"SUCCESS"},"result":{"vulnerableSBOMArtifactsByNameVersion":[{"name":"a","vulnerabilityFindings":{"severities":{"highCount":"many"}}}]}}"#;
-    let err = read(bad.as_bytes(), "wiz1.json", None).unwrap_err().to_string();
+    let err = read(bad.as_bytes(), "wiz1.json", None, &Limits::default()).unwrap_err().to_string();
     assert!(
         err.contains(
-            "vulnerableSBOMArtifactsByNameVersion[0].vulnerabilityFindings.severities.highCount: expected a count"
+            "vulnerableSBOMArtifactsByNameVersion[0].vulnerabilityFindings.severities.highCount: expected a whole number of zero or more"
         ),
         "{err}"
     );
@@ -339,13 +354,17 @@ fn wiz_1x_sbom_artifacts_count_every_vulnerability() {
 fn seeker_exports_and_status_documents() {
     let export = r#"[{"ItemKey":"K1","VulnerabilityName":"SQL Injection","Severity":"Critical","Status":"Detected","URL":"/api/users"},
                      {"ItemKey":"K2","VulnerabilityName":"XSS","Severity":"Medium","Status":"Fixed","URL":"/search"}]"#;
-    let report = read(export.as_bytes(), "seeker.json", None).unwrap();
+    let report = read(export.as_bytes(), "seeker.json", None, &Limits::default()).unwrap();
     assert_eq!((report.format.name(), report.findings.len()), ("seeker", 1), "fixed findings are closed");
     assert_eq!(report.findings[0].severity, ScanSeverity::Critical);
-    let status = read(br#"{"projectStatus":{"compliant":false,"projectKey":"app"}}"#, "status.json", None).unwrap();
+    let status =
+        read(br#"{"projectStatus":{"compliant":false,"projectKey":"app"}}"#, "status.json", None, &Limits::default())
+            .unwrap();
     let outcome = judge(&[status], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!(outcome.exit_code, 1, "not compliant fails the gate: {:?}", outcome.reasons);
-    let err = read(br#"{"projectStatus":{"compliant":"maybe"}}"#, "status.json", None).unwrap_err().to_string();
+    let err = read(br#"{"projectStatus":{"compliant":"maybe"}}"#, "status.json", None, &Limits::default())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("$.projectStatus.compliant: expected true or false"), "{err}");
 }
 
@@ -353,15 +372,17 @@ fn seeker_exports_and_status_documents() {
 fn checkov_lists_and_the_simple_issues_shape() {
     let single = std::fs::read_to_string(path("defectdojo/checkov__checkov-report-severity.json")).unwrap();
     let list = format!("[{single}, {single}]");
-    let report = read(list.as_bytes(), "checkov.json", None).unwrap();
+    let report = read(list.as_bytes(), "checkov.json", None, &Limits::default()).unwrap();
     assert_eq!((report.format.name(), report.findings.len()), ("checkov", 8));
     let outcome = judge(&[report], &GateConfig::default(), &[], &Baseline::default());
     assert_eq!(outcome.duplicates_removed, 4, "the same failed checks twice are one set");
-    let issues = read(br#"{"issues": [{"severity": "critical", "title": "Public S3 bucket"}, {"severity": "low", "title": "Old TLS"}]}"#, "issues.json", None).unwrap();
+    let issues = read(br#"{"issues": [{"severity": "critical", "title": "Public S3 bucket"}, {"severity": "low", "title": "Old TLS"}]}"#, "issues.json", None, &Limits::default()).unwrap();
     assert_eq!(
         (issues.format.name(), counts(&issues)),
         ("issues", [("critical", 1), ("low", 1)].into_iter().collect())
     );
-    let err = read(br#"{"issues": [{"severity": "critical"}]}"#, "issues.json", None).unwrap_err().to_string();
+    let err = read(br#"{"issues": [{"severity": "critical"}]}"#, "issues.json", None, &Limits::default())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("$.issues[0].title: expected a string, found null"), "{err}");
 }

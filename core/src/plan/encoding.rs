@@ -12,6 +12,29 @@ pub(crate) fn is_binary_plan(bytes: &[u8]) -> bool {
     bytes.starts_with(ZIP_MAGIC)
 }
 
+/// Judges the first bytes of an input (all of it, or its first kilobytes) before the rest is read:
+/// `Err` at the first byte that cannot start a plan, so an endless or huge input of something else
+/// (`/dev/zero`, a sparse file, an image) is refused at once. What can start a plan: a binary plan
+/// (zip), a byte-order mark, UTF-16 text, or blanks and then a JSON value (whose shape is judged
+/// later, with better messages).
+pub(crate) fn check_start(head: &[u8]) -> Result<(), PlanError> {
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if is_binary_plan(text)
+        || text.starts_with(b"\xFF\xFE")
+        || text.starts_with(b"\xFE\xFF")
+        || looks_like_utf16_without_bom(text)
+    {
+        return Ok(());
+    }
+    match text.iter().position(|b| !b.is_ascii_whitespace()) {
+        Some(i) if !matches!(text[i], b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
+            let offset = head.len() - text.len() + i;
+            Err(super::reader::not_json_at(head, offset))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Decodes `bytes` to UTF-8 JSON text.
 pub fn decode(bytes: &[u8]) -> Result<Cow<'_, [u8]>, PlanError> {
     let text: Cow<'_, [u8]> = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {

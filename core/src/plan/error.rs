@@ -61,6 +61,15 @@ pub enum PlanError {
         source: std::io::Error,
     },
 
+    /// The plan is larger than the plan size limit.
+    #[error("{what} is larger than {limit}")]
+    TooLarge {
+        /// What was being read.
+        what: String,
+        /// The limit and how to raise it.
+        limit: String,
+    },
+
     /// There is nothing to read.
     #[error("the input is empty: expected the JSON that `terraform show -json` prints, or a binary plan file")]
     Empty,

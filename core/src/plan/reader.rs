@@ -130,6 +130,17 @@ pub(crate) fn json_error(text: &[u8], base: usize, e: &serde_json::Error) -> Pla
     PlanError::Syntax { message, location, hint }
 }
 
+/// The error for a byte at `offset` that cannot start JSON, judged before the rest is read.
+pub(crate) fn not_json_at(head: &[u8], offset: usize) -> PlanError {
+    let byte = head[offset];
+    let found = if byte.is_ascii_graphic() { format!("`{}`", byte as char) } else { format!("byte 0x{byte:02x}") };
+    PlanError::Syntax {
+        message: format!("expected `{{`, the start of a JSON plan, or a binary plan file; found {found}"),
+        location: Location::of_offset(head, offset),
+        hint: wrapper_hint(head),
+    }
+}
+
 /// hashicorp/setup-terraform wraps `terraform` and mixes its own lines into stdout.
 fn wrapper_hint(text: &[u8]) -> Option<String> {
     let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);

@@ -35,9 +35,24 @@ pub struct ResilienceConfig {
     /// The strategy of every step that does not set its own.
     #[serde(default)]
     pub retry_strategy: RetryStrategy,
-    /// The pipeline's steps.
-    #[serde(default)]
+    /// The pipeline's steps, each name once.
+    #[serde(default, deserialize_with = "unique_steps")]
     pub steps: Vec<StepConfig>,
+}
+
+/// Steps with distinct names: a second step of the same name would be silently ignored by whoever
+/// reads the first, so it is refused where the configuration says it.
+fn unique_steps<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<StepConfig>, D::Error> {
+    let steps = Vec::<StepConfig>::deserialize(d)?;
+    for (i, step) in steps.iter().enumerate() {
+        if steps[..i].iter().any(|earlier| earlier.name == step.name) {
+            return Err(serde::de::Error::custom(format!(
+                "step {:?} is configured more than once; name each step once",
+                step.name
+            )));
+        }
+    }
+    Ok(steps)
 }
 
 /// One pipeline step's policy, as configured.
@@ -78,15 +93,10 @@ impl ResilienceConfig {
     /// # Errors
     /// [`ResilienceError::UnknownStep`], or [`ResilienceError::Invalid`] naming the key at fault.
     pub fn step(&self, name: &str) -> Result<StepPolicy, ResilienceError> {
-        let mut matching = self.steps.iter().filter(|s| s.name == name);
-        let step = matching.next().ok_or_else(|| ResilienceError::UnknownStep {
+        let step = self.steps.iter().find(|s| s.name == name).ok_or_else(|| ResilienceError::UnknownStep {
             name: name.to_string(),
             known: self.steps.iter().map(|s| s.name.clone()).collect(),
         })?;
-        if matching.next().is_some() {
-            let problem = format!("step {name:?} is configured more than once; name each step once");
-            return Err(ResilienceError::invalid("resilience.steps", vec![problem]));
-        }
         let retry = step.retry_strategy.clone().unwrap_or_else(|| self.retry_strategy.clone());
         let problems = retry.problems();
         if !problems.is_empty() {
@@ -143,7 +153,7 @@ steps:
         let config: ResilienceConfig =
             serde_yaml_ng::from_str("retry_strategy: {max_attempts: 0}\nsteps: [{name: a}]").unwrap();
         assert!(config.step("a").unwrap_err().to_string().contains("max_attempts"));
-        let config: ResilienceConfig = serde_yaml_ng::from_str("steps: [{name: a}, {name: a}]").unwrap();
-        assert!(config.step("a").unwrap_err().to_string().contains("more than once"));
+        let twice = serde_yaml_ng::from_str::<ResilienceConfig>("steps: [{name: a}, {name: b}, {name: a}]");
+        assert!(twice.unwrap_err().to_string().contains("step \"a\" is configured more than once"));
     }
 }

@@ -7,6 +7,7 @@ use super::gate::{GateConfig, ScanOutcome};
 use super::ScanErrors;
 use super::{gate, read, read_file, Baseline, ReportFormat, ScanError, ScanReport, Suppression};
 use crate::date::Date;
+use crate::limits::{Bound, Limits};
 
 /// One report to read.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +50,8 @@ pub struct ScanOptions {
     pub baseline: Baseline,
     /// The day suppressions are judged on; `None` is today (UTC).
     pub today: Option<Date>,
+    /// The input limits; `None` is [`Limits::from_env`].
+    pub limits: Option<Limits>,
 }
 
 impl ScanOptions {
@@ -61,18 +64,32 @@ impl ScanOptions {
 /// Reads and validates every report, then gates on their findings.
 ///
 /// # Errors
-/// [`ScanErrors`] listing every report that cannot be used (malformed, unrecognized, failed or
-/// partial): never a verdict. It converts into [`crate::Error::Reports`].
+/// [`ScanErrors`] listing every report that cannot be used (malformed, unrecognized, failed,
+/// partial, over a limit), or a `PLANGATE_MAX_*` variable that holds no limit: never a verdict. It
+/// converts into [`crate::Error::Reports`].
 pub fn check(reports: &[ReportInput<'_>], options: &ScanOptions) -> Result<ScanOutcome, ScanErrors> {
+    let limits = match options.limits {
+        Some(limits) => limits,
+        None => Limits::from_env().map_err(|e| ScanErrors { errors: vec![ScanError::InvalidLimit(e)] })?,
+    };
     let mut read_reports = Vec::with_capacity(reports.len());
     let mut errors: Vec<ScanError> = Vec::new();
+    let mut findings: u64 = 0;
     for input in reports {
         let report = match *input {
-            ReportInput::Path(path) => read_file(path, options.format),
-            ReportInput::Bytes { name, bytes } => read(bytes, name, options.format),
+            ReportInput::Path(path) => read_file(path, options.format, &limits),
+            ReportInput::Bytes { name, bytes } => read(bytes, name, options.format, &limits),
         };
         match report {
-            Ok(report) => read_reports.push(report),
+            Ok(report) => {
+                findings += report.findings.len() as u64;
+                if findings > limits.max_findings {
+                    let limit = limits.exceeded(Bound::Findings);
+                    errors.push(ScanError::TooManyFindings { file: report.file, limit });
+                    break;
+                }
+                read_reports.push(report);
+            }
             Err(e) => errors.push(e),
         }
     }

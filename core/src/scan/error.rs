@@ -2,6 +2,7 @@
 //! also name the JSON path, what was expected and what was found.
 
 use crate::details::Details;
+use crate::limits::LimitError;
 
 /// A report that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +71,25 @@ pub enum ScanError {
         /// What was not scanned.
         detail: String,
     },
+    /// The report is larger than the report size limit.
+    #[error("{file}: larger than {limit}")]
+    TooLarge {
+        /// The report.
+        file: String,
+        /// The limit and how to raise it.
+        limit: String,
+    },
+    /// The report (or all reports together) holds more findings than the limit.
+    #[error("{file}: more findings than {limit}")]
+    TooManyFindings {
+        /// The report.
+        file: String,
+        /// The limit and how to raise it.
+        limit: String,
+    },
+    /// A `PLANGATE_MAX_*` variable holds no limit, so no report was read.
+    #[error(transparent)]
+    InvalidLimit(LimitError),
     /// A baseline that is not an earlier `plangate scan -f json` result.
     #[error("baseline {file}: {message}: expected the output of `plangate scan -f json`")]
     Baseline {
@@ -99,7 +119,10 @@ impl ScanError {
             | ScanError::Shape { file, .. }
             | ScanError::ScannerFailed { file, .. }
             | ScanError::Partial { file, .. }
+            | ScanError::TooLarge { file, .. }
+            | ScanError::TooManyFindings { file, .. }
             | ScanError::Baseline { file, .. } => file,
+            ScanError::InvalidLimit(e) => e.variable,
         }
     }
 

@@ -86,6 +86,8 @@ pub struct ScanFinding {
 pub(crate) struct FindingBuilder<'a> {
     pub source: &'static str,
     pub file: &'a str,
+    /// The findings limit, for parsers that turn counts into findings.
+    pub max_findings: u64,
 }
 
 impl FindingBuilder<'_> {

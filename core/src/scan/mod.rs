@@ -14,6 +14,7 @@ mod render;
 mod shape;
 mod suppressions;
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,7 @@ pub use gate::{score, Counts, GateConfig, ReportSummary, ScanOutcome, SCORE_VERS
 pub use render::{render, SarifLimits, GITHUB_LIMITS};
 pub use suppressions::Suppression;
 
+use crate::limits::{Bound, Limits};
 pub(crate) use finding::FindingBuilder;
 use shape::Problem;
 
@@ -58,9 +60,13 @@ pub struct ScanReport {
 /// Reads one report's bytes; `file` names it in findings and errors; `format` overrides detection.
 ///
 /// # Errors
-/// A [`ScanError`] naming the file, and where it applies the JSON path, what was expected and what
-/// was found.
-pub fn read(bytes: &[u8], file: &str, format: Option<ReportFormat>) -> Result<ScanReport, ScanError> {
+/// [`ScanError`] when the report is larger than the report size limit, is not JSON, is of no known
+/// format, is malformed for its format, holds more findings than the limit, or says its scanner
+/// failed or scanned only part of its target.
+pub fn read(bytes: &[u8], file: &str, format: Option<ReportFormat>, limits: &Limits) -> Result<ScanReport, ScanError> {
+    if bytes.len() as u64 > limits.max_report_bytes {
+        return Err(ScanError::TooLarge { file: file.into(), limit: limits.exceeded(Bound::ReportBytes) });
+    }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if text.iter().all(u8::is_ascii_whitespace) {
         return Err(ScanError::Unrecognized { file: file.into(), found: "an empty file".into() });
@@ -76,18 +82,29 @@ pub fn read(bytes: &[u8], file: &str, format: Option<ReportFormat>) -> Result<Sc
         None => detect::detect(&value)
             .ok_or_else(|| ScanError::Unrecognized { file: file.into(), found: shape::describe(&value) })?,
     };
-    let builder = FindingBuilder { source: format.name(), file };
+    let builder = FindingBuilder { source: format.name(), file, max_findings: limits.max_findings };
     let parsed = formats::parse(format, &value, &builder).map_err(|problem| problem.into_error(file, format.name()))?;
+    if parsed.findings.len() as u64 > limits.max_findings {
+        return Err(ScanError::TooManyFindings { file: file.into(), limit: limits.exceeded(Bound::Findings) });
+    }
     Ok(ScanReport { file: file.into(), format, findings: parsed.findings, verdict: parsed.verdict })
 }
 
-/// Reads a report file.
+/// Reads a report file (a FIFO or `/dev/stdin` too), under the report size limit.
 ///
 /// # Errors
 /// [`ScanError::Io`] when it cannot be read, else as [`read`].
-pub fn read_file(path: impl AsRef<Path>, format: Option<ReportFormat>) -> Result<ScanReport, ScanError> {
+pub fn read_file(
+    path: impl AsRef<Path>,
+    format: Option<ReportFormat>,
+    limits: &Limits,
+) -> Result<ScanReport, ScanError> {
     let path = path.as_ref();
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ScanError::Io { file: file.clone(), source })?;
-    read(&bytes, &file, format)
+    let io_error = |source| ScanError::Io { file: file.clone(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits.max_report_bytes.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(io_error)?;
+    read(&bytes, &file, format, limits)
 }

@@ -45,22 +45,46 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-/// The list at `key`; absent or `null` is an empty list.
+/// The list of objects at `key`; absent or `null` is an empty list. An element that is not an
+/// object (`[null]`) is an error, never a finding skipped.
 pub fn list<'v>(value: &'v Value, key: &str, path: &str) -> Result<&'v [Value], Problem> {
     match value.get(key) {
         None | Some(Value::Null) => Ok(&[]),
-        Some(Value::Array(items)) => Ok(items),
+        Some(Value::Array(items)) => objects(items, &format!("{path}.{key}")),
         Some(other) => Err(Problem::shape(&format!("{path}.{key}"), "a list", other)),
     }
 }
 
-/// The list at `key`, which must be present.
+/// The list of objects at `key`, which must be present.
 pub fn required_list<'v>(value: &'v Value, key: &str, path: &str) -> Result<&'v [Value], Problem> {
     match value.get(key) {
-        Some(Value::Array(items)) => Ok(items),
+        Some(Value::Array(items)) => objects(items, &format!("{path}.{key}")),
         Some(other) => Err(Problem::shape(&format!("{path}.{key}"), "a list", other)),
         None => Err(Problem::shape(&format!("{path}.{key}"), "a list", &Value::Null)),
     }
+}
+
+fn objects<'v>(items: &'v [Value], path: &str) -> Result<&'v [Value], Problem> {
+    match items.iter().position(|item| !item.is_object()) {
+        Some(i) => Err(Problem::shape(&format!("{path}[{i}]"), "an object", &items[i])),
+        None => Ok(items),
+    }
+}
+
+/// A counter at `key`: absent or `null` is 0; otherwise a whole number of zero or more (or such a
+/// number in a string). Anything else (`2.5`, `-1`, `"many"`, `true`) is an error: a counter that
+/// cannot be read is never taken as zero.
+pub fn count(value: &Value, key: &str, path: &str) -> Result<u64, Problem> {
+    let found = match value.get(key) {
+        None | Some(Value::Null) => return Ok(0),
+        Some(found) => found,
+    };
+    let n = match found {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    };
+    n.ok_or_else(|| Problem::shape(&format!("{path}.{key}"), "a whole number of zero or more", found))
 }
 
 /// The string at `key`, if it is one.
@@ -73,7 +97,7 @@ pub fn text_at<'v>(value: &'v Value, keys: &[&str]) -> Option<&'v str> {
     keys.iter().try_fold(value, |v, k| v.get(k)).and_then(Value::as_str)
 }
 
-/// A number or numeric string at `key`, for line numbers and counters.
+/// A number or numeric string at `key`, for line numbers (counters use [`count`]).
 pub fn number(value: &Value, key: &str) -> Option<i64> {
     match value.get(key)? {
         Value::Number(n) => n.as_i64(),

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::Parsed;
-use crate::scan::shape::{at_line, list, number, text};
+use crate::scan::shape::{at_line, count, list, text};
 use crate::scan::{FindingBuilder, Problem};
 
 pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
@@ -18,17 +18,31 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         if !framework.is_object() {
             return Err(Problem::shape(&path, "a Checkov result object", framework));
         }
-        let errors = framework
-            .get("summary")
-            .and_then(|s| number(s, "parsing_errors"))
-            .or_else(|| number(framework, "parsingerrors"));
-        if let Some(errors) = errors.filter(|n| *n > 0) {
+        let summary = framework.get("summary").unwrap_or(&Value::Null);
+        let errors = count(summary, "parsing_errors", &format!("{path}.summary"))?.max(count(
+            framework,
+            "parsingerrors",
+            &path,
+        )?);
+        if errors > 0 {
             return Err(Problem::Partial(format!(
                 "{errors} files could not be parsed ({path}.summary.parsing_errors)"
             )));
         }
-        let Some(results) = framework.get("results") else { continue };
-        for check in list(results, "failed_checks", &format!("{path}.results"))? {
+        let failed = count(summary, "failed", &format!("{path}.summary"))?;
+        let listed = match framework.get("results") {
+            Some(results) => list(results, "failed_checks", &format!("{path}.results"))?,
+            None => &[],
+        };
+        // A summary that counts more failures than are listed is a report cut down: not clean.
+        if failed > listed.len() as u64 {
+            return Err(Problem::shape(
+                &format!("{path}.results.failed_checks"),
+                &format!("the {failed} failed checks {path}.summary.failed counts"),
+                &Value::Array(listed.to_vec()),
+            ));
+        }
+        for check in listed {
             let id = text(check, "check_id").unwrap_or("unknown-check");
             let file = text(check, "file_path").unwrap_or("");
             let line = check.get("file_line_range").and_then(|r| r.get(0)).and_then(Value::as_i64);

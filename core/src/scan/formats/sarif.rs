@@ -1,9 +1,12 @@
-//! SARIF 2.1.0. Level falls back from the result to its rule's default configuration to
-//! `warning`; a `security-severity` (result or rule properties) is mapped with GitHub's bands
-//! (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low > 0). Only results of `kind: fail` count. A
-//! suppression applies when accepted (or without a status, as the SARIF SDK reads it), not while
-//! under review or rejected. `results: null`, or an invocation that did not succeed, means the tool
-//! failed.
+//! SARIF 2.1.0. A result's rule is found in the driver or, through `rule.toolComponent`, in an
+//! extension (what CodeQL writes for query packs); failing that, by id in any of them. Level falls
+//! back from the result to its rule's default configuration to `warning`, read case-insensitively;
+//! a level SARIF does not define is an unknown severity. A `security-severity` (result or rule
+//! properties) is mapped with GitHub's bands (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low > 0);
+//! one that is not a number of zero or more is an unknown severity. Results count unless their
+//! `kind` says they passed or do not apply. A suppression applies when accepted (or without a
+//! status, as the SARIF SDK reads it), not while under review or rejected. A run without `results`
+//! (absent or `null`), or an invocation that did not succeed, means the tool failed.
 
 use serde_json::Value;
 
@@ -24,61 +27,56 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
     for (r, run) in runs.iter().enumerate() {
         let path = format!("$.runs[{r}]");
         let tool = text_at(run, &["tool", "driver", "name"]).unwrap_or("sarif");
-        if let Some(failed) = run
-            .get("invocations")
-            .and_then(Value::as_array)
-            .and_then(|i| i.iter().find(|inv| inv.get("executionSuccessful") == Some(&Value::Bool(false))))
-        {
-            let why = failed
-                .get("toolExecutionNotifications")
-                .and_then(|n| n.get(0))
-                .and_then(|n| text_at(n, &["message", "text"]))
-                .unwrap_or("executionSuccessful is false");
-            return Err(Problem::ScannerFailed(format!("{tool} at {path}.invocations: {why}")));
+        if let Some(invocations) = run.get("invocations") {
+            check_invocations(invocations, tool, &path)?;
         }
         let results = match run.get("results") {
             Some(Value::Array(results)) => results,
-            Some(Value::Null) => {
+            None | Some(Value::Null) => {
                 return Err(Problem::ScannerFailed(format!(
-                    "{tool}: {path}.results is null, which SARIF uses for a tool that failed"
+                    "{tool}: {path}.results is {}: a run without results is a tool that did not finish (a clean run has an empty list)",
+                    if run.get("results").is_some() { "null" } else { "absent" }
                 )))
             }
-            None => continue,
             Some(other) => return Err(Problem::shape(&format!("{path}.results"), "a list of results", other)),
         };
-        let rules = run.pointer("/tool/driver/rules").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
         for (i, result) in results.iter().enumerate() {
             if !result.is_object() {
                 return Err(Problem::shape(&format!("{path}.results[{i}]"), "a result object", result));
             }
-            if text(result, "kind").is_some_and(|k| k != "fail") {
+            if text(result, "kind")
+                .is_some_and(|k| ["pass", "notapplicable", "informational"].contains(&k.to_ascii_lowercase().as_str()))
+            {
                 continue;
             }
-            let rule = result
-                .get("ruleIndex")
-                .and_then(Value::as_u64)
-                .and_then(|i| rules.get(i as usize))
-                .or_else(|| text(result, "ruleId").and_then(|id| rules.iter().find(|r| text(r, "id") == Some(id))));
-            let rule_id = text(result, "ruleId").or_else(|| rule.and_then(|r| text(r, "id"))).unwrap_or("unknown-rule");
+            let rule = find_rule(run, result);
+            let rule_id = text(result, "ruleId")
+                .or_else(|| text_at(result, &["rule", "id"]))
+                .or_else(|| rule.and_then(|r| text(r, "id")))
+                .unwrap_or("unknown-rule");
             let level = text(result, "level")
                 .or_else(|| rule.and_then(|r| text_at(r, &["defaultConfiguration", "level"])))
                 .unwrap_or("warning");
             let security = security_severity(result).or_else(|| rule.and_then(security_severity));
-            let raw = match security {
-                Some(score) => format!("security-severity {score}"),
+            let raw = match &security {
+                Some(Ok(score)) => format!("security-severity {score}"),
+                Some(Err(unreadable)) => format!("security-severity {unreadable}"),
                 None => format!("level {level}"),
             };
             let severity_word = match security {
-                Some(s) if s >= 9.0 => "critical",
-                Some(s) if s >= 7.0 => "high",
-                Some(s) if s >= 4.0 => "medium",
-                Some(s) if s > 0.0 => "low",
-                Some(_) => "info",
-                None => match level {
+                Some(Ok(s)) if s >= 9.0 => "critical",
+                Some(Ok(s)) if s >= 7.0 => "high",
+                Some(Ok(s)) if s >= 4.0 => "medium",
+                Some(Ok(s)) if s > 0.0 => "low",
+                Some(Ok(_)) => "info",
+                // Not a score: unknown, which the gate counts as `unknown_severity_as`.
+                Some(Err(_)) => "unknown",
+                None => match level.to_ascii_lowercase().as_str() {
                     "error" => "high",
                     "warning" => "medium",
                     "note" => "low",
-                    _ => "info",
+                    "none" => "info",
+                    _ => "unknown",
                 },
             };
             let location = result.pointer("/locations/0/physicalLocation");
@@ -108,22 +106,96 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
     Ok(Parsed::findings(findings))
 }
 
-fn security_severity(object: &Value) -> Option<f64> {
-    match object.pointer("/properties/security-severity")? {
-        Value::String(s) => s.trim().parse().ok(),
+/// `invocations` must be a list whose `executionSuccessful` flags are booleans; one `false` is a
+/// failed tool.
+fn check_invocations(invocations: &Value, tool: &str, path: &str) -> Result<(), Problem> {
+    let Value::Array(invocations) = invocations else {
+        return Err(Problem::shape(&format!("{path}.invocations"), "a list of invocations", invocations));
+    };
+    for (i, invocation) in invocations.iter().enumerate() {
+        match invocation.get("executionSuccessful") {
+            Some(Value::Bool(true)) => {}
+            Some(Value::Bool(false)) => {
+                let why = invocation
+                    .get("toolExecutionNotifications")
+                    .and_then(|n| n.get(0))
+                    .and_then(|n| text_at(n, &["message", "text"]))
+                    .unwrap_or("executionSuccessful is false");
+                return Err(Problem::ScannerFailed(format!("{tool} at {path}.invocations[{i}]: {why}")));
+            }
+            Some(other) => {
+                return Err(Problem::shape(
+                    &format!("{path}.invocations[{i}].executionSuccessful"),
+                    "true or false",
+                    other,
+                ))
+            }
+            None => {
+                return Err(Problem::shape(
+                    &format!("{path}.invocations[{i}].executionSuccessful"),
+                    "true or false (SARIF requires it)",
+                    &Value::Null,
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rule a result names: through `rule.toolComponent` (an extension by index or name, or the
+/// driver), then `rule.index`/`ruleIndex` in that component, then by id in the driver and every
+/// extension.
+fn find_rule<'r>(run: &'r Value, result: &Value) -> Option<&'r Value> {
+    let driver = run.pointer("/tool/driver");
+    let extensions: &[Value] = run.pointer("/tool/extensions").and_then(Value::as_array).map_or(&[], Vec::as_slice);
+    let rules_of = |component: Option<&'r Value>| -> &'r [Value] {
+        component.and_then(|c| c.get("rules")).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    };
+    let reference = result.get("rule");
+    let component = match reference.and_then(|r| r.get("toolComponent")) {
+        Some(c) => match (c.get("index").and_then(Value::as_u64), text(c, "name")) {
+            (Some(i), _) => usize::try_from(i).ok().and_then(|i| extensions.get(i)),
+            (None, Some(name)) => {
+                std::iter::once(driver).flatten().chain(extensions).find(|e| text(e, "name") == Some(name))
+            }
+            (None, None) => driver,
+        },
+        None => driver,
+    };
+    let index = reference.and_then(|r| r.get("index")).or_else(|| result.get("ruleIndex")).and_then(Value::as_u64);
+    if let Some(rule) = index.and_then(|i| usize::try_from(i).ok()).and_then(|i| rules_of(component).get(i)) {
+        return Some(rule);
+    }
+    let id = text(result, "ruleId").or_else(|| reference.and_then(|r| text(r, "id")))?;
+    std::iter::once(driver)
+        .flatten()
+        .chain(extensions)
+        .flat_map(|c| rules_of(Some(c)))
+        .find(|r| text(r, "id") == Some(id))
+}
+
+/// The `security-severity` property: `Ok` with a score of zero or more, `Err` with the raw text
+/// when it is there but not such a number (`NaN`, negative, a word).
+fn security_severity(object: &Value) -> Option<Result<f64, String>> {
+    let raw = object.pointer("/properties/security-severity")?;
+    let score = match raw {
+        Value::String(s) => s.trim().parse::<f64>().ok(),
         Value::Number(n) => n.as_f64(),
         _ => None,
-    }
+    };
+    Some(score.filter(|s| !s.is_nan() && *s >= 0.0).ok_or_else(|| crate::text::one_line(&raw.to_string())))
 }
 
 /// The justification of the first suppression that applies.
 fn accepted_suppression(result: &Value) -> Option<String> {
     let suppressions = result.get("suppressions")?.as_array()?;
-    suppressions.iter().find(|s| matches!(text(s, "status"), None | Some("accepted"))).map(|s| {
-        let kind = text(s, "kind").unwrap_or("external");
-        match text(s, "justification") {
-            Some(j) => format!("suppressed in the report ({kind}): {j}"),
-            None => format!("suppressed in the report ({kind})"),
-        }
-    })
+    suppressions.iter().find(|s| text(s, "status").is_none_or(|status| status.eq_ignore_ascii_case("accepted"))).map(
+        |s| {
+            let kind = text(s, "kind").unwrap_or("external");
+            match text(s, "justification") {
+                Some(j) => format!("suppressed in the report ({kind}): {j}"),
+                None => format!("suppressed in the report ({kind})"),
+            }
+        },
+    )
 }

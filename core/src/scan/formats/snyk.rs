@@ -13,8 +13,10 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
     };
     let mut findings = Vec::new();
     for (p, project) in projects.into_iter().enumerate() {
-        if let Some(error) = text(project, "error") {
-            return Err(Problem::ScannerFailed(format!("project {p}: {error}")));
+        match project.get("error") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(error)) => return Err(Problem::ScannerFailed(format!("project {p}: {error}"))),
+            Some(other) => return Err(Problem::ScannerFailed(format!("project {p}: error {other}"))),
         }
         for v in required_list(project, "vulnerabilities", &format!("$[{p}]"))? {
             let id = text(v, "id").unwrap_or("unknown-vulnerability");

@@ -1,5 +1,5 @@
 //! Trivy JSON (schema 2): `Results[]` with `Vulnerabilities`, `Misconfigurations` (only
-//! `Status: FAIL` counts) and `Secrets`. Absent lists mean none; the legacy empty report is the
+//! every status but `PASS` counts; `EXCEPTION` is kept as suppressed) and `Secrets`. Absent lists mean none; the legacy empty report is the
 //! literal `null`, handled before this parser.
 
 use serde_json::Value;
@@ -26,19 +26,32 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
             ));
         }
         for m in list(result, "Misconfigurations", &path)? {
-            if text(m, "Status").is_some_and(|s| !s.eq_ignore_ascii_case("FAIL")) {
+            // Only a check that passed is skipped; one excepted by policy is kept, suppressed; any
+            // other status (`FAIL`, `FAILED`, `"FAIL "`, a new word) is a failure.
+            let status = match m.get("Status") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => s.trim().to_ascii_uppercase(),
+                Some(other) => {
+                    return Err(Problem::shape(&format!("{path}.Misconfigurations[].Status"), "a status", other))
+                }
+            };
+            if status == "PASS" || status == "PASSED" {
                 continue;
             }
             let id = text(m, "AVDID").or_else(|| text(m, "ID")).unwrap_or("unknown-check");
             let line = m.get("CauseMetadata").and_then(|c| number(c, "StartLine"));
             let location = at_line(target, line);
-            findings.push(b.finding(
+            let mut finding = b.finding(
                 id,
                 text(m, "Title").unwrap_or(id),
                 text(m, "Severity"),
                 location.clone(),
                 &["trivy-config", id, &location],
-            ));
+            );
+            if status == "EXCEPTION" {
+                finding.suppressed = Some("excepted by a Trivy policy exception (Status: EXCEPTION)".into());
+            }
+            findings.push(finding);
         }
         for s in list(result, "Secrets", &path)? {
             // `Match` and `Code` hold the secret itself: never copied.

@@ -8,20 +8,33 @@
 use serde_json::Value;
 
 use super::Parsed;
-use crate::scan::shape::{at_line, list, number, text, text_at};
+use crate::scan::shape::{at_line, count, list, number, text, text_at};
 use crate::scan::{FindingBuilder, Problem, ScannerVerdict};
 
 pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
-    let state = text_at(report, &["status", "state"]).unwrap_or("SUCCESS");
-    if !state.eq_ignore_ascii_case("SUCCESS") {
-        return Err(Problem::ScannerFailed(format!("status.state is {state:?}")));
+    // Without a `status` (the 0.x envelope) the scan is judged by its result; with one, its state
+    // must say the scan succeeded.
+    if let Some(status) = report.get("status").filter(|s| !s.is_null()) {
+        match status.get("state") {
+            Some(Value::String(state)) if state.trim().eq_ignore_ascii_case("SUCCESS") => {}
+            Some(Value::String(state)) => {
+                return Err(Problem::ScannerFailed(format!("status.state is {:?}", crate::text::one_line(state))))
+            }
+            other => {
+                return Err(Problem::shape(
+                    "$.status.state",
+                    "a state such as \"SUCCESS\"",
+                    other.unwrap_or(&Value::Null),
+                ))
+            }
+        }
     }
     let result = report.get("result").filter(|r| r.is_object()).ok_or_else(|| {
         Problem::shape("$.result", "an object with the scan result", report.get("result").unwrap_or(&Value::Null))
     })?;
-    if let Some(failed) =
-        result.get("scanStatistics").and_then(|s| number(s, "queriesExecutionFailed")).filter(|n| *n > 0)
-    {
+    let statistics = result.get("scanStatistics").unwrap_or(&Value::Null);
+    let failed = count(statistics, "queriesExecutionFailed", "$.result.scanStatistics")?;
+    if failed > 0 {
         return Err(Problem::Partial(format!(
             "{failed} queries failed to execute (result.scanStatistics.queriesExecutionFailed)"
         )));
@@ -109,12 +122,16 @@ fn sbom_artifact(artifact: &Value, path: &str, b: &FindingBuilder) -> Result<Vec
         ("lowCount", "LOW"),
         ("infoCount", "INFORMATIONAL"),
     ] {
-        let count = match severities.get(key) {
-            None | Some(Value::Null) => 0,
-            Some(v) => v.as_u64().ok_or_else(|| {
-                Problem::shape(&format!("{path}.vulnerabilityFindings.severities.{key}"), "a count", v)
-            })?,
-        };
+        let count = count(severities, key, &format!("{path}.vulnerabilityFindings.severities"))?;
+        // Each counted vulnerability becomes a finding: a count beyond the findings limit is
+        // refused before anything is made of it.
+        if count > b.max_findings {
+            return Err(Problem::shape(
+                &format!("{path}.vulnerabilityFindings.severities.{key}"),
+                &format!("a count within the findings limit of {} (PLANGATE_MAX_FINDINGS)", b.max_findings),
+                &severities[key],
+            ));
+        }
         for n in 1..=count {
             let rule = format!("{name}@{version}/{}", severity.to_ascii_lowercase());
             let title =

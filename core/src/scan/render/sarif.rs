@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn limits_cut_and_say_so() {
-        let b = FindingBuilder { source: "trivy", file: "r.json" };
+        let b = FindingBuilder { source: "trivy", file: "r.json", max_findings: 10 };
         let findings: Vec<_> =
             (0..30).map(|i| b.vulnerability(&format!("CVE-{i}"), "x", Some("HIGH"), "pkg", "1")).collect();
         let outcome = crate::scan::gate::judge(
