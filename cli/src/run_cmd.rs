@@ -141,12 +141,17 @@ const GRACE: Duration = Duration::from_secs(10);
 /// Runs the command with its output copied live to ours, stopping it (SIGTERM, then SIGKILL after
 /// [`GRACE`]) when `timeout` passes; `Err` only when it started but could not be waited for.
 fn run_streaming(command: &[String], timeout: Option<Duration>) -> Result<Attempt, String> {
-    let spawned = Command::new(&command[0])
-        .args(&command[1..])
-        .stdin(Stdio::inherit())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
+    let mut to_run = Command::new(&command[0]);
+    to_run.args(&command[1..]).stdin(Stdio::inherit()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    // Without a terminal (a pipeline), the command gets a process group of its own, and signals go
+    // to the whole group: what it started stops with it. On a terminal it stays in ours, so it may
+    // still read the terminal, and Ctrl-C reaches all of it anyway.
+    // SAFETY: isatty(3) only asks about descriptor 0.
+    let own_group = unsafe { libc::isatty(0) } == 0;
+    if own_group {
+        std::os::unix::process::CommandExt::process_group(&mut to_run, 0);
+    }
+    let spawned = to_run.spawn();
     let mut child = match spawned {
         Ok(child) => child,
         Err(e) => {
@@ -156,7 +161,7 @@ fn run_streaming(command: &[String], timeout: Option<Duration>) -> Result<Attemp
             return Ok(Attempt { code, tail: message, timed_out: false });
         }
     };
-    signals::set_child(child.id());
+    signals::set_child(child.id(), own_group);
     let (done, finished) = mpsc::channel::<()>();
     let timer = timeout.map(|timeout| {
         std::thread::spawn(move || {
@@ -174,7 +179,7 @@ fn run_streaming(command: &[String], timeout: Option<Duration>) -> Result<Attemp
     let stdout = child.stdout.take().map(|pipe| copy_live(pipe, std::io::stdout(), Arc::clone(&tail)));
     let stderr = child.stderr.take().map(|pipe| copy_live(pipe, std::io::stderr(), Arc::clone(&tail)));
     let status = child.wait();
-    signals::set_child(0);
+    signals::set_child(0, false);
     let _ = done.send(());
     let timed_out = timer.is_some_and(|t| t.join().unwrap_or(false));
     let status = status.map_err(|e| format!("waiting for `{}`: {e}", command[0]))?;

@@ -5,7 +5,8 @@
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
-/// The running command's process id, 0 when there is none.
+/// Where signals for the running command go: its process id, or minus its process group's id
+/// (the command and everything it started); 0 when there is none.
 static CHILD: AtomicI32 = AtomicI32::new(0);
 /// The termination signal received, 0 when none was.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
@@ -31,7 +32,7 @@ pub fn forward_termination() {
     extern "C" fn on_termination(signal: libc::c_int) {
         RECEIVED.store(signal, Ordering::SeqCst);
         let child = CHILD.load(Ordering::SeqCst);
-        if child > 0 {
+        if child != 0 {
             // SAFETY: kill(2) is async-signal-safe.
             unsafe { libc::kill(child, signal) };
         }
@@ -41,14 +42,16 @@ pub fn forward_termination() {
     }
 }
 
-/// Names the running command (0: none). A signal that arrived just before is passed on now.
-pub fn set_child(pid: u32) {
+/// Names the running command (`pid` 0: none), leader of its own process group when `group`. A
+/// signal that arrived just before is passed on now.
+pub fn set_child(pid: u32, group: bool) {
     let pid = i32::try_from(pid).unwrap_or(0);
-    CHILD.store(pid, Ordering::SeqCst);
+    let target = if group { -pid } else { pid };
+    CHILD.store(target, Ordering::SeqCst);
     let signal = RECEIVED.load(Ordering::SeqCst);
     if pid > 0 && signal != 0 {
-        // SAFETY: plain kill(2) of our own child.
-        unsafe { libc::kill(pid, signal) };
+        // SAFETY: plain kill(2) of our own child (or its group).
+        unsafe { libc::kill(target, signal) };
     }
 }
 
@@ -60,7 +63,7 @@ pub fn received() -> Option<i32> {
 /// Sends `signal` to the running command, if there is one.
 pub fn signal_child(signal: libc::c_int) {
     let child = CHILD.load(Ordering::SeqCst);
-    if child > 0 {
+    if child != 0 {
         // SAFETY: plain kill(2) of our own child.
         unsafe { libc::kill(child, signal) };
     }

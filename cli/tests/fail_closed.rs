@@ -131,3 +131,455 @@ fn the_internet_in_pieces_fails_a_staging_gate() {
     assert!(internet.contains(&"aws_security_group.halves"), "{internet:?}");
     assert!(internet.contains(&"aws_vpc_security_group_ingress_rule.jump_high_half"), "{internet:?}");
 }
+
+/// A real report at `fixtures/reports/<path>`, as JSON.
+fn report_json(path: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture(&format!("reports/{path}"))).unwrap()).unwrap()
+}
+
+/// `plangate scan -f json` on `reports` written to `dir`.
+fn scan(dir: &Path, reports: &[(&str, serde_json::Value)], args: &[&str]) -> Output {
+    let mut all: Vec<String> = vec!["scan".into(), "-f".into(), "json".into()];
+    all.extend(args.iter().map(|a| a.to_string()));
+    for (name, report) in reports {
+        let path = dir.join(name);
+        std::fs::write(&path, report.to_string()).unwrap();
+        all.push(path.to_string_lossy().into_owned());
+    }
+    plangate(&all.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn sarif_rules_in_extensions_keep_their_security_severity() {
+    // CodeQL with query packs declares the rules in `tool.extensions[]`, and results point there.
+    let dir = tempfile::tempdir().unwrap();
+    let mut sarif = report_json("codeql-action/valid-sarif.sarif");
+    let run = &mut sarif["runs"][0];
+    let mut rules = run["tool"]["driver"]["rules"].take();
+    rules[0]["properties"]["security-severity"] = "9.8".into();
+    run["tool"]["extensions"] = serde_json::json!([{"name": "codeql/javascript-queries", "rules": rules}]);
+    run["tool"]["driver"].as_object_mut().unwrap().remove("rules");
+    let result = &mut run["results"][0];
+    result.as_object_mut().unwrap().remove("ruleIndex");
+    result["rule"] = serde_json::json!({"id": "js/unused-local-variable", "index": 0, "toolComponent": {"index": 0}});
+    let out = scan(dir.path(), &[("codeql.sarif", sarif)], &[]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let outcome: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(outcome["counts"]["critical"], 1, "the note-level rule is critical by its security-severity");
+}
+
+#[test]
+fn sarif_levels_and_scores_that_say_nothing_are_unknown_not_info() {
+    let dir = tempfile::tempdir().unwrap();
+    for (level, score) in [("ERROR", None), ("catastrophic", None), ("note", Some("NaN")), ("note", Some("-3"))] {
+        let mut sarif = report_json("codeql-action/valid-sarif.sarif");
+        let result = &mut sarif["runs"][0]["results"][0];
+        result["level"] = level.into();
+        if let Some(score) = score {
+            result["properties"] = serde_json::json!({"security-severity": score});
+        }
+        let out = scan(dir.path(), &[("r.sarif", sarif)], &["--fail-on", "high"]);
+        // ERROR is error (high); a level SARIF does not define, or a score that is not one, is an
+        // unknown severity, which the gate counts as high.
+        assert_eq!(code(&out), 1, "{level} {score:?}: {}", text(&out.stdout));
+    }
+}
+
+#[test]
+fn reports_that_cannot_be_read_as_complete_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases: Vec<(&str, &str, serde_json::Value)> = Vec::new();
+    // SARIF: a run without results; executionSuccessful as a string.
+    let mut no_results = report_json("codeql-action/valid-sarif.sarif");
+    no_results["runs"][0].as_object_mut().unwrap().remove("results");
+    cases.push(("sarif without results", "r.sarif", no_results));
+    let mut failed = report_json("codeql-action/valid-sarif.sarif");
+    failed["runs"][0]["invocations"] = serde_json::json!([{"executionSuccessful": "false"}]);
+    cases.push(("executionSuccessful \"false\"", "r.sarif", failed));
+    // Checkov counting failures it does not list; KICS likewise.
+    let mut checkov = report_json("defectdojo/checkov__checkov-report-1-vuln.json");
+    checkov["results"]["failed_checks"] = serde_json::json!([]);
+    cases.push(("checkov summary", "checkov.json", checkov));
+    let mut kics = report_json("defectdojo/kics__many_findings.json");
+    kics["queries"] = serde_json::json!([]);
+    cases.push(("kics total_counter", "kics.json", kics));
+    // Trivy `Results: [null]`; Wiz state that is not a string; fractional counters.
+    let mut trivy = report_json("defectdojo/trivy__misconfigurations_and_secrets.json");
+    trivy["Results"] = serde_json::json!([null]);
+    cases.push(("trivy [null]", "trivy.json", trivy));
+    let mut wiz = report_json("defectdojo/wizcli_iac__wizcli_iac_one_vul.json");
+    wiz["status"]["state"] = serde_json::json!({"value": "FAILED"});
+    cases.push(("wiz state object", "wiz.json", wiz));
+    let mut kics_fraction = report_json("defectdojo/kics__no_findings.json");
+    kics_fraction["queries_failed_to_execute"] = serde_json::json!(0.5);
+    cases.push(("fractional counter", "kics.json", kics_fraction));
+    for (case, name, report) in cases {
+        let out = scan(dir.path(), &[(name, report)], &[]);
+        assert_eq!(code(&out), 3, "{case}: {}", text(&out.stdout));
+        assert!(text(&out.stderr).contains(name), "{case}: {}", text(&out.stderr));
+    }
+}
+
+#[test]
+fn trivy_statuses_other_than_pass_are_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = report_json("defectdojo/trivy__misconfigurations_and_secrets.json");
+    let counted = |status: &str| {
+        let mut trivy = base.clone();
+        for result in trivy["Results"].as_array_mut().unwrap() {
+            result.as_object_mut().unwrap().remove("Secrets");
+            result.as_object_mut().unwrap().remove("Vulnerabilities");
+            for m in result["Misconfigurations"].as_array_mut().into_iter().flatten() {
+                m["Status"] = status.into();
+            }
+        }
+        let out = scan(dir.path(), &[("trivy.json", trivy)], &["--fail-on", "low"]);
+        let outcome: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        outcome["findings"].as_array().unwrap().iter().filter(|f| f["suppressed"].is_null()).count()
+    };
+    let failing = counted("FAIL");
+    assert!(failing > 0);
+    for status in ["FAIL ", "FAILED", "fail", "ERROR"] {
+        assert_eq!(counted(status), failing, "{status:?}");
+    }
+    assert_eq!(counted("PASS"), 0);
+    assert_eq!(counted("EXCEPTION"), 0, "an exception is kept, suppressed");
+}
+
+#[test]
+fn scan_text_cannot_issue_workflow_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut leaks = report_json("defectdojo/gitleaks__gitleaks8_many.json");
+    leaks[0]["RuleID"] = "aws\n::add-mask::x\n::error::pwned\u{1b}[2J".into();
+    for format in ["text", "github", "markdown"] {
+        let path = dir.path().join("gitleaks.json");
+        std::fs::write(&path, leaks.to_string()).unwrap();
+        let out = plangate(&["scan", "--fail-on", "high", "-f", format, path.to_str().unwrap()]);
+        assert_eq!(code(&out), 1, "{format}: {}", text(&out.stderr));
+        let all = text(&out.stdout) + &text(&out.stderr);
+        let commands: Vec<&str> = all.lines().filter(|l| l.trim_start().starts_with("::")).collect();
+        let ours =
+            |l: &&str| ["::error file=", "::warning file=", "::notice title=plangate"].iter().any(|p| l.starts_with(p));
+        assert!(commands.iter().all(ours), "{format}: {commands:?}");
+        assert!(!all.contains('\u{1b}'), "{format}");
+    }
+}
+
+fn plangate_env(args: &[&str], env: &[(&str, &str)], stdin: Stdio) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plangate"));
+    command.args(args).env_remove("TF_PLAN_CHECK_CONFIG").stdin(stdin);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("plangate runs")
+}
+
+#[test]
+fn endless_or_oversized_input_stops_at_once_with_the_limit_named() {
+    // /dev/zero never ends: the first byte cannot start a plan.
+    let out = plangate_env(&["check", "-"], &[], Stdio::from(std::fs::File::open("/dev/zero").unwrap()));
+    assert_eq!(code(&out), 3);
+    assert!(text(&out.stderr).contains("found byte 0x00"), "{}", text(&out.stderr));
+    let out = plangate(&["check", "/dev/zero"]);
+    assert_eq!(code(&out), 3, "a device is read as a stream, and refused at its first byte");
+    // A sparse file of gigabytes is refused before it is read.
+    let dir = tempfile::tempdir().unwrap();
+    let sparse = dir.path().join("sparse.json");
+    std::fs::File::create(&sparse).unwrap().set_len(2 << 30).unwrap();
+    let out = plangate(&["check", sparse.to_str().unwrap()]);
+    assert_eq!(code(&out), 3);
+    assert!(text(&out.stderr).contains("found byte 0x00 at") || text(&out.stderr).contains("byte 0x00"));
+    // Beyond a limit: the message names the variable.
+    let plan = fixture("plans/audit-system-prod.plan.json");
+    let out = plangate_env(&["check", plan.to_str().unwrap()], &[("PLANGATE_MAX_PLAN_BYTES", "1K")], Stdio::null());
+    assert_eq!(code(&out), 3);
+    assert!(text(&out.stderr).contains("PLANGATE_MAX_PLAN_BYTES"), "{}", text(&out.stderr));
+    let stdin = Stdio::from(std::fs::File::open(&plan).unwrap());
+    let out = plangate_env(&["check", "-"], &[("PLANGATE_MAX_PLAN_BYTES", "1K")], stdin);
+    assert!(code(&out) == 3 && text(&out.stderr).contains("standard input is larger than the plan size limit"));
+    let out = plangate_env(&["check", plan.to_str().unwrap()], &[("PLANGATE_MAX_PLAN_BYTES", "lots")], Stdio::null());
+    assert!(code(&out) == 3 && text(&out.stderr).contains("PLANGATE_MAX_PLAN_BYTES=\"lots\""), "{}", text(&out.stderr));
+    let report = fixture("reports/defectdojo/kics__many_findings.json");
+    let out = plangate_env(&["scan", report.to_str().unwrap()], &[("PLANGATE_MAX_REPORT_BYTES", "1K")], Stdio::null());
+    assert!(code(&out) == 3 && text(&out.stderr).contains("PLANGATE_MAX_REPORT_BYTES"), "{}", text(&out.stderr));
+    let out = plangate_env(&["scan", report.to_str().unwrap()], &[("PLANGATE_MAX_FINDINGS", "3")], Stdio::null());
+    assert!(code(&out) == 3 && text(&out.stderr).contains("PLANGATE_MAX_FINDINGS"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn counts_that_would_become_endless_findings_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let wiz = serde_json::json!({"status": {"state": "SUCCESS"}, "result": {"vulnerableSBOMArtifactsByNameVersion": [
+        {"name": "a", "version": "1", "vulnerabilityFindings": {"severities": {"highCount": u64::MAX}}}]}});
+    let out = scan(dir.path(), &[("wiz.json", wiz)], &[]);
+    assert_eq!(code(&out), 3);
+    assert!(text(&out.stderr).contains("PLANGATE_MAX_FINDINGS"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn configuration_nested_without_end_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("deep.yaml");
+    std::fs::write(&config, format!("gate: {}{}", "[".repeat(160_000), "]".repeat(160_000))).unwrap();
+    let plan = fixture("plans/safe.plan.json");
+    let out = plangate(&["check", "-c", config.to_str().unwrap(), plan.to_str().unwrap()]);
+    assert_eq!(code(&out), 3);
+    assert!(text(&out.stderr).contains("PLANGATE_MAX_YAML_DEPTH"), "{}", text(&out.stderr));
+    let steps = dir.path().join("steps.yaml");
+    std::fs::write(&steps, "resilience:\n  steps:\n    - name: deploy\n    - name: test\n    - name: deploy\n")
+        .unwrap();
+    let out = plangate(&["retry", "schedule", "-c", steps.to_str().unwrap(), "--step", "test"]);
+    assert_eq!(code(&out), 3, "a duplicate step is refused even when another step is asked for");
+    assert!(text(&out.stderr).contains("\"deploy\" is configured more than once"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn output_files_keep_what_they_are() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let plan = fixture("plans/safe.plan.json");
+    let plan = plan.to_str().unwrap();
+    // An existing report keeps its mode; a new one is 0644.
+    let existing = dir.path().join("report.json");
+    std::fs::write(&existing, "old").unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(code(&plangate(&["check", "-f", "json", "-o", existing.to_str().unwrap(), plan])), 0);
+    assert_eq!(std::fs::metadata(&existing).unwrap().permissions().mode() & 0o777, 0o640);
+    assert!(std::fs::read_to_string(&existing).unwrap().contains("\"status\""));
+    let new = dir.path().join("new.json");
+    assert_eq!(code(&plangate(&["check", "-f", "json", "-o", new.to_str().unwrap(), plan])), 0);
+    assert_eq!(std::fs::metadata(&new).unwrap().permissions().mode() & 0o777, 0o644);
+    // A symbolic link is followed: its target is replaced, the link stays.
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&existing, &link).unwrap();
+    std::fs::write(&existing, "old").unwrap();
+    assert_eq!(code(&plangate(&["check", "-f", "json", "-o", link.to_str().unwrap(), plan])), 0);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&existing).unwrap().contains("\"status\""));
+    // A FIFO is written into, not replaced.
+    let fifo = dir.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    assert_eq!(code(&plangate(&["check", "-f", "json", "-o", fifo.to_str().unwrap(), plan])), 0);
+    assert!(reader.join().unwrap().contains("\"status\""));
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    // A character device is written into: /dev/null stays /dev/null.
+    assert_eq!(code(&plangate(&["check", "-o", "/dev/null", plan])), 0);
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    // A directory is an error.
+    assert_eq!(code(&plangate(&["check", "-o", dir.path().to_str().unwrap(), plan])), 3);
+}
+
+#[test]
+fn a_closed_standard_output_is_an_error_not_a_verdict() {
+    let plan = fixture("plans/safe.plan.json");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("\"{}\" check \"{}\" >&-", env!("CARGO_BIN_EXE_plangate"), plan.display()))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("standard output is closed"), "{}", text(&out.stderr));
+}
+
+/// Waits until process `pid` handles `signal` (its handler is installed).
+fn wait_until_handled(pid: u32, signal: u32) {
+    for _ in 0..500 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let caught = status.lines().find_map(|l| l.strip_prefix("SigCgt:")).map(str::trim).unwrap_or("0");
+        if u64::from_str_radix(caught, 16).unwrap_or(0) & (1 << (signal - 1)) != 0 {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("process {pid} never handled signal {signal}");
+}
+
+#[test]
+fn a_plan_file_changed_while_mapped_is_a_clean_exit_3() {
+    // The handler is what turns the fault into a message: raise the signal while plangate waits
+    // on a plan FIFO (so it is certainly inside the check).
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("plan.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let child = Command::new(env!("CARGO_BIN_EXE_plangate"))
+        .args(["check", fifo.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_handled(child.id(), 7);
+    assert!(Command::new("kill").args(["-BUS", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 3);
+    assert!(text(&out.stderr).contains("truncated or replaced by another process"), "{}", text(&out.stderr));
+}
+
+fn run_config(dir: &Path, attempts: u32) -> String {
+    let config = dir.join("resilience.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "resilience:\n  retry_strategy:\n    max_attempts: {attempts}\n    initial_delay: 0.1\n    max_delay: 0.1\n  steps:\n    - name: deploy\n      retry_on: [\"timeout\"]\n"
+        ),
+    )
+    .unwrap();
+    config.to_string_lossy().into_owned()
+}
+
+#[test]
+fn run_passes_termination_on_to_the_command_and_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = run_config(dir.path(), 5);
+    let marker = dir.path().join("got-term");
+    let script = format!("trap 'touch {}; exit 7' TERM; echo started; while :; do sleep 0.05; done", marker.display());
+    let child = Command::new(env!("CARGO_BIN_EXE_plangate"))
+        .args(["run", "-c", &config, "--step", "deploy", "--", "sh", "-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_handled(child.id(), 15);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert!(marker.exists(), "the command got SIGTERM: {}", text(&out.stderr));
+    assert_eq!(code(&out), 128 + 15, "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).matches("started").count(), 1, "no attempt after the signal");
+}
+
+#[test]
+fn run_stops_an_attempt_that_outlives_its_timeout_and_retries_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = run_config(dir.path(), 2);
+    let out = plangate(&[
+        "run",
+        "-c",
+        &config,
+        "--step",
+        "deploy",
+        "--timeout",
+        "0.3",
+        "--",
+        "sh",
+        "-c",
+        "echo try; sleep 30",
+    ]);
+    assert_eq!(text(&out.stdout).matches("try").count(), 2, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("timed out after"), "{}", text(&out.stderr));
+    assert_eq!(code(&out), 128 + 15);
+    assert_eq!(code(&plangate(&["run", "-c", &config, "--step", "deploy", "--timeout", "inf", "--", "true"])), 3);
+}
+
+#[test]
+fn concurrent_breaker_records_lose_nothing_and_one_probe_is_granted() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("breaker.json");
+    let state = state.to_str().unwrap();
+    let config = dir.path().join("breaker.yaml");
+    std::fs::write(&config, "circuit_breaker:\n  failure_threshold: 1000\n  reset_timeout: 60\n").unwrap();
+    let config = config.to_str().unwrap();
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_plangate"))
+                .args(["breaker", "record", "--state", state, "-c", config, "--outcome", "failure", "--now", "1000"])
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let status = plangate(&["breaker", "status", "--state", state, "-c", config, "--now", "1000", "-f", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["state"]["consecutive_failures"], 20, "{status}");
+    // Opened, then past its reset timeout: of many concurrent requests exactly one is the probe.
+    std::fs::write(dir.path().join("open.yaml"), "circuit_breaker:\n  failure_threshold: 1\n  reset_timeout: 60\n")
+        .unwrap();
+    let open = dir.path().join("open.yaml");
+    let open = open.to_str().unwrap();
+    let state2 = dir.path().join("b2.json");
+    let state2 = state2.to_str().unwrap();
+    plangate(&["breaker", "record", "--state", state2, "-c", open, "--outcome", "failure", "--now", "1000"]);
+    let children: Vec<_> = (0..12)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_plangate"))
+                .args(["breaker", "request", "--state", state2, "-c", open, "--now", "2000"])
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let allowed = children.into_iter().map(|mut c| c.wait().unwrap().success()).filter(|ok| *ok).count();
+    assert_eq!(allowed, 1, "one half-open probe");
+}
+
+#[test]
+fn a_binary_plan_from_stdin_never_has_a_name_on_disk() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let record = dir.path().join("record");
+    // A stand-in for terraform that notes what it was given: the mode of the plan file it reads
+    // and what the temporary directory holds meanwhile; then prints a real plan's JSON.
+    let fake = dir.path().join("terraform");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nstat -L -c %a \"$4\" > {r}\nls -A \"$TMPDIR\" >> {r}\nhead -c 2 \"$4\" >> {r}\ncat {plan}\n",
+            r = record.display(),
+            plan = fixture("plans/critical-deletions.plan.json").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = std::fs::File::open(fixture("plans/critical-deletions.tfplan")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plangate"))
+        .args(["check", "-"])
+        .env("TERRAFORM_BINARY", &fake)
+        .env("TMPDIR", &tmp)
+        .stdin(binary)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let seen = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(seen, "600\nPK", "mode 0600, nothing named in TMPDIR, the plan's bytes readable");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+}
+
+#[test]
+fn plan_sarif_is_streamed_and_held_to_github_limits() {
+    // A real plan's changes repeated with distinct addresses: 8 findings each, 32,000 in all.
+    let dir = tempfile::tempdir().unwrap();
+    let mut plan = serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(fixture("plans/critical-deletions.plan.json")).unwrap(),
+    )
+    .unwrap();
+    let changes = plan["resource_changes"].as_array().unwrap().clone();
+    let mut many = Vec::new();
+    for copy in 0..4000 {
+        for change in &changes {
+            let mut change = change.clone();
+            let address = format!("module.copy{copy}.{}", change["address"].as_str().unwrap());
+            change["address"] = address.into();
+            many.push(change);
+        }
+    }
+    plan["resource_changes"] = many.into();
+    let path = dir.path().join("many.plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let out = plangate(&["check", "-f", "sarif", path.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert!(out.stdout.len() <= 10 * 1024 * 1024);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let written = run["results"].as_array().unwrap().len();
+    assert!(written <= 25_000 && written > 10_000, "{written}");
+    let note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap();
+    assert!(note.contains(&format!("left out {} of 32000 results", 32_000 - written)), "{note}");
+    assert_eq!(run["results"][0]["level"], "error", "the worst come first");
+}

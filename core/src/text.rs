@@ -78,9 +78,22 @@ fn push_visible(out: &mut String, c: char) {
     out.push_str(&format!("\u{2039}U+{:04X}\u{203A}", u32::from(c)));
 }
 
-/// The message of a workflow command: `%`, CR and LF would end or corrupt the command.
+/// The message of a workflow command: `%`, CR and LF would end or corrupt the command (they are
+/// encoded as the runner decodes them); other control characters (terminal escapes the log viewer
+/// would obey) become spaces, bidirectional overrides become visible.
 pub fn workflow_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.push(' '),
+            c if is_bidi_control(c) => push_visible(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A property value of a workflow command (`file=`, `title=`), which additionally may not hold `:`
@@ -124,6 +137,7 @@ mod tests {
     #[test]
     fn workflow_commands_cannot_be_injected() {
         assert_eq!(workflow_data("a\n::error::x%"), "a%0A::error::x%25");
+        assert_eq!(workflow_data("a\u{1b}[2Jb"), "a [2Jb");
         assert_eq!(workflow_property("a,b:c"), "a%2Cb%3Ac");
         assert_eq!(one_line("a\nb\u{1b}[31m"), "a b [31m");
     }

@@ -5,6 +5,7 @@
 use std::ffi::OsString;
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -67,7 +68,10 @@ pub fn show_json(plan_file: &Path, limits: &Limits) -> Result<Vec<u8>, PlanError
 pub fn show_json_of_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, PlanError> {
     let io_error = |e| PlanError::Io { what: "an unnamed temporary file for the plan".into(), source: e };
     let mut file = tempfile::tempfile().map_err(io_error)?;
-    file.write_all(bytes).and_then(|()| file.flush()).map_err(io_error)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .and_then(|()| file.write_all(bytes))
+        .and_then(|()| file.flush())
+        .map_err(io_error)?;
     let path = PathBuf::from(format!("/proc/{}/fd/{}", std::process::id(), file.as_raw_fd()));
     show_json(&path, limits)
 }

@@ -45,8 +45,8 @@ impl RenderOptions {
     }
 }
 
-/// Writes the report straight to `out`: the JSON report, which grows with the plan, is streamed
-/// rather than built in memory first.
+/// Writes the report straight to `out`: the JSON and SARIF reports, which grow with the plan, are
+/// streamed rather than built in memory first.
 pub fn write(
     report: &Report,
     format: Format,
@@ -55,6 +55,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, options, out),
         _ => out.write_all(render(report, format, options).as_bytes()),
     }
 }

@@ -1,5 +1,6 @@
 //! SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. Every rule of the registry is
-//! declared, so rule indexes are stable from one run to the next.
+//! declared, so rule indexes are stable from one run to the next. Written as a stream and held to
+//! GitHub's upload limits, so a plan with a million findings makes a file code scanning accepts.
 
 use serde_json::{json, Value};
 
@@ -8,33 +9,74 @@ use crate::fingerprint::fingerprint;
 use crate::registry::{Rule, Severity, REGISTRY};
 use crate::report::{Finding, Report};
 
-pub fn render(report: &Report, options: &RenderOptions) -> String {
+/// GitHub code scanning's upload limits: results per run, and bytes (kept uncompressed, which
+/// can only compress smaller than the 10 MB gzipped GitHub accepts).
+const MAX_RESULTS: usize = 25_000;
+const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// Writes the SARIF file straight to `out`, one result at a time, worst first (the order of the
+/// report's findings), within GitHub's limits; what is left out is said in the run's
+/// `toolExecutionNotifications`.
+pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rules: Vec<Value> = REGISTRY.iter().map(|rule| describe_rule(rule)).collect();
-    let results: Vec<Value> = report.findings.iter().map(|f| describe_result(f, options)).collect();
-    let sarif = json!({
+    let head = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "plangate",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": rules,
-            }},
-            "automationDetails": {"id": "plangate/plan/"},
-            "results": results,
-            "properties": {
-                "total_changes": report.total_changes,
-                "high_risk_changes": report.high_risk_changes,
-                "critical_changes": report.critical_changes,
-                "status": report.status,
-                "verdict": report.verdict,
-            },
-        }],
     });
-    let mut out = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-    out.push('\n');
-    out
+    let run_head = json!({
+        "tool": {"driver": {
+            "name": "plangate",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": env!("CARGO_PKG_REPOSITORY"),
+            "rules": rules,
+        }},
+        "automationDetails": {"id": "plangate/plan/"},
+        "properties": {
+            "total_changes": report.total_changes,
+            "high_risk_changes": report.high_risk_changes,
+            "critical_changes": report.critical_changes,
+            "status": report.status,
+            "verdict": report.verdict,
+        },
+    });
+    let open = |value: &Value| -> String {
+        let text = value.to_string();
+        text[..text.len() - 1].to_string()
+    };
+    let start = format!("{},\"runs\":[{},\"results\":[\n", open(&head), open(&run_head));
+    out.write_all(start.as_bytes())?;
+    // Room for the closing notification, whatever it says.
+    let mut budget = MAX_BYTES.saturating_sub(start.len() + 1024);
+    let (mut written, mut left_out) = (0usize, 0usize);
+    for finding in &report.findings {
+        let result = serde_json::to_vec(&describe_result(finding, options))?;
+        if written >= MAX_RESULTS || result.len() + 2 > budget {
+            left_out += 1;
+            continue;
+        }
+        if written > 0 {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(&result)?;
+        budget -= result.len() + 2;
+        written += 1;
+    }
+    let notifications: Vec<Value> = (left_out > 0)
+        .then(|| json!({"level": "warning", "message": {"text": format!(
+            "plangate left out {left_out} of {} results (the least severe) to stay within GitHub's SARIF upload limits: the JSON report has them all",
+            report.findings.len()
+        )}}))
+        .into_iter()
+        .collect();
+    let invocations = json!([{"executionSuccessful": true, "toolExecutionNotifications": notifications}]);
+    out.write_all(format!("\n],\"invocations\":{invocations}}}]}}\n").as_bytes())
+}
+
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and everything written is JSON text.
+    let _ = write(report, options, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn level(severity: Severity) -> &'static str {
