@@ -583,3 +583,49 @@ fn plan_sarif_is_streamed_and_held_to_github_limits() {
     assert!(note.contains(&format!("left out {} of 32000 results", 32_000 - written)), "{note}");
     assert_eq!(run["results"][0]["level"], "error", "the worst come first");
 }
+
+#[test]
+fn mutated_real_inputs_end_in_a_verdict_or_exit_3_never_a_signal() {
+    // The library's property tests cover many more mutations; this runs some through the binary,
+    // where a crash would show as a signal. A fixed pseudo-random sequence keeps it reproducible.
+    let dir = tempfile::tempdir().unwrap();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed >> 33
+    };
+    let inputs = [
+        ("check", "plans/sensitive.plan.json"),
+        ("check", "plans/security-groups.plan.json"),
+        ("scan", "reports/defectdojo/trivy__misconfigurations_and_secrets.json"),
+        ("scan", "reports/codeql-action/valid-sarif.sarif"),
+        ("scan", "reports/defectdojo/wizcli_img__wizcli_img_many_vul.json"),
+    ];
+    for (command, input) in inputs {
+        let original = std::fs::read(fixture(input)).unwrap();
+        for round in 0..12 {
+            let mut bytes = original.clone();
+            let at = next() as usize % bytes.len();
+            match round % 3 {
+                0 => bytes.truncate(at),
+                1 => bytes[at] = next() as u8,
+                _ => {
+                    bytes.splice(at..at, b"1e400,\"\\ud800\"".iter().copied());
+                }
+            }
+            let path = dir.path().join("mutated.json");
+            std::fs::write(&path, &bytes).unwrap();
+            let out = plangate(&[command, "-f", "json", path.to_str().unwrap()]);
+            let exit = out.status.code();
+            assert!(
+                matches!(exit, Some(0..=3)),
+                "{command} {input} round {round}: {:?} {}",
+                out.status,
+                text(&out.stderr)
+            );
+            for secret in ["tok-NEW-SECRET-9999", "hunter2-NEW-SECRET", "tok-OLD-0000", "hunter2-OLD"] {
+                assert!(!text(&out.stdout).contains(secret) && !text(&out.stderr).contains(secret));
+            }
+        }
+    }
+}
