@@ -30,7 +30,7 @@
 //! ```
 //!
 //! The modules form layers, each using only those below it: the vocabulary ([`registry`] of rules,
-//! [`Date`], [`Glob`], [`Format`], escaping), then the subsystems ([`plan`], [`report`], [`rules`],
+//! [`Date`], [`Glob`], [`Format`], escaping, [`Limits`]), then the subsystems ([`plan`], [`report`], [`rules`],
 //! [`scan`], [`resilience`], [`notify`]), then [`policy`] (the configuration, composed from the
 //! subsystems' sections, and the verdict), then the entry points and [`Error`].
 
