@@ -629,3 +629,22 @@ fn mutated_real_inputs_end_in_a_verdict_or_exit_3_never_a_signal() {
         }
     }
 }
+
+#[test]
+fn breaker_numbers_that_are_not_durations_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("b.json");
+    let state = state.to_str().unwrap();
+    for value in [".nan", ".inf", "-5"] {
+        let config = dir.path().join("c.yaml");
+        std::fs::write(&config, format!("circuit_breaker:\n  reset_timeout: {value}\n")).unwrap();
+        let out = plangate(&["breaker", "request", "--state", state, "-c", config.to_str().unwrap()]);
+        assert_eq!(code(&out), 3, "{value}");
+        assert!(text(&out.stderr).contains("reset_timeout"), "{}", text(&out.stderr));
+    }
+    for now in ["NaN", "inf", "-1"] {
+        let out = plangate(&["breaker", "record", "--state", state, "--outcome", "failure", "--now", now]);
+        assert_eq!(code(&out), 3, "{now}");
+    }
+    assert!(!Path::new(state).exists() || std::fs::read_to_string(state).unwrap().contains("closed"));
+}

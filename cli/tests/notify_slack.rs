@@ -138,3 +138,48 @@ fn missing_webhook_or_bad_report_are_errors() {
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("is not a plangate report"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_redirect_is_not_a_delivery_and_answer_bodies_that_echo_the_path_stay_unsaid() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, bodies) = serve(vec![Some((302, "moved to /services/T000/B000/secret-token"))]);
+    let out = notify(dir.path(), &url, &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("302"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("secret-token"));
+    assert_eq!(bodies.lock().unwrap().len(), 1, "not retried, not followed");
+    let (url, _) = serve(vec![Some((500, "error at /services/T000/B000/secret-token")); 3]);
+    let out = notify(dir.path(), &url, &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!stderr(&out).contains("secret-token"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_headline_follows_the_counts_whatever_the_status_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, bodies) = serve(vec![Some((200, "ok"))]);
+    std::fs::write(dir.path().join("gate.yaml"), CONFIG).unwrap();
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans/audit-system-prod.plan.json");
+    let report = Command::new(env!("CARGO_BIN_EXE_plangate")).args(["check", "-f", "json"]).arg(plan).output().unwrap();
+    let mut report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    report["status"] = "safe".into();
+    std::fs::write(dir.path().join("edited.json"), report.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plangate"))
+        .args(["notify", "slack", "--report", "edited.json", "-c", "gate.yaml"])
+        .env("SLACK_WEBHOOK_URL", &url)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(bodies.lock().unwrap()[0].contains("Critical Terraform changes"), "{:?}", bodies.lock().unwrap());
+}
+
+#[test]
+fn malformed_urls_and_timeouts_fail_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for (url, extra) in [("https://[::1", &[][..]), ("https://hooks.slack.com/x", &["--timeout", "inf"][..])] {
+        let out = notify(dir.path(), url, extra);
+        assert_eq!(out.status.code(), Some(3), "{url} {extra:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("retrying"), "{}", stderr(&out));
+    }
+}

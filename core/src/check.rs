@@ -151,17 +151,17 @@ fn analyze_loaded(plan: &PlanBytes, policy: &Policy, today: Date) -> Result<Repo
 }
 
 /// What one resource change came to.
-struct Judgement {
+struct Judgement<'a> {
     counted: bool,
     findings: Vec<Finding>,
     index_shift: Option<Candidate>,
     /// The change's share of the security groups and network ACLs it belongs to.
-    group_members: Vec<group_exposure::Member>,
+    group_members: Vec<group_exposure::Member<'a>>,
 }
 
 /// What one batch of entries came to.
-enum Judged {
-    Changes(Vec<Result<Judgement, PlanError>>),
+enum Judged<'a> {
+    Changes(Vec<Result<Judgement<'a>, PlanError>>),
     Drift(Vec<Result<Option<DriftEntry>, PlanError>>),
 }
 
@@ -176,7 +176,7 @@ fn analyze_plan_releasing(
     release: &dyn Fn(&[u8]),
 ) -> Result<Report, PlanError> {
     let ctx = Context::new(&policy.rules, today);
-    let batches: Mutex<Vec<(Section, usize, Judged)>> = Mutex::new(Vec::new());
+    let batches: Mutex<Vec<(Section, usize, Judged<'_>)>> = Mutex::new(Vec::new());
     let header = rayon::in_place_scope(|scope| {
         plan::read_streaming(
             text,
@@ -217,7 +217,7 @@ fn analyze_plan_releasing(
         .enumerate()
         .flat_map(|(i, j)| std::mem::take(&mut j.group_members).into_iter().map(move |m| (i, m)))
         .collect();
-    for (i, finding) in group_exposure::findings(&members, &ctx) {
+    for (i, finding) in group_exposure::findings(&members, &ctx, text)? {
         judgements[i].findings.push(finding);
     }
 
@@ -251,21 +251,17 @@ fn analyze_plan_releasing(
     })
 }
 
-fn judge(text: &[u8], section: Section, first: usize, entries: &[&RawValue], ctx: &Context) -> Judged {
+fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawValue], ctx: &Context) -> Judged<'a> {
     let parsed = entries.iter().enumerate().map(|(i, raw)| Change::parse(text, section, first + i, raw));
     match section {
         Section::ResourceChanges => Judged::Changes(
             parsed
                 .map(|change| {
                     let c = change?;
-                    let judgement = Judgement {
-                        counted: c.action.is_counted(),
-                        findings: rules::evaluate(&c, ctx),
-                        index_shift: rules::index_shift::candidate(&c),
-                        group_members: group_exposure::members(&c),
-                    };
+                    let (counted, findings) = (c.action.is_counted(), rules::evaluate(&c, ctx));
+                    let index_shift = rules::index_shift::candidate(&c);
                     c.readable(text)?;
-                    Ok(judgement)
+                    Ok(Judgement { counted, findings, index_shift, group_members: group_exposure::members(c) })
                 })
                 .collect(),
         ),

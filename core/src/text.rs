@@ -20,9 +20,19 @@ pub fn one_line(text: &str) -> String {
     out
 }
 
-/// A message for a terminal or a CI log, which may span lines: each line as [`one_line`] makes it,
-/// and a line that would start a GitHub workflow command (`::`, after leading blanks, as the runner
-/// reads it) is prefixed with `| `, so text quoted in an error message cannot issue commands.
+/// At most `max` characters of `text` on one line, with `…` where it was cut: for quoting untrusted
+/// input in an error message.
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", one_line(&text[..cut])),
+        None => one_line(text),
+    }
+}
+
+/// A message for a terminal or a CI log, which may span lines: in each line control characters
+/// become spaces and bidirectional overrides become visible, and a line that would start a GitHub
+/// workflow command (`::`, after leading blanks, as the runner reads it) is prefixed with `| `, so
+/// text quoted in an error message cannot issue commands.
 pub fn log_lines(text: &str) -> String {
     text.split('\n')
         .map(|line| {
@@ -124,6 +134,12 @@ mod tests {
     fn bidi_overrides_are_shown_not_obeyed() {
         assert_eq!(one_line("a\u{202E}b"), "a\u{2039}U+202E\u{203A}b");
         assert_eq!(markdown("x\u{2067}y"), "x\u{2039}U+2067\u{203A}y");
+    }
+
+    #[test]
+    fn excerpts_are_short_and_plain() {
+        assert_eq!(excerpt("ab\ncd", 10), "ab cd");
+        assert_eq!(excerpt("αβγδ", 2), "αβ…");
     }
 
     #[test]

@@ -135,7 +135,10 @@ impl<'a> Change<'a> {
             location: Location::of_offset(text, offset_in(text, entry.change.actions)),
         };
         let actions: Vec<Cow<'_, str>> = serde_json::from_str(entry.change.actions.get()).map_err(|_| {
-            invalid(format!("expected `actions` to be a list of strings, found {}", entry.change.actions.get()))
+            invalid(format!(
+                "expected `actions` to be a list of strings, found {}",
+                crate::text::excerpt(entry.change.actions.get(), 120)
+            ))
         })?;
         let action = Action::from_terraform(&actions).ok_or_else(|| {
             invalid(format!(

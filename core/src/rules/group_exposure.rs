@@ -6,12 +6,13 @@
 //! a group is in `resource_changes`, unchanged ones as no-ops, so the plan holds the whole union.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::exposure::{self, describe_cidrs, Exposure};
 use super::network::acl_permissions;
 use super::sg_permissions::{added, list_unknown, permissions, Direction, Permission, Source};
 use super::Context;
-use crate::plan::{Action, Attr, Change, Mode};
+use crate::plan::{Action, Attr, Change, Mode, PlanError};
 use crate::registry::{Rule, ACL_OPENED, INBOUND_FROM_INTERNET};
 use crate::report::Finding;
 
@@ -24,100 +25,172 @@ enum Kind {
 }
 
 /// One resource's share of a group's permissions.
-#[derive(Debug, Clone)]
-pub struct Member {
+#[derive(Debug)]
+pub struct Member<'a> {
     kind: Kind,
     /// The group's id; `None` when it is known only after apply (a group created in this plan).
     /// Those are judged together: a rule with an unknown group id may belong to any of them.
     group: Option<String>,
     address: String,
-    resource_type: String,
     actions: Action,
     counted: bool,
-    before: Vec<Permission>,
-    after: Vec<Permission>,
+    permissions: Permissions<'a>,
+}
+
+/// What a member grants, before and after.
+#[derive(Debug)]
+enum Permissions<'a> {
+    Read {
+        resource_type: String,
+        before: Vec<Permission>,
+        after: Vec<Permission>,
+    },
+    /// An unchanged resource, kept unread: most plans are mostly no-ops, and their permissions
+    /// matter only to a group that a change adds a piece to.
+    Unchanged(Arc<Change<'a>>),
+}
+
+impl Member<'_> {
+    fn resource_type(&self) -> &str {
+        match &self.permissions {
+            Permissions::Read { resource_type, .. } => resource_type,
+            Permissions::Unchanged(change) => &change.resource_type,
+        }
+    }
+
+    /// (before, after); `Err` when an unchanged resource's values, read only now, cannot be parsed.
+    fn read(&self, text: &[u8]) -> Result<(Vec<Permission>, Vec<Permission>), PlanError> {
+        match &self.permissions {
+            Permissions::Read { before, after, .. } => Ok((before.clone(), after.clone())),
+            Permissions::Unchanged(change) => {
+                let granted = grants(self.kind, change.resource_type.as_ref(), change.values().before());
+                change.readable(text)?;
+                Ok((granted.clone(), granted))
+            }
+        }
+    }
+
+    /// What the change adds, for a changed member; nothing for an unchanged one.
+    fn added(&self) -> Vec<Permission> {
+        match &self.permissions {
+            Permissions::Read { before, after, .. } => added(before, after),
+            Permissions::Unchanged(_) => Vec::new(),
+        }
+    }
+}
+
+/// Which unions a type's resources belong to, and the attribute that names the group.
+fn shares_of(resource_type: &str) -> Option<(&'static [Kind], &'static str)> {
+    match resource_type {
+        "aws_security_group" => Some((&[Kind::SecurityGroupIngress], "id")),
+        "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" => {
+            Some((&[Kind::SecurityGroupIngress], "security_group_id"))
+        }
+        "aws_network_acl" | "aws_default_network_acl" => Some((&[Kind::AclInbound, Kind::AclOutbound], "id")),
+        "aws_network_acl_rule" => Some((&[Kind::AclInbound, Kind::AclOutbound], "network_acl_id")),
+        _ => None,
+    }
+}
+
+/// What one side of a resource grants in one union.
+fn grants(kind: Kind, resource_type: &str, side: Attr<'_>) -> Vec<Permission> {
+    match kind {
+        Kind::SecurityGroupIngress if list_unknown(resource_type, side, Direction::Ingress) => Vec::new(),
+        Kind::SecurityGroupIngress => permissions(resource_type, side, Direction::Ingress),
+        Kind::AclInbound => acl_permissions(resource_type, side, true),
+        Kind::AclOutbound => acl_permissions(resource_type, side, false),
+    }
 }
 
 /// The shares of `change` in the groups it belongs to (none for other types).
-pub fn members(change: &Change) -> Vec<Member> {
-    if change.mode == Mode::Data {
+pub fn members(change: Change<'_>) -> Vec<Member<'_>> {
+    let Some((kinds, key)) = shares_of(&change.resource_type).filter(|_| change.mode != Mode::Data) else {
         return Vec::new();
-    }
-    let values = change.values();
-    let t = change.resource_type.as_ref();
-    let (kinds, key): (&[Kind], &str) = match t {
-        "aws_security_group" => (&[Kind::SecurityGroupIngress], "id"),
-        "aws_security_group_rule" | "aws_vpc_security_group_ingress_rule" => {
-            (&[Kind::SecurityGroupIngress], "security_group_id")
-        }
-        "aws_network_acl" | "aws_default_network_acl" => (&[Kind::AclInbound, Kind::AclOutbound], "id"),
-        "aws_network_acl_rule" => (&[Kind::AclInbound, Kind::AclOutbound], "network_acl_id"),
-        _ => return Vec::new(),
     };
+    let id = |side: Attr<'_>| side.get(key).as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    let values = change.values();
+    let group = id(values.after()).or_else(|| id(values.before()));
+    let (address, actions, counted) = (change.display_name(), change.action, change.action.is_counted());
+    if change.action == Action::NoOp {
+        let change = Arc::new(change);
+        return kinds
+            .iter()
+            .map(|&kind| Member {
+                kind,
+                group: group.clone(),
+                address: address.clone(),
+                actions,
+                counted,
+                permissions: Permissions::Unchanged(Arc::clone(&change)),
+            })
+            .collect();
+    }
+    let t = change.resource_type.as_ref();
     kinds
         .iter()
         .map(|&kind| {
-            let read = |side: Attr<'_>| match kind {
-                Kind::SecurityGroupIngress if list_unknown(t, side, Direction::Ingress) => Vec::new(),
-                Kind::SecurityGroupIngress => permissions(t, side, Direction::Ingress),
-                Kind::AclInbound => acl_permissions(t, side, true),
-                Kind::AclOutbound => acl_permissions(t, side, false),
-            };
-            let before = read(values.before());
+            let before = grants(kind, t, values.before());
             let after = match change.action {
                 Action::Delete => Vec::new(),
                 // A forgotten resource stays in place: it still grants what it granted.
                 Action::Forget => before.clone(),
-                _ => read(values.after()),
+                _ => grants(kind, t, values.after()),
             };
-            let id = |side: Attr<'_>| side.get(key).as_str().filter(|s| !s.is_empty()).map(str::to_owned);
-            Member {
-                kind,
-                group: id(values.after()).or_else(|| id(values.before())),
-                address: change.display_name(),
-                resource_type: t.to_string(),
-                actions: change.action,
-                counted: change.action.is_counted(),
-                before,
-                after,
-            }
+            let permissions = Permissions::Read { resource_type: t.to_string(), before, after };
+            Member { kind, group: group.clone(), address: address.clone(), actions, counted, permissions }
         })
-        .filter(|m| !m.before.is_empty() || !m.after.is_empty())
+        .filter(|m| matches!(&m.permissions, Permissions::Read { before, after, .. } if !before.is_empty() || !after.is_empty()))
         .collect()
 }
 
 /// Findings for internet access that only the union of several resources' rules opens, each with
 /// the position of the member it belongs to: every changed resource that adds a piece is reported.
-pub fn findings(members: &[(usize, Member)], ctx: &Context) -> Vec<(usize, Finding)> {
+/// `text` is the plan, for the error when an unchanged resource's values cannot be parsed.
+pub fn findings(
+    members: &[(usize, Member<'_>)],
+    ctx: &Context,
+    text: &[u8],
+) -> Result<Vec<(usize, Finding)>, PlanError> {
     // By group; rules whose group id is known only after apply form one group.
     type Group<'m> = (Kind, Option<&'m str>);
-    let mut groups: BTreeMap<Group<'_>, Vec<&(usize, Member)>> = BTreeMap::new();
+    let mut groups: BTreeMap<Group<'_>, Vec<&(usize, Member<'_>)>> = BTreeMap::new();
     for entry in members {
         groups.entry((entry.1.kind, entry.1.group.as_deref())).or_default().push(entry);
     }
     let mut found = Vec::new();
-    for ((kind, group), shares) in groups.into_iter().filter(|(_, shares)| shares.len() > 1) {
-        let before: Vec<Permission> = shares.iter().flat_map(|(_, m)| m.before.iter().cloned()).collect();
-        let after: Vec<Permission> = shares.iter().flat_map(|(_, m)| m.after.iter().cloned()).collect();
+    for ((kind, group), shares) in groups {
+        // Only a change that adds a piece smaller than the whole internet can open it in pieces
+        // (a whole `/0` is reported with its own resource); other groups are never read.
+        let adds_a_piece = shares.iter().any(|(_, m)| {
+            m.counted && m.added().iter().any(|p| matches!(p.source, Source::Cidr(c) if !c.is_internet()))
+        });
+        if shares.len() < 2 || !adds_a_piece {
+            continue;
+        }
+        let mut read: Vec<(usize, &Member<'_>, Vec<Permission>, Vec<Permission>)> = Vec::new();
+        for (i, m) in shares {
+            let (before, after) = m.read(text)?;
+            read.push((*i, m, before, after));
+        }
+        let before: Vec<Permission> = read.iter().flat_map(|r| r.2.iter().cloned()).collect();
+        let after: Vec<Permission> = read.iter().flat_map(|r| r.3.iter().cloned()).collect();
         for opened in exposure::opened(&before, &after) {
             // What one resource opens on its own is judged with that resource.
-            if shares.iter().any(|(_, m)| exposure::exposures(&m.after).iter().any(|e| e.covers(&opened))) {
+            if read.iter().any(|r| exposure::exposures(&r.3).iter().any(|e| e.covers(&opened))) {
                 continue;
             }
-            let involved: Vec<&str> = shares
-                .iter()
-                .filter(|(_, m)| m.after.iter().any(|p| opened.involves(p)))
-                .map(|(_, m)| m.address.as_str())
-                .collect();
-            for (index, member) in shares.iter().map(|entry| (entry.0, &entry.1)) {
-                if !member.counted || !added(&member.before, &member.after).iter().any(|p| opened.involves(p)) {
+            let involved: Vec<&str> =
+                read.iter().filter(|r| r.3.iter().any(|p| opened.involves(p))).map(|r| r.1.address.as_str()).collect();
+            for (index, member, _, _) in &read {
+                let own = member.added();
+                if !member.counted || !own.iter().any(|p| opened.involves(p)) {
                     continue;
                 }
                 let others: Vec<&str> = involved.iter().copied().filter(|a| *a != member.address).collect();
-                let (rule, message) = describe(kind, group, member, &others, &opened);
+                let (rule, message) = describe(kind, group, member, &own, &others, &opened);
                 let finding = Finding {
                     address: member.address.clone(),
-                    resource_type: member.resource_type.clone(),
+                    resource_type: member.resource_type().to_string(),
                     actions: member.actions,
                     severity: rule.severity,
                     rule: rule.id.to_string(),
@@ -126,17 +199,18 @@ pub fn findings(members: &[(usize, Member)], ctx: &Context) -> Vec<(usize, Findi
                     waived: None,
                     location: None,
                 };
-                found.extend(ctx.settle(rule, finding).map(|f| (index, f)));
+                found.extend(ctx.settle(rule, finding).map(|f| (*index, f)));
             }
         }
     }
-    found
+    Ok(found)
 }
 
 fn describe(
     kind: Kind,
     group: Option<&str>,
-    member: &Member,
+    member: &Member<'_>,
+    added: &[Permission],
     others: &[&str],
     opened: &Exposure,
 ) -> (&'static Rule, String) {
@@ -150,8 +224,8 @@ fn describe(
         None => format!("the {what}s whose ids are known only after apply"),
     };
     let (direction, preposition) = if inbound { ("inbound", "from") } else { ("outbound", "to") };
-    let mut own: Vec<_> = added(&member.before, &member.after)
-        .into_iter()
+    let mut own: Vec<_> = added
+        .iter()
         .filter(|p| opened.involves(p))
         .filter_map(|p| match p.source {
             Source::Cidr(cidr) => Some(cidr),
