@@ -648,3 +648,35 @@ fn breaker_numbers_that_are_not_durations_are_refused() {
     }
     assert!(!Path::new(state).exists() || std::fs::read_to_string(state).unwrap().contains("closed"));
 }
+
+#[test]
+fn an_unknown_environment_or_a_rule_said_twice_is_never_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("gate.yaml");
+    std::fs::write(&config, "thresholds:\n  critical_changes: 0\n").unwrap();
+    let config = config.to_str().unwrap();
+    let plan = fixture("plans/safe.plan.json");
+    let plan = plan.to_str().unwrap();
+    for (args, env) in [
+        (vec!["check", "-e", "prodution", "-c", config, plan], None),
+        (vec!["check", "-e", "prodution", plan], Some(config)),
+    ] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_plangate"));
+        command.args(&args).env_remove("TF_PLAN_CHECK_CONFIG");
+        if let Some(path) = env {
+            command.env("TF_PLAN_CHECK_CONFIG", path);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(code(&out), 3, "{args:?}");
+        assert!(text(&out.stderr).contains("unknown environment \"prodution\""), "{}", text(&out.stderr));
+    }
+    let twice = dir.path().join("twice.yaml");
+    std::fs::write(&twice, "rules:\n  PG-SG-001:\n    enabled: false\n  PG-SG-001:\n    severity: critical\n").unwrap();
+    let out = plangate(&["check", "-c", twice.to_str().unwrap(), plan]);
+    assert_eq!(code(&out), 3);
+    assert!(
+        text(&out.stderr).contains("line 4") && text(&out.stderr).contains("configured twice"),
+        "{}",
+        text(&out.stderr)
+    );
+}
