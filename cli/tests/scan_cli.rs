@@ -105,3 +105,22 @@ fn the_wiz_report_the_old_jq_gate_passes_fails_plangate_scan() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ERROR: 1 new finding of severity critical or worse"));
 }
+
+#[test]
+fn a_forced_format_that_does_not_fit_is_exit_3_and_every_mode_is_read_without_one() {
+    // A Grype report with a critical finding, forced as Trivy: never a clean Trivy report.
+    let out = scan(&["--format", "trivy", &report("grype/TestJsonImgsPresenter.golden")]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("(trivy) at $: expected a Trivy report"), "{stderr}");
+    // The modes detection once sent to --format are detected, and gate as their findings say.
+    for (file, fail_on, exit) in [
+        ("defectdojo/trivy__kubernetes_cluster_scoped_resources.json", "medium", 1),
+        ("defectdojo/trivy__legacy_trivy_mix.json", "high", 1),
+        ("defectdojo/gitleaks__version_7.5.0.json", "high", 1),
+        ("defectdojo/snyk__all-projects_one_vuln.json", "high", 0),
+    ] {
+        let out = scan(&["--fail-on", fail_on, &report(file)]);
+        assert_eq!(out.status.code(), Some(exit), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use plangate::scan::{
-    read, read_file, Baseline, GateConfig, ScanError, ScanOptions, ScanOutcome, ScanReport, ScanSeverity, Suppression,
+    read, read_file, Baseline, GateConfig, ReportFormat, ScanError, ScanOptions, ScanOutcome, ScanReport, ScanSeverity,
+    Suppression,
 };
 use plangate::{Date, Limits};
 use proptest::prelude::*;
@@ -36,65 +37,81 @@ fn counts(report: &ScanReport) -> BTreeMap<&'static str, usize> {
     counts
 }
 
-/// (file, format, findings by severity, exit code of the default gate: fail on critical)
-type Case = (&'static str, &'static str, &'static [(&'static str, usize)], u8);
+/// (file, format, findings by severity, exit code with `--fail-on critical` (the default), exit code
+/// with `--fail-on high`)
+type Case = (&'static str, &'static str, &'static [(&'static str, usize)], u8, u8);
 const VALID: &[Case] = &[
-    ("defectdojo/wizcli_iac__wizcli_iac_one_vul.json", "wiz", &[("high", 1)], 0),
+    ("defectdojo/wizcli_iac__wizcli_iac_one_vul.json", "wiz", &[("high", 1)], 0, 1),
     // 4 of its secrets are public keys or certificates: low, not high.
     (
         "defectdojo/wizcli_iac__wizcli_iac_many_vul.json",
         "wiz",
         &[("high", 13), ("medium", 5), ("low", 6), ("info", 1)],
         0,
+        1,
     ),
-    ("defectdojo/wizcli_img__wizcli_img_many_vul.json", "wiz", &[("high", 3), ("medium", 4), ("low", 2)], 0),
-    ("defectdojo/wizcli_dir__wizcli_dir_one_vul.json", "wiz", &[("medium", 1)], 0),
+    ("defectdojo/wizcli_img__wizcli_img_many_vul.json", "wiz", &[("high", 3), ("medium", 4), ("low", 2)], 0, 1),
+    ("defectdojo/wizcli_dir__wizcli_dir_one_vul.json", "wiz", &[("medium", 1)], 0, 0),
     (
         "defectdojo/trivy__misconfigurations_and_secrets.json",
         "trivy",
         &[("critical", 2), ("high", 2), ("medium", 1)],
         1,
+        1,
     ),
-    ("defectdojo/trivy__scheme_2_no_vuln.json", "trivy", &[], 0),
-    ("defectdojo/trivy__severity_prio.json", "trivy", &[("critical", 1), ("low", 1)], 1),
-    ("defectdojo/trivy__legacy_no_vuln.json", "empty (null)", &[], 0),
-    ("defectdojo/checkov__checkov-report-1-vuln.json", "checkov", &[("unknown", 1)], 0),
-    ("defectdojo/checkov__checkov2-report-0-vuln.json", "checkov", &[], 0),
-    ("defectdojo/checkov__checkov-report-severity.json", "checkov", &[("high", 1), ("medium", 2), ("low", 1)], 0),
-    ("defectdojo/anchore_grype__no_vuln.json", "grype", &[], 0),
-    ("grype/TestJsonImgsPresenter.golden", "grype", &[("critical", 1), ("low", 1)], 1),
-    ("grype/TestEmptyJsonPresenter.golden", "grype", &[], 0),
-    ("grype/TestSarifPresenter_image.golden", "sarif", &[("high", 2)], 0),
-    ("defectdojo/sarif__suppression_test.sarif", "sarif", &[("medium", 5)], 0),
-    ("defectdojo/sarif__SuppressionTestCurrent.sarif", "sarif", &[("medium", 4)], 0),
-    ("defectdojo/sarif__no_runs.sarif", "sarif", &[], 0),
-    ("defectdojo/sarif__appendix_k1.sarif", "sarif", &[], 0),
-    ("defectdojo/sarif__blackduck_nested_fingerprints.sarif", "sarif", &[("high", 3), ("medium", 1), ("low", 1)], 0),
-    ("codeql-action/valid-sarif.sarif", "sarif", &[("low", 3)], 0),
-    ("codeql-action/empty-sarif.sarif", "sarif", &[], 0),
-    ("codeql-action/with-invalid-uri.sarif", "sarif", &[("medium", 1)], 0),
-    ("codeql-action/fingerprinting.input.sarif", "sarif", &[("medium", 2)], 0),
-    ("codeql-action/fingerprinting.expected.sarif", "sarif", &[("medium", 2)], 0),
-    ("defectdojo/gitleaks__gitleaks8_many.json", "gitleaks", &[("high", 4)], 0),
-    ("defectdojo/gitleaks__no_findings.json", "empty (null)", &[], 0),
-    ("defectdojo/kics__many_findings.json", "kics", &[("high", 5), ("medium", 5), ("low", 8)], 0),
-    ("defectdojo/kics__no_findings.json", "kics", &[], 0),
+    ("defectdojo/trivy__scheme_2_no_vuln.json", "trivy", &[], 0, 0),
+    ("defectdojo/trivy__severity_prio.json", "trivy", &[("critical", 1), ("low", 1)], 1, 1),
+    ("defectdojo/trivy__legacy_no_vuln.json", "empty (null)", &[], 0, 0),
+    ("defectdojo/checkov__checkov-report-1-vuln.json", "checkov", &[("unknown", 1)], 0, 1),
+    ("defectdojo/checkov__checkov2-report-0-vuln.json", "checkov", &[], 0, 0),
+    ("defectdojo/checkov__checkov-report-severity.json", "checkov", &[("high", 1), ("medium", 2), ("low", 1)], 0, 1),
+    ("defectdojo/anchore_grype__no_vuln.json", "grype", &[], 0, 0),
+    ("grype/TestJsonImgsPresenter.golden", "grype", &[("critical", 1), ("low", 1)], 1, 1),
+    ("grype/TestEmptyJsonPresenter.golden", "grype", &[], 0, 0),
+    ("grype/TestSarifPresenter_image.golden", "sarif", &[("high", 2)], 0, 1),
+    ("defectdojo/sarif__suppression_test.sarif", "sarif", &[("medium", 5)], 0, 0),
+    ("defectdojo/sarif__SuppressionTestCurrent.sarif", "sarif", &[("medium", 4)], 0, 0),
+    ("defectdojo/sarif__no_runs.sarif", "sarif", &[], 0, 0),
+    ("defectdojo/sarif__appendix_k1.sarif", "sarif", &[], 0, 0),
+    ("defectdojo/sarif__blackduck_nested_fingerprints.sarif", "sarif", &[("high", 3), ("medium", 1), ("low", 1)], 0, 1),
+    ("codeql-action/valid-sarif.sarif", "sarif", &[("low", 3)], 0, 0),
+    ("codeql-action/empty-sarif.sarif", "sarif", &[], 0, 0),
+    ("codeql-action/with-invalid-uri.sarif", "sarif", &[("medium", 1)], 0, 0),
+    ("codeql-action/fingerprinting.input.sarif", "sarif", &[("medium", 2)], 0, 0),
+    ("codeql-action/fingerprinting.expected.sarif", "sarif", &[("medium", 2)], 0, 0),
+    ("defectdojo/gitleaks__gitleaks8_many.json", "gitleaks", &[("high", 4)], 0, 1),
+    ("defectdojo/gitleaks__no_findings.json", "empty (null)", &[], 0, 0),
+    ("defectdojo/kics__many_findings.json", "kics", &[("high", 5), ("medium", 5), ("low", 8)], 0, 1),
+    ("defectdojo/kics__no_findings.json", "kics", &[], 0, 0),
     (
         "defectdojo/tfsec__many_findings_current.json",
         "tfsec",
         &[("critical", 14), ("high", 3), ("medium", 1), ("low", 1)],
         1,
+        1,
     ),
-    ("defectdojo/tfsec__no_findings.json", "tfsec", &[], 0),
-    ("defectdojo/snyk__single_project_one_vuln.json", "snyk", &[("medium", 1)], 0),
-    ("defectdojo/semgrep__high-medium-low-severities.json", "semgrep", &[("low", 3)], 0),
-    ("defectdojo/semgrep__empty.json", "semgrep", &[], 0),
+    ("defectdojo/tfsec__no_findings.json", "tfsec", &[], 0, 0),
+    ("defectdojo/snyk__single_project_one_vuln.json", "snyk", &[("medium", 1)], 0, 0),
+    ("defectdojo/semgrep__high-medium-low-severities.json", "semgrep", &[("low", 3)], 0, 0),
+    ("defectdojo/semgrep__empty.json", "semgrep", &[], 0, 0),
+    // Snyk --all-projects: a list of three projects, one with a vulnerability.
+    ("defectdojo/snyk__all-projects_one_vuln.json", "snyk", &[("medium", 1)], 0, 0),
+    // trivy k8s --report all (Resources), cluster-scoped resources without a namespace.
+    ("defectdojo/trivy__kubernetes_cluster_scoped_resources.json", "trivy", &[("medium", 2), ("low", 1)], 0, 0),
+    // Trivy before 0.20: a bare list of results; the first vulnerability has no id and no severity.
+    ("defectdojo/trivy__legacy_trivy_mix.json", "trivy", &[("high", 6), ("unknown", 1)], 0, 1),
+    // Trivy licence results: 19 licences, their severities from Trivy's licence policy.
+    ("defectdojo/trivy__license_scheme.json", "trivy", &[("high", 7), ("medium", 1), ("low", 11)], 0, 1),
+    // Gitleaks 7.5: eight leaks across two commits; a leak has no severity in the file: high.
+    ("defectdojo/gitleaks__version_7.5.0.json", "gitleaks", &[("high", 8)], 0, 1),
+    // tfsec before 1.0: `"passed": false` is a failure, its WARNING a medium.
+    ("defectdojo/tfsec__one_finding_legacy.json", "tfsec", &[("medium", 1)], 0, 0),
 ];
 
 #[test]
 fn every_valid_report_reads_with_its_counts_and_gate() {
     let mut failures = Vec::new();
-    for (file, format, expected, exit) in VALID {
+    for (file, format, expected, exit_critical, exit_high) in VALID {
         let report = match read_file(path(file), None, &Limits::default()) {
             Ok(report) => report,
             Err(e) => {
@@ -110,12 +127,78 @@ fn every_valid_report_reads_with_its_counts_and_gate() {
                 counts(&report)
             ));
         }
-        let outcome = judge(&[report], &GateConfig::default(), &[], &Baseline::default());
-        if outcome.exit_code != *exit {
-            failures.push(format!("{file}: exit {} ({:?}), expected {exit}", outcome.exit_code, outcome.reasons));
+        for (fail_on, exit) in [(ScanSeverity::Critical, exit_critical), (ScanSeverity::High, exit_high)] {
+            let gate = GateConfig { fail_on: Some(fail_on), ..GateConfig::default() };
+            let outcome = judge(std::slice::from_ref(&report), &gate, &[], &Baseline::default());
+            if outcome.exit_code != *exit {
+                failures.push(format!(
+                    "{file} --fail-on {}: exit {} ({:?}), expected {exit}",
+                    fail_on.as_str(),
+                    outcome.exit_code,
+                    outcome.reasons
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// Every format `--format` can force.
+fn forceable() -> impl Iterator<Item = ReportFormat> {
+    ReportFormat::NAMES.iter().map(|name| ReportFormat::from_name(name).unwrap())
+}
+
+#[test]
+fn a_forced_format_reads_its_own_reports_as_detection_does_and_refuses_every_other() {
+    let limits = Limits::default();
+    let mut failures = Vec::new();
+    for (file, ..) in VALID {
+        let bytes = std::fs::read(path(file)).unwrap();
+        let detected = read(&bytes, file, None, &limits).unwrap();
+        for forced in forceable() {
+            // `null` is what legacy Trivy and Gitleaks write when they find nothing.
+            let own = forced == detected.format
+                || detected.format.name() == "empty (null)" && ["trivy", "gitleaks"].contains(&forced.name());
+            match (read(&bytes, file, Some(forced), &limits), own) {
+                (Ok(report), true) if report.findings == detected.findings && report.verdict == detected.verdict => {}
+                (Err(ScanError::Shape { path, .. }), false) if path == "$" => {}
+                (result, _) => failures.push(format!("{file} --format {}: {result:?}", forced.name())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn a_forced_format_refuses_what_the_issue_saw_it_pass() {
+    let limits = Limits::default();
+    let grype = std::fs::read(path("grype/TestJsonImgsPresenter.golden")).unwrap();
+    for forced in ["trivy", "checkov", "tfsec", "snyk", "kics", "semgrep", "wiz", "sarif"] {
+        for document in [b"{}".as_slice(), b"[]", b"[{}]", b"{\"results\": [], \"x\": 1}", &grype] {
+            let err = read(document, "r.json", ReportFormat::from_name(forced), &limits).unwrap_err();
+            let message = err.to_string();
+            assert!(
+                matches!(err, ScanError::Shape { .. }) && message.contains("at $: expected a"),
+                "--format {forced}: {message}"
+            );
+        }
+    }
+    // A list whose first element is a Seeker vulnerability and whose second is anything else.
+    let list = br#"[{"ItemKey": "k", "Severity": "High", "Status": "Detected"}, {"x": 1}]"#;
+    let err = read(list, "seeker.json", ReportFormat::from_name("seeker"), &limits).unwrap_err().to_string();
+    assert!(err.contains("at $[1]: expected a Seeker vulnerability"), "{err}");
+    let err = read(br#"[1, 2]"#, "seeker.json", ReportFormat::from_name("seeker"), &limits).unwrap_err().to_string();
+    assert!(err.contains("at $: expected a Seeker vulnerabilities export"), "{err}");
+    // What the message says: the format, the path, what was expected and what was found.
+    let err = read(&grype, "grype.json", ReportFormat::from_name("trivy"), &limits).unwrap_err().to_string();
+    assert!(
+        err.starts_with("grype.json (trivy) at $: expected a Trivy report")
+            && err.contains("found an object with keys `descriptor`, `distro`, `matches`"),
+        "{err}"
+    );
+    // An empty list is a clean report only where the format's list holds findings.
+    assert!(read(b"[]", "leaks.json", ReportFormat::from_name("gitleaks"), &limits).unwrap().findings.is_empty());
+    assert!(matches!(read(b"[]", "x.json", None, &limits), Err(ScanError::Unrecognized { .. })));
 }
 
 #[test]

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use super::Problem;
+
 /// A scanner report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -90,58 +92,128 @@ impl serde::Serialize for ReportFormat {
     }
 }
 
+/// The order detection tries the formats in: a document that fits two (a Trivy legacy list also
+/// has no Seeker keys, but `null` fits three) goes to the first.
+const DETECTION_ORDER: [ReportFormat; 14] = [
+    ReportFormat::EmptyNull,
+    ReportFormat::Sarif,
+    ReportFormat::Wiz,
+    ReportFormat::SeekerStatus,
+    ReportFormat::Trivy,
+    ReportFormat::Checkov,
+    ReportFormat::Grype,
+    ReportFormat::Snyk,
+    ReportFormat::Semgrep,
+    ReportFormat::Kics,
+    ReportFormat::Tfsec,
+    ReportFormat::Gitleaks,
+    ReportFormat::SeekerVulnerabilities,
+    ReportFormat::Issues,
+];
+
 /// The format of a parsed report, or `None` when nothing recognizes it.
 pub(crate) fn detect(value: &Value) -> Option<ReportFormat> {
+    if value.as_array().is_some_and(Vec::is_empty) {
+        return None;
+    }
+    DETECTION_ORDER.into_iter().find(|format| fits(*format, value))
+}
+
+/// A report read as the format the user forced must have that format's shape, tested exactly as
+/// detection tests it: otherwise `--format trivy` would read `{}`, or a Grype report, as clean.
+pub(crate) fn check_forced(format: ReportFormat, value: &Value) -> Result<(), Problem> {
+    if fits(format, value) {
+        Ok(())
+    } else {
+        Err(Problem::shape("$", shape(format), value))
+    }
+}
+
+/// What a report of `format` looks like at its top level, for messages.
+fn shape(format: ReportFormat) -> &'static str {
+    match format {
+        ReportFormat::Wiz => "a Wiz CLI report: an object with `result` and `status.verdict` or `status.state`",
+        ReportFormat::SeekerVulnerabilities => {
+            "a Seeker vulnerabilities export: a list of objects with `ItemKey`, or `Severity` and `Status`"
+        }
+        ReportFormat::SeekerStatus => "a Seeker project status: an object with `projectStatus`",
+        ReportFormat::Sarif => "a SARIF log: an object with `runs` and `version` \"2.1.0\" or `$schema`",
+        ReportFormat::Trivy => {
+            "a Trivy report: an object with `SchemaVersion` and `Results` or `ArtifactName`; a `trivy k8s` report \
+             (`ClusterName` with `Resources`, `Findings`, `Vulnerabilities` or `Misconfigurations`); a compliance \
+             report; a list of results with `Target` (Trivy before 0.20); or null"
+        }
+        ReportFormat::Checkov => {
+            "a Checkov report: an object (or a list of them) with `check_type` and `results` or `summary`, or the \
+             summary-only object with `checkov_version`, `passed` and `failed`"
+        }
+        ReportFormat::Grype => "a Grype report: an object with `matches` and `descriptor` or `source`",
+        ReportFormat::Snyk => {
+            "a Snyk Open Source or container report: an object (or, with --all-projects, a list of them) with \
+             `vulnerabilities` and `packageManager`, `projectName` or `ok`"
+        }
+        ReportFormat::Semgrep => "a Semgrep report: an object with `results` and `errors`",
+        ReportFormat::Kics => "a KICS report: an object with `queries` and `total_counter` or `severity_counters`",
+        ReportFormat::Tfsec => "a tfsec report: an object whose only key is `results`",
+        ReportFormat::Gitleaks => {
+            "a Gitleaks report: a list of leaks with `RuleID` and `File` (Gitleaks 8) or `rule` with `offender` or \
+             `line` (Gitleaks 7 and earlier), or null"
+        }
+        ReportFormat::Issues => "an object with an `issues` list",
+        ReportFormat::EmptyNull => "null",
+    }
+}
+
+/// Whether `value` has the top-level shape of `format`: the keys that format has and no other.
+fn fits(format: ReportFormat, value: &Value) -> bool {
     let has = |key: &str| value.get(key).is_some();
-    match value {
-        Value::Null => Some(ReportFormat::EmptyNull),
-        Value::Array(items) => {
-            let first = items.first()?;
-            if first.get("RuleID").is_some() && first.get("File").is_some() {
-                Some(ReportFormat::Gitleaks)
-            } else if first.get("ItemKey").is_some()
-                || (first.get("Severity").is_some() && first.get("Status").is_some())
-            {
-                Some(ReportFormat::SeekerVulnerabilities)
-            } else if first.get("check_type").is_some()
-                && (first.get("results").is_some() || first.get("summary").is_some())
-            {
-                Some(ReportFormat::Checkov)
-            } else {
-                None
-            }
+    let first = value.as_array().and_then(|items| items.first());
+    let first_has = |keys: &[&str]| first.is_some_and(|f| keys.iter().all(|k| f.get(k).is_some()));
+    let first_has_any = |keys: &[&str]| first.is_some_and(|f| keys.iter().any(|k| f.get(k).is_some()));
+    // An empty list is a clean report of a format whose list holds findings, never of one whose list
+    // holds projects or frameworks; detection, which cannot tell which, leaves it to `--format`.
+    let empty_list = value.as_array().is_some_and(Vec::is_empty);
+    match format {
+        ReportFormat::EmptyNull => value.is_null(),
+        ReportFormat::Sarif => {
+            has("runs") && (has("$schema") || value.get("version").and_then(Value::as_str) == Some("2.1.0"))
         }
-        Value::Object(_) => {
-            if has("runs") && (has("$schema") || value.get("version").and_then(Value::as_str) == Some("2.1.0")) {
-                Some(ReportFormat::Sarif)
-            } else if has("result")
-                && value.get("status").is_some_and(|s| s.get("verdict").is_some() || s.get("state").is_some())
-            {
-                Some(ReportFormat::Wiz)
-            } else if has("projectStatus") {
-                Some(ReportFormat::SeekerStatus)
-            } else if has("SchemaVersion") && (has("Results") || has("ArtifactName")) {
-                Some(ReportFormat::Trivy)
-            } else if has("check_type") && (has("results") || has("summary"))
-                || (has("checkov_version") && has("failed") && has("passed"))
-            {
-                Some(ReportFormat::Checkov)
-            } else if has("matches") && (has("descriptor") || has("source")) {
-                Some(ReportFormat::Grype)
-            } else if has("vulnerabilities") && (has("packageManager") || has("projectName") || has("ok")) {
-                Some(ReportFormat::Snyk)
-            } else if has("results") && has("errors") {
-                Some(ReportFormat::Semgrep)
-            } else if has("queries") && (has("total_counter") || has("severity_counters")) {
-                Some(ReportFormat::Kics)
-            } else if has("results") && value.as_object().is_some_and(|m| m.len() == 1) {
-                Some(ReportFormat::Tfsec)
-            } else if value.get("issues").is_some_and(Value::is_array) {
-                Some(ReportFormat::Issues)
-            } else {
-                None
-            }
+        ReportFormat::Wiz => {
+            has("result") && value.get("status").is_some_and(|s| s.get("verdict").is_some() || s.get("state").is_some())
         }
-        _ => None,
+        ReportFormat::SeekerStatus => has("projectStatus"),
+        ReportFormat::Trivy => {
+            value.is_null()
+                || has("SchemaVersion") && (has("Results") || has("ArtifactName"))
+                || has("ClusterName")
+                    && (has("Resources") || has("Findings") || has("Vulnerabilities") || has("Misconfigurations"))
+                || has("SummaryControls")
+                || has("ID") && has("Title") && has("Results") && has("RelatedResources")
+                || first_has(&["Target"])
+                    && first_has_any(&["Vulnerabilities", "Misconfigurations", "Secrets", "Type", "Class"])
+        }
+        ReportFormat::Checkov => {
+            has("check_type") && (has("results") || has("summary"))
+                || has("checkov_version") && has("failed") && has("passed")
+                || first_has(&["check_type"]) && first_has_any(&["results", "summary"])
+        }
+        ReportFormat::Grype => has("matches") && (has("descriptor") || has("source")),
+        ReportFormat::Snyk => {
+            has("vulnerabilities") && (has("packageManager") || has("projectName") || has("ok"))
+                || first_has(&["vulnerabilities"]) && first_has_any(&["packageManager", "projectName", "ok"])
+        }
+        ReportFormat::Semgrep => has("results") && has("errors"),
+        ReportFormat::Kics => has("queries") && (has("total_counter") || has("severity_counters")),
+        ReportFormat::Tfsec => has("results") && value.as_object().is_some_and(|m| m.len() == 1),
+        ReportFormat::Gitleaks => {
+            value.is_null()
+                || empty_list
+                || first_has(&["RuleID", "File"])
+                || first_has(&["rule"]) && first_has_any(&["offender", "line", "lineNumber"])
+        }
+        ReportFormat::SeekerVulnerabilities => {
+            empty_list || first_has(&["ItemKey"]) || first_has(&["Severity", "Status"])
+        }
+        ReportFormat::Issues => value.get("issues").is_some_and(Value::is_array),
     }
 }

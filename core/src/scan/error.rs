@@ -71,6 +71,16 @@ pub enum ScanError {
         /// What was not scanned.
         detail: String,
     },
+    /// A mode or version of the scanner's output that cannot be read safely.
+    #[error("{file} ({format}): this output cannot be gated: {detail}")]
+    Unsupported {
+        /// The report.
+        file: String,
+        /// Its format.
+        format: &'static str,
+        /// The mode, and what to run instead.
+        detail: String,
+    },
     /// The report is larger than the report size limit.
     #[error("{file}: larger than {limit}")]
     TooLarge {
@@ -119,6 +129,7 @@ impl ScanError {
             | ScanError::Shape { file, .. }
             | ScanError::ScannerFailed { file, .. }
             | ScanError::Partial { file, .. }
+            | ScanError::Unsupported { file, .. }
             | ScanError::TooLarge { file, .. }
             | ScanError::TooManyFindings { file, .. }
             | ScanError::Baseline { file, .. } => file,

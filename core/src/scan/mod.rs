@@ -78,7 +78,10 @@ pub fn read(bytes: &[u8], file: &str, format: Option<ReportFormat>, limits: &Lim
         ScanError::Syntax { file: file.into(), line: e.line(), column: e.column(), message }
     })?;
     let format = match format {
-        Some(f) => f,
+        Some(forced) => {
+            detect::check_forced(forced, &value).map_err(|problem| problem.into_error(file, forced.name()))?;
+            forced
+        }
         None => detect::detect(&value)
             .ok_or_else(|| ScanError::Unrecognized { file: file.into(), found: shape::describe(&value) })?,
     };

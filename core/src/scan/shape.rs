@@ -11,6 +11,7 @@ pub enum Problem {
     Shape { path: String, expected: String, found: String },
     ScannerFailed(String),
     Partial(String),
+    Unsupported(String),
 }
 
 impl Problem {
@@ -25,6 +26,7 @@ impl Problem {
             }
             Problem::ScannerFailed(detail) => ScanError::ScannerFailed { file: file.into(), format, detail },
             Problem::Partial(detail) => ScanError::Partial { file: file.into(), format, detail },
+            Problem::Unsupported(detail) => ScanError::Unsupported { file: file.into(), format, detail },
         }
     }
 }

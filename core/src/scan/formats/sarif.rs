@@ -2,8 +2,8 @@
 //! extension (what CodeQL writes for query packs); failing that, by id in any of them. Level falls
 //! back from the result to its rule's default configuration to `warning`, read case-insensitively;
 //! a level SARIF does not define is an unknown severity. A `security-severity` (result or rule
-//! properties) is mapped with GitHub's bands (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low > 0);
-//! one that is not a number of zero or more is an unknown severity. Results count unless their
+//! properties) is mapped with GitHub's bands (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low > 0),
+//! or read as a word (`"CRITICAL"`, `"High"`); anything else is an unknown severity. Results count unless their
 //! `kind` says they passed or do not apply. A suppression applies when accepted (or without a
 //! status, as the SARIF SDK reads it), not while under review or rejected. A run without `results`
 //! (absent or `null`), or an invocation that did not succeed, means the tool failed.
@@ -54,30 +54,22 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
                 .or_else(|| text_at(result, &["rule", "id"]))
                 .or_else(|| rule.and_then(|r| text(r, "id")))
                 .unwrap_or("unknown-rule");
-            let level = text(result, "level")
-                .or_else(|| rule.and_then(|r| text_at(r, &["defaultConfiguration", "level"])))
-                .unwrap_or("warning");
-            let security = security_severity(result).or_else(|| rule.and_then(security_severity));
-            let raw = match &security {
-                Some(Ok(score)) => format!("security-severity {score}"),
-                Some(Err(unreadable)) => format!("security-severity {unreadable}"),
-                None => format!("level {level}"),
-            };
-            let severity_word = match security {
-                Some(Ok(s)) if s >= 9.0 => "critical",
-                Some(Ok(s)) if s >= 7.0 => "high",
-                Some(Ok(s)) if s >= 4.0 => "medium",
-                Some(Ok(s)) if s > 0.0 => "low",
-                Some(Ok(_)) => "info",
-                // Not a score: unknown, which the gate counts as `unknown_severity_as`.
-                Some(Err(_)) => "unknown",
-                None => match level.to_ascii_lowercase().as_str() {
-                    "error" => "high",
-                    "warning" => "medium",
-                    "note" => "low",
-                    "none" => "info",
-                    _ => "unknown",
-                },
+            let level =
+                text(result, "level").or_else(|| rule.and_then(|r| text_at(r, &["defaultConfiguration", "level"])));
+            // The raw severity is what the file says: the score, else the level, else nothing (a
+            // result without either is SARIF's default, `warning`).
+            let (raw, severity_word) = match security_severity(result).or_else(|| rule.and_then(security_severity)) {
+                Some((raw, word)) => (Some(format!("security-severity {raw}")), word),
+                None => {
+                    let word = match level.unwrap_or("warning").to_ascii_lowercase().as_str() {
+                        "error" => "high",
+                        "warning" => "medium",
+                        "note" => "low",
+                        "none" => "info",
+                        _ => "unknown",
+                    };
+                    (level.map(|l| format!("level {l}")), word)
+                }
             };
             let location = result.pointer("/locations/0/physicalLocation");
             let file = location.and_then(|l| text_at(l, &["artifactLocation", "uri"])).unwrap_or("");
@@ -97,7 +89,7 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
                 location.clone(),
                 &["sarif", tool, rule_id, &location, fingerprint],
             );
-            finding.raw_severity = Some(raw);
+            finding.raw_severity = raw;
             finding.tool = tool.to_string();
             finding.suppressed = accepted_suppression(result);
             findings.push(finding);
@@ -174,16 +166,38 @@ fn find_rule<'r>(run: &'r Value, result: &Value) -> Option<&'r Value> {
         .find(|r| text(r, "id") == Some(id))
 }
 
-/// The `security-severity` property: `Ok` with a score of zero or more, `Err` with the raw text
-/// when it is there but not such a number (`NaN`, negative, a word).
-fn security_severity(object: &Value) -> Option<Result<f64, String>> {
+/// The `security-severity` property as the file writes it, with its band: a score of zero or more
+/// with GitHub's bands, or a severity word (`"CRITICAL"`, `"High"`) as some tools write; anything
+/// else (`NaN`, a negative number, another word) is `unknown`, which the gate counts as
+/// `unknown_severity_as`.
+fn security_severity(object: &Value) -> Option<(String, &'static str)> {
     let raw = object.pointer("/properties/security-severity")?;
     let score = match raw {
         Value::String(s) => s.trim().parse::<f64>().ok(),
         Value::Number(n) => n.as_f64(),
         _ => None,
     };
-    Some(score.filter(|s| !s.is_nan() && *s >= 0.0).ok_or_else(|| crate::text::one_line(&raw.to_string())))
+    let band = match score {
+        Some(s) if s.is_nan() || s < 0.0 => "unknown",
+        Some(s) if s >= 9.0 => "critical",
+        Some(s) if s >= 7.0 => "high",
+        Some(s) if s >= 4.0 => "medium",
+        Some(s) if s > 0.0 => "low",
+        Some(_) => "info",
+        None => match raw.as_str().map(|w| w.trim().to_ascii_lowercase()).as_deref() {
+            Some("critical") => "critical",
+            Some("high") => "high",
+            Some("medium" | "moderate") => "medium",
+            Some("low") => "low",
+            Some("none" | "info" | "informational") => "info",
+            _ => "unknown",
+        },
+    };
+    let raw = match raw {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Some((crate::text::one_line(&raw), band))
 }
 
 /// The justification of the first suppression that applies.

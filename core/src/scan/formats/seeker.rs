@@ -14,8 +14,13 @@ pub fn vulnerabilities(report: &Value, b: &FindingBuilder) -> Result<Parsed, Pro
     let items = report.as_array().ok_or_else(|| Problem::shape("$", "a list of vulnerabilities", report))?;
     let mut findings = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        if !item.is_object() {
-            return Err(Problem::shape(&format!("$[{i}]"), "a vulnerability object", item));
+        // Every element must be a Seeker vulnerability, not only the first that detection looked at.
+        if item.get("ItemKey").is_none() && (item.get("Severity").is_none() || item.get("Status").is_none()) {
+            return Err(Problem::shape(
+                &format!("$[{i}]"),
+                "a Seeker vulnerability with `ItemKey`, or `Severity` and `Status`",
+                item,
+            ));
         }
         let status = text(item, "Status").unwrap_or("");
         if CLOSED.iter().any(|c| status.eq_ignore_ascii_case(c)) {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::Parsed;
 use crate::scan::shape::{at_line, count, list, number, text, text_at};
-use crate::scan::{FindingBuilder, Problem, ScannerVerdict};
+use crate::scan::{FindingBuilder, Problem, ScanSeverity, ScannerVerdict};
 
 pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
     // Without a `status` (the 0.x envelope) the scan is judged by its result; with one, its state
@@ -78,16 +78,20 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
         let kind = text(secret, "type").unwrap_or("SECRET");
         // The description can quote the secret; the type and the place are enough.
         let title = format!("{kind} secret in the code");
-        // Without a severity from Wiz: a public key or certificate is not a secret; the rest is.
-        let public = kind.contains("PUBLIC") || kind.contains("CERTIFICATE");
-        let severity = text(secret, "severity").or(Some(if public { "LOW" } else { "HIGH" }));
-        findings.push(b.finding(
+        let mut finding = b.finding(
             &format!("secret/{kind}"),
             &title,
-            severity,
+            text(secret, "severity"),
             location.clone(),
             &["wiz-secret", kind, &location],
-        ));
+        );
+        // Without a severity from Wiz (and so with no raw severity): a public key or certificate is
+        // not a secret, so low; the rest is high.
+        if finding.raw_severity.is_none() {
+            let public = kind.contains("PUBLIC") || kind.contains("CERTIFICATE");
+            finding.severity = if public { ScanSeverity::Low } else { ScanSeverity::High };
+        }
+        findings.push(finding);
     }
     let verdict = text_at(report, &["status", "verdict"]).map(|v| ScannerVerdict {
         passed: !v.to_ascii_uppercase().starts_with("FAILED"),
@@ -137,13 +141,16 @@ fn sbom_artifact(artifact: &Value, path: &str, b: &FindingBuilder) -> Result<Vec
             let title =
                 format!("{} vulnerability {n} of {count} in {name} {version}{fix}", severity.to_ascii_lowercase());
             let location = format!("{name}@{version} in {at}");
-            findings.push(b.finding(
+            // The file gives a count under a key, not a severity word: the key is the raw severity.
+            let mut finding = b.finding(
                 &rule,
                 &title,
-                Some(severity),
+                Some(key),
                 location,
                 &["wiz-sbom", name, version, at, severity, &n.to_string()],
-            ));
+            );
+            finding.severity = ScanSeverity::parse(severity);
+            findings.push(finding);
         }
     }
     Ok(findings)
