@@ -15,9 +15,9 @@ use crate::plan::{self, Action, Change, PlanBytes, PlanError, Section};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
 use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
-use crate::rules::group_exposure;
 use crate::rules::index_shift::Candidate;
 use crate::rules::{self, Context};
+use crate::rules::{group_exposure, resource_policy};
 use crate::source::SourceMap;
 
 /// A plan to check: JSON from `terraform show -json` (UTF-8 with or without a BOM, or UTF-16 with a
@@ -157,6 +157,9 @@ struct Judgement<'a> {
     index_shift: Option<Candidate>,
     /// The change's share of the security groups and network ACLs it belongs to.
     group_members: Vec<group_exposure::Member<'a>>,
+    /// The AWS accounts it newly admits, and those it shows to be the plan's own.
+    admission: Option<Box<resource_policy::Admission>>,
+    own_arn: Option<&'a str>,
 }
 
 /// What one batch of entries came to.
@@ -220,6 +223,14 @@ fn analyze_plan_releasing(
     for (i, finding) in group_exposure::findings(&members, &ctx, text)? {
         judgements[i].findings.push(finding);
     }
+    // Which accounts are "another" is known only once every change has shown its own.
+    let admissions: Vec<(usize, &resource_policy::Admission)> =
+        judgements.iter().enumerate().filter_map(|(i, j)| j.admission.as_deref().map(|a| (i, a))).collect();
+    let own_arns = judgements.iter().filter_map(|j| j.own_arn);
+    let account_findings = resource_policy::account_findings(&admissions, own_arns, &ctx);
+    for (i, finding) in account_findings {
+        judgements[i].findings.push(finding);
+    }
 
     let mut counts = Counts::default();
     let mut findings = Vec::new();
@@ -260,8 +271,16 @@ fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawV
                     let c = change?;
                     let (counted, findings) = (c.action.is_counted(), rules::evaluate(&c, ctx));
                     let index_shift = rules::index_shift::candidate(&c);
+                    let (admission, own_arn) = (resource_policy::admissions(&c), resource_policy::own_arn(&c));
                     c.readable(text)?;
-                    Ok(Judgement { counted, findings, index_shift, group_members: group_exposure::members(c) })
+                    Ok(Judgement {
+                        counted,
+                        findings,
+                        index_shift,
+                        group_members: group_exposure::members(c),
+                        admission,
+                        own_arn,
+                    })
                 })
                 .collect(),
         ),

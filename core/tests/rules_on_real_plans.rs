@@ -69,7 +69,27 @@ const CASES: &[Case] = &[
         ("exposure", "aws_s3_bucket_public_access_block.site"),
         ("tightening", "aws_s3_bucket_public_access_block.site"),
     ),
-    ("PG-S3-002", ("exposure", "aws_s3_bucket_policy.site"), ("tightening", "aws_s3_bucket_policy.site")),
+    ("PG-S3-002", ("resource-policies", "aws_s3_bucket_policy.meta"), ("tightening", "aws_s3_bucket_policy.site")),
+    (
+        "PG-RP-001",
+        ("resource-policies", "aws_sqs_queue_policy.jobs"),
+        ("resource-policies", "aws_ecr_repository_policy.images"),
+    ),
+    (
+        "PG-RP-002",
+        ("resource-policies", "aws_cloudwatch_log_resource_policy.route53"),
+        ("resource-policies", "aws_efs_file_system_policy.shared"),
+    ),
+    (
+        "PG-RP-003",
+        ("resource-policies", "aws_secretsmanager_secret_policy.db"),
+        ("resource-policies", "aws_sqs_queue_policy.internal"),
+    ),
+    (
+        "PG-RP-004",
+        ("resource-policies", "aws_sqs_queue_policy.fresh"),
+        ("resource-policies", "aws_lambda_function_url.admin"),
+    ),
     ("PG-S3-003", ("policy-engine__resource_changes", "aws_s3_bucket.update_bucket"), ("safe", "aws_s3_bucket.site")),
     ("PG-DATA-002", ("exposure", "aws_cloudwatch_log_group.audit"), ("tightening", "aws_cloudwatch_log_group.app")),
 ];
@@ -228,4 +248,62 @@ fn iam_widened_by_removing_denies_and_conditions_is_reported() {
     for control in ["aws_iam_group_policy.office", "aws_iam_group_policy.tightened"] {
         assert!(!report.findings.iter().any(|f| f.address == control), "{control}: {:#?}", report.findings);
     }
+}
+
+#[test]
+fn resource_policies_report_who_they_newly_admit_and_nothing_else() {
+    let report = analyze_with("resource-policies", &Policy::default());
+    let rules_of = |address: &str| -> Vec<&str> {
+        report.findings.iter().filter(|f| f.address == address).map(|f| f.rule.as_str()).collect()
+    };
+    for (address, rules) in [
+        // Data or code opened to anyone, each as its resource writes it.
+        ("aws_sqs_queue_policy.jobs", vec!["PG-RP-001"]),
+        ("aws_sns_topic_policy.alerts", vec!["PG-RP-001"]), // NotPrincipal: everyone but one account
+        ("aws_lambda_permission.public", vec!["PG-RP-001"]),
+        ("aws_lambda_function_url.api", vec!["PG-RP-001"]),
+        ("aws_lambda_layer_version_permission.shared", vec!["PG-RP-001"]),
+        ("aws_api_gateway_rest_api.public", vec!["PG-RP-001"]),
+        // Any principal, for actions that open no data; a SecureTransport condition restricts nobody.
+        ("aws_cloudwatch_log_resource_policy.route53", vec!["PG-RP-002"]),
+        ("aws_s3_bucket_policy.meta", vec!["PG-S3-002"]),
+        // Another account, judged plan-wide.
+        ("aws_secretsmanager_secret_policy.db", vec!["PG-RP-003"]),
+        ("aws_lambda_permission.partner", vec!["PG-RP-003"]),
+        ("aws_kms_grant.partner", vec!["PG-RP-003"]),
+        ("aws_sqs_queue_policy.fresh", vec!["PG-RP-004"]),
+        // Look-alikes: an organization condition, the plan's own account, a service scoped to its
+        // source, IAM authorization, a Deny.
+        ("aws_ecr_repository_policy.images", vec![]),
+        ("aws_sqs_queue_policy.internal", vec![]),
+        ("aws_lambda_permission.from_bucket", vec![]),
+        ("aws_lambda_function_url.admin", vec![]),
+        ("aws_efs_file_system_policy.shared", vec![]),
+    ] {
+        assert_eq!(rules_of(address), rules, "{address}: {:#?}", report.findings);
+    }
+    let secret = report.findings.iter().find(|f| f.address == "aws_secretsmanager_secret_policy.db").unwrap();
+    assert_eq!(
+        secret.message,
+        "aws_secretsmanager_secret_policy.db: the secret policy now admits AWS account 999999999999 (not an account of this plan)"
+    );
+    // The queue policy's attribute on the queue itself is the policy resource's doing: no drift flag.
+    assert!(report.drift.iter().all(|d| d.flags.is_empty()), "{:#?}", report.drift);
+}
+
+#[test]
+fn trusted_accounts_decide_which_accounts_are_another() {
+    let trusting = |yaml: &str| analyze_with("resource-policies", &Policy::from_yaml(yaml, "test").unwrap());
+    let report = trusting("trusted_accounts: [\"999999999999\", 123456789012]\n");
+    assert!(!report.findings.iter().any(|f| f.rule == "PG-RP-003"), "{:#?}", report.findings);
+    // With a list that leaves the plan's own account out, that account is another one too.
+    let report = trusting("trusted_accounts: [\"111111111111\"]\n");
+    let internal = report.findings.iter().find(|f| f.address == "aws_sqs_queue_policy.internal").unwrap();
+    assert!(
+        internal.message.ends_with("admits AWS account 123456789012 (not among the trusted_accounts)"),
+        "{}",
+        internal.message
+    );
+    let err = Policy::from_yaml("trusted_accounts: [\"12345\"]\n", "gate.yaml").unwrap_err().to_string();
+    assert!(err.contains("trusted_accounts") && err.contains("12-digit"), "{err}");
 }

@@ -216,6 +216,11 @@ impl<'a> Change<'a> {
         self.changed_attributes().binary_search_by(|n| n.as_str().cmp(name)).is_ok()
     }
 
+    /// Whether this entry is drift (`resource_drift`: found on refresh) rather than a planned change.
+    pub fn is_drift(&self) -> bool {
+        self.section == Section::ResourceDrift
+    }
+
     /// Whether the only attributes that differ are `tags` and `tags_all`.
     pub fn is_tags_only_update(&self) -> bool {
         let changed = self.changed_attributes();

@@ -125,6 +125,12 @@ impl<'a> Side<'a> {
         self.members.iter().map(|(n, _)| n.as_ref())
     }
 
+    /// A member's JSON text, unparsed: for a reader that needs one short value from every change
+    /// and should not pay for parsing it.
+    pub fn raw(&self, name: &str) -> Option<&'a str> {
+        self.index(name).map(|i| self.members[i].1.get())
+    }
+
     /// The members in name order, unparsed.
     pub fn members(&self) -> impl Iterator<Item = (&str, &'a RawValue)> {
         self.members.iter().map(|(n, raw)| (n.as_ref(), *raw))

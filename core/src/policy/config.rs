@@ -14,7 +14,7 @@ use super::thresholds::ThresholdsSection;
 use crate::format::Format;
 use crate::notify::Notifications;
 use crate::resilience::{BreakerConfig, ResilienceConfig};
-use crate::rules::{ClassificationsSection, RuleSettings, Waiver};
+use crate::rules::{AccountId, ClassificationsSection, RuleSettings, Waiver};
 use crate::scan::GateConfig;
 
 /// The configuration file, every section typed by the subsystem that reads it. Every key is
@@ -37,6 +37,8 @@ pub struct Config {
     pub rules: Option<RuleSettings>,
     /// Accepted risks.
     pub waivers: Option<Vec<Waiver>>,
+    /// The AWS accounts resource policies may admit (PG-RP-003).
+    pub trusted_accounts: Option<Vec<AccountId>>,
     /// Where `plangate notify` posts.
     pub notifications: Option<Notifications>,
     /// Retry and auto-heal policies of pipeline steps.

@@ -10,6 +10,7 @@ mod iam;
 mod index_shift;
 mod kms;
 mod network;
+mod resource_policy;
 mod security_group;
 mod stateful;
 mod storage;
@@ -24,6 +25,7 @@ pub(crate) use iam::*;
 pub(crate) use index_shift::*;
 pub(crate) use kms::*;
 pub(crate) use network::*;
+pub(crate) use resource_policy::*;
 pub(crate) use security_group::*;
 pub(crate) use stateful::*;
 pub(crate) use storage::*;
@@ -196,8 +198,12 @@ pub static REGISTRY: &[&Rule] = &[
     &PROTECTION_WEAKENED,
     &POLICY_CHANGED,
     &PUBLIC_ACCESS_BLOCK_WEAKENED,
-    &BUCKET_POLICY_PUBLIC,
     &PUBLIC_ACL,
+    &OPEN_TO_ANYONE,
+    &ADMITS_ANYONE,
+    &BUCKET_POLICY_PUBLIC,
+    &ANOTHER_ACCOUNT,
+    &RESOURCE_POLICY_UNVERIFIABLE,
     &LOG_RETENTION_CUT,
     &HIGH_RISK_CLASS_CHANGED,
     &EXPIRED_WAIVER,

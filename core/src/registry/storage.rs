@@ -23,12 +23,16 @@ pub static BUCKET_POLICY_PUBLIC: Rule = Rule {
     title: "Bucket policy grants access to everyone",
     category: Category::Other,
     severity: Severity::High,
-    doc: "**Why it matters.** A bucket policy statement for `Principal: \"*\"` without a condition \
-makes the objects it covers readable (or writable) by anyone.\n\n\
+    doc: "**Why it matters.** A bucket policy statement for `Principal: \"*\"` with no condition on \
+who lets any AWS account act on the bucket.\n\n\
 **What triggers it.** The `policy` of `aws_s3_bucket_policy` (or the legacy `policy` of \
-`aws_s3_bucket`) newly allows any principal without a `Condition`.\n\n\
-**Example.** A statement `{Effect = \"Allow\", Principal = \"*\", Action = \"s3:GetObject\"}` \
-reports `aws_s3_bucket_policy.site: the bucket policy now grants access to everyone`.",
+`aws_s3_bucket`) newly allows any principal (`\"*\"`, `{\"AWS\": \"*\"}`, `NotPrincipal`) with no \
+condition restricting who (see PG-RP-001), for actions on the bucket rather than its objects; a \
+policy that opens the objects (`s3:GetObject`, `s3:PutObject`, `s3:ListBucket`, …) is PG-RP-001, \
+critical. A bucket policy that cannot be verified before apply is reported here too.\n\n\
+**Example.** `{Effect = \"Allow\", Principal = \"*\", Action = \"s3:GetBucketLocation\", Condition = \
+{Bool = {\"aws:SecureTransport\" = \"true\"}}}` reports `aws_s3_bucket_policy.meta: the bucket policy \
+now grants access to everyone: s3:GetBucketLocation on arn:aws:s3:::meta`.",
     plan_wide: false,
 };
 

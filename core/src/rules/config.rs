@@ -230,12 +230,21 @@ pub struct RuleConfig {
     pub settings: RuleSettings,
     /// Accepted risks.
     pub waivers: Vec<Waiver>,
+    /// The AWS accounts a resource policy may admit without a finding (PG-RP-003); `None` means
+    /// the accounts that appear in the plan's own resource ARNs.
+    pub trusted_accounts: Option<Vec<String>>,
 }
 
 impl RuleConfig {
     /// A configuration of the rules.
     pub fn new(classes: Classes, settings: RuleSettings, waivers: Vec<Waiver>) -> RuleConfig {
-        RuleConfig { classes, settings, waivers }
+        RuleConfig { classes, settings, waivers, trusted_accounts: None }
+    }
+
+    /// The same, with the accounts resource policies may admit.
+    pub fn trusting(mut self, accounts: Option<Vec<AccountId>>) -> RuleConfig {
+        self.trusted_accounts = accounts.map(|a| a.into_iter().map(|AccountId(id)| id).collect());
+        self
     }
 
     /// Marks the finding waived when a waiver in force on `today` covers it.
@@ -249,5 +258,42 @@ impl RuleConfig {
     /// Waivers past their expiry date on `today`.
     pub fn expired_waivers(&self, today: Date) -> impl Iterator<Item = &Waiver> {
         self.waivers.iter().filter(move |w| !w.in_force(today))
+    }
+}
+
+/// A 12-digit AWS account id, as `trusted_accounts:` lists them: a string, or a number YAML read
+/// from an unquoted id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountId(String);
+
+impl<'de> Deserialize<'de> for AccountId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<AccountId, D::Error> {
+        struct AccountVisitor;
+        impl Visitor<'_> for AccountVisitor {
+            type Value = AccountId;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a 12-digit AWS account id")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<AccountId, E> {
+                if n < 1_000_000_000_000 {
+                    Ok(AccountId(format!("{n:012}")))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Unsigned(n), &self))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<AccountId, E> {
+                u64::try_from(n)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(n), &self))
+                    .and_then(|n| self.visit_u64(n))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<AccountId, E> {
+                if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+                    Ok(AccountId(s.to_string()))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(s), &self))
+                }
+            }
+        }
+        deserializer.deserialize_any(AccountVisitor)
     }
 }

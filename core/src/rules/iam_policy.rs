@@ -145,11 +145,41 @@ impl Document {
         grants
     }
 
-    /// Whether an Allow statement admits any principal with no condition to restrict it.
+    /// Whether an Allow statement admits any principal with no condition to restrict who.
     pub fn allows_anyone(&self) -> bool {
-        self.statements()
+        !self.anyone_grants().is_empty()
+    }
+
+    /// What Allow statements grant any principal with no condition restricting who: the
+    /// (action, resource) pairs open to the world.
+    pub fn anyone_grants(&self) -> Vec<Grant> {
+        let mut grants = Vec::new();
+        for statement in self.statements().iter().filter(|s| s.allow && s.admits_anyone()) {
+            for action in &statement.actions {
+                for resource in &statement.resources {
+                    grants.push(Grant {
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        conditions: statement.conditions.clone(),
+                    });
+                }
+            }
+        }
+        grants
+    }
+
+    /// The AWS accounts Allow statements name as principals (an account id, or an ARN in it),
+    /// sorted, once each.
+    pub fn accounts(&self) -> Vec<String> {
+        let mut accounts: Vec<String> = self
+            .statements()
             .iter()
-            .any(|s| s.allow && s.conditions.is_empty() && s.principals.iter().any(|p| p == "*" || p.ends_with(":*")))
+            .filter(|s| s.allow)
+            .flat_map(|s| s.principals.iter().filter_map(|p| p.strip_prefix("AWS:")).filter_map(account_of))
+            .collect();
+        accounts.sort();
+        accounts.dedup();
+        accounts
     }
 
     /// Principals of Allow statements, each with its statement's conditions.
@@ -184,29 +214,102 @@ impl Statement {
                 resources
             }
         };
-        let principals = match statement.get("Principal").or_else(|| statement.get("NotPrincipal")) {
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Object(kinds)) => kinds
-                .iter()
-                .flat_map(|(kind, value)| {
-                    let values: Vec<String> = match value {
-                        Value::String(s) => vec![s.clone()],
-                        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-                        _ => Vec::new(),
-                    };
-                    values.into_iter().map(move |v| format!("{kind}:{v}"))
-                })
-                .collect(),
-            _ => Vec::new(),
+        // `NotPrincipal` in an Allow admits everyone but those named: any principal.
+        let allow = statement.get("Effect").and_then(Value::as_str).is_none_or(|e| e.eq_ignore_ascii_case("allow"));
+        let principals = match statement.get("Principal") {
+            _ if allow && statement.get("NotPrincipal").is_some() => vec!["*".to_string()],
+            None => match statement.get("NotPrincipal") {
+                Some(_) => vec!["*".to_string()],
+                None => Vec::new(),
+            },
+            Some(principal) => read_principals(principal),
         };
         Statement {
-            allow: statement.get("Effect").and_then(Value::as_str).is_none_or(|e| e.eq_ignore_ascii_case("allow")),
+            allow,
             actions,
             resources,
             principals,
             conditions: statement.get("Condition").map(conditions).unwrap_or_default(),
         }
     }
+
+    /// Whether the statement names any principal (`*`, `{"AWS": "*"}`) and no condition restricts
+    /// who may use it.
+    pub fn admits_anyone(&self) -> bool {
+        self.principals.iter().any(|p| p == "*" || p.ends_with(":*"))
+            && !self.conditions.iter().any(|c| restricts_principal(c))
+    }
+}
+
+/// `Principal` flattened to `*` or `KIND:VALUE`.
+fn read_principals(principal: &Value) -> Vec<String> {
+    match principal {
+        Value::String(s) => vec![s.clone()],
+        Value::Object(kinds) => kinds
+            .iter()
+            .flat_map(|(kind, value)| {
+                let values: Vec<String> = match value {
+                    Value::String(s) => vec![s.clone()],
+                    Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                    _ => Vec::new(),
+                };
+                values.into_iter().map(move |v| format!("{kind}:{v}"))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Condition keys that narrow who can use a statement: the caller's account, organization, network
+/// or identity, or the resource a service acts for.
+const RESTRICTING_KEYS: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalservicename",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceip",
+    "aws:userid",
+    "aws:username",
+    "kms:calleraccount",
+    "lambda:functionurlauthtype",
+    "sts:externalid",
+];
+
+/// Whether one canonical condition (`Operator key=values`) narrows who may use its statement. Only
+/// a positive test does: `StringNotEquals aws:SourceAccount` admits every other account, an
+/// `…IfExists` test passes when the key is absent (a direct call), `Null` tests presence only, and a
+/// source IP range that is the whole internet restricts nothing.
+fn restricts_principal(condition: &str) -> bool {
+    let Some((operator, rest)) = condition.split_once(' ') else { return false };
+    let Some((key, values)) = rest.split_once('=') else { return false };
+    let operator = operator.to_ascii_lowercase();
+    let operator = operator.rsplit(':').next().unwrap_or(&operator);
+    if operator.contains("not") || operator.ends_with("ifexists") || operator == "null" {
+        return false;
+    }
+    if !RESTRICTING_KEYS.contains(&key) {
+        return false;
+    }
+    let everything = |v: &str| matches!(v.trim(), "*" | "0.0.0.0/0" | "::/0");
+    !values.split(',').any(everything)
+}
+
+/// The account of an AWS principal: a 12-digit id, or the account field of an ARN.
+pub fn account_of(principal: &str) -> Option<String> {
+    let is_account = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+    if is_account(principal) {
+        return Some(principal.to_string());
+    }
+    let account = principal.strip_prefix("arn:")?.split(':').nth(3)?;
+    is_account(account).then(|| account.to_string())
 }
 
 /// A `Condition` block as canonical strings, `Operator key=value,value`, sorted: operators and
@@ -352,6 +455,34 @@ mod tests {
         );
         assert!(star.allows_anyone() && aws_star.allows_anyone());
         assert!(!conditioned.allows_anyone() && !service.allows_anyone());
+    }
+
+    #[test]
+    fn only_conditions_on_who_restrict_a_statement_for_anyone() {
+        let anyone = |condition: &str| {
+            document(&format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{condition}}}]}}"#
+            ))
+            .allows_anyone()
+        };
+        assert!(!anyone(r#"{"StringEquals":{"aws:SourceAccount":"123456789012"}}"#));
+        assert!(!anyone(r#"{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-1/*"}}"#));
+        assert!(!anyone(r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#));
+        // Conditions that say nothing about who, negations, IfExists, Null and the whole internet.
+        assert!(anyone(r#"{"Bool":{"aws:SecureTransport":"true"}}"#));
+        assert!(anyone(r#"{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}"#));
+        assert!(anyone(r#"{"StringEqualsIfExists":{"aws:SourceArn":"arn:aws:s3:::b"}}"#));
+        assert!(anyone(r#"{"Null":{"aws:SourceArn":"false"}}"#));
+        assert!(anyone(r#"{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","0.0.0.0/0"]}}"#));
+        // NotPrincipal in an Allow admits everyone but those named.
+        let not_principal = document(
+            r#"{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sns:Publish"}]}"#,
+        );
+        assert!(not_principal.allows_anyone());
+        let accounts = document(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["999999999999","arn:aws:iam::888888888888:role/r"]},"Action":"*"},{"Effect":"Deny","Principal":{"AWS":"777777777777"},"Action":"*"}]}"#,
+        );
+        assert_eq!(accounts.accounts(), ["888888888888", "999999999999"], "Deny statements admit nobody");
     }
 
     #[test]

@@ -19,13 +19,16 @@ mod iam_policy;
 pub(crate) mod index_shift;
 mod kms;
 mod network;
+pub(crate) mod resource_policy;
 mod security_group;
 mod sg_permissions;
 mod stateful;
 mod storage;
 mod transition;
 
-pub use config::{Classes, ClassificationsSection, RuleConfig, RuleSetting, RuleSettings, Waiver, WaiverRule};
+pub use config::{
+    AccountId, Classes, ClassificationsSection, RuleConfig, RuleSetting, RuleSettings, Waiver, WaiverRule,
+};
 
 use crate::date::Date;
 use crate::plan::{Change, Mode};
@@ -100,6 +103,7 @@ pub(crate) static FAMILIES: &[&Family] = &[
     &network::FAMILY,
     &kms::FAMILY,
     &storage::FAMILY,
+    &resource_policy::FAMILY,
     &high_risk_class::FAMILY,
 ];
 

@@ -1,10 +1,10 @@
-//! Storage exposure: S3 public access blocks, bucket policies and ACLs that open data to everyone.
+//! Storage exposure: S3 public access blocks and ACLs that open data to everyone. Bucket policies
+//! are read with the other resource policies.
 
-use super::iam_policy::Document;
 use super::transition::Transition;
 use super::{Context, Family, Hit};
 use crate::plan::{Action, Change};
-use crate::registry::{Category, BUCKET_POLICY_PUBLIC, PUBLIC_ACCESS_BLOCK_WEAKENED, PUBLIC_ACL};
+use crate::registry::{Category, PUBLIC_ACCESS_BLOCK_WEAKENED, PUBLIC_ACL};
 
 const PUBLIC_ACCESS_BLOCKS: &[&str] = &["aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"];
 const BLOCK_FLAGS: &[&str] =
@@ -12,11 +12,10 @@ const BLOCK_FLAGS: &[&str] =
 const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
 
 pub static FAMILY: Family = Family {
-    rules: &[&PUBLIC_ACCESS_BLOCK_WEAKENED, &BUCKET_POLICY_PUBLIC, &PUBLIC_ACL],
+    rules: &[&PUBLIC_ACCESS_BLOCK_WEAKENED, &PUBLIC_ACL],
     types: &[
         "aws_s3_bucket_public_access_block",
         "aws_s3_account_public_access_block",
-        "aws_s3_bucket_policy",
         "aws_s3_bucket",
         "aws_s3_bucket_acl",
     ],
@@ -26,10 +25,7 @@ pub static FAMILY: Family = Family {
 };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
-    [public_access_block_weakened(change, ctx), bucket_policy_public(change, ctx), public_acl(change, ctx)]
-        .into_iter()
-        .flatten()
-        .collect()
+    [public_access_block_weakened(change, ctx), public_acl(change, ctx)].into_iter().flatten().collect()
 }
 
 fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
@@ -71,8 +67,8 @@ fn public_access_block_weakened(change: &Change, _: &Context) -> Vec<Hit> {
 }
 
 /// Whether an attribute this family reads is known only after apply in a way that matters: on the
-/// legacy `aws_s3_bucket` the `policy` and `acl` are computed when the configuration does not set
-/// them, so there only an attribute that had a value before counts.
+/// legacy `aws_s3_bucket` the `acl` is computed when the configuration does not set it, so there
+/// only an attribute that had a value before counts.
 fn unverifiable(change: &Change, name: &str) -> bool {
     let values = change.values();
     let after = values.after().get(name);
@@ -80,37 +76,6 @@ fn unverifiable(change: &Change, name: &str) -> bool {
     let before = values.before().get(name);
     let had_value = before.is_present() && before.as_str() != Some("");
     after.is_unknown() && (!legacy || !after.is_wholly_unknown() || had_value)
-}
-
-fn bucket_policy_public(change: &Change, _: &Context) -> Vec<Hit> {
-    if !matches!(change.resource_type.as_ref(), "aws_s3_bucket_policy" | "aws_s3_bucket")
-        || matches!(change.action, Action::Delete | Action::Forget)
-        || !change.attribute_changed("policy")
-    {
-        return Vec::new();
-    }
-    let name = change.display_name();
-    let values = change.values();
-    if unverifiable(change, "policy") {
-        let message = format!("{name}: whether the bucket policy grants access to everyone cannot be verified before apply: the policy is known only after apply");
-        return vec![Hit::new(&BUCKET_POLICY_PUBLIC, message)];
-    }
-    let (before, after) = (Document::read(values.before().get("policy")), Document::read(values.after().get("policy")));
-    // Unknown was decided above; sensitive or unreadable policies cannot be verified either.
-    if let (Document::Unverifiable(why), false) = (&after, values.after().get("policy").is_unknown()) {
-        let message = format!(
-            "{name}: whether the bucket policy grants access to everyone cannot be verified before apply: {why}"
-        );
-        return vec![Hit::new(&BUCKET_POLICY_PUBLIC, message)];
-    }
-    if after.allows_anyone() && !before.allows_anyone() {
-        vec![Hit::new(
-            &BUCKET_POLICY_PUBLIC,
-            format!("{}: the bucket policy now grants access to everyone", change.display_name()),
-        )]
-    } else {
-        Vec::new()
-    }
 }
 
 fn public_acl(change: &Change, _: &Context) -> Vec<Hit> {
