@@ -90,6 +90,11 @@ const CASES: &[Case] = &[
         ("resource-policies", "aws_sqs_queue_policy.fresh"),
         ("resource-policies", "aws_lambda_function_url.admin"),
     ),
+    ("PG-IAM-007", ("controls", "aws_iam_access_key.ci"), ("controls", "aws_iam_user.ci")),
+    ("PG-PUB-001", ("controls", "aws_db_snapshot.nightly"), ("protections", "aws_db_instance.reports")),
+    ("PG-PUB-002", ("controls", "aws_lb.web"), ("controls", "aws_lb.internal")),
+    ("PG-DET-001", ("controls", "aws_guardduty_detector.main"), ("tightening", "aws_iam_role.app")),
+    ("PG-DET-002", ("controls", "aws_s3_bucket_versioning.data"), ("controls", "aws_sqs_queue.events")),
     ("PG-S3-003", ("policy-engine__resource_changes", "aws_s3_bucket.update_bucket"), ("safe", "aws_s3_bucket.site")),
     ("PG-DATA-002", ("exposure", "aws_cloudwatch_log_group.audit"), ("tightening", "aws_cloudwatch_log_group.app")),
 ];
@@ -306,4 +311,95 @@ fn trusted_accounts_decide_which_accounts_are_another() {
     );
     let err = Policy::from_yaml("trusted_accounts: [\"12345\"]\n", "gate.yaml").unwrap_err().to_string();
     assert!(err.contains("trusted_accounts") && err.contains("12-digit"), "{err}");
+}
+
+#[test]
+fn controls_switched_off_and_new_exposure_are_reported_and_look_alikes_are_not() {
+    let report = analyze_with("controls", &Policy::default());
+    let says = |address: &str, rule: &str, words: &str| {
+        report.findings.iter().any(|f| f.address == address && f.rule == rule && f.message.contains(words))
+    };
+    for (address, rule, words) in [
+        ("aws_guardduty_detector.main", "PG-DET-001", "enable turned off: threat detection stops"),
+        ("aws_config_configuration_recorder_status.main", "PG-DET-001", "is_enabled turned off"),
+        ("aws_flow_log.main", "PG-DET-001", "is deleted: network traffic is no longer logged"),
+        ("aws_s3_bucket_versioning.data", "PG-DET-002", "versioning suspended"),
+        ("aws_s3_bucket_server_side_encryption_configuration.data", "PG-DET-002", "is deleted"),
+        ("aws_s3_bucket.data", "PG-DET-002", "force_destroy turned on"),
+        ("aws_ebs_encryption_by_default.this", "PG-DET-002", "enabled turned off"),
+        ("aws_sqs_queue.orders", "PG-DET-002", "message_retention_seconds cut from 1209600 to 86400 seconds"),
+        ("aws_kinesis_stream.clicks", "PG-DET-002", "retention_period cut from 168 to 24 hours"),
+        ("aws_iam_access_key.ci", "PG-IAM-007", "creates a long-lived access key for user ci"),
+        ("aws_iam_user_login_profile.ci", "PG-IAM-007", "creates a console password for user ci"),
+        ("aws_db_snapshot.nightly", "PG-PUB-001", "shared with every AWS account"),
+        ("aws_ami_launch_permission.public", "PG-PUB-001", "launchable by every AWS account"),
+        ("aws_lb.web", "PG-PUB-002", "is created internet-facing"),
+        ("aws_eks_cluster.public", "PG-PUB-002", "endpoint becomes public to 0.0.0.0/0"),
+        ("aws_instance.bastion", "PG-PUB-002", "the instance gets a public IP address"),
+        ("aws_launch_template.edge", "PG-PUB-002", "instances launched from the template get a public IP"),
+        ("aws_api_gateway_method.list", "PG-PUB-002", "a new GET route requires no authorization"),
+    ] {
+        assert!(says(address, rule, words), "{address} {rule} {words:?}: {:#?}", report.findings);
+    }
+    let quiet = ["aws_lb.internal", "aws_eks_cluster.private", "aws_instance.worker", "aws_api_gateway_method.cors"];
+    for address in quiet.into_iter().chain(["aws_api_gateway_method.create", "aws_sqs_queue.events"]) {
+        let rules: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.address == address && (f.rule.starts_with("PG-PUB") || f.rule.starts_with("PG-DET")))
+            .map(|f| f.rule.as_str())
+            .collect();
+        assert!(rules.is_empty(), "{address}: {rules:?}");
+    }
+}
+
+/// A trail switched off, derived from the real plan: moto cannot create a trail, so the GuardDuty
+/// detector's update is rewritten as one.
+#[test]
+fn a_cloudtrail_stopped_narrowed_or_deleted_is_reported() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/controls.plan.json");
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(root).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let detector = changes.iter().find(|c| c["address"] == "aws_guardduty_detector.main").unwrap().clone();
+    let trail = |name: &str, actions: &[&str], before: serde_json::Value, after: serde_json::Value| {
+        let mut change = detector.clone();
+        change["address"] = format!("aws_cloudtrail.{name}").into();
+        change["type"] = "aws_cloudtrail".into();
+        change["name"] = name.into();
+        change["change"]["actions"] = serde_json::json!(actions);
+        change["change"]["before"] = before;
+        change["change"]["after"] = after;
+        change["change"]["after_unknown"] = serde_json::json!({});
+        change["change"]["before_sensitive"] = serde_json::json!({});
+        change["change"]["after_sensitive"] = serde_json::json!({});
+        change
+    };
+    let on = serde_json::json!({"name": "main", "enable_logging": true, "is_multi_region_trail": true,
+        "enable_log_file_validation": true,
+        "event_selector": [{"data_resource": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}]});
+    let off = serde_json::json!({"name": "main", "enable_logging": false, "is_multi_region_trail": false,
+        "enable_log_file_validation": false, "event_selector": []});
+    changes.push(trail("main", &["update"], on.clone(), off));
+    changes.push(trail("old", &["delete"], on.clone(), serde_json::Value::Null));
+    let mut tagged = on.clone();
+    tagged["tags"] = serde_json::json!({"team": "x"});
+    changes.push(trail("tagged", &["update"], on, tagged));
+    let bytes = serde_json::to_vec(&plan).unwrap();
+    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let messages: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "PG-DET-001" && f.address.starts_with("aws_cloudtrail"))
+        .map(|f| f.message.as_str())
+        .collect();
+    for words in [
+        "aws_cloudtrail.main: enable_logging turned off: the trail stops recording API calls",
+        "aws_cloudtrail.main: is_multi_region_trail turned off",
+        "aws_cloudtrail.main: enable_log_file_validation turned off",
+        "aws_cloudtrail.main: its data event selectors are removed",
+        "aws_cloudtrail.old is deleted: API calls are no longer recorded",
+    ] {
+        assert!(messages.iter().any(|m| m.starts_with(words)), "{words}: {messages:#?}");
+    }
+    assert!(!messages.iter().any(|m| m.contains("tagged")), "a tags-only edit: {messages:#?}");
 }

@@ -2,6 +2,7 @@
 //! once. `plangate rules`, `plangate explain`, the SARIF rule table, the configuration's `rules:`
 //! and `waivers:` sections and the rule families all read it; it reads nothing above it.
 
+mod controls;
 mod database;
 mod deletions;
 mod expired_waiver;
@@ -17,6 +18,7 @@ mod storage;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use controls::*;
 pub(crate) use database::*;
 pub(crate) use deletions::*;
 pub(crate) use expired_waiver::*;
@@ -185,6 +187,7 @@ pub static REGISTRY: &[&Rule] = &[
     &ESCALATION_GRANTED,
     &PERMISSIONS_BROADENED,
     &POLICY_UNVERIFIABLE,
+    &LONG_LIVED_CREDENTIALS,
     &MADE_PUBLIC,
     &INSTANCE_CLASS_CHANGED,
     &PARAMETERS_CHANGED,
@@ -204,6 +207,10 @@ pub static REGISTRY: &[&Rule] = &[
     &BUCKET_POLICY_PUBLIC,
     &ANOTHER_ACCOUNT,
     &RESOURCE_POLICY_UNVERIFIABLE,
+    &SHARED_WITH_EVERYONE,
+    &REACHABLE_FROM_INTERNET,
+    &DETECTIVE_CONTROL_OFF,
+    &PROTECTIVE_CONTROL_OFF,
     &LOG_RETENTION_CUT,
     &HIGH_RISK_CLASS_CHANGED,
     &EXPIRED_WAIVER,

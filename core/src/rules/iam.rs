@@ -139,10 +139,11 @@ fn is_administrator(arn: &str) -> bool {
 fn describe_grants(grants: &[&Grant], delta: &Delta) -> String {
     let mut by_resource: Vec<(String, Vec<String>)> = Vec::new();
     for grant in grants {
-        let action = format!("{}{}", grant.action, why_new(grant, delta));
-        match by_resource.iter_mut().find(|(r, _)| *r == grant.resource) {
+        let action = format!("{}{}", grant.action_text(), why_new(grant, delta));
+        let resource = grant.resource_text();
+        match by_resource.iter_mut().find(|(r, _)| *r == resource) {
             Some((_, actions)) => actions.push(action),
-            None => by_resource.push((grant.resource.clone(), vec![action])),
+            None => by_resource.push((resource, vec![action])),
         }
     }
     let parts: Vec<String> =
@@ -209,10 +210,13 @@ fn wildcard_on_everything(change: &Change, delta: &Delta) -> Vec<Hit> {
     if grants.is_empty() {
         return Vec::new();
     }
-    let actions: Vec<String> = grants.iter().map(|g| format!("{}{}", g.action, why_new(g, delta))).collect();
+    let actions: Vec<String> = grants.iter().map(|g| format!("{}{}", g.action_text(), why_new(g, delta))).collect();
+    // `NotResource` grants name what they leave out.
+    let resources: Vec<String> = grants.iter().map(|g| g.resource_text()).filter(|r| r != "*").collect();
+    let on = if resources.is_empty() { "every resource (*)".to_string() } else { list_names(&resources, 2) };
     vec![Hit::new(
         &WILDCARD_ON_EVERYTHING,
-        format!("{} now grants {} on every resource (*)", change.display_name(), list_names(&actions, 5)),
+        format!("{} now grants {} on {on}", change.display_name(), list_names(&actions, 5)),
     )]
 }
 

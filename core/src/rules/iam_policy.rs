@@ -8,15 +8,19 @@ use crate::glob::Glob;
 use crate::plan::Attr;
 
 /// One allowed (or, for a Deny statement, denied) (action, resource) pair, with the conditions
-/// that restrict it. `NotAction`/`NotResource` grant all but a list, so they are read as `*`: what
-/// they allow is wider than a reviewer can check.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// that restrict it. `NotAction`/`NotResource` are read as what they are: `*` except the listed
+/// patterns.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Grant {
     pub action: String,
     pub resource: String,
     /// The statement's conditions, one canonical `Operator key=values` each, sorted: a grant with
     /// fewer conditions is wider.
     pub conditions: Vec<String>,
+    /// `NotAction`: the action is `*` except these.
+    pub except_actions: Vec<String>,
+    /// `NotResource`: the resource is `*` except these.
+    pub except_resources: Vec<String>,
 }
 
 /// Actions that let a principal raise its own privileges.
@@ -59,7 +63,12 @@ impl Grant {
     /// The escalation actions this grant allows (its action may be a pattern like `iam:*`).
     pub fn escalations(&self) -> Vec<&'static str> {
         let pattern = Glob::new(self.action.to_ascii_lowercase());
-        ESCALATION_ACTIONS.iter().copied().filter(|a| pattern.matches(&a.to_ascii_lowercase())).collect()
+        let excepted = |a: &str| self.except_actions.iter().any(|e| Glob::new(e.to_ascii_lowercase()).matches(a));
+        ESCALATION_ACTIONS
+            .iter()
+            .copied()
+            .filter(|a| pattern.matches(&a.to_ascii_lowercase()) && !excepted(&a.to_ascii_lowercase()))
+            .collect()
     }
 
     /// Whether `self` admits everything `other` admits: its action and resource patterns match
@@ -68,11 +77,43 @@ impl Grant {
         self.covers_target(other) && self.conditions.iter().all(|c| other.conditions.contains(c))
     }
 
-    /// The same for the action and resource alone.
+    /// The same for the action and resource alone. An exception of `self` must be excluded from
+    /// `other` too: "everything but IAM" does not cover "everything".
     fn covers_target(&self, other: &Grant) -> bool {
-        Glob::new(self.action.to_ascii_lowercase()).matches(&other.action.to_ascii_lowercase())
+        let lower = |s: &str| s.to_ascii_lowercase();
+        Glob::new(lower(&self.action)).matches(&lower(&other.action))
             && Glob::new(self.resource.as_str()).matches(&other.resource)
+            && excluded_too(&self.except_actions, &other.action, &other.except_actions, lower)
+            && excluded_too(&self.except_resources, &other.resource, &other.except_resources, str::to_owned)
     }
+
+    /// The action as a reviewer reads it: `iam:PassRole`, or `every action except iam:*`.
+    pub fn action_text(&self) -> String {
+        if self.except_actions.is_empty() {
+            self.action.clone()
+        } else {
+            format!("every action except {}", super::list_names(&self.except_actions, 3))
+        }
+    }
+
+    /// The resource as a reviewer reads it: `arn:…`, `*`, or `every resource except arn:…`.
+    pub fn resource_text(&self) -> String {
+        if self.except_resources.is_empty() {
+            self.resource.clone()
+        } else {
+            format!("every resource except {}", super::list_names(&self.except_resources, 3))
+        }
+    }
+}
+
+/// Whether each of `exceptions` is outside `other` (`other`'s pattern with its own exceptions):
+/// some exception of `other` covers it, or `other`'s pattern cannot reach it.
+fn excluded_too(exceptions: &[String], pattern: &str, others: &[String], norm: impl Fn(&str) -> String) -> bool {
+    exceptions.iter().all(|ex| {
+        let ex = norm(ex);
+        let overlaps = Glob::new(norm(pattern)).matches(&ex) || Glob::new(ex.clone()).matches(&norm(pattern));
+        !overlaps || others.iter().any(|o| Glob::new(norm(o)).matches(&ex))
+    })
 }
 
 /// A policy document read from one side of a change.
@@ -89,6 +130,10 @@ pub struct Statement {
     pub allow: bool,
     pub actions: Vec<String>,
     pub resources: Vec<String>,
+    /// `NotAction`: `actions` is then `*`, except these.
+    pub not_actions: Vec<String>,
+    /// `NotResource`: `resources` is then `*`, except these.
+    pub not_resources: Vec<String>,
     /// `Principal` flattened: `*`, or `KIND:VALUE` (`AWS:*`, `Service:ec2.amazonaws.com`).
     pub principals: Vec<String>,
     /// Canonical conditions (see [`Grant::conditions`]).
@@ -134,11 +179,7 @@ impl Document {
         for statement in self.statements().iter().filter(|s| s.allow == allow) {
             for action in &statement.actions {
                 for resource in &statement.resources {
-                    grants.push(Grant {
-                        action: action.clone(),
-                        resource: resource.clone(),
-                        conditions: statement.conditions.clone(),
-                    });
+                    grants.push(statement.grant(action, resource));
                 }
             }
         }
@@ -157,11 +198,7 @@ impl Document {
         for statement in self.statements().iter().filter(|s| s.allow && s.admits_anyone()) {
             for action in &statement.actions {
                 for resource in &statement.resources {
-                    grants.push(Grant {
-                        action: action.clone(),
-                        resource: resource.clone(),
-                        conditions: statement.conditions.clone(),
-                    });
+                    grants.push(statement.grant(action, resource));
                 }
             }
         }
@@ -201,6 +238,7 @@ impl Statement {
                 _ => Vec::new(),
             }
         };
+        let (not_actions, not_resources) = (list("NotAction"), list("NotResource"));
         let actions = if statement.get("NotAction").is_some() { vec!["*".to_string()] } else { list("Action") };
         let resources = if statement.get("NotResource").is_some() {
             vec!["*".to_string()]
@@ -228,8 +266,20 @@ impl Statement {
             allow,
             actions,
             resources,
+            not_actions,
+            not_resources,
             principals,
             conditions: statement.get("Condition").map(conditions).unwrap_or_default(),
+        }
+    }
+
+    fn grant(&self, action: &str, resource: &str) -> Grant {
+        Grant {
+            action: action.to_string(),
+            resource: resource.to_string(),
+            conditions: self.conditions.clone(),
+            except_actions: self.not_actions.clone(),
+            except_resources: self.not_resources.clone(),
         }
     }
 
@@ -486,8 +536,30 @@ mod tests {
     }
 
     #[test]
+    fn not_action_and_not_resource_are_everything_except() {
+        let with = |statement: &str| document(&format!(r#"{{"Statement":[{statement}]}}"#));
+        let all_but_iam = with(r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}"#);
+        let grant = &all_but_iam.grants(true)[0];
+        assert!(grant.is_everything());
+        assert_eq!(grant.action_text(), "every action except iam:*");
+        assert!(grant.escalations().iter().all(|a| !a.starts_with("iam:")), "{:?}", grant.escalations());
+        // Dropping the exception widens; adding one narrows.
+        let everything = with(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+        assert_eq!(widening(std::slice::from_ref(&all_but_iam), std::slice::from_ref(&everything)).grants.len(), 1);
+        assert!(widening(&[everything], &[all_but_iam]).grants.is_empty());
+        let all_but_one = with(r#"{"Effect":"Allow","Action":"s3:*","NotResource":"arn:aws:s3:::vault/*"}"#);
+        assert_eq!(all_but_one.grants(true)[0].resource_text(), "every resource except arn:aws:s3:::vault/*");
+        // A Deny with NotAction leaves the listed actions allowed, and never widens anything.
+        let allow_get = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#;
+        let deny_but_get = r#"{"Effect":"Deny","NotAction":"s3:GetObject","Resource":"*"}"#;
+        let both = with(&format!("{allow_get},{deny_but_get}"));
+        assert_eq!(widening(&[], std::slice::from_ref(&both)).grants.len(), 1, "s3:GetObject stays allowed");
+        assert!(widening(&[with(allow_get)], &[both]).grants.is_empty(), "adding a Deny widens nothing");
+    }
+
+    #[test]
     fn coverage_by_patterns() {
-        let grant = |a: &str, r: &str| Grant { action: a.into(), resource: r.into(), conditions: Vec::new() };
+        let grant = |a: &str, r: &str| Grant { action: a.into(), resource: r.into(), ..Grant::default() };
         let before = [grant("s3:*", "arn:aws:s3:::bucket/*")];
         assert!(new_grants(&before, &[grant("s3:GetObject", "arn:aws:s3:::bucket/key")]).is_empty());
         assert!(

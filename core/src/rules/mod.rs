@@ -7,6 +7,8 @@
 //! themselves (ids, docs) are declared in [`crate::registry`].
 
 mod config;
+mod controls;
+mod credentials;
 mod database;
 mod deletions;
 pub(crate) mod drift;
@@ -19,6 +21,7 @@ mod iam_policy;
 pub(crate) mod index_shift;
 mod kms;
 mod network;
+mod public_exposure;
 pub(crate) mod resource_policy;
 mod security_group;
 mod sg_permissions;
@@ -104,6 +107,9 @@ pub(crate) static FAMILIES: &[&Family] = &[
     &kms::FAMILY,
     &storage::FAMILY,
     &resource_policy::FAMILY,
+    &credentials::FAMILY,
+    &public_exposure::FAMILY,
+    &controls::FAMILY,
     &high_risk_class::FAMILY,
 ];
 

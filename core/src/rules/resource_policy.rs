@@ -192,9 +192,9 @@ fn opens_data(grant: &Grant, data: &[&str]) -> bool {
 fn describe(grants: &[&Grant]) -> String {
     let mut by_resource: Vec<(String, Vec<String>)> = Vec::new();
     for grant in grants {
-        match by_resource.iter_mut().find(|(r, _)| *r == grant.resource) {
-            Some((_, actions)) => actions.push(grant.action.clone()),
-            None => by_resource.push((grant.resource.clone(), vec![grant.action.clone()])),
+        match by_resource.iter_mut().find(|(r, _)| *r == grant.resource_text()) {
+            Some((_, actions)) => actions.push(grant.action_text()),
+            None => by_resource.push((grant.resource_text(), vec![grant.action_text()])),
         }
     }
     let parts: Vec<String> = by_resource.iter().map(|(r, a)| format!("{} on {r}", list_names(a, 5))).collect();
@@ -234,7 +234,7 @@ fn lambda_permission(change: &Change) -> Vec<Hit> {
         return Vec::new();
     }
     let action = after.get("action").as_str().unwrap_or("lambda:InvokeFunction");
-    let grant = Grant { action: action.to_string(), resource: "*".into(), conditions: Vec::new() };
+    let grant = Grant { action: action.to_string(), resource: "*".into(), ..Grant::default() };
     let function = after.get("function_name").as_str().unwrap_or("the function");
     if opens_data(&grant, &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:GetFunction"]) {
         vec![Hit::new(
