@@ -403,3 +403,31 @@ fn a_cloudtrail_stopped_narrowed_or_deleted_is_reported() {
     }
     assert!(!messages.iter().any(|m| m.contains("tagged")), "a tags-only edit: {messages:#?}");
 }
+
+/// Index-shift hints pair only instances of one resource block, and count a replaced sibling as
+/// well as a created one. Derived from the real `modules` plan.
+#[test]
+fn index_shift_hints_pair_instances_of_one_block_including_replacements() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans/modules.plan.json");
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let media =
+        changes.iter().find(|c| c["address"] == "module.storage.aws_s3_bucket.this[\"media\"]").unwrap().clone();
+    let mut other_block = media.clone();
+    other_block["address"] = "module.storage.aws_s3_bucket.archive".into();
+    other_block["name"] = "archive".into();
+    other_block.as_object_mut().unwrap().remove("index");
+    let mut replaced = media.clone();
+    replaced["address"] = "module.storage.aws_s3_bucket.this[\"logs\"]".into();
+    replaced["index"] = "logs".into();
+    replaced["change"]["actions"] = serde_json::json!(["delete", "create"]);
+    replaced["change"]["before"] = replaced["change"]["after"].clone();
+    changes.retain(|c| c["address"] != "module.storage.aws_s3_bucket.this[\"media\"]");
+    changes.push(other_block);
+    changes.push(replaced);
+    let bytes = serde_json::to_vec(&plan).unwrap();
+    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let hint = report.findings.iter().find(|f| f.rule == "PG-DEL-004" && f.address.ends_with("[\"backups\"]")).unwrap();
+    assert!(hint.message.contains("module.storage.aws_s3_bucket.this[\"logs\"] is replaced"), "{}", hint.message);
+    assert!(!hint.message.contains("archive"), "another block is not a sibling: {}", hint.message);
+}

@@ -50,7 +50,6 @@ pub fn display_path(path: &[PathStep]) -> String {
 #[derive(Debug)]
 pub struct Change<'a> {
     pub address: Cow<'a, str>,
-    pub module_address: Option<Cow<'a, str>>,
     pub mode: Mode,
     pub resource_type: Cow<'a, str>,
     /// Set when this change is to a deposed object left by a failed create-before-destroy.
@@ -71,8 +70,6 @@ pub struct Change<'a> {
 struct RawResourceChange<'a> {
     #[serde(borrow)]
     address: Cow<'a, str>,
-    #[serde(borrow, default)]
-    module_address: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     mode: Option<Cow<'a, str>>,
     #[serde(rename = "type", borrow)]
@@ -158,7 +155,6 @@ impl<'a> Change<'a> {
         let body = entry.change;
         Ok(Change {
             address: entry.address,
-            module_address: entry.module_address,
             mode,
             resource_type: entry.resource_type,
             deposed: entry.deposed,

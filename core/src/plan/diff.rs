@@ -4,6 +4,7 @@
 //! keeps tags-only checks and drift summaries cheap on big plans.
 
 use serde_json::value::RawValue;
+use serde_json::Value;
 
 use super::values::{text_marks_anything, Side};
 
@@ -28,12 +29,51 @@ pub fn changed_attributes(before: &Side<'_>, after: &Side<'_>, after_unknown: &S
     changed
 }
 
-/// Equal, counting `null`, `{}` and `[]` as the same: providers switch between them without
-/// anything changing (`tags: null -> {}`).
+/// Equal, counting `null`, `{}`, `[]` and `""` as the same at any depth: providers switch between
+/// them without anything changing (`tags: null -> {}`, a nested block's `security_group_ids: null
+/// -> []`). Two containers of one kind whose texts differ are compared as values; anything else
+/// that differs in text differs.
 fn same_value(a: Option<&RawValue>, b: Option<&RawValue>) -> bool {
     let (a, b) = (raw_text(a), raw_text(b));
-    let empty = |t: &str| matches!(t, "null" | "{}" | "[]");
-    a == b || (empty(a) && empty(b)) || same_ignoring_white_space(a, b)
+    let empty = |t: &str| matches!(t, "null" | "{}" | "[]" | "\"\"");
+    if a == b || (empty(a) && empty(b)) || same_ignoring_white_space(a, b) {
+        return true;
+    }
+    let container = |t: &str| t.trim_start().as_bytes().first().copied();
+    match (container(a), container(b)) {
+        (Some(x @ (b'{' | b'[')), Some(y)) if x == y => {
+            match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)) {
+                (Ok(a), Ok(b)) => equivalent(&a, &b),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Values equal once `null`, `{}`, `[]` and `""` are one "empty", and a key holding it is the same
+/// as the key absent.
+fn equivalent(a: &Value, b: &Value) -> bool {
+    let is_empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    };
+    match (a, b) {
+        _ if is_empty(a) && is_empty(b) => true,
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equivalent(p, q)),
+        (Value::Object(x), Value::Object(y)) => {
+            let keys = x.keys().chain(y.keys());
+            keys.into_iter().all(|k| match (x.get(k), y.get(k)) {
+                (Some(p), Some(q)) => equivalent(p, q),
+                (Some(v), None) | (None, Some(v)) => is_empty(v),
+                (None, None) => true,
+            })
+        }
+        _ => a == b,
+    }
 }
 
 fn raw_text(raw: Option<&RawValue>) -> &str {
@@ -90,8 +130,16 @@ mod tests {
     }
 
     #[test]
-    fn empty_collections_and_null_are_the_same() {
-        assert!(changed(r#"{"tags":null,"x":[]}"#, r#"{"tags":{},"x":null}"#, "{}").is_empty());
+    fn empty_collections_null_and_empty_strings_are_the_same_at_any_depth() {
+        assert!(changed(r#"{"tags":null,"x":[],"y":null}"#, r#"{"tags":{},"x":null,"y":""}"#, "{}").is_empty());
         assert!(changed("null", "null", "null").is_empty());
+        let before = r#"{"vpc_config":[{"ids":null,"name":"a","more":{}}],"group":[{"types":[]}]}"#;
+        let after = r#"{"vpc_config":[{"ids":[],"name":"a"}],"group":[{"types":null,"extra":""}]}"#;
+        assert!(changed(before, after, "{}").is_empty());
+        // What is not empty still counts, at any depth.
+        let after = r#"{"vpc_config":[{"ids":["sg-1"],"name":"a"}],"group":[{"types":null}]}"#;
+        assert_eq!(changed(before, after, "{}"), ["vpc_config"]);
+        assert_eq!(changed(r#"{"x":[{}]}"#, r#"{"x":[]}"#, "{}"), ["x"], "one empty element is not no element");
+        assert_eq!(changed(r#"{"x":""}"#, r#"{"x":"a"}"#, "{}"), ["x"]);
     }
 }

@@ -12,7 +12,9 @@ pub static INDEX_SHIFT: Rule = Rule {
 `for_each` key makes Terraform delete one instance and create another, even when the object was \
 meant to stay. A `moved` block keeps it.\n\n\
 **What triggers it.** A deletion with `action_reason` `delete_because_count_index` or \
-`delete_because_each_key` while a resource of the same type is created in the same module. The \
+`delete_because_each_key` while another instance of the same resource block (the same address \
+without its key) is created or replaced: a `count` list that loses a middle element replaces each \
+later instance with its neighbour's arguments. Instances of other blocks are never paired. The \
 deletion itself is still reported by PG-DEL-001/002; this is the hint next to it.\n\n\
 **Example.** `module.storage.aws_s3_bucket.this[\"backups\"]` deleted while \
 `module.storage.aws_s3_bucket.this[\"media\"]` is created reports a hint to add \

@@ -1,11 +1,16 @@
 //! Drift: what changed outside Terraform since the last apply. Reported in its own section and not
 //! counted in the verdict. Drift that opened inbound access or widened IAM permissions is flagged
-//! by the same rules that judge planned changes.
+//! by the same rules that judge planned changes. Switching between `null`, `[]`, `{}` and `""` (at
+//! any depth, see `plan::diff`) and values the provider recomputes on every refresh are not drift.
 
 use super::{evaluate_with, list_names, Context};
 use crate::plan::{Action, Change};
 use crate::registry::{Category, Severity};
 use crate::report::DriftEntry;
+
+/// Attributes the provider recomputes on every refresh: a new value is not a change made outside
+/// Terraform.
+const RECOMPUTED: &[&str] = &["latest_restorable_time", "earliest_restorable_time"];
 
 /// What drifted on one resource, or `None` when nothing meaningful did.
 pub fn describe(change: &Change, ctx: &Context) -> Option<DriftEntry> {
@@ -14,7 +19,8 @@ pub fn describe(change: &Change, ctx: &Context) -> Option<DriftEntry> {
         Action::Delete => (Vec::new(), format!("{name} was deleted outside Terraform")),
         Action::NoOp | Action::Read => return None,
         _ => {
-            let changed = change.changed_attributes().to_vec();
+            let changed: Vec<String> =
+                change.changed_attributes().iter().filter(|name| !RECOMPUTED.contains(&name.as_str())).cloned().collect();
             if changed.is_empty() {
                 return None;
             }
