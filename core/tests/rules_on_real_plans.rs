@@ -431,3 +431,36 @@ fn index_shift_hints_pair_instances_of_one_block_including_replacements() {
     assert!(hint.message.contains("module.storage.aws_s3_bucket.this[\"logs\"] is replaced"), "{}", hint.message);
     assert!(!hint.message.contains("archive"), "another block is not a sibling: {}", hint.message);
 }
+
+/// Replacements say what the replacement does, and what is unknown only because the resource is
+/// new is not a finding of its own.
+#[test]
+fn replacements_say_what_they_do_and_add_no_noise() {
+    let report = analyze_with("replacements", &Policy::default());
+    let on = |address: &str| -> Vec<(&str, &str)> {
+        report.findings.iter().filter(|f| f.address == address).map(|f| (f.rule.as_str(), f.message.as_str())).collect()
+    };
+    let db = on("aws_db_instance.orders");
+    assert!(
+        db.iter().any(|(rule, m)| *rule == "PG-DEL-002"
+            && m.contains("because a change to username forces replacement")
+            && m.ends_with("its data is lost unless the new database is restored from a snapshot")),
+        "{db:#?}"
+    );
+    assert!(
+        !db.iter().any(|(rule, _)| *rule == "PG-DB-003"),
+        "the parameter group is unknown only because the instance is new: {db:#?}"
+    );
+    let lb = on("aws_lb.api");
+    assert!(
+        lb.iter()
+            .any(|(rule, m)| *rule == "PG-PUB-002" && m.contains("becomes internet-facing (internal true → false")),
+        "{lb:#?}"
+    );
+    let volume = on("aws_ebs_volume.data");
+    assert!(
+        volume.iter().any(|(rule, m)| *rule == "PG-DET-002"
+            && m.contains("encrypted turned off: the replacement volume is not encrypted")),
+        "{volume:#?}"
+    );
+}

@@ -12,7 +12,7 @@ mod reader;
 pub(crate) mod values;
 
 pub use action::{Action, ActionReason, KnownReason};
-pub(crate) use change::{display_path, Change, Mode};
+pub(crate) use change::{display_path, Change, Mode, PathStep};
 pub use error::{Location, PlanError};
 pub(crate) use load::{from_bytes, load, load_stdin, PlanBytes};
 pub use reader::PlanHeader;

@@ -32,7 +32,10 @@ changed.\n\n\
 **What triggers it.** A `delete` or replace action on a resource whose type is not a critical \
 class, nor one of the stateful types of PG-DATA-001, nor a security-group rule or IAM policy \
 attachment (deleting those only takes access away; a replaced rule is judged by what it \
-re-creates). A replace says which attribute forces it.\n\n\
+re-creates). A replace says which attribute forces it; a replaced `aws_db_instance` or \
+`aws_rds_cluster` also says that its data is lost unless the new one is restored from a snapshot. \
+What is known only after apply because the replacement is new (a parameter group the provider \
+picks) is not reported again by the database rules.\n\n\
 **Example.** `aws_sqs_queue.jobs` replaced because `name` cannot be updated in place: the queue and \
 any messages in it are deleted.",
     plan_wide: false,

@@ -76,9 +76,19 @@ fn changed_setting(rule: &'static Rule, change: &Change, names: &[&str], label: 
     }
     names
         .iter()
-        .filter_map(|name| Transition::of(change, name))
-        .map(|t| Hit::new(rule, format!("{}: {label} {}", change.display_name(), t.describe())))
+        .filter_map(|name| Transition::of(change, name).map(|t| (name, t)))
+        // On a replacement, a setting the configuration leaves to the provider is known only after
+        // apply because the resource is new: the replace finding says what forces it.
+        .filter(|(name, t)| {
+            !(change.action.is_replace() && t.after.is_wholly_unknown() && !forces_replacement(change, name))
+        })
+        .map(|(_, t)| Hit::new(rule, format!("{}: {label} {}", change.display_name(), t.describe())))
         .collect()
+}
+
+/// Whether a change to this top-level attribute is one of those that force the replacement.
+fn forces_replacement(change: &Change, name: &str) -> bool {
+    change.replace_paths.iter().any(|path| matches!(path.first(), Some(crate::plan::PathStep::Key(key)) if key == name))
 }
 
 fn instance_class_changed(change: &Change, _: &Context) -> Vec<Hit> {

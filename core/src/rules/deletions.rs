@@ -68,6 +68,18 @@ fn forgotten(change: &Change, _: &Context) -> Vec<Hit> {
     }
 }
 
+/// Databases whose replacement starts empty unless restored from a snapshot.
+const DATABASES: &[&str] = &["aws_db_instance", "aws_rds_cluster"];
+
+fn restores_from_snapshot(change: &Change) -> bool {
+    let after = change.values().after();
+    ["snapshot_identifier", "restore_to_point_in_time"].iter().any(|a| {
+        let value = after.get(a);
+        // Known only after apply is what the provider computes when the configuration sets none.
+        !value.is_unknown() && (value.as_str().is_some_and(|s| !s.is_empty()) || value.elements().next().is_some())
+    })
+}
+
 /// The message the pipeline's readers know: "Attempting to delete ADDRESS", with why for a replace.
 fn describe_deletion(change: &Change, data_lost: bool) -> String {
     let name = change.display_name();
@@ -99,7 +111,14 @@ fn describe_deletion(change: &Change, data_lost: bool) -> String {
                 (Some(why), _) => format!(" because {why}"),
                 (None, _) => String::new(),
             };
-            let loss = if data_lost { "; its data is lost" } else { "" };
+            let loss = match (DATABASES.contains(&change.resource_type.as_ref()), data_lost) {
+                (true, _) if restores_from_snapshot(change) => {
+                    "; the new database starts from the snapshot in snapshot_identifier: data written since is lost"
+                }
+                (true, _) => "; its data is lost unless the new database is restored from a snapshot",
+                (false, true) => "; its data is lost",
+                (false, false) => "",
+            };
             format!("Attempting to replace {name} ({order}){why}{loss}")
         }
         _ => format!("Attempting to delete {name}"),

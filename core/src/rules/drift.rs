@@ -19,8 +19,12 @@ pub fn describe(change: &Change, ctx: &Context) -> Option<DriftEntry> {
         Action::Delete => (Vec::new(), format!("{name} was deleted outside Terraform")),
         Action::NoOp | Action::Read => return None,
         _ => {
-            let changed: Vec<String> =
-                change.changed_attributes().iter().filter(|name| !RECOMPUTED.contains(&name.as_str())).cloned().collect();
+            let changed: Vec<String> = change
+                .changed_attributes()
+                .iter()
+                .filter(|name| !RECOMPUTED.contains(&name.as_str()))
+                .cloned()
+                .collect();
             if changed.is_empty() {
                 return None;
             }
