@@ -17,7 +17,7 @@ use crate::policy::Policy;
 use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
 use crate::rules::index_shift::Candidate;
 use crate::rules::{self, Context};
-use crate::rules::{group_exposure, resource_policy};
+use crate::rules::{group_exposure, managed_drift, resource_policy};
 use crate::source::SourceMap;
 
 /// A plan to check: JSON from `terraform show -json` (UTF-8 with or without a BOM, or UTF-16 with a
@@ -159,13 +159,18 @@ struct Judgement<'a> {
     group_members: Vec<group_exposure::Member<'a>>,
     /// The AWS accounts it newly admits, and those it shows to be the plan's own.
     admission: Option<Box<resource_policy::Admission>>,
+    /// What the change's resource manages of a group or role, from its state.
+    managed: Option<managed_drift::Managed>,
     own_arn: Option<&'a str>,
 }
+
+/// A drift entry, with what a group or role gained (to tell Terraform's own drift).
+type Drifted = (DriftEntry, Option<managed_drift::Gained>);
 
 /// What one batch of entries came to.
 enum Judged<'a> {
     Changes(Vec<Result<Judgement<'a>, PlanError>>),
-    Drift(Vec<Result<Option<DriftEntry>, PlanError>>),
+    Drift(Vec<Result<Option<Drifted>, PlanError>>),
 }
 
 /// Analyzes decoded UTF-8 plan text, calling `release` with each skipped section once it is
@@ -198,7 +203,7 @@ fn analyze_plan_releasing(
     batches.sort_unstable_by_key(|(section, first, _)| (*section, *first));
 
     let mut judgements = Vec::new();
-    let mut drift = Vec::new();
+    let mut drift: Vec<Drifted> = Vec::new();
     for (_, _, judged) in batches {
         match judged {
             Judged::Changes(outcomes) => {
@@ -231,6 +236,17 @@ fn analyze_plan_releasing(
     for (i, finding) in account_findings {
         judgements[i].findings.push(finding);
     }
+    // What separate resources of the configuration manage is not drift made outside Terraform.
+    let managed: Vec<managed_drift::Managed> = judgements.iter_mut().filter_map(|j| j.managed.take()).collect();
+    let mut drift: Vec<DriftEntry> = drift
+        .into_iter()
+        .map(|(mut entry, gained)| {
+            if let Some(gained) = &gained {
+                managed_drift::explain(&mut entry, gained, &managed);
+            }
+            entry
+        })
+        .collect();
 
     let mut counts = Counts::default();
     let mut findings = Vec::new();
@@ -272,6 +288,7 @@ fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawV
                     let (counted, findings) = (c.action.is_counted(), rules::evaluate(&c, ctx));
                     let index_shift = rules::index_shift::candidate(&c);
                     let (admission, own_arn) = (resource_policy::admissions(&c), resource_policy::own_arn(&c));
+                    let managed = managed_drift::managed(&c);
                     c.readable(text)?;
                     Ok(Judgement {
                         counted,
@@ -280,6 +297,7 @@ fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawV
                         group_members: group_exposure::members(c),
                         admission,
                         own_arn,
+                        managed,
                     })
                 })
                 .collect(),
@@ -289,8 +307,10 @@ fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawV
                 .map(|change| {
                     let c = change?;
                     let described = rules::drift::describe(&c, ctx);
+                    let gained =
+                        described.as_ref().filter(|d| !d.flags.is_empty()).and_then(|_| managed_drift::gained(&c));
                     c.readable(text)?;
-                    Ok(described)
+                    Ok(described.map(|d| (d, gained)))
                 })
                 .collect(),
         ),

@@ -464,3 +464,25 @@ fn replacements_say_what_they_do_and_add_no_noise() {
         "{volume:#?}"
     );
 }
+
+/// Drift that separate resources of the configuration made is said to be theirs, not flagged; drift
+/// made outside Terraform stays flagged.
+#[test]
+fn drift_terraform_made_is_explained_and_real_drift_stays_flagged() {
+    let entry = |plan: &str, address: &str| {
+        analyze_with(plan, &Policy::default()).drift.into_iter().find(|d| d.address == address).unwrap()
+    };
+    let bastion = entry("security-groups", "aws_security_group.bastion");
+    assert!(
+        bastion.flags.is_empty() && bastion.message.contains("managed by aws_security_group_rule.web_http"),
+        "{bastion:#?}"
+    );
+    let deployer = entry("iam", "aws_iam_role.deployer");
+    assert!(
+        deployer.flags.is_empty() && deployer.message.contains("managed by aws_iam_role_policy_attachment"),
+        "{deployer:#?}"
+    );
+    // The inbound 5432 rule from the internet added with the AWS API is drift, whatever else is managed.
+    let db = entry("drift", "aws_security_group.db");
+    assert!(db.flags.iter().any(|f| f.rule == "PG-SG-001"), "{db:#?}");
+}

@@ -20,6 +20,7 @@ mod iam;
 mod iam_policy;
 pub(crate) mod index_shift;
 mod kms;
+pub(crate) mod managed_drift;
 mod network;
 mod public_exposure;
 pub(crate) mod resource_policy;
