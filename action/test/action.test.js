@@ -97,22 +97,22 @@ for (const [name, node] of NODES) {
     try {
       const inputs = { plan: plan('exposure'), 'working-directory': path.join(repo, 'infra') }
       const first = await runAction({ inputs, node, api, cwd: repo })
-      assert.equal(first.code, 1, 'the gate fails (high-risk changes under the default policy): the step fails')
-      assert.equal(first.outputs['exit-code'], '2')
-      assert.equal(first.outputs.status, 'high_risk')
-      assert.deepEqual([first.outputs['critical-changes'], first.outputs['high-risk-changes']], ['0', '6'])
+      assert.equal(first.code, 1, 'the gate fails (a bucket policy that lets anyone read its objects is critical): the step fails')
+      assert.equal(first.outputs['exit-code'], '1')
+      assert.equal(first.outputs.status, 'critical')
+      assert.deepEqual([first.outputs['critical-changes'], first.outputs['high-risk-changes']], ['1', '5'])
       const warnings = first.commands.filter((c) => c.startsWith('::warning '))
       assert.ok(warnings.length > 0 && warnings.length <= 10)
       const acl = warnings.find((c) => c.includes('aws_network_acl_rule.rdp'))
       const declared = fs.readFileSync(path.join(repo, 'infra', 'main.tf'), 'utf8').split('\n').findIndex((l) => l.startsWith('resource "aws_network_acl_rule" "rdp"')) + 1
       assert.match(acl, new RegExp(`file=infra/main.tf,line=${declared},endLine=\\d+`))
-      assert.match(first.summary, /plangate: high_risk/)
+      assert.match(first.summary, /plangate: critical/)
       assert.match(first.summary, / · infra\/main\.tf:\d+<\/sub>/)
       assert.equal(api.comments.length, 1)
       assert.match(api.comments[0].body, /^<!-- plangate:sticky sha256=[0-9a-f]{64} -->\n/)
       assert.equal(first.outputs['comment-url'], api.comments[0].html_url)
       const report = JSON.parse(fs.readFileSync(first.outputs['report-path'], 'utf8'))
-      assert.equal(report.plans[0].report.high_risk_changes, 6)
+      assert.equal(report.plans[0].report.high_risk_changes, 5)
 
       // The second run finds its comment and leaves it alone: the report has not changed.
       const second = await runAction({ inputs, node, api, cwd: repo })
@@ -264,7 +264,7 @@ test('scanner reports are gated as well, and a SARIF file with the .tf locations
     const trivy = path.join(FIXTURES, 'reports', 'defectdojo', 'trivy__misconfigurations_and_secrets.json')
     const inputs = { plan: plan('exposure'), 'working-directory': path.join(repo, 'infra'), reports: trivy, environment: 'develop', 'sarif-output': sarif }
     const result = await runAction({ inputs, api, cwd: repo })
-    assert.equal(result.outputs['exit-code'], '1', 'the develop preset passes the plan, the scanner gate fails')
+    assert.equal(result.outputs['exit-code'], '1', 'the scanner gate fails (the plan fails too: its public bucket policy is critical under every preset)')
     assert.match(result.summary, /plangate scan: failed/)
     const written = JSON.parse(fs.readFileSync(sarif, 'utf8'))
     const location = written.runs[0].results[0].locations[0].physicalLocation
