@@ -202,7 +202,7 @@ impl<'a> Change<'a> {
     pub fn changed_attributes(&self) -> &[String] {
         self.changed.get_or_init(|| {
             let values = self.values();
-            super::diff::changed_attributes(&values.before, &values.after, &values.after_unknown)
+            super::diff::changed_attributes(&values.before, &values.after, &values.after_unknown, self.is_drift())
         })
     }
 

@@ -9,8 +9,10 @@ use serde_json::Value;
 use super::values::{text_marks_anything, Side};
 
 /// Names of the top-level attributes whose value differs between `before` and `after`, or that
-/// become unknown, sorted. Names only: safe to show whatever the masks say.
-pub fn changed_attributes(before: &Side<'_>, after: &Side<'_>, after_unknown: &Side<'_>) -> Vec<String> {
+/// become unknown, sorted. Names only: safe to show whatever the masks say. `deep` (for drift)
+/// also compares differing containers as values, so that an empty nested value switching form is
+/// not a change; planned changes skip that parse, which would cost every update on a big plan.
+pub fn changed_attributes(before: &Side<'_>, after: &Side<'_>, after_unknown: &Side<'_>, deep: bool) -> Vec<String> {
     // One merge over the three sorted member lists.
     let (mut b, mut a, mut u) =
         (before.members().peekable(), after.members().peekable(), after_unknown.members().peekable());
@@ -22,22 +24,25 @@ pub fn changed_attributes(before: &Side<'_>, after: &Side<'_>, after_unknown: &S
             side.next_if(|(n, _): &(&str, &RawValue)| *n == name).map(|(_, raw)| raw)
         };
         let (old, new, mask) = (take(&mut b), take(&mut a), take(&mut u));
-        if !same_value(old, new) || mask.is_some_and(|m| text_marks_anything(m.get())) {
+        if !same_value(old, new, deep) || mask.is_some_and(|m| text_marks_anything(m.get())) {
             changed.push(name.to_owned());
         }
     }
     changed
 }
 
-/// Equal, counting `null`, `{}`, `[]` and `""` as the same at any depth: providers switch between
-/// them without anything changing (`tags: null -> {}`, a nested block's `security_group_ids: null
-/// -> []`). Two containers of one kind whose texts differ are compared as values; anything else
-/// that differs in text differs.
-fn same_value(a: Option<&RawValue>, b: Option<&RawValue>) -> bool {
+/// Equal, counting `null`, `{}`, `[]` and `""` as the same: providers switch between them without
+/// anything changing (`tags: null -> {}`). With `deep`, at any depth too (a nested block's
+/// `security_group_ids: null -> []`): two containers of one kind whose texts differ are compared as
+/// values. Anything else that differs in text differs.
+fn same_value(a: Option<&RawValue>, b: Option<&RawValue>, deep: bool) -> bool {
     let (a, b) = (raw_text(a), raw_text(b));
     let empty = |t: &str| matches!(t, "null" | "{}" | "[]" | "\"\"");
     if a == b || (empty(a) && empty(b)) || same_ignoring_white_space(a, b) {
         return true;
+    }
+    if !deep {
+        return false;
     }
     let container = |t: &str| t.trim_start().as_bytes().first().copied();
     match (container(a), container(b)) {
@@ -111,7 +116,7 @@ mod tests {
 
     fn changed(before: &str, after: &str, unknown: &str) -> Vec<String> {
         let v = crate::plan::values::tests::values(before, after, unknown, "{}", "{}");
-        changed_attributes(&v.before, &v.after, &v.after_unknown)
+        changed_attributes(&v.before, &v.after, &v.after_unknown, true)
     }
 
     #[test]
@@ -127,6 +132,13 @@ mod tests {
         assert!(same_ignoring_white_space(r#"{ "a" : [1, 2] }"#, r#"{"a":[1,2]}"#));
         assert!(!same_ignoring_white_space(r#"{"a":"x y"}"#, r#"{"a":"xy"}"#), "white space inside strings counts");
         assert!(!same_ignoring_white_space(r#"{"a":"\" "}"#, r#"{"a":"\""}"#));
+    }
+
+    #[test]
+    fn planned_changes_compare_nested_values_as_written() {
+        let v =
+            crate::plan::values::tests::values(r#"{"b":[{"ids":null}]}"#, r#"{"b":[{"ids":[]}]}"#, "{}", "{}", "{}");
+        assert_eq!(changed_attributes(&v.before, &v.after, &v.after_unknown, false), ["b"]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Drift: what changed outside Terraform since the last apply. Reported in its own section and not
 //! counted in the verdict. Drift that opened inbound access or widened IAM permissions is flagged
 //! by the same rules that judge planned changes. Switching between `null`, `[]`, `{}` and `""` (at
-//! any depth, see `plan::diff`) and values the provider recomputes on every refresh are not drift.
+//! any depth: drift is diffed deeply, see `plan::diff`) and values the provider recomputes on every
+//! refresh are not drift.
 
 use super::{evaluate_with, list_names, Context};
 use crate::plan::{Action, Change};

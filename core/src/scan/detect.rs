@@ -66,22 +66,10 @@ impl ReportFormat {
 
     /// The format a `--format` name stands for.
     pub fn from_name(name: &str) -> Option<ReportFormat> {
-        let all = [
-            ReportFormat::Wiz,
-            ReportFormat::SeekerVulnerabilities,
-            ReportFormat::SeekerStatus,
-            ReportFormat::Sarif,
-            ReportFormat::Trivy,
-            ReportFormat::Checkov,
-            ReportFormat::Grype,
-            ReportFormat::Snyk,
-            ReportFormat::Semgrep,
-            ReportFormat::Kics,
-            ReportFormat::Tfsec,
-            ReportFormat::Gitleaks,
-            ReportFormat::Issues,
-        ];
-        all.into_iter().find(|f| f.name().eq_ignore_ascii_case(name))
+        DETECTION_ORDER
+            .into_iter()
+            .filter(|f| *f != ReportFormat::EmptyNull)
+            .find(|f| f.name().eq_ignore_ascii_case(name))
     }
 }
 
@@ -92,8 +80,8 @@ impl serde::Serialize for ReportFormat {
     }
 }
 
-/// The order detection tries the formats in: a document that fits two (a Trivy legacy list also
-/// has no Seeker keys, but `null` fits three) goes to the first.
+/// The order detection tries the formats in: a document that fits several (`null` is a clean
+/// report of Trivy and Gitleaks as well as the empty report) goes to the first.
 const DETECTION_ORDER: [ReportFormat; 14] = [
     ReportFormat::EmptyNull,
     ReportFormat::Sarif,
