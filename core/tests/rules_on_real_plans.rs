@@ -486,3 +486,54 @@ fn drift_terraform_made_is_explained_and_real_drift_stays_flagged() {
     let db = entry("drift", "aws_security_group.db");
     assert!(db.flags.iter().any(|f| f.rule == "PG-SG-001"), "{db:#?}");
 }
+
+/// A role's trust policy follows the same definition of another account: trusting a foreign
+/// account root without `sts:ExternalId` (or an organization condition) is PG-RP-003.
+#[test]
+fn a_trust_policy_that_loses_its_external_id_admits_another_account() {
+    let report = analyze_with("iam-removal", &Policy::default());
+    assert!(
+        report.findings.iter().any(|f| f.address == "aws_iam_role.ops"
+            && f.rule == "PG-RP-003"
+            && f.message.contains("trust policy now admits AWS account 210987654321")),
+        "{:#?}",
+        report.findings
+    );
+    let report = analyze_with("iam", &Policy::default());
+    assert!(!report.findings.iter().any(|f| f.rule == "PG-RP-003"), "{:#?}", report.findings);
+}
+
+/// A search domain's open access policy is the world's outside a VPC and only its VPC's inside one.
+/// Derived from the real `resource-policies` plan (moto has no OpenSearch).
+#[test]
+fn an_open_search_domain_policy_is_critical_outside_a_vpc_only() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/resource-policies.plan.json");
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let api = changes.iter().find(|c| c["address"] == "aws_api_gateway_rest_api.public").unwrap().clone();
+    let policy =
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+        "Action": "es:ESHttpGet", "Resource": "arn:aws:es:us-east-1:123456789012:domain/search/*"}]})
+        .to_string();
+    for (name, vpc) in
+        [("public", serde_json::json!([])), ("private", serde_json::json!([{"subnet_ids": ["subnet-1"]}]))]
+    {
+        let mut domain = api.clone();
+        domain["address"] = format!("aws_opensearch_domain.{name}").into();
+        domain["type"] = "aws_opensearch_domain".into();
+        domain["name"] = name.into();
+        domain["change"]["after"] =
+            serde_json::json!({"domain_name": name, "access_policies": policy, "vpc_options": vpc});
+        domain["change"]["after_unknown"] = serde_json::json!({});
+        domain["change"]["after_sensitive"] = serde_json::json!({});
+        changes.push(domain);
+    }
+    let bytes = serde_json::to_vec(&plan).unwrap();
+    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let rule = |address: &str| {
+        report.findings.iter().find(|f| f.address == address).map(|f| (f.rule.clone(), f.message.clone()))
+    };
+    assert_eq!(rule("aws_opensearch_domain.public").unwrap().0, "PG-RP-001");
+    let (id, message) = rule("aws_opensearch_domain.private").unwrap();
+    assert!(id == "PG-RP-002" && message.ends_with("(the domain is reachable only inside its VPC)"), "{id} {message}");
+}

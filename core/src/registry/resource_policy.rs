@@ -18,7 +18,8 @@ code behind it: objects, secrets, images, messages, files, indexes, functions.\n
 a wildcard covering one), with no condition on `aws:SourceArn`, `aws:SourceAccount`, \
 `aws:PrincipalOrgID`, `aws:SourceVpce`, a source IP narrower than the internet or the like. A \
 negated (`StringNotEquals`) or `…IfExists` condition restricts nothing. Read on bucket, queue, \
-topic, repository, secret, file system, search domain, REST API and Glacier vault policies, \
+topic, repository, secret, file system, search domain (outside a VPC; a domain in one is \
+PG-RP-002), REST API and Glacier vault policies, \
 `aws_lambda_permission` and `aws_lambda_layer_version_permission` for `principal = \"*\"` without a \
 source, and `aws_lambda_function_url` with `authorization_type = \"NONE\"`.\n\n\
 **Example.** A statement `{Effect = \"Allow\", Principal = \"*\", Action = \"secretsmanager:GetSecretValue\"}` \
@@ -50,7 +51,8 @@ pub static ANOTHER_ACCOUNT: Rule = Rule {
     doc: "**Why it matters.** Access granted to another account is access governed by people outside \
 yours: whoever administers that account decides who uses it.\n\n\
 **What triggers it.** A resource policy, `aws_lambda_permission`, \
-`aws_lambda_layer_version_permission` or `aws_kms_grant` newly names an AWS account (an account id, \
+`aws_lambda_layer_version_permission`, `aws_kms_grant`, or a role's trust policy (in a statement \
+without an `sts:ExternalId` or organization condition) newly names an AWS account (an account id, \
 or an ARN in it) that is not one of the `trusted_accounts:` of the configuration, or, without that \
 list, not an account that appears in the plan's own resource ARNs. The message names the \
 account.\n\n\

@@ -208,10 +208,24 @@ impl Document {
     /// The AWS accounts Allow statements name as principals (an account id, or an ARN in it),
     /// sorted, once each.
     pub fn accounts(&self) -> Vec<String> {
+        self.accounts_where(|_| true)
+    }
+
+    /// The same, for a trust policy: only statements with no `sts:ExternalId` or organization
+    /// condition, which is what makes trusting another account safe against a confused deputy.
+    pub fn trusted_accounts_unguarded(&self) -> Vec<String> {
+        let guard = |c: &String| {
+            let key = c.split_once(' ').and_then(|(_, rest)| rest.split('=').next()).unwrap_or("");
+            matches!(key, "sts:externalid" | "aws:principalorgid" | "aws:principalorgpaths") && restricts_principal(c)
+        };
+        self.accounts_where(|s| !s.conditions.iter().any(guard))
+    }
+
+    fn accounts_where(&self, keep: impl Fn(&Statement) -> bool) -> Vec<String> {
         let mut accounts: Vec<String> = self
             .statements()
             .iter()
-            .filter(|s| s.allow)
+            .filter(|s| s.allow && keep(s))
             .flat_map(|s| s.principals.iter().filter_map(|p| p.strip_prefix("AWS:")).filter_map(account_of))
             .collect();
         accounts.sort();

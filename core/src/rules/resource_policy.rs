@@ -159,6 +159,18 @@ fn policy(change: &Change, site: &Site) -> Vec<Hit> {
     if opened.is_empty() {
         return Vec::new();
     }
+    // A search domain inside a VPC is reachable only from there: its open policy is not the world's.
+    let in_vpc = matches!(site.resource_type, "aws_opensearch_domain" | "aws_elasticsearch_domain")
+        && values.after().get("vpc_options").elements().any(|v| v.get("subnet_ids").elements().next().is_some());
+    if in_vpc {
+        let all: Vec<&Grant> = opened.iter().collect();
+        let message = format!(
+            "{name}: the {} now admits any principal: {} (the domain is reachable only inside its VPC)",
+            site.noun,
+            describe(&all)
+        );
+        return vec![Hit::new(&ADMITS_ANYONE, message)];
+    }
     let (data, other): (Vec<&Grant>, Vec<&Grant>) = opened.iter().partition(|g| opens_data(g, site.data));
     if !data.is_empty() {
         let message =
@@ -319,6 +331,12 @@ pub fn admissions(change: &Change) -> Option<Box<Admission>> {
                 principal(before),
                 principal(after),
             )
+        }
+        // A role's trust policy, by the same definition of another account: one trusted without
+        // an `sts:ExternalId` or organization condition.
+        "aws_iam_role" if change.attribute_changed("assume_role_policy") => {
+            let trusted = |side: Attr<'_>| Document::read(side.get("assume_role_policy")).trusted_accounts_unguarded();
+            ("trust policy", trusted(before), trusted(after))
         }
         KMS_GRANT => {
             let grantee = |side: Attr<'_>| {
