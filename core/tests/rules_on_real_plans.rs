@@ -537,3 +537,19 @@ fn an_open_search_domain_policy_is_critical_outside_a_vpc_only() {
     let (id, message) = rule("aws_opensearch_domain.private").unwrap();
     assert!(id == "PG-RP-002" && message.ends_with("(the domain is reachable only inside its VPC)"), "{id} {message}");
 }
+
+/// The new families judge what changes: moved-only and import-only changes (the `refactor` plan,
+/// Terraform's own moved-block and identity-import plans) give none of their findings.
+#[test]
+fn moved_and_imported_resources_give_no_exposure_or_control_finding() {
+    for plan in ["refactor", "terraform-json__moved_block", "terraform-json__identity"] {
+        let report = analyze_with(plan, &Policy::default());
+        let new_rules: Vec<&str> = report
+            .findings
+            .iter()
+            .map(|f| f.rule.as_str())
+            .filter(|r| ["PG-RP-", "PG-PUB-", "PG-DET-", "PG-IAM-007"].iter().any(|p| r.starts_with(p)))
+            .collect();
+        assert!(new_rules.is_empty(), "{plan}: {new_rules:?}");
+    }
+}
