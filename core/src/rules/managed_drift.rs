@@ -34,6 +34,9 @@ const RULE_TYPES: &[&str] =
 /// not yet created.
 pub fn managed(change: &Change) -> Option<Managed> {
     let t = change.resource_type.as_ref();
+    if !RULE_TYPES.contains(&t) && !matches!(t, "aws_iam_role_policy" | "aws_iam_role_policy_attachment") {
+        return None;
+    }
     let before = change.values().before();
     let text = |name: &str| before.get(name).as_str().filter(|s| !s.is_empty()).map(str::to_owned);
     if RULE_TYPES.contains(&t) {

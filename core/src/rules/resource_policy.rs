@@ -317,12 +317,14 @@ pub struct Admission {
 /// What `change` newly admits by account: the accounts its policy (or grant) names after and did
 /// not name before.
 pub fn admissions(change: &Change) -> Option<Box<Admission>> {
-    if !admits(change) {
+    let t = change.resource_type.as_ref();
+    let named = matches!(t, LAMBDA_PERMISSION | LAYER_PERMISSION | KMS_GRANT | "aws_iam_role")
+        || SITES.iter().any(|s| s.resource_type == t);
+    if !named || !admits(change) {
         return None;
     }
     let values = change.values();
     let (before, after) = (values.before(), values.after());
-    let t = change.resource_type.as_ref();
     let (noun, old, new) = match t {
         LAMBDA_PERMISSION | LAYER_PERMISSION => {
             let principal = |side: Attr<'_>| side.get("principal").as_str().and_then(account_of).into_iter().collect();
