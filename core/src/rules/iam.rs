@@ -2,7 +2,7 @@
 //! attachments, diffed between before and after. Only what is newly granted is reported; removing
 //! permissions is not a risk.
 
-use super::iam_policy::{dropped_conditions, widening, Document, Grant, ADMINISTRATOR_POLICIES};
+use super::iam_policy::{self, dropped_conditions, widening, Document, Grant, ADMINISTRATOR_POLICIES};
 use super::{list_names, Context, Family, Hit};
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{
@@ -134,21 +134,10 @@ fn is_administrator(arn: &str) -> bool {
     arn.starts_with("arn:aws:iam::aws:policy/") && ADMINISTRATOR_POLICIES.contains(&name)
 }
 
-/// "s3:GetObject, s3:PutObject on arn:…; iam:PassRole on * (now without the condition on
+/// The grants with why each is new: "… on arn:…; iam:PassRole on * (now without the condition on
 /// aws:multifactorauthpresent)".
 fn describe_grants(grants: &[&Grant], delta: &Delta) -> String {
-    let mut by_resource: Vec<(String, Vec<String>)> = Vec::new();
-    for grant in grants {
-        let action = format!("{}{}", grant.action_text(), why_new(grant, delta));
-        let resource = grant.resource_text();
-        match by_resource.iter_mut().find(|(r, _)| *r == resource) {
-            Some((_, actions)) => actions.push(action),
-            None => by_resource.push((resource, vec![action])),
-        }
-    }
-    let parts: Vec<String> =
-        by_resource.iter().map(|(r, actions)| format!("{} on {r}", list_names(actions, 5))).collect();
-    list_names(&parts, 3)
+    iam_policy::describe_grants(grants, |grant| why_new(grant, delta))
 }
 
 /// " (no longer denied)", " (now without the condition on …)" or nothing, for a grant that is new

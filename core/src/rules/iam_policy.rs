@@ -175,15 +175,7 @@ impl Document {
     /// Every (action, resource) pair the document's Allow statements allow (`allow`), or its Deny
     /// statements deny.
     pub fn grants(&self, allow: bool) -> Vec<Grant> {
-        let mut grants = Vec::new();
-        for statement in self.statements().iter().filter(|s| s.allow == allow) {
-            for action in &statement.actions {
-                for resource in &statement.resources {
-                    grants.push(statement.grant(action, resource));
-                }
-            }
-        }
-        grants
+        self.grants_of(|s| s.allow == allow)
     }
 
     /// Whether an Allow statement admits any principal with no condition to restrict who.
@@ -194,15 +186,15 @@ impl Document {
     /// What Allow statements grant any principal with no condition restricting who: the
     /// (action, resource) pairs open to the world.
     pub fn anyone_grants(&self) -> Vec<Grant> {
-        let mut grants = Vec::new();
-        for statement in self.statements().iter().filter(|s| s.allow && s.admits_anyone()) {
-            for action in &statement.actions {
-                for resource in &statement.resources {
-                    grants.push(statement.grant(action, resource));
-                }
-            }
-        }
-        grants
+        self.grants_of(|s| s.allow && s.admits_anyone())
+    }
+
+    /// Every (action, resource) pair of the statements `keep` selects.
+    fn grants_of(&self, keep: impl Fn(&Statement) -> bool) -> Vec<Grant> {
+        let statements = self.statements().iter().filter(|s| keep(s));
+        statements
+            .flat_map(|s| s.actions.iter().flat_map(move |a| s.resources.iter().map(move |r| s.grant(a, r))))
+            .collect()
     }
 
     /// The AWS accounts Allow statements name as principals (an account id, or an ARN in it),
@@ -407,6 +399,23 @@ fn scalar(value: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// "s3:GetObject, s3:PutObject on arn:…; iam:PassRole on *": grants grouped by resource, each
+/// action followed by what `note` says of its grant.
+pub fn describe_grants(grants: &[&Grant], note: impl Fn(&Grant) -> String) -> String {
+    let mut by_resource: Vec<(String, Vec<String>)> = Vec::new();
+    for grant in grants {
+        let action = format!("{}{}", grant.action_text(), note(grant));
+        let resource = grant.resource_text();
+        match by_resource.iter_mut().find(|(r, _)| *r == resource) {
+            Some((_, actions)) => actions.push(action),
+            None => by_resource.push((resource, vec![action])),
+        }
+    }
+    let parts: Vec<String> =
+        by_resource.iter().map(|(r, actions)| format!("{} on {r}", super::list_names(actions, 5))).collect();
+    super::list_names(&parts, 3)
 }
 
 /// What the documents of `after` allow that those of `before` did not, with Deny statements

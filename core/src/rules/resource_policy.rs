@@ -6,7 +6,7 @@
 //! account (judged plan-wide, once the plan's own accounts are known), or nothing that can be
 //! verified. Key policies stay with the KMS family, which also judges the key itself.
 
-use super::iam_policy::{account_of, new_grants, Document, Grant};
+use super::iam_policy::{account_of, describe_grants, new_grants, Document, Grant};
 use super::{list_names, Context, Family, Hit};
 use crate::glob::Glob;
 use crate::plan::{Action, Attr, Change, Mode};
@@ -202,15 +202,7 @@ fn opens_data(grant: &Grant, data: &[&str]) -> bool {
 
 /// "s3:GetObject, s3:ListBucket on arn:…/*".
 fn describe(grants: &[&Grant]) -> String {
-    let mut by_resource: Vec<(String, Vec<String>)> = Vec::new();
-    for grant in grants {
-        match by_resource.iter_mut().find(|(r, _)| *r == grant.resource_text()) {
-            Some((_, actions)) => actions.push(grant.action_text()),
-            None => by_resource.push((grant.resource_text(), vec![grant.action_text()])),
-        }
-    }
-    let parts: Vec<String> = by_resource.iter().map(|(r, a)| format!("{} on {r}", list_names(a, 5))).collect();
-    list_names(&parts, 3)
+    describe_grants(grants, |_| String::new())
 }
 
 /// Whether a Lambda grant's attribute newly takes this value (a create, or a change to it).
