@@ -188,18 +188,9 @@ pub fn findings(
                 }
                 let others: Vec<&str> = involved.iter().copied().filter(|a| *a != member.address).collect();
                 let (rule, message) = describe(kind, group, member, &own, &others, &opened);
-                let finding = Finding {
-                    address: member.address.clone(),
-                    resource_type: member.resource_type().to_string(),
-                    actions: member.actions,
-                    severity: rule.severity,
-                    rule: rule.id.to_string(),
-                    category: rule.category,
-                    message,
-                    waived: None,
-                    location: None,
-                };
-                found.extend(ctx.settle(rule, finding).map(|f| (*index, f)));
+                let (address, resource_type) = (member.address.clone(), member.resource_type().to_string());
+                let finding = ctx.finding(rule, rule.category, address, resource_type, member.actions, message);
+                found.extend(finding.map(|f| (*index, f)));
             }
         }
     }

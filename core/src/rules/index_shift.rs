@@ -67,23 +67,21 @@ pub fn hints(candidates: &[Candidate], ctx: &Context) -> Vec<Finding> {
         if parts.is_empty() {
             continue;
         }
-        let finding = Finding {
-            address: deleted.address.clone(),
-            resource_type: deleted.resource_type.clone(),
-            actions: Action::Delete,
-            severity: INDEX_SHIFT.severity,
-            rule: INDEX_SHIFT.id.to_string(),
-            category: INDEX_SHIFT.category,
-            message: format!(
-                "{} is deleted because {} while {}: if the instances were only renumbered, `moved` blocks keep them",
-                deleted.address,
-                deleted.deleted_because.unwrap_or_default(),
-                parts.join(" and ")
-            ),
-            waived: None,
-            location: None,
-        };
-        findings.extend(ctx.settle(&INDEX_SHIFT, finding));
+        let message = format!(
+            "{} is deleted because {} while {}: if the instances were only renumbered, `moved` blocks keep them",
+            deleted.address,
+            deleted.deleted_because.unwrap_or_default(),
+            parts.join(" and ")
+        );
+        let (address, resource_type) = (deleted.address.clone(), deleted.resource_type.clone());
+        findings.extend(ctx.finding(
+            &INDEX_SHIFT,
+            INDEX_SHIFT.category,
+            address,
+            resource_type,
+            Action::Delete,
+            message,
+        ));
     }
     findings
 }

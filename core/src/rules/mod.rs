@@ -35,7 +35,7 @@ pub use config::{
 };
 
 use crate::date::Date;
-use crate::plan::{Change, Mode};
+use crate::plan::{Action, Change, Mode};
 use crate::registry::{Category, Rule};
 use crate::report::Finding;
 
@@ -54,6 +54,30 @@ impl<'p> Context<'p> {
 
     pub fn classes(&self) -> &'p Classes {
         &self.config.classes
+    }
+
+    /// A finding of `rule` about one resource, settled (see [`Context::settle`]).
+    pub fn finding(
+        &self,
+        rule: &Rule,
+        category: Category,
+        address: String,
+        resource_type: String,
+        actions: Action,
+        message: String,
+    ) -> Option<Finding> {
+        let finding = Finding {
+            address,
+            resource_type,
+            actions,
+            severity: rule.severity,
+            rule: rule.id.to_string(),
+            category,
+            message,
+            waived: None,
+            location: None,
+        };
+        self.settle(rule, finding)
     }
 
     /// The finding with the configured severity and any waiver applied; `None` when the rule is
@@ -147,18 +171,9 @@ pub(crate) fn evaluate_with(change: &Change, ctx: &Context, wanted: impl Fn(&Rul
         }
         let families = FAMILIES.iter().filter(|f| f.fallback == fallback && f.rules.iter().any(|r| wanted(r)));
         for hit in families.flat_map(|family| (family.check)(change, ctx)).filter(|hit| wanted(hit.rule)) {
-            let finding = Finding {
-                address: change.display_name(),
-                resource_type: change.resource_type.to_string(),
-                actions: change.action,
-                severity: hit.rule.severity,
-                rule: hit.rule.id.to_string(),
-                category: hit.category.unwrap_or(hit.rule.category),
-                message: hit.message,
-                waived: None,
-                location: None,
-            };
-            findings.extend(ctx.settle(hit.rule, finding));
+            let category = hit.category.unwrap_or(hit.rule.category);
+            let (address, resource_type) = (change.display_name(), change.resource_type.to_string());
+            findings.extend(ctx.finding(hit.rule, category, address, resource_type, change.action, hit.message));
         }
     }
     findings

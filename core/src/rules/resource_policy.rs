@@ -407,18 +407,10 @@ pub fn account_findings<'a>(
         let rule: &Rule = &ANOTHER_ACCOUNT;
         let (noun, accounts) =
             if foreign.len() == 1 { ("account", foreign[0].clone()) } else { ("accounts", list_names(&foreign, 5)) };
-        let finding = Finding {
-            address: admission.address.clone(),
-            resource_type: admission.resource_type.clone(),
-            actions: admission.actions,
-            severity: rule.severity,
-            rule: rule.id.to_string(),
-            category: rule.category,
-            message: format!("{}: the {} now admits AWS {noun} {accounts} ({why})", admission.address, admission.noun),
-            waived: None,
-            location: None,
-        };
-        found.extend(ctx.settle(rule, finding).map(|f| (index, f)));
+        let message = format!("{}: the {} now admits AWS {noun} {accounts} ({why})", admission.address, admission.noun);
+        let (address, resource_type) = (admission.address.clone(), admission.resource_type.clone());
+        let finding = ctx.finding(rule, rule.category, address, resource_type, admission.actions, message);
+        found.extend(finding.map(|f| (index, f)));
     }
     found
 }
