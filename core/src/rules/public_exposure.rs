@@ -59,19 +59,15 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         }
         t if LOAD_BALANCERS.contains(&t) => load_balancer(change, &name),
         "aws_eks_cluster" => eks_endpoint(change, &name),
-        "aws_instance" => {
-            public_ip(change, &name, after.get("associate_public_ip_address").as_bool(), "the instance gets")
-        }
-        "aws_launch_template" => {
-            let public = |side: Attr<'_>| {
-                side.get("network_interfaces").elements().any(|n| {
-                    let value = n.get("associate_public_ip_address");
-                    value.as_str() == Some("true") || value.as_bool() == Some(true)
-                })
-            };
-            let (before, now) = (public(change.values().before()), public(after));
-            public_ip(change, &name, Some(now && !before), "instances launched from the template get")
-        }
+        "aws_instance" => public_ip(change, &name, "the instance gets", |side| {
+            side.get("associate_public_ip_address").as_bool() == Some(true)
+        }),
+        "aws_launch_template" => public_ip(change, &name, "instances launched from the template get", |side| {
+            side.get("network_interfaces").elements().any(|n| {
+                let value = n.get("associate_public_ip_address");
+                value.as_str() == Some("true") || value.as_bool() == Some(true)
+            })
+        }),
         "aws_api_gateway_method" if change.action == Action::Create => {
             let open = after.get("authorization").as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
             let cors = after.get("http_method").as_str().is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS"));
@@ -126,17 +122,10 @@ fn eks_endpoint(change: &Change, name: &str) -> Vec<Hit> {
     Vec::new()
 }
 
-/// A public IP newly given: `public` says whether the after side newly has one.
-fn public_ip(change: &Change, name: &str, public: Option<bool>, what: &str) -> Vec<Hit> {
-    let newly = match change.resource_type.as_ref() {
-        "aws_instance" => {
-            public == Some(true)
-                && (change.action == Action::Create
-                    || change.values().before().get("associate_public_ip_address").as_bool() != Some(true))
-        }
-        _ => public == Some(true),
-    };
-    if newly {
+/// A public IP newly given: `public` reads whether a side gives one.
+fn public_ip(change: &Change, name: &str, what: &str, public: impl Fn(Attr<'_>) -> bool) -> Vec<Hit> {
+    let values = change.values();
+    if public(values.after()) && !public(values.before()) {
         vec![Hit::new(
             &REACHABLE_FROM_INTERNET,
             format!("{name}: {what} a public IP address (associate_public_ip_address)"),
