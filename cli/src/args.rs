@@ -180,8 +180,8 @@ pub struct BreakerArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The plan: JSON from `terraform show -json`, or a binary plan file (read with terraform);
-    /// `-` reads standard input.
+    /// The plan: JSON from `terraform show -json`, or a binary plan file from `terraform plan -out`
+    /// (see --plan-reader); `-` reads standard input.
     pub plan: String,
 
     /// YAML configuration file (takes precedence over TF_PLAN_CHECK_CONFIG and --env).
@@ -211,4 +211,16 @@ pub struct CheckArgs {
     /// block that declares their resource (relative to the git repository), in every format.
     #[arg(long, value_name = "DIR")]
     pub source_dir: Option<String>,
+
+    /// How a binary plan file is read: auto (natively when a schema table knows every provider
+    /// version, else with terraform if installed, else natively with those values masked), native
+    /// (never terraform) or terraform (`terraform show -json`). Default: the config's plan_reader,
+    /// else auto.
+    #[arg(long, value_name = "READER")]
+    pub plan_reader: Option<String>,
+
+    /// A schema table made with scripts/schema-table, for a provider version plangate does not
+    /// embed (repeatable; added to the config's schema_tables).
+    #[arg(long, value_name = "FILE")]
+    pub schema_table: Vec<String>,
 }

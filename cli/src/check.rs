@@ -16,6 +16,10 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
     if args.fail_on_high_risk {
         policy.thresholds.fail_on_high_risk = true;
     }
+    if let Some(reader) = &args.plan_reader {
+        policy.plan_reading.reader = reader.parse().map_err(|e| Failure(format!("--plan-reader: {e}")))?;
+    }
+    policy.plan_reading.schema_tables.extend(args.schema_table.iter().map(Into::into));
     let format = match &args.format {
         Some(name) => name.parse::<Format>().map_err(|e| Failure(e.to_string()))?,
         None => policy.output_format.unwrap_or(Format::Text),

@@ -539,7 +539,7 @@ fn a_binary_plan_from_stdin_never_has_a_name_on_disk() {
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     let binary = std::fs::File::open(fixture("plans/critical-deletions.tfplan")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_plangate"))
-        .args(["check", "-"])
+        .args(["check", "--plan-reader", "terraform", "-"])
         .env("TERRAFORM_BINARY", &fake)
         .env("TMPDIR", &tmp)
         .stdin(binary)
@@ -549,6 +549,17 @@ fn a_binary_plan_from_stdin_never_has_a_name_on_disk() {
     let seen = std::fs::read_to_string(&record).unwrap();
     assert_eq!(seen, "600\nPK", "mode 0600, nothing named in TMPDIR, the plan's bytes readable");
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    // Read natively, no file is written at all, and terraform is never run.
+    std::fs::remove_file(&record).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plangate"))
+        .args(["check", "--plan-reader", "native", "-"])
+        .env("TERRAFORM_BINARY", &fake)
+        .env("TMPDIR", &tmp)
+        .stdin(std::fs::File::open(fixture("plans/critical-deletions.tfplan")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert!(!record.exists() && std::fs::read_dir(&tmp).unwrap().count() == 0);
 }
 
 #[test]

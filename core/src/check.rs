@@ -113,15 +113,15 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
         Some(limits) => limits,
         None => Limits::from_env()?,
     };
+    let policy = &options.policy;
     let analysed = match input {
         PlanInput::Path(path) => plan::load(path, &limits, options.map_files)
-            .and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
-        PlanInput::Stdin => plan::load_stdin(&limits).and_then(|bytes| analyze_loaded(&bytes, &options.policy, today)),
-        PlanInput::Bytes(bytes) => match plan::from_bytes(bytes, &limits) {
-            Ok(Cow::Borrowed(text)) => analyze(text, &options.policy, today),
-            Ok(Cow::Owned(json)) => analyze(&json, &options.policy, today),
-            Err(e) => Err(e),
-        },
+            .and_then(|bytes| analyze_input(&bytes, Some(&bytes), Some(path), policy, &limits, today)),
+        PlanInput::Stdin => plan::load_stdin(&limits)
+            .and_then(|bytes| analyze_input(&bytes, Some(&bytes), None, policy, &limits, today)),
+        PlanInput::Bytes(bytes) => {
+            plan::check_bytes(bytes, &limits).and_then(|()| analyze_input(bytes, None, None, policy, &limits, today))
+        }
     };
     let mut report = analysed.map_err(|error| Error::Plan { plan: label, error })?;
     if let Some(dir) = &options.source_dir {
@@ -135,18 +135,36 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
     Ok(report)
 }
 
-/// Analyzes JSON plan bytes.
-fn analyze(bytes: &[u8], policy: &Policy, today: Date) -> Result<Report, PlanError> {
-    let text = plan::encoding::decode(bytes)?;
-    analyze_plan_releasing(&text, policy, today, &|_| {})
+/// Analyzes plan bytes (`loaded` when they are a loaded file's, whose pages can be given back):
+/// JSON as it is, a binary plan through the binary reader (`path` is its file, if any).
+fn analyze_input(
+    bytes: &[u8],
+    loaded: Option<&PlanBytes>,
+    path: Option<&Path>,
+    policy: &Policy,
+    limits: &Limits,
+    today: Date,
+) -> Result<Report, PlanError> {
+    if !plan::encoding::is_binary_plan(bytes) {
+        return match loaded {
+            Some(plan) => analyze_loaded(plan, policy, today),
+            None => analyze_plan_releasing(&plan::encoding::decode(bytes)?, policy, today, &[], &|_| {}),
+        };
+    }
+    let reading = plan::read_binary(bytes, path, &policy.plan_reading, limits)?;
+    let masked: Vec<&str> = reading.masked.iter().map(String::as_str).collect();
+    let mut report = analyze_plan_releasing(&reading.json, policy, today, &masked, &|_| {})?;
+    report.plan.read_by = Some(reading.read_by);
+    report.plan.masked_providers = reading.masked;
+    Ok(report)
 }
 
 /// Analyzes a loaded plan. A memory-mapped plan gives back the pages of the sections it skips as
 /// soon as they are scanned, so memory stays near what the rules need.
 fn analyze_loaded(plan: &PlanBytes, policy: &Policy, today: Date) -> Result<Report, PlanError> {
     match plan::encoding::decode(plan)? {
-        Cow::Borrowed(text) => analyze_plan_releasing(text, policy, today, &|span| plan.release(span)),
-        Cow::Owned(text) => analyze_plan_releasing(&text, policy, today, &|_| {}),
+        Cow::Borrowed(text) => analyze_plan_releasing(text, policy, today, &[], &|span| plan.release(span)),
+        Cow::Owned(text) => analyze_plan_releasing(&text, policy, today, &[], &|_| {}),
     }
 }
 
@@ -174,16 +192,17 @@ enum Judged<'a> {
 }
 
 /// Analyzes decoded UTF-8 plan text, calling `release` with each skipped section once it is
-/// scanned. The streaming pass hands batches of entries to rayon workers as it scans them, so the
+/// scanned; `masked` are the providers whose values a native reading had to mask. The streaming pass hands batches of entries to rayon workers as it scans them, so the
 /// rules run on the other core while the rest of the plan is scanned; each change is parsed, judged
 /// and dropped within its task, so its values never outlive the rules.
 fn analyze_plan_releasing(
     text: &[u8],
     policy: &Policy,
     today: Date,
+    masked: &[&str],
     release: &dyn Fn(&[u8]),
 ) -> Result<Report, PlanError> {
-    let ctx = Context::new(&policy.rules, today);
+    let ctx = Context::new(&policy.rules, today).masking(masked);
     let batches: Mutex<Vec<(Section, usize, Judged<'_>)>> = Mutex::new(Vec::new());
     let header = rayon::in_place_scope(|scope| {
         plan::read_streaming(
@@ -285,7 +304,8 @@ fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawV
             parsed
                 .map(|change| {
                     let c = change?;
-                    let (counted, findings) = (c.action.is_counted(), rules::evaluate(&c, ctx));
+                    let (counted, mut findings) = (c.action.is_counted(), rules::evaluate(&c, ctx));
+                    findings.extend(rules::masked::finding(&c, ctx));
                     let index_shift = rules::index_shift::candidate(&c);
                     let (admission, own_arn) = (resource_policy::admissions(&c), resource_policy::own_arn(&c));
                     let managed = managed_drift::managed(&c);

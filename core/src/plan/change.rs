@@ -58,6 +58,8 @@ pub struct Change<'a> {
     pub action_reason: Option<ActionReason>,
     /// The attributes that force a replacement.
     pub replace_paths: Vec<Vec<PathStep>>,
+    /// The provider's source address (`registry.terraform.io/hashicorp/aws`).
+    pub provider_name: Option<Cow<'a, str>>,
     values: Values<'a>,
     changed: OnceLock<Vec<String>>,
     /// Where the entry is, for errors found after parsing.
@@ -78,6 +80,8 @@ struct RawResourceChange<'a> {
     deposed: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     action_reason: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    provider_name: Option<Cow<'a, str>>,
     #[serde(borrow)]
     change: RawChangeBody<'a>,
 }
@@ -160,6 +164,7 @@ impl<'a> Change<'a> {
             deposed: entry.deposed,
             action,
             action_reason: entry.action_reason.as_deref().map(ActionReason::parse),
+            provider_name: entry.provider_name,
             replace_paths: body.replace_paths.unwrap_or_default(),
             values: Values {
                 before: body.before,

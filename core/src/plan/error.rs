@@ -149,4 +149,16 @@ pub enum PlanError {
         /// The end of what it printed on standard error.
         stderr: String,
     },
+
+    /// A binary plan the native reader cannot read: not a plan file, a format version it does not
+    /// know, or content it does not understand.
+    #[error("cannot read the binary plan file natively: {message}")]
+    Binary {
+        /// What was expected and found, and where.
+        message: String,
+    },
+
+    /// The plan says Terraform stopped with errors while making it: what it proposes is incomplete.
+    #[error("the plan is incomplete: terraform reported errors while planning (`errored` is true), so changes it did not get to are missing; fix the errors and plan again")]
+    Errored,
 }

@@ -1,19 +1,19 @@
 //! Getting a plan's bytes into memory from a file, standard input or the caller, under the plan
 //! size limit, failing at the first byte that cannot start a plan (so `/dev/zero` or a sparse file
-//! of gigabytes is refused at once, not read whole). Binary plans are shown with terraform.
+//! of gigabytes is refused at once, not read whole). Binary plans are loaded as they are: reading
+//! them is the binary reader's job.
 //!
 //! A large regular file can be memory-mapped, which costs no copy; but a mapped file truncated by
 //! another process meanwhile faults (SIGBUS) when read. So mapping is the caller's choice: the CLI
 //! maps and turns that signal into a clean exit 3, while a library caller (a Python or Node host)
 //! gets a copy read into memory, which nothing outside can take away.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::ops::Deref;
 use std::path::Path;
 
-use super::{binary, encoding, PlanError};
+use super::{encoding, PlanError};
 use crate::limits::{Bound, Limits};
 
 /// Files at least this large are memory-mapped, when mapping is allowed.
@@ -65,26 +65,21 @@ fn too_large(what: &str, limits: &Limits) -> PlanError {
     PlanError::TooLarge { what: what.to_string(), limit: limits.exceeded(Bound::PlanBytes) }
 }
 
-/// Loads the JSON text of a plan from standard input.
+/// Loads a plan from standard input.
 pub(crate) fn load_stdin(limits: &Limits) -> Result<PlanBytes, PlanError> {
-    let bytes = read_capped(std::io::stdin().lock(), "standard input", limits)?;
-    Ok(PlanBytes::Owned(from_bytes(&bytes, limits)?.into_owned()))
+    read_capped(std::io::stdin().lock(), "standard input", limits).map(PlanBytes::Owned)
 }
 
-/// The JSON text of plan bytes: the bytes themselves, or what terraform shows of a binary plan.
-pub(crate) fn from_bytes<'b>(bytes: &'b [u8], limits: &Limits) -> Result<Cow<'b, [u8]>, PlanError> {
+/// Judges plan bytes a caller holds as a file's would be: the size limit, and a start that can
+/// begin a plan.
+pub(crate) fn check_bytes(bytes: &[u8], limits: &Limits) -> Result<(), PlanError> {
     if bytes.len() as u64 > limits.max_plan_bytes {
         return Err(too_large("the plan", limits));
     }
-    encoding::check_start(bytes)?;
-    if encoding::is_binary_plan(bytes) {
-        binary::show_json_of_bytes(bytes, limits).map(Cow::Owned)
-    } else {
-        Ok(Cow::Borrowed(bytes))
-    }
+    encoding::check_start(bytes)
 }
 
-/// Loads the JSON text of a plan file; `map` allows memory-mapping a large regular file (see the
+/// Loads a plan file; `map` allows memory-mapping a large regular file (see the
 /// module's documentation). FIFOs, devices and other streams are read as streams, under the limit.
 pub(crate) fn load(path: &Path, limits: &Limits, map: bool) -> Result<PlanBytes, PlanError> {
     let what = format!("plan file {}", path.display());
@@ -120,11 +115,7 @@ pub(crate) fn load(path: &Path, limits: &Limits, map: bool) -> Result<PlanBytes,
             PlanBytes::Owned(bytes)
         }
     };
-    if encoding::is_binary_plan(&bytes) {
-        binary::show_json(path, limits).map(PlanBytes::Owned)
-    } else {
-        Ok(bytes)
-    }
+    Ok(bytes)
 }
 
 /// Reads a stream to its end, judging its first bytes before reading on and refusing more than the

@@ -1,4 +1,4 @@
-//! Reading Terraform plans: load the bytes (running terraform for binary plans), decode them, stream
+//! Reading Terraform plans: load the bytes (binary plans read natively or by terraform), decode them, stream
 //! the sections plangate needs, and normalize each resource change once. Nothing here judges risk.
 
 mod action;
@@ -8,13 +8,17 @@ mod diff;
 pub(crate) mod encoding;
 mod error;
 mod load;
+mod native;
 mod reader;
+mod terraform;
 pub(crate) mod values;
 
 pub use action::{Action, ActionReason, KnownReason};
+pub(crate) use binary::read as read_binary;
+pub use binary::{BinaryOptions, PlanReader, ReadBy};
 pub(crate) use change::{display_path, Change, Mode, PathStep};
 pub use error::{Location, PlanError};
-pub(crate) use load::{from_bytes, load, load_stdin, PlanBytes};
+pub(crate) use load::{check_bytes, load, load_stdin, PlanBytes};
 pub use reader::PlanHeader;
 pub(crate) use reader::{read_streaming, Section};
 pub(crate) use values::Attr;

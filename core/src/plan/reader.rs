@@ -22,6 +22,13 @@ pub struct PlanHeader {
     pub format_version: Option<String>,
     /// The Terraform version that made the plan.
     pub terraform_version: Option<String>,
+    /// What read a binary plan file; absent for a JSON plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_by: Option<super::ReadBy>,
+    /// The providers (`source version`) whose values a native reading masked, having no schema
+    /// table for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masked_providers: Vec<String>,
 }
 
 /// The two sections made of resource changes.
@@ -103,7 +110,15 @@ where
         }
         None => None,
     };
-    Ok(PlanHeader { format_version, terraform_version: outer.terraform_version })
+    if outer.errored {
+        return Err(PlanError::Errored);
+    }
+    Ok(PlanHeader {
+        format_version,
+        terraform_version: outer.terraform_version,
+        read_by: None,
+        masked_providers: Vec::new(),
+    })
 }
 
 /// Where `raw` starts inside `text`; `raw` is always a slice of `text`.
@@ -188,6 +203,8 @@ enum Outer<'a> {
 struct OuterFields<'a> {
     format_version: Option<&'a RawValue>,
     terraform_version: Option<String>,
+    /// Terraform stopped with errors while planning.
+    errored: bool,
     looks_like_plan: bool,
     /// Every key seen, kept only to explain a document that is not a plan.
     keys: Vec<String>,
@@ -215,6 +232,7 @@ where
             match key.as_ref() {
                 "format_version" => fields.format_version = Some(map.next_value()?),
                 "terraform_version" => fields.terraform_version = map.next_value()?,
+                "errored" => fields.errored = map.next_value::<Option<bool>>()?.unwrap_or(false),
                 "resource_changes" | "resource_drift" => {
                     fields.looks_like_plan = true;
                     let section =

@@ -1,6 +1,6 @@
-//! Binary plan files (the zip `terraform plan -out` writes) can only be read by the Terraform that
-//! made them, so plangate asks it: `terraform show -json -no-color PLANFILE`, in the current
-//! directory, which must be the initialized working directory of the plan.
+//! Showing a binary plan file with terraform: `terraform show -json -no-color PLANFILE`, in the
+//! current directory, which must be the initialized working directory of the plan. The reader
+//! for `--plan-reader terraform`, and for `auto` when no schema table knows a provider.
 
 use std::ffi::OsString;
 use std::io::{ErrorKind, Read, Write};
@@ -81,4 +81,15 @@ fn last_chars(text: &str, max: usize) -> String {
         Some((cut, _)) => format!("…{}", &text[cut..]),
         None => text.to_string(),
     }
+}
+
+/// Whether terraform can be run at all (`terraform version` succeeds).
+pub fn available() -> bool {
+    Command::new(terraform_binary())
+        .arg("version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }

@@ -4,7 +4,7 @@
 //! Unknown keys and wrong types are errors naming the key, the file and the line: a typo in a
 //! gate's configuration must never pass silently.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -13,6 +13,7 @@ use crate::yaml::{parse_yaml, read_text, ConfigError};
 use super::thresholds::ThresholdsSection;
 use crate::format::Format;
 use crate::notify::Notifications;
+use crate::plan::PlanReader;
 use crate::resilience::{BreakerConfig, ResilienceConfig};
 use crate::rules::{AccountId, ClassificationsSection, RuleSettings, Waiver};
 use crate::scan::GateConfig;
@@ -47,6 +48,11 @@ pub struct Config {
     pub circuit_breaker: Option<BreakerConfig>,
     /// The gate of `plangate scan`.
     pub scan: Option<GateConfig>,
+    /// How binary plan files are read: `auto` (the default), `native` or `terraform`.
+    pub plan_reader: Option<PlanReader>,
+    /// Schema tables (made with `scripts/schema-table`) for provider versions plangate does not
+    /// embed; relative paths are relative to the configuration file.
+    pub schema_tables: Option<Vec<PathBuf>>,
 }
 
 impl Config {

@@ -18,6 +18,7 @@ pub use thresholds::{Allowance, Thresholds, ThresholdsSection};
 
 use crate::format::Format;
 use crate::notify::Notifications;
+use crate::plan::BinaryOptions;
 use crate::report::PolicySummary;
 use crate::rules::{Classes, RuleConfig};
 
@@ -106,6 +107,8 @@ pub struct Policy {
     pub thresholds: Thresholds,
     /// Where `plangate notify` posts.
     pub notifications: Notifications,
+    /// How binary plan files are read.
+    pub plan_reading: BinaryOptions,
 }
 
 impl Default for Policy {
@@ -119,6 +122,7 @@ impl Default for Policy {
             rules: RuleConfig::new(production.rules.classes, Default::default(), Vec::new()),
             thresholds: Thresholds::default(),
             notifications: Notifications::default(),
+            plan_reading: BinaryOptions::default(),
         }
     }
 }
@@ -174,6 +178,19 @@ impl Policy {
     /// The policy a configuration describes; lists it does not set come from `default_classes`.
     pub fn from_config(config: Config, source: PolicySource, default_classes: &Classes) -> Policy {
         let classes = config.resource_classifications.unwrap_or_default().over(default_classes);
+        let config_dir = match &source {
+            PolicySource::File(path) => Path::new(path).parent().map(Path::to_path_buf),
+            _ => None,
+        };
+        let schema_tables = config
+            .schema_tables
+            .unwrap_or_default()
+            .into_iter()
+            .map(|table| match &config_dir {
+                Some(dir) if table.is_relative() => dir.join(table),
+                _ => table,
+            })
+            .collect();
         Policy {
             source,
             output_format: config.output_format,
@@ -185,6 +202,7 @@ impl Policy {
                 config.fail_on_high_risk.unwrap_or(false),
             ),
             notifications: config.notifications.unwrap_or_default(),
+            plan_reading: BinaryOptions { reader: config.plan_reader.unwrap_or_default(), schema_tables },
         }
     }
 

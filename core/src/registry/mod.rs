@@ -10,6 +10,7 @@ mod high_risk_class;
 mod iam;
 mod index_shift;
 mod kms;
+mod masked;
 mod network;
 mod resource_policy;
 mod security_group;
@@ -26,6 +27,7 @@ pub(crate) use high_risk_class::*;
 pub(crate) use iam::*;
 pub(crate) use index_shift::*;
 pub(crate) use kms::*;
+pub(crate) use masked::*;
 pub(crate) use network::*;
 pub(crate) use resource_policy::*;
 pub(crate) use security_group::*;
@@ -213,6 +215,7 @@ pub static REGISTRY: &[&Rule] = &[
     &PROTECTIVE_CONTROL_OFF,
     &LOG_RETENTION_CUT,
     &HIGH_RISK_CLASS_CHANGED,
+    &MASKED_VALUES,
     &EXPIRED_WAIVER,
 ];
 
@@ -255,6 +258,6 @@ mod tests {
         }
         assert_eq!(find("pg-del-001").map(|r| r.id), Some("PG-DEL-001"));
         let plan_wide: Vec<&str> = REGISTRY.iter().filter(|r| r.plan_wide).map(|r| r.id).collect();
-        assert_eq!(plan_wide, ["PG-DEL-004", "PG-WVR-001"]);
+        assert_eq!(plan_wide, ["PG-DEL-004", "PG-READ-001", "PG-WVR-001"]);
     }
 }

@@ -21,6 +21,7 @@ mod iam_policy;
 pub(crate) mod index_shift;
 mod kms;
 pub(crate) mod managed_drift;
+pub(crate) mod masked;
 mod network;
 mod public_exposure;
 pub(crate) mod resource_policy;
@@ -45,11 +46,18 @@ pub(crate) struct Context<'p> {
     pub config: &'p RuleConfig,
     /// The day waivers are judged on.
     pub today: Date,
+    /// The providers (`source version`) whose values a native reading of a binary plan masked.
+    pub masked: &'p [&'p str],
 }
 
 impl<'p> Context<'p> {
     pub fn new(config: &'p RuleConfig, today: Date) -> Context<'p> {
-        Context { config, today }
+        Context { config, today, masked: &[] }
+    }
+
+    /// The same, for a plan whose values of `masked` providers are masked.
+    pub fn masking(self, masked: &'p [&'p str]) -> Context<'p> {
+        Context { masked, ..self }
     }
 
     pub fn classes(&self) -> &'p Classes {

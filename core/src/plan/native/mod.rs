@@ -1,0 +1,320 @@
+//! Reading binary plan files (`terraform plan -out`) without terraform: the zip container, the
+//! `tfplan` protobuf, values as cty msgpack typed by a schema table. The reader writes the JSON
+//! `terraform show -json` prints for the sections plangate reads (`resource_changes`,
+//! `resource_drift`), so every rule, report and output format reads a binary plan as it reads JSON.
+//!
+//! Sensitive values are marked from the paths the plan records, before and after alike, and from
+//! the schema table of each resource's provider version. A resource whose provider version has no
+//! table cannot be marked that way: the whole of its values is marked sensitive and the reading
+//! says which providers were masked.
+
+mod address;
+mod archive;
+mod proto;
+mod schema;
+mod sensitive;
+mod value;
+
+use std::collections::{BTreeSet, HashMap};
+
+use prost::Message as _;
+
+pub use schema::Tables;
+
+use self::address::Address;
+use self::proto::{Plan, ResourceInstanceChange};
+use self::schema::TypeSchema;
+use self::sensitive::Marks;
+use self::value::{Typing, V};
+use super::PlanError;
+use crate::limits::Limits;
+
+/// The JSON plan format whose meaning the translation follows (Terraform 1.11's).
+const JSON_FORMAT_VERSION: &str = "1.2";
+
+/// A binary plan, decoded.
+pub struct Decoded {
+    plan: Plan,
+    /// Provider source → the version the plan was made with.
+    versions: HashMap<String, String>,
+}
+
+/// What a native reading wrote.
+pub struct Shown {
+    /// The plan as JSON.
+    pub json: Vec<u8>,
+    /// The providers (`source version`) whose resources were masked: no schema table knows them.
+    pub masked: Vec<String>,
+}
+
+fn invalid(message: impl Into<String>) -> PlanError {
+    PlanError::Binary { message: message.into() }
+}
+
+/// Decodes a binary plan file.
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, PlanError> {
+    let entries = archive::read(bytes, limits)?;
+    let plan = Plan::decode(entries.tfplan.as_slice())
+        .map_err(|e| invalid(format!("its `tfplan` entry is not a valid plan message ({e})")))?;
+    if plan.version != proto::FORMAT_VERSION {
+        return Err(invalid(format!(
+            "it has plan file format version {}, and plangate reads version {} (Terraform 1.x, OpenTofu 1.x): show it with the terraform that made it (`--plan-reader terraform`)",
+            plan.version,
+            proto::FORMAT_VERSION
+        )));
+    }
+    if plan.errored {
+        return Err(PlanError::Errored);
+    }
+    let versions = match &entries.lock_file {
+        Some(text) => schema::locked_versions(text).map_err(invalid)?,
+        None => HashMap::new(),
+    };
+    Ok(Decoded { plan, versions })
+}
+
+impl Decoded {
+    /// The providers (`source version`) of the plan's resources that no table in `tables` knows.
+    pub fn uncovered(&self, tables: &Tables) -> Vec<String> {
+        let mut uncovered = BTreeSet::new();
+        for rc in self.plan.resource_changes.iter().chain(&self.plan.resource_drift) {
+            let Ok(address) = Address::parse(&rc.addr) else { continue };
+            if let Err(provider) = self.type_schema(rc, &address, tables) {
+                uncovered.insert(provider);
+            }
+        }
+        uncovered.into_iter().collect()
+    }
+
+    /// The schema of a change's resource type, or the provider (`source version`) no table knows.
+    fn type_schema(
+        &self,
+        rc: &ResourceInstanceChange,
+        address: &Address,
+        tables: &Tables,
+    ) -> Result<TypeSchema, String> {
+        let source = address::provider_source(&rc.provider).unwrap_or(&rc.provider);
+        let version = self.versions.get(source);
+        let unknown = || format!("{source} {}", version.map_or("(no version in the plan's lock file)", String::as_str));
+        let table = version.and_then(|v| tables.find(source, v)).ok_or_else(unknown)?;
+        match table.type_schema(address.data, &address.resource_type) {
+            Ok(Some(schema)) => Ok(schema),
+            _ => Err(unknown()),
+        }
+    }
+
+    /// The plan as the JSON `terraform show -json` prints (the parts plangate reads), one resource
+    /// change a line.
+    pub fn to_json(&self, tables: &Tables) -> Result<Shown, PlanError> {
+        let mut masked = BTreeSet::new();
+        let mut json = String::with_capacity(1 << 16);
+        json.push_str("{\"format_version\":");
+        value::write_string(&mut json, JSON_FORMAT_VERSION);
+        json.push_str(",\"terraform_version\":");
+        value::write_string(&mut json, &self.plan.terraform_version);
+        json.push_str(",\"errored\":false");
+        // Drift: in a refresh-only plan every drifted resource, else those that changed (moves
+        // alone are shown among the planned changes).
+        let refresh_only = self.plan.ui_mode == proto::MODE_REFRESH_ONLY;
+        let drift = self
+            .plan
+            .resource_drift
+            .iter()
+            .filter(|rc| refresh_only || rc.change.as_ref().is_none_or(|c| c.action != 0));
+        self.write_section(&mut json, "resource_drift", drift, tables, &mut masked)?;
+        // Deleting a data source only cleans up state: Terraform does not show it.
+        let changes = self
+            .plan
+            .resource_changes
+            .iter()
+            .filter(|rc| !(is_data(rc) && rc.change.as_ref().is_some_and(|c| c.action == 5)));
+        self.write_section(&mut json, "resource_changes", changes, tables, &mut masked)?;
+        json.push_str("}\n");
+        Ok(Shown { json: json.into_bytes(), masked: masked.into_iter().collect() })
+    }
+
+    fn write_section<'p>(
+        &self,
+        json: &mut String,
+        name: &str,
+        changes: impl Iterator<Item = &'p ResourceInstanceChange>,
+        tables: &Tables,
+        masked: &mut BTreeSet<String>,
+    ) -> Result<(), PlanError> {
+        let mut sorted = Vec::new();
+        for rc in changes {
+            let address = Address::parse(&rc.addr)
+                .map_err(|e| invalid(format!("a resource change has an invalid address: expected {e}")))?;
+            sorted.push((address, rc));
+        }
+        sorted.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.deposed_key.cmp(&y.deposed_key)));
+        json.push_str(",\"");
+        json.push_str(name);
+        json.push_str("\":[");
+        for (i, (address, rc)) in sorted.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push('\n');
+            let schema = self.type_schema(rc, address, tables).map_err(|provider| masked.insert(provider)).ok();
+            write_change(json, address, rc, schema.as_ref())
+                .map_err(|message| invalid(format!("{name} {}: {message}", rc.addr)))?;
+        }
+        json.push(']');
+        Ok(())
+    }
+}
+
+fn is_data(rc: &ResourceInstanceChange) -> bool {
+    Address::parse(&rc.addr).is_ok_and(|a| a.data)
+}
+
+/// One resource change as `terraform show -json` prints it. `schema` is `None` for a resource no
+/// table knows: all of its values are then marked sensitive.
+fn write_change(
+    json: &mut String,
+    address: &Address,
+    rc: &ResourceInstanceChange,
+    schema: Option<&TypeSchema>,
+) -> Result<(), String> {
+    let change = rc.change.as_ref().ok_or("the change is missing")?;
+    let shape = proto::action_shape(change.action).ok_or_else(|| format!("unknown action number {}", change.action))?;
+    let reason = proto::action_reason(rc.action_reason)
+        .ok_or_else(|| format!("unknown action reason number {}", rc.action_reason))?;
+    let typing =
+        schema.map_or_else(Typing::default, |s| Typing { numbers: s.numbers.as_ref(), dynamic: s.dynamic.as_ref() });
+    let value_at = |index: Option<usize>, side: &str| -> Result<V, String> {
+        let Some(i) = index else { return Ok(V::Null) };
+        let raw = change
+            .values
+            .get(i)
+            .ok_or_else(|| format!("a {} change carries {} values", shape.actions.join("+"), change.values.len()))?;
+        if raw.msgpack.is_empty() {
+            return Err(format!("the {side} value has no msgpack"));
+        }
+        value::decode(&raw.msgpack, typing).map_err(|e| format!("the {side} value cannot be read: {e}"))
+    };
+    let before = value_at(shape.before, "before")?;
+    let after = value_at(shape.after, "after")?;
+    if !before.is_wholly_known() {
+        return Err("the before value holds values known only after apply".into());
+    }
+    // The schema's sensitive attributes and every path the plan records, before and after alike:
+    // more is hidden, never less.
+    let marks = match schema {
+        None => Marks::all(),
+        Some(schema) => {
+            let mut marks = Marks::default();
+            if let Some(tree) = &schema.sensitive {
+                marks.add_tree(tree);
+            }
+            for path in change.before_sensitive_paths.iter().chain(&change.after_sensitive_paths) {
+                marks.add_path(path)?;
+            }
+            marks
+        }
+    };
+
+    json.push_str("{\"address\":");
+    value::write_string(json, &rc.addr);
+    if !rc.prev_run_addr.is_empty() && rc.prev_run_addr != rc.addr {
+        json.push_str(",\"previous_address\":");
+        value::write_string(json, &rc.prev_run_addr);
+    }
+    if !address.module_address.is_empty() {
+        json.push_str(",\"module_address\":");
+        value::write_string(json, &address.module_address);
+    }
+    json.push_str(if address.data { ",\"mode\":\"data\"" } else { ",\"mode\":\"managed\"" });
+    json.push_str(",\"type\":");
+    value::write_string(json, &address.resource_type);
+    json.push_str(",\"name\":");
+    value::write_string(json, &address.name);
+    if let Some(key) = &address.key {
+        json.push_str(",\"index\":");
+        json.push_str(&key.to_json().to_string());
+    }
+    if !rc.deposed_key.is_empty() {
+        json.push_str(",\"deposed\":");
+        value::write_string(json, &rc.deposed_key);
+    }
+    json.push_str(",\"provider_name\":");
+    value::write_string(json, address::provider_source(&rc.provider).unwrap_or(&rc.provider));
+
+    json.push_str(",\"change\":{\"actions\":");
+    json.push_str(&serde_json::to_string(shape.actions).expect("strings serialize"));
+    json.push_str(",\"before\":");
+    before.write_json(json);
+    json.push_str(",\"after\":");
+    after.write_json(json);
+    json.push_str(",\"after_unknown\":");
+    if after.is_wholly_known() {
+        json.push_str("{}");
+    } else {
+        after.write_unknown(json);
+    }
+    json.push_str(",\"before_sensitive\":");
+    write_sensitivity(json, &before, shape.before.is_some(), &marks);
+    json.push_str(",\"after_sensitive\":");
+    write_sensitivity(json, &after, shape.after.is_some(), &marks);
+    if !rc.required_replace.is_empty() {
+        json.push_str(",\"replace_paths\":[");
+        for (i, path) in rc.required_replace.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            write_path(json, path)?;
+        }
+        json.push(']');
+    }
+    if let Some(importing) = &change.importing {
+        json.push_str(",\"importing\":");
+        if importing.unknown {
+            json.push_str("{\"unknown\":true}");
+        } else {
+            json.push_str("{\"id\":");
+            value::write_string(json, &importing.id);
+            json.push('}');
+        }
+    }
+    if !change.generated_config.is_empty() {
+        json.push_str(",\"generated_config\":");
+        value::write_string(json, &change.generated_config);
+    }
+    json.push('}');
+    if let Some(reason) = reason {
+        json.push_str(",\"action_reason\":\"");
+        json.push_str(reason);
+        json.push('"');
+    }
+    json.push('}');
+    Ok(())
+}
+
+/// A side that has a value (even `null`) gets its tree; a side the action does not have, `false`.
+fn write_sensitivity(json: &mut String, value: &V, present: bool, marks: &Marks) {
+    if !present || value.is_null() {
+        json.push_str("false");
+    } else {
+        marks.write(value, json);
+    }
+}
+
+/// A path as `replace_paths` prints it: attribute names and keys.
+fn write_path(json: &mut String, path: &proto::Path) -> Result<(), String> {
+    json.push('[');
+    for (i, step) in path.steps.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        match &step.selector {
+            Some(proto::Selector::AttributeName(name)) => value::write_string(json, name),
+            Some(proto::Selector::ElementKey(key)) => value::decode_key(&key.msgpack)
+                .map_err(|e| format!("a replace path cannot be read: {e}"))?
+                .write_json(json),
+            None => return Err("a replace path has an empty step".into()),
+        }
+    }
+    json.push(']');
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! The schema tables the native reader types values with (see `scripts/schema-table`): which
+//! attributes of each resource and data source type are sensitive, numbers or dynamically typed,
+//! for one provider version. The tables plangate knows are embedded; more can be given as files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value as Tree;
+
+/// The embedded tables: (provider source, version, table text).
+const EMBEDDED: &[(&str, &str, &str)] = &[(
+    "registry.terraform.io/hashicorp/aws",
+    "5.100.0",
+    include_str!("../../../schemas/registry.terraform.io/hashicorp/aws/5.100.0.json"),
+)];
+
+/// One table: types stay unparsed until a plan asks for them.
+#[derive(Debug, Deserialize)]
+pub struct Table {
+    pub provider: String,
+    pub version: String,
+    resources: HashMap<String, Box<RawValue>>,
+    data_sources: HashMap<String, Box<RawValue>>,
+}
+
+/// What a table says of one type.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSchema {
+    #[serde(default)]
+    pub sensitive: Option<Tree>,
+    #[serde(default)]
+    pub numbers: Option<Tree>,
+    #[serde(default)]
+    pub dynamic: Option<Tree>,
+}
+
+impl Table {
+    fn parse(text: &str, origin: &str) -> Result<Table, String> {
+        serde_json::from_str(text).map_err(|e| format!("schema table {origin} is not valid: {e}"))
+    }
+
+    /// What the table says of a type; `None` when the provider version has no such type.
+    pub fn type_schema(&self, data: bool, resource_type: &str) -> Result<Option<TypeSchema>, String> {
+        let types = if data { &self.data_sources } else { &self.resources };
+        let Some(raw) = types.get(resource_type) else { return Ok(None) };
+        serde_json::from_str(raw.get()).map(Some).map_err(|e| {
+            format!("the schema table of {} {} is not valid at {resource_type}: {e}", self.provider, self.version)
+        })
+    }
+}
+
+fn embedded() -> &'static [Table] {
+    static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        EMBEDDED
+            .iter()
+            .map(|(provider, version, text)| {
+                Table::parse(text, &format!("{provider} {version}")).expect("embedded tables are valid (tested)")
+            })
+            .collect()
+    })
+}
+
+/// The tables a reading may use: the embedded ones and those read from files.
+#[derive(Debug, Default)]
+pub struct Tables {
+    files: Vec<Table>,
+}
+
+impl Tables {
+    /// The embedded tables and the table files `paths`.
+    pub fn load(paths: &[PathBuf]) -> Result<Tables, String> {
+        let files = paths.iter().map(|path| read_table(path)).collect::<Result<_, _>>()?;
+        Ok(Tables { files })
+    }
+
+    /// The table of a provider version; a file given by the caller wins over an embedded table.
+    pub fn find(&self, source: &str, version: &str) -> Option<&Table> {
+        let source = same_provider(source);
+        self.files.iter().chain(embedded()).find(|t| same_provider(&t.provider) == source && t.version == version)
+    }
+}
+
+fn read_table(path: &Path) -> Result<Table, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("schema table {} cannot be read: {e}", path.display()))?;
+    Table::parse(&text, &path.display().to_string())
+}
+
+/// OpenTofu's registry serves the same provider releases under its own host.
+fn same_provider(source: &str) -> &str {
+    source
+        .strip_prefix("registry.opentofu.org/")
+        .unwrap_or_else(|| source.strip_prefix("registry.terraform.io/").unwrap_or(source))
+}
+
+/// The provider versions a plan was made with, from the dependency lock file it carries
+/// (`provider "registry.terraform.io/hashicorp/aws" { version = "5.100.0" }`).
+pub fn locked_versions(lock_file: &str) -> Result<HashMap<String, String>, String> {
+    use hcl_edit::expr::Expression;
+    use hcl_edit::structure::Structure;
+    let body = hcl_edit::parser::parse_body(lock_file).map_err(|e| {
+        let at = e.location();
+        format!("the dependency lock file in the plan does not parse at line {}, column {}", at.line(), at.column())
+    })?;
+    let mut versions = HashMap::new();
+    for block in body.iter().filter_map(Structure::as_block) {
+        if block.ident.as_str() != "provider" {
+            continue;
+        }
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        let ([source], Some(Expression::String(version))) =
+            (labels.as_slice(), block.body.get_attribute("version").map(|a| &a.value))
+        else {
+            continue;
+        };
+        versions.insert(source.to_string(), version.value().to_string());
+    }
+    Ok(versions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_tables_are_valid_and_complete() {
+        let tables = Tables::default();
+        let aws = tables.find("registry.terraform.io/hashicorp/aws", "5.100.0").expect("embedded");
+        assert_eq!(aws.resources.len(), 1526, "every resource type of the provider");
+        let db = aws.type_schema(false, "aws_db_instance").unwrap().unwrap();
+        assert_eq!(db.sensitive.unwrap()["password"], Tree::Bool(true));
+        assert!(aws.type_schema(false, "aws_no_such_thing").unwrap().is_none());
+        let secret = aws.type_schema(true, "aws_secretsmanager_secret_version").unwrap().unwrap();
+        assert_eq!(secret.sensitive.unwrap()["secret_string"], Tree::Bool(true));
+        assert!(tables.find("registry.opentofu.org/hashicorp/aws", "5.100.0").is_some());
+        assert!(tables.find("registry.terraform.io/hashicorp/aws", "5.35.0").is_none());
+        for (_, table) in EMBEDDED.iter().zip(embedded()) {
+            for (name, _) in table.resources.iter().chain(&table.data_sources) {
+                table.type_schema(false, name).ok();
+            }
+        }
+    }
+
+    #[test]
+    fn reads_the_lock_file() {
+        let lock = "# comment\nprovider \"registry.terraform.io/hashicorp/aws\" {\n  version     = \"5.100.0\"\n  constraints = \"5.100.0\"\n  hashes = [\"h1:x\"]\n}\n";
+        let versions = locked_versions(lock).unwrap();
+        assert_eq!(versions["registry.terraform.io/hashicorp/aws"], "5.100.0");
+        assert!(locked_versions("provider {").is_err());
+    }
+}

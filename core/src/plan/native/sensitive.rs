@@ -1,0 +1,161 @@
+//! Which parts of a value are sensitive: the paths the plan file records (from sensitive
+//! variables and functions) together with the attributes the provider's schema marks sensitive,
+//! written as the `before_sensitive`/`after_sensitive` trees `terraform show -json` prints.
+
+use std::collections::HashMap;
+
+use serde_json::Value as Tree;
+
+use super::proto::{Path, Selector};
+use super::value::{decode_key, write_string, V};
+
+/// A trie of sensitive paths.
+#[derive(Debug, Default)]
+pub struct Marks {
+    marked: bool,
+    names: HashMap<String, Marks>,
+    indexes: HashMap<i64, Marks>,
+    any: Option<Box<Marks>>,
+}
+
+impl Marks {
+    /// Everything is sensitive.
+    pub fn all() -> Marks {
+        Marks { marked: true, ..Marks::default() }
+    }
+
+    /// Adds a schema tree (`{"a": {"*": {"b": true}}}`).
+    pub fn add_tree(&mut self, tree: &Tree) {
+        match tree {
+            Tree::Bool(true) => self.marked = true,
+            Tree::Object(children) => {
+                for (name, child) in children {
+                    let node = if name == "*" {
+                        self.any.get_or_insert_with(Box::default)
+                    } else {
+                        self.names.entry(name.clone()).or_default()
+                    };
+                    node.add_tree(child);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds a path recorded in the plan. A step into a set (keyed by an element's value) marks the
+    /// whole set: more is hidden, never less.
+    pub fn add_path(&mut self, path: &Path) -> Result<(), String> {
+        let mut node = self;
+        for step in &path.steps {
+            node = match &step.selector {
+                Some(Selector::AttributeName(name)) => node.names.entry(name.clone()).or_default(),
+                Some(Selector::ElementKey(key)) => match decode_key(&key.msgpack)? {
+                    V::Num(n) if n.parse::<i64>().is_ok() => {
+                        node.indexes.entry(n.parse().expect("checked")).or_default()
+                    }
+                    V::Str(s) => node.names.entry(s).or_default(),
+                    _ => break,
+                },
+                None => return Err("a sensitive path with an empty step".into()),
+            };
+        }
+        node.marked = true;
+        Ok(())
+    }
+
+    /// Writes the sensitivity of `value`: `true` where it is sensitive, the shape of collections
+    /// elsewhere, `false` members left out of objects.
+    pub fn write(&self, value: &V, out: &mut String) {
+        write(value, &[self], out);
+    }
+}
+
+fn write(value: &V, nodes: &[&Marks], out: &mut String) {
+    if nodes.iter().any(|n| n.marked) {
+        out.push_str("true");
+        return;
+    }
+    match value {
+        V::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let index = i64::try_from(i).unwrap_or(i64::MAX);
+                let children: Vec<&Marks> =
+                    nodes.iter().flat_map(|n| [n.indexes.get(&index), n.any.as_deref()]).flatten().collect();
+                write(item, &children, out);
+            }
+            out.push(']');
+        }
+        V::Obj(members) => {
+            out.push('{');
+            let mut first = true;
+            for (key, member) in members {
+                let children: Vec<&Marks> =
+                    nodes.iter().flat_map(|n| [n.names.get(key), n.any.as_deref()]).flatten().collect();
+                let mut written = String::new();
+                write(member, &children, &mut written);
+                if written == "false" {
+                    continue;
+                }
+                if !std::mem::take(&mut first) {
+                    out.push(',');
+                }
+                write_string(out, key);
+                out.push(':');
+                out.push_str(&written);
+            }
+            out.push('}');
+        }
+        _ => out.push_str("false"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::proto::{DynamicValue, Step};
+    use super::*;
+
+    fn key(v: rmpv::Value) -> Step {
+        let mut msgpack = Vec::new();
+        let ty = match &v {
+            rmpv::Value::Integer(_) => "\"number\"",
+            _ => "\"string\"",
+        };
+        rmpv::encode::write_value(&mut msgpack, &rmpv::Value::Array(vec![rmpv::Value::Binary(ty.into()), v])).unwrap();
+        Step { selector: Some(Selector::ElementKey(DynamicValue { msgpack })) }
+    }
+    fn attr(name: &str) -> Step {
+        Step { selector: Some(Selector::AttributeName(name.into())) }
+    }
+
+    #[test]
+    fn schema_and_recorded_paths_together() {
+        let mut marks = Marks::default();
+        marks.add_tree(&serde_json::json!({"password": true, "auth": {"*": {"token": true}}}));
+        marks.add_path(&Path { steps: vec![attr("env"), key("API_KEY".into())] }).unwrap();
+        marks.add_path(&Path { steps: vec![attr("ports"), key(1.into())] }).unwrap();
+        let value = V::Obj(vec![
+            ("password".into(), V::Null),
+            ("name".into(), V::Str("x".into())),
+            (
+                "auth".into(),
+                V::List(vec![V::Obj(vec![("token".into(), V::Str("t".into())), ("user".into(), V::Str("u".into()))])]),
+            ),
+            ("env".into(), V::Obj(vec![("API_KEY".into(), V::Str("k".into())), ("MODE".into(), V::Str("m".into()))])),
+            ("ports".into(), V::List(vec![V::Num("1".into()), V::Num("2".into())])),
+            ("tags".into(), V::Obj(vec![])),
+        ]);
+        let mut out = String::new();
+        marks.write(&value, &mut out);
+        assert_eq!(
+            out,
+            r#"{"password":true,"auth":[{"token":true}],"env":{"API_KEY":true},"ports":[false,true],"tags":{}}"#
+        );
+        let mut all = String::new();
+        Marks::all().write(&value, &mut all);
+        assert_eq!(all, "true");
+    }
+}

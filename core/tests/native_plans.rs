@@ -1,0 +1,299 @@
+//! The native reader of binary plan files, against its oracle: every binary fixture has the JSON
+//! `terraform show -json` printed for it, and reading the binary plan natively must give the same
+//! report, in every output format, as reading that JSON. Then what must never happen: a value
+//! terraform would mark sensitive in any output, and a plan file plangate does not understand read
+//! as anything but an error. None of this needs terraform.
+
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+
+use plangate::plan::{PlanReader, ReadBy};
+use plangate::report::{self, Format, RenderOptions};
+use plangate::{check, CheckOptions, Error, Limits, PlanInput, Policy, Report};
+
+const FORMATS: [Format; 5] = [Format::Text, Format::Json, Format::Sarif, Format::Markdown, Format::Github];
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// Every binary fixture that has its `terraform show -json` twin.
+fn twins() -> Vec<(PathBuf, PathBuf)> {
+    let mut twins = Vec::new();
+    for dir in ["plans", "plans-rules"] {
+        for entry in std::fs::read_dir(fixtures().join(dir)).unwrap() {
+            let binary = entry.unwrap().path();
+            if binary.extension().is_some_and(|e| e == "tfplan") {
+                let json = binary.with_extension("plan.json");
+                assert!(json.exists(), "{} has no JSON twin", binary.display());
+                twins.push((binary, json));
+            }
+        }
+    }
+    twins.sort();
+    assert!(twins.len() >= 26, "found only {} binary fixtures", twins.len());
+    twins
+}
+
+fn options(reader: PlanReader) -> CheckOptions {
+    let mut policy = Policy::default();
+    policy.plan_reading.reader = reader;
+    CheckOptions::new(policy).label("plan")
+}
+
+fn read(path: &Path, reader: PlanReader) -> Result<Report, Error> {
+    check(PlanInput::bytes(&std::fs::read(path).unwrap()), &options(reader))
+}
+
+fn rendered(report: &Report) -> Vec<String> {
+    FORMATS
+        .iter()
+        .map(|format| {
+            let mut out = Vec::new();
+            report::write(report, *format, &RenderOptions::new("plan"), &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn every_binary_fixture_reads_as_its_json_twin_in_every_format() {
+    for (binary, json) in twins() {
+        let mut native = read(&binary, PlanReader::Native).unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+        let expected = read(&json, PlanReader::Native).unwrap();
+        assert_eq!(native.plan.read_by, Some(ReadBy::Native), "{}", binary.display());
+        assert!(native.plan.masked_providers.is_empty(), "{}: {:?}", binary.display(), native.plan.masked_providers);
+        // The one documented difference: the report says what read the binary plan.
+        native.plan.read_by = None;
+        assert_eq!(native, expected, "{}", binary.display());
+        for (format, (a, b)) in FORMATS.iter().zip(rendered(&native).iter().zip(&rendered(&expected))) {
+            assert_eq!(a, b, "{} as {format:?}", binary.display());
+        }
+    }
+}
+
+#[test]
+fn auto_reads_natively_when_every_provider_has_a_table() {
+    // No terraform is run: the AWS provider 5.100.0 table is embedded.
+    let report = read(&fixtures().join("plans/sensitive.tfplan"), PlanReader::Auto).unwrap();
+    assert_eq!(report.plan.read_by, Some(ReadBy::Native));
+}
+
+/// Every string in `value` at a place `marks` (a `*_sensitive` tree) marks sensitive.
+fn sensitive_strings(value: &serde_json::Value, marks: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (value, marks) {
+        (_, Value::Bool(true)) => collect_strings(value, out),
+        (Value::Object(members), Value::Object(marks)) => {
+            for (key, mark) in marks {
+                if let Some(member) = members.get(key) {
+                    sensitive_strings(member, mark, out);
+                }
+            }
+        }
+        (Value::Array(items), Value::Array(marks)) => {
+            for (item, mark) in items.iter().zip(marks) {
+                sensitive_strings(item, mark, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn collect_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => {
+            out.push(s.clone());
+            // JSON documents inside strings (a secret_string) hold secrets of their own.
+            if let Ok(inner) = serde_json::from_str::<serde_json::Value>(s) {
+                collect_strings(&inner, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
+        serde_json::Value::Object(members) => members.values().for_each(|m| collect_strings(m, out)),
+        _ => {}
+    }
+}
+
+/// What `terraform show -json` marks sensitive anywhere in a plan's changes and drift.
+fn marked_sensitive(json: &Path) -> Vec<String> {
+    let plan: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let mut secrets = Vec::new();
+    for section in ["resource_changes", "resource_drift"] {
+        for change in plan[section].as_array().into_iter().flatten() {
+            let change = &change["change"];
+            sensitive_strings(&change["before"], &change["before_sensitive"], &mut secrets);
+            sensitive_strings(&change["after"], &change["after_sensitive"], &mut secrets);
+        }
+    }
+    // Short strings ("app", "") occur elsewhere for other reasons; secrets are longer.
+    secrets.retain(|s| s.len() >= 8);
+    secrets.sort();
+    secrets.dedup();
+    secrets
+}
+
+#[test]
+fn no_value_terraform_marks_sensitive_appears_in_any_output() {
+    for name in ["plans/sensitive", "plans-rules/secrets"] {
+        let binary = fixtures().join(format!("{name}.tfplan"));
+        let secrets = marked_sensitive(&fixtures().join(format!("{name}.plan.json")));
+        assert!(secrets.len() >= 4, "{name}: only {secrets:?}");
+        let report = read(&binary, PlanReader::Native).unwrap();
+        for output in rendered(&report) {
+            for secret in &secrets {
+                assert!(!output.contains(secret.as_str()), "{name}: {secret:?} in\n{output}");
+            }
+        }
+    }
+}
+
+#[test]
+fn passwords_private_keys_and_tokens_stay_hidden() {
+    // The real plan of fixtures/scenarios/secrets: a database password, an Aurora master password,
+    // an SSM SecureString, Secrets Manager strings, a server certificate's private key, and a
+    // token that is sensitive only because its variable is (recorded in the plan, not the schema).
+    let secrets = marked_sensitive(&fixtures().join("plans-rules/secrets.plan.json"));
+    for literal in [
+        "rds-NEW-Passw0rd",
+        "aurora-NEW-Passw0rd",
+        "ssm-NEW-token-8888",
+        "sk-live-NEW-api-key-7777",
+        "tok-NEW-9999-zzzz",
+        "pw-NEW-db-secret",
+    ] {
+        assert!(secrets.iter().any(|s| s.contains(literal)), "terraform marks {literal} sensitive");
+    }
+    assert!(secrets.iter().any(|s| s.contains("BEGIN PRIVATE KEY")), "the private key is marked");
+    let report = read(&fixtures().join("plans-rules/secrets.tfplan"), PlanReader::Native).unwrap();
+    for output in rendered(&report) {
+        for leak in ["Passw0rd", "token-8888", "sk-live", "tok-NEW", "tok-OLD", "PRIVATE KEY", "db-secret"] {
+            assert!(!output.contains(leak), "{leak} in\n{output}");
+        }
+    }
+}
+
+#[test]
+fn providers_without_a_table_are_masked_and_every_change_is_unverifiable() {
+    for (name, provider) in [
+        ("trivy__nested_modules", "registry.terraform.io/hashicorp/aws 5.35.0"),
+        ("trivy__with_var_opentofu", "registry.opentofu.org/hashicorp/aws 5.59.0"),
+    ] {
+        let report = read(&fixtures().join(format!("plans-public/{name}.tfplan")), PlanReader::Native).unwrap();
+        assert_eq!(report.plan.masked_providers, [provider], "{name}");
+        let masked: Vec<&str> =
+            report.findings.iter().filter(|f| f.rule == "PG-READ-001").map(|f| f.address.as_str()).collect();
+        assert_eq!(masked.len(), report.total_changes, "{name}: every change says it cannot be verified");
+        assert!(report.exit_code() >= 2, "{name}: masked changes never pass silently");
+        assert!(rendered(&report)[0].contains(provider), "{name}: the text report names the provider");
+    }
+}
+
+#[test]
+fn a_schema_table_file_unmasks_its_provider_version() {
+    // The embedded 5.100.0 table, given as the table of 5.35.0: plangate then knows that version.
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas/registry.terraform.io/hashicorp/aws/5.100.0.json"),
+    )
+    .unwrap();
+    let table = dir.path().join("aws-5.35.0.json");
+    std::fs::write(&table, embedded.replace("\"version\":\"5.100.0\"", "\"version\":\"5.35.0\"")).unwrap();
+    let mut options = options(PlanReader::Native);
+    options.policy.plan_reading.schema_tables.push(table);
+    let plan = std::fs::read(fixtures().join("plans-public/trivy__nested_modules.tfplan")).unwrap();
+    let report = check(PlanInput::bytes(&plan), &options).unwrap();
+    assert!(report.plan.masked_providers.is_empty());
+    assert!(report.findings.iter().all(|f| f.rule != "PG-READ-001"));
+
+    options.policy.plan_reading.schema_tables = vec![dir.path().join("missing.json")];
+    let err = check(PlanInput::bytes(&plan), &options).unwrap_err().to_string();
+    assert!(err.contains("missing.json") && err.contains("cannot be read"), "{err}");
+}
+
+/// The entries of a fixture plan file, by name.
+fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(std::fs::read(path).unwrap())).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            (file.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn zipped(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        writer.start_file(name.as_str(), options).unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn error_of(plan: &[u8], limits: Option<Limits>) -> String {
+    let mut options = options(PlanReader::Native);
+    options.limits = limits;
+    match check(PlanInput::bytes(plan), &options) {
+        Ok(report) => panic!("read as a plan with {} changes", report.total_changes),
+        Err(e) => {
+            assert_eq!(e.kind(), plangate::ErrorKind::Plan, "{e}");
+            e.to_string()
+        }
+    }
+}
+
+#[test]
+fn what_the_reader_does_not_understand_is_an_error_naming_it() {
+    let original = entries(&fixtures().join("plans/noop.tfplan"));
+    let with_tfplan = |tfplan: Vec<u8>| -> Vec<u8> {
+        let mut changed = original.clone();
+        changed.iter_mut().find(|(n, _)| n == "tfplan").unwrap().1 = tfplan;
+        zipped(&changed)
+    };
+    let tfplan = original.iter().find(|(n, _)| n == "tfplan").unwrap().1.clone();
+    assert_eq!(&tfplan[..2], [0x08, 0x03], "the plan starts with its format version, 3");
+
+    let mut v4 = tfplan.clone();
+    v4[1] = 0x04;
+    let err = error_of(&with_tfplan(v4), None);
+    assert!(err.contains("format version 4") && err.contains("version 3"), "{err}");
+
+    // `errored` (field 20) set: Terraform stopped with errors, the changes are incomplete.
+    let mut errored = tfplan.clone();
+    errored.extend([0xa0, 0x01, 0x01]);
+    let err = error_of(&with_tfplan(errored), None);
+    assert!(err.contains("incomplete") && err.contains("errored"), "{err}");
+
+    let err = error_of(&with_tfplan(vec![0x0a, 0xff, 0x01]), None);
+    assert!(err.contains("not a valid plan message"), "{err}");
+
+    let without: Vec<_> = original.iter().filter(|(n, _)| n != "tfplan").cloned().collect();
+    let err = error_of(&zipped(&without), None);
+    assert!(err.contains("no `tfplan` entry") && err.contains("tfstate"), "{err}");
+
+    let mut cut = zipped(&original);
+    cut.truncate(cut.len() / 2);
+    let err = error_of(&cut, None);
+    assert!(err.contains("not a readable zip archive"), "{err}");
+
+    // A zip bomb: 64 MiB of zeros in a few kilobytes stops at the plan size limit.
+    let bomb = with_tfplan(vec![0; 64 << 20]);
+    assert!(bomb.len() < 200_000, "{}", bomb.len());
+    let mut limits = Limits::default();
+    limits.max_plan_bytes = 8 << 20;
+    let err = error_of(&bomb, Some(limits));
+    assert!(err.contains("decompressed") && err.contains("PLANGATE_MAX_PLAN_BYTES"), "{err}");
+}
+
+#[test]
+fn a_json_plan_that_says_it_errored_is_an_error() {
+    let plan = std::fs::read_to_string(fixtures().join("plans/noop.plan.json")).unwrap();
+    let errored = plan.replacen("\"errored\":false", "\"errored\":true", 1);
+    assert_ne!(plan, errored);
+    let err = error_of(errored.as_bytes(), None);
+    assert!(err.contains("incomplete"), "{err}");
+}
