@@ -40,7 +40,13 @@ export interface Report {
   verdict: { exit_code: number; passed: boolean; reason: string }
   findings: Finding[]
   drift: DriftEntry[]
-  plan: { format_version: string | null; terraform_version: string | null }
+  /** `read_by` and `masked_providers` are there for a binary plan file only. */
+  plan: {
+    format_version: string | null
+    terraform_version: string | null
+    read_by?: 'native' | 'terraform'
+    masked_providers?: string[]
+  }
   policy: { source: string; critical_threshold: number; high_risk_allowance: number | null }
 }
 

@@ -49,6 +49,24 @@ test('no output carries a sensitive value', async () => {
   for (const secret of EXPECTED.sensitive_values) for (const text of shown) assert.ok(!text.includes(secret), secret)
 })
 
+test('a binary plan is read natively, without terraform, as its JSON twin', async () => {
+  const env = process.env.TERRAFORM_BINARY
+  process.env.TERRAFORM_BINARY = '/nonexistent/terraform'
+  try {
+    const binary = await plangate.checkPlan(path.join(FIXTURES, 'plans', 'sensitive.tfplan'))
+    const fromJson = await plangate.checkPlan(plan('sensitive'))
+    assert.equal(binary.plan.read_by, 'native')
+    delete binary.plan.read_by
+    assert.deepEqual(binary, fromJson)
+    const masked = await plangate.checkPlan(path.join(FIXTURES, 'plans-public', 'trivy__with_var_opentofu.tfplan'))
+    assert.deepEqual(masked.plan.masked_providers, ['registry.opentofu.org/hashicorp/aws 5.59.0'])
+    assert.equal(masked.verdict.exit_code, 2)
+  } finally {
+    if (env === undefined) delete process.env.TERRAFORM_BINARY
+    else process.env.TERRAFORM_BINARY = env
+  }
+})
+
 test('errors are Errors with a code and the structured details', async () => {
   await assert.rejects(plangate.checkPlan(Buffer.from('{\n  "resource_changes": [\n    {"a": tru}\n  ]\n}')), (e) => {
     assert.ok(e instanceof Error && e instanceof plangate.PlangateError)

@@ -8,6 +8,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use plangate::plan::ReadBy;
 use plangate::report::{self, RenderOptions};
 use plangate::{CheckOptions, Environment, Format, PlanInput};
 
@@ -207,12 +208,20 @@ impl Report {
         cached(py, &self.drift, || self.inner.drift.iter().cloned().map(DriftEntry::from))
     }
 
-    /// The plan's header: `{"format_version": ..., "terraform_version": ...}`.
+    /// The plan's header: `{"format_version": ..., "terraform_version": ...}`, and for a binary plan
+    /// file `read_by` (`"native"` or `"terraform"`) and any `masked_providers`, as in the JSON report.
     #[getter]
     fn plan<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let header = &self.inner.plan;
         let plan = PyDict::new(py);
-        plan.set_item("format_version", self.inner.plan.format_version.as_deref())?;
-        plan.set_item("terraform_version", self.inner.plan.terraform_version.as_deref())?;
+        plan.set_item("format_version", header.format_version.as_deref())?;
+        plan.set_item("terraform_version", header.terraform_version.as_deref())?;
+        if let Some(read_by) = header.read_by {
+            plan.set_item("read_by", if read_by == ReadBy::Native { "native" } else { "terraform" })?;
+        }
+        if !header.masked_providers.is_empty() {
+            plan.set_item("masked_providers", PyTuple::new(py, &header.masked_providers)?)?;
+        }
         Ok(plan)
     }
 

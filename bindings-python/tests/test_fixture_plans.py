@@ -58,3 +58,19 @@ def test_no_sensitive_value_reaches_any_python_object() -> None:
     for text in shown:
         for secret in SENSITIVE:
             assert secret not in text
+
+
+def test_a_binary_plan_is_read_natively_without_terraform(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERRAFORM_BINARY", "/nonexistent/terraform")
+    binary = plangate.check_plan(FIXTURES / "plans" / "sensitive.tfplan")
+    from_json = plangate.check_plan(plan("sensitive"))
+    assert binary.plan == {**from_json.plan, "read_by": "native"}
+    assert binary.to_dict()["findings"] == from_json.to_dict()["findings"]
+    assert binary.exit_code == from_json.exit_code
+    shown = [binary.render(f) for f in ("text", "json", "sarif", "markdown", "github")]
+    for text in shown:
+        for secret in SENSITIVE:
+            assert secret not in text
+    masked = plangate.check_plan(FIXTURES / "plans-public" / "trivy__with_var_opentofu.tfplan")
+    assert masked.plan["masked_providers"] == ("registry.opentofu.org/hashicorp/aws 5.59.0",)
+    assert masked.exit_code == 2
