@@ -305,16 +305,22 @@ fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawV
                 .map(|change| {
                     let c = change?;
                     let (counted, mut findings) = (c.action.is_counted(), rules::evaluate(&c, ctx));
-                    findings.extend(rules::masked::finding(&c, ctx));
                     let index_shift = rules::index_shift::candidate(&c);
                     let (admission, own_arn) = (resource_policy::admissions(&c), resource_policy::own_arn(&c));
                     let managed = managed_drift::managed(&c);
+                    let group = group_exposure::group_of(&c);
+                    // Once everything has read what it judges: was any of it hidden? (Masked values
+                    // are all sensitive: saying that once is enough.)
+                    match rules::masked::finding(&c, ctx) {
+                        Some(masked) => findings.push(masked),
+                        None => findings.extend(rules::hidden::finding(&c, ctx)),
+                    }
                     c.readable(text)?;
                     Ok(Judgement {
                         counted,
                         findings,
                         index_shift,
-                        group_members: group_exposure::members(c),
+                        group_members: group_exposure::members(c, group),
                         admission,
                         own_arn,
                         managed,

@@ -38,6 +38,7 @@ const CASES: &[Case] = &[
         ("modules", "module.storage.aws_dynamodb_table.shard[2]"),
     ),
     ("PG-DATA-001", ("protections", "aws_ecr_repository.images"), ("sensitive", "aws_secretsmanager_secret.db")),
+    ("PG-READ-002", ("hidden-values", "aws_security_group_rule.ssh"), ("hidden-values", "aws_sqs_queue.jobs")),
     ("PG-SG-001", ("security-groups", "aws_security_group_rule.ssh_world"), ("drift", "aws_security_group.db")),
     ("PG-SG-002", ("security-groups", "aws_security_group.web"), ("tightening", "aws_security_group.app")),
     ("PG-SG-003", ("security-groups", "aws_security_group.workers"), ("tightening", "aws_security_group.app")),

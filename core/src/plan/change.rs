@@ -172,6 +172,7 @@ impl<'a> Change<'a> {
                 after_unknown: body.after_unknown,
                 before_sensitive: body.before_sensitive,
                 after_sensitive: body.after_sensitive,
+                ..Values::default()
             },
             changed: OnceLock::new(),
             section,

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use serde::de::{MapAccess, Visitor};
@@ -150,6 +151,8 @@ pub struct Values<'a> {
     pub after_unknown: Side<'a>,
     pub before_sensitive: Side<'a>,
     pub after_sensitive: Side<'a>,
+    /// A rule asked for a value that is there but marked sensitive, and so got none.
+    pub(super) hidden_read: AtomicBool,
 }
 
 impl<'a> Values<'a> {
@@ -171,6 +174,7 @@ impl<'a> Values<'a> {
             node: Node::Root(&self.before),
             sensitive: Mask::of_side(&self.before_sensitive),
             unknown: Mask::Nothing,
+            hidden_read: &self.hidden_read,
         }
     }
 
@@ -179,7 +183,25 @@ impl<'a> Values<'a> {
             node: Node::Root(&self.after),
             sensitive: Mask::of_side(&self.after_sensitive),
             unknown: Mask::of_side(&self.after_unknown),
+            hidden_read: &self.hidden_read,
         }
+    }
+
+    /// Whether a rule asked for a value the plan marks sensitive: a rule never sees such a value
+    /// (so it can never show it), and so cannot verify what the change does with it.
+    pub fn hid_a_read(&self) -> bool {
+        self.hidden_read.load(Ordering::Relaxed)
+    }
+
+    /// The top-level attributes with a sensitive part, before or after: names, never values.
+    pub fn sensitive_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = [&self.before_sensitive, &self.after_sensitive]
+            .into_iter()
+            .flat_map(|side| side.members().filter(|(_, mask)| text_marks_anything(mask.get())).map(|(name, _)| name))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 }
 
@@ -218,6 +240,8 @@ pub struct Attr<'v> {
     node: Node<'v>,
     sensitive: Mask<'v>,
     unknown: Mask<'v>,
+    /// Set when a read returns nothing because the value is sensitive.
+    hidden_read: &'v AtomicBool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -287,7 +311,7 @@ impl<'v> Attr<'v> {
             Node::Root(side) => Node::Value(side.get(key)),
             Node::Value(value) => Node::Value(value.and_then(|v| v.get(key))),
         };
-        Attr { node, sensitive: self.sensitive.key(key), unknown: self.unknown.key(key) }
+        Attr { node, sensitive: self.sensitive.key(key), unknown: self.unknown.key(key), ..self }
     }
 
     pub fn at(self, index: usize) -> Attr<'v> {
@@ -295,7 +319,7 @@ impl<'v> Attr<'v> {
             Node::Root(_) => Node::Value(None),
             Node::Value(value) => Node::Value(value.and_then(|v| v.get(index))),
         };
-        Attr { node, sensitive: self.sensitive.index(index), unknown: self.unknown.index(index) }
+        Attr { node, sensitive: self.sensitive.index(index), unknown: self.unknown.index(index), ..self }
     }
 
     /// The whole value or any part of it is sensitive.
@@ -327,9 +351,15 @@ impl<'v> Attr<'v> {
         }
     }
 
-    /// The value, when no part of it is sensitive or unknown.
+    /// The value, when no part of it is sensitive or unknown. A sensitive value that is there is
+    /// noted as a hidden read: the rule asking for it cannot verify the change.
     pub fn known(self) -> Option<&'v Value> {
-        if self.is_sensitive() || self.is_unknown() {
+        if self.is_unknown() {
+            None
+        } else if self.is_sensitive() {
+            if self.value().is_some_and(|v| !v.is_null()) {
+                self.hidden_read.store(true, Ordering::Relaxed);
+            }
             None
         } else {
             self.value()
@@ -456,6 +486,7 @@ pub(crate) mod tests {
             after_unknown: side(unknown),
             before_sensitive: side(before_sensitive),
             after_sensitive: side(after_sensitive),
+            ..Values::default()
         }
     }
 

@@ -6,6 +6,7 @@ mod controls;
 mod database;
 mod deletions;
 mod expired_waiver;
+mod hidden;
 mod high_risk_class;
 mod iam;
 mod index_shift;
@@ -23,6 +24,7 @@ pub(crate) use controls::*;
 pub(crate) use database::*;
 pub(crate) use deletions::*;
 pub(crate) use expired_waiver::*;
+pub(crate) use hidden::*;
 pub(crate) use high_risk_class::*;
 pub(crate) use iam::*;
 pub(crate) use index_shift::*;
@@ -216,6 +218,7 @@ pub static REGISTRY: &[&Rule] = &[
     &LOG_RETENTION_CUT,
     &HIGH_RISK_CLASS_CHANGED,
     &MASKED_VALUES,
+    &SENSITIVE_UNVERIFIABLE,
     &EXPIRED_WAIVER,
 ];
 
@@ -258,6 +261,6 @@ mod tests {
         }
         assert_eq!(find("pg-del-001").map(|r| r.id), Some("PG-DEL-001"));
         let plan_wide: Vec<&str> = REGISTRY.iter().filter(|r| r.plan_wide).map(|r| r.id).collect();
-        assert_eq!(plan_wide, ["PG-DEL-004", "PG-READ-001", "PG-WVR-001"]);
+        assert_eq!(plan_wide, ["PG-DEL-004", "PG-READ-001", "PG-READ-002", "PG-WVR-001"]);
     }
 }

@@ -102,14 +102,22 @@ fn grants(kind: Kind, resource_type: &str, side: Attr<'_>) -> Vec<Permission> {
     }
 }
 
-/// The shares of `change` in the groups it belongs to (none for other types).
-pub fn members(change: Change<'_>) -> Vec<Member<'_>> {
-    let Some((kinds, key)) = shares_of(&change.resource_type).filter(|_| change.mode != Mode::Data) else {
-        return Vec::new();
-    };
+/// The group or network ACL a change's resource belongs to; `None` when its id is known only after
+/// apply, or for other types.
+pub fn group_of(change: &Change<'_>) -> Option<String> {
+    let (_, key) = shares_of(&change.resource_type).filter(|_| change.mode != Mode::Data)?;
     let id = |side: Attr<'_>| side.get(key).as_str().filter(|s| !s.is_empty()).map(str::to_owned);
     let values = change.values();
-    let group = id(values.after()).or_else(|| id(values.before()));
+    id(values.after()).or_else(|| id(values.before()))
+}
+
+/// The shares of `change` in the groups it belongs to (none for other types); `group` is
+/// [`group_of`] the change.
+pub fn members(change: Change<'_>, group: Option<String>) -> Vec<Member<'_>> {
+    let Some((kinds, _)) = shares_of(&change.resource_type).filter(|_| change.mode != Mode::Data) else {
+        return Vec::new();
+    };
+    let values = change.values();
     let (address, actions, counted) = (change.display_name(), change.action, change.action.is_counted());
     if change.action == Action::NoOp {
         let change = Arc::new(change);

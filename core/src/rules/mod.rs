@@ -15,6 +15,7 @@ pub(crate) mod drift;
 pub(crate) mod expired_waiver;
 mod exposure;
 pub(crate) mod group_exposure;
+pub(crate) mod hidden;
 mod high_risk_class;
 mod iam;
 mod iam_policy;

@@ -211,9 +211,12 @@ fn newly<'v>(change: &'v Change, attribute: &str) -> Option<Attr<'v>> {
         .then(|| change.values().after().get(attribute))
 }
 
-/// Whether an attribute holds something, known or not.
+/// Whether an attribute holds something, known or not. A sensitive value that is there counts as
+/// set, and reading it is noted as hidden (PG-READ-002); a `null` marked sensitive is not set.
 fn is_set(attr: Attr<'_>) -> bool {
-    attr.is_unknown() || attr.is_sensitive() || attr.as_str().is_some_and(|s| !s.trim().is_empty())
+    attr.is_unknown()
+        || attr.as_str().is_some_and(|s| !s.trim().is_empty())
+        || (attr.is_present() && attr.is_sensitive())
 }
 
 /// `aws_lambda_permission`: `principal = "*"` with no `source_arn`, `source_account` or
@@ -230,7 +233,7 @@ fn lambda_permission(change: &Change) -> Vec<Hit> {
     if principal.is_unknown() || principal.is_sensitive() {
         return vec![Hit::new(
             &RESOURCE_POLICY_UNVERIFIABLE,
-            format!("{name}: whether the permission admits anyone cannot be verified before apply: its principal is known only after apply"),
+            format!("{name}: whether the permission admits anyone cannot be verified before apply: its principal is known only after apply or marked sensitive"),
         )];
     }
     let restricted = restrictors.iter().any(|r| is_set(after.get(r)));
@@ -262,7 +265,7 @@ fn layer_permission(change: &Change) -> Vec<Hit> {
     if principal.is_unknown() || principal.is_sensitive() {
         return vec![Hit::new(
             &RESOURCE_POLICY_UNVERIFIABLE,
-            format!("{name}: whether the layer permission admits anyone cannot be verified before apply: its principal is known only after apply"),
+            format!("{name}: whether the layer permission admits anyone cannot be verified before apply: its principal is known only after apply or marked sensitive"),
         )];
     }
     if principal.as_str() == Some("*") && !is_set(change.values().after().get("organization_id")) {
