@@ -172,18 +172,20 @@ fn analyze_loaded(plan: &PlanBytes, policy: &Policy, today: Date) -> Result<Repo
 struct Judgement<'a> {
     counted: bool,
     findings: Vec<Finding>,
-    index_shift: Option<Candidate>,
+    /// Boxed, as `managed`: few changes are candidates.
+    index_shift: Option<Box<Candidate>>,
     /// The change's share of the security groups and network ACLs it belongs to.
     group_members: Vec<group_exposure::Member<'a>>,
     /// The AWS accounts it newly admits, and those it shows to be the plan's own.
     admission: Option<Box<resource_policy::Admission>>,
     /// What the change's resource manages of a group or role, from its state.
-    managed: Option<managed_drift::Managed>,
+    /// Boxed: most changes have none, and every judgement is kept until the plan-wide passes.
+    managed: Option<Box<managed_drift::Managed>>,
     own_arn: Option<&'a str>,
 }
 
 /// A drift entry, with what a group or role gained (to tell Terraform's own drift).
-type Drifted = (DriftEntry, Option<managed_drift::Gained>);
+type Drifted = (DriftEntry, Option<Box<managed_drift::Gained>>);
 
 /// What one batch of entries came to.
 enum Judged<'a> {
@@ -256,7 +258,8 @@ fn analyze_plan_releasing(
         judgements[i].findings.push(finding);
     }
     // What separate resources of the configuration manage is not drift made outside Terraform.
-    let managed: Vec<managed_drift::Managed> = judgements.iter_mut().filter_map(|j| j.managed.take()).collect();
+    let managed: Vec<managed_drift::Managed> =
+        judgements.iter_mut().filter_map(|j| j.managed.take().map(|m| *m)).collect();
     let mut drift: Vec<DriftEntry> = drift
         .into_iter()
         .map(|(mut entry, gained)| {
@@ -273,7 +276,7 @@ fn analyze_plan_releasing(
     for judgement in judgements {
         counts.add(judgement.counted, &judgement.findings);
         findings.extend(judgement.findings);
-        candidates.extend(judgement.index_shift);
+        candidates.extend(judgement.index_shift.map(|c| *c));
     }
     // Plan-wide notices: they never count, so the counts above stand.
     findings.extend(rules::index_shift::hints(&candidates, &ctx));
@@ -305,9 +308,9 @@ fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawV
                 .map(|change| {
                     let c = change?;
                     let (counted, mut findings) = (c.action.is_counted(), rules::evaluate(&c, ctx));
-                    let index_shift = rules::index_shift::candidate(&c);
+                    let index_shift = rules::index_shift::candidate(&c).map(Box::new);
                     let (admission, own_arn) = (resource_policy::admissions(&c), resource_policy::own_arn(&c));
-                    let managed = managed_drift::managed(&c);
+                    let managed = managed_drift::managed(&c).map(Box::new);
                     let group = group_exposure::group_of(&c);
                     // Once everything has read what it judges: was any of it hidden? (Masked values
                     // are all sensitive: saying that once is enough.)
@@ -333,8 +336,11 @@ fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawV
                 .map(|change| {
                     let c = change?;
                     let described = rules::drift::describe(&c, ctx);
-                    let gained =
-                        described.as_ref().filter(|d| !d.flags.is_empty()).and_then(|_| managed_drift::gained(&c));
+                    let gained = described
+                        .as_ref()
+                        .filter(|d| !d.flags.is_empty())
+                        .and_then(|_| managed_drift::gained(&c))
+                        .map(Box::new);
                     c.readable(text)?;
                     Ok(described.map(|d| (d, gained)))
                 })

@@ -61,7 +61,7 @@ pub struct Change<'a> {
     /// The provider's source address (`registry.terraform.io/hashicorp/aws`).
     pub provider_name: Option<Cow<'a, str>>,
     values: Values<'a>,
-    changed: OnceLock<Vec<String>>,
+    changed: OnceLock<Vec<Cow<'a, str>>>,
     /// Where the entry is, for errors found after parsing.
     section: Section,
     index: usize,
@@ -205,7 +205,7 @@ impl<'a> Change<'a> {
 
     /// Top-level attribute names whose value differs between before and after, or that become
     /// unknown (see [`super::diff`]). Names only: safe to show whatever the masks say.
-    pub fn changed_attributes(&self) -> &[String] {
+    pub fn changed_attributes(&self) -> &[Cow<'a, str>] {
         self.changed.get_or_init(|| {
             let values = self.values();
             super::diff::changed_attributes(&values.before, &values.after, &values.after_unknown, self.is_drift())
@@ -215,7 +215,7 @@ impl<'a> Change<'a> {
     /// Whether this top-level attribute differs (see [`Change::changed_attributes`]): a cheap test
     /// that lets a rule skip parsing values it would find unchanged.
     pub fn attribute_changed(&self, name: &str) -> bool {
-        self.changed_attributes().binary_search_by(|n| n.as_str().cmp(name)).is_ok()
+        self.changed_attributes().binary_search_by(|n| n.as_ref().cmp(name)).is_ok()
     }
 
     /// Whether this entry is drift (`resource_drift`: found on refresh) rather than a planned change.

@@ -3,6 +3,8 @@
 //! two attribute texts that differ other than in white space are different values. This is what
 //! keeps tags-only checks and drift summaries cheap on big plans.
 
+use std::borrow::Cow;
+
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -12,20 +14,27 @@ use super::values::{text_marks_anything, Side};
 /// become unknown, sorted. Names only: safe to show whatever the masks say. `deep` (for drift)
 /// also compares differing containers as values, so that an empty nested value switching form is
 /// not a change; planned changes skip that parse, which would cost every update on a big plan.
-pub fn changed_attributes(before: &Side<'_>, after: &Side<'_>, after_unknown: &Side<'_>, deep: bool) -> Vec<String> {
+pub fn changed_attributes<'a>(
+    before: &Side<'a>,
+    after: &Side<'a>,
+    after_unknown: &Side<'a>,
+    deep: bool,
+) -> Vec<Cow<'a, str>> {
     // One merge over the three sorted member lists.
+    // Names are borrowed from the plan text where they can be: most changes change most of their
+    // attributes (every one, for a create), and this runs for every change.
     let (mut b, mut a, mut u) =
-        (before.members().peekable(), after.members().peekable(), after_unknown.members().peekable());
+        (before.named_members().peekable(), after.named_members().peekable(), after_unknown.named_members().peekable());
     let mut changed = Vec::new();
     loop {
-        let name = [b.peek(), a.peek(), u.peek()].into_iter().flatten().map(|(n, _)| *n).min();
+        let name = [b.peek(), a.peek(), u.peek()].into_iter().flatten().map(|(n, _)| *n).min_by(|x, y| x.cmp(y));
         let Some(name) = name else { break };
         let take = |side: &mut std::iter::Peekable<_>| -> Option<&RawValue> {
-            side.next_if(|(n, _): &(&str, &RawValue)| *n == name).map(|(_, raw)| raw)
+            side.next_if(|(n, _): &(&Cow<'a, str>, &RawValue)| *n == name).map(|(_, raw)| raw)
         };
         let (old, new, mask) = (take(&mut b), take(&mut a), take(&mut u));
         if !same_value(old, new, deep) || mask.is_some_and(|m| text_marks_anything(m.get())) {
-            changed.push(name.to_owned());
+            changed.push(name.clone());
         }
     }
     changed
@@ -116,7 +125,7 @@ mod tests {
 
     fn changed(before: &str, after: &str, unknown: &str) -> Vec<String> {
         let v = crate::plan::values::tests::values(before, after, unknown, "{}", "{}");
-        changed_attributes(&v.before, &v.after, &v.after_unknown, true)
+        changed_attributes(&v.before, &v.after, &v.after_unknown, true).into_iter().map(String::from).collect()
     }
 
     #[test]

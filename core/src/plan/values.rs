@@ -137,6 +137,11 @@ impl<'a> Side<'a> {
         self.members.iter().map(|(n, raw)| (n.as_ref(), *raw))
     }
 
+    /// The same, with the names as the plan text holds them.
+    pub fn named_members(&self) -> impl Iterator<Item = (&Cow<'a, str>, &'a RawValue)> {
+        self.members.iter().map(|(n, raw)| (n, *raw))
+    }
+
     /// For a mask: whether it marks anything at all.
     fn marks_anything(&self) -> bool {
         self.all || self.members.iter().any(|(_, raw)| text_marks_anything(raw.get()))
@@ -447,6 +452,10 @@ impl<'de> Visitor<'de> for MembersVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut members = Vec::new();
         while let Some(KeyName(key)) = map.next_key::<KeyName<'de>>()? {
+            if members.is_empty() {
+                // Resources have tens of attributes: grow once, not four times.
+                members.reserve(16);
+            }
             members.push((key, map.next_value()?));
         }
         Ok(Members::Listed(members))

@@ -23,8 +23,8 @@ pub fn describe(change: &Change, ctx: &Context) -> Option<DriftEntry> {
             let changed: Vec<String> = change
                 .changed_attributes()
                 .iter()
-                .filter(|name| !RECOMPUTED.contains(&name.as_str()))
-                .cloned()
+                .filter(|name| !RECOMPUTED.contains(&name.as_ref()))
+                .map(|name| name.to_string())
                 .collect();
             if changed.is_empty() {
                 return None;

@@ -23,7 +23,7 @@ pub fn finding(change: &Change, ctx: &Context) -> Option<Finding> {
         format!(
             "{} cannot be verified: a value the rules judge is marked sensitive in the plan, so it is not read (sensitive: {})",
             change.display_name(),
-            super::list_names(&values.sensitive_names().iter().map(|n| n.to_string()).collect::<Vec<_>>(), 6)
+            super::list_names(&values.sensitive_names(), 6)
         ),
     )
 }

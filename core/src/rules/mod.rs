@@ -201,8 +201,8 @@ pub(crate) fn not_covered<T: Clone + PartialEq>(before: &[T], after: &[T], cover
 }
 
 /// "a, b and 3 more": attribute names for messages, never values.
-pub(crate) fn list_names(names: &[String], max: usize) -> String {
-    let shown = names.iter().take(max).map(String::as_str).collect::<Vec<_>>().join(", ");
+pub(crate) fn list_names<S: AsRef<str>>(names: &[S], max: usize) -> String {
+    let shown = names.iter().take(max).map(AsRef::as_ref).collect::<Vec<_>>().join(", ");
     if names.len() > max {
         format!("{shown} and {} more", names.len() - max)
     } else {

@@ -44,7 +44,7 @@ fn settings_changed(change: &Change, _: &Context) -> Vec<Hit> {
     let details: Vec<String> = change
         .changed_attributes()
         .iter()
-        .filter(|name| !matches!(name.as_str(), "tags" | "tags_all"))
+        .filter(|name| !matches!(name.as_ref(), "tags" | "tags_all"))
         .filter_map(|name| Transition::of(change, name).map(|t| format!("{name} {}", t.describe())))
         .collect();
     if details.is_empty() {
