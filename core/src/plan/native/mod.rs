@@ -16,6 +16,7 @@ mod sensitive;
 mod value;
 
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use prost::Message as _;
 
@@ -79,27 +80,29 @@ impl Decoded {
         let mut uncovered = BTreeSet::new();
         for rc in self.plan.resource_changes.iter().chain(&self.plan.resource_drift) {
             let Ok(address) = Address::parse(&rc.addr) else { continue };
-            if let Err(provider) = self.type_schema(rc, &address, tables) {
+            if let Err(provider) = self.table_of(rc, &address, tables) {
                 uncovered.insert(provider);
             }
         }
         uncovered.into_iter().collect()
     }
 
-    /// The schema of a change's resource type, or the provider (`source version`) no table knows.
-    fn type_schema(
+    /// The table that knows a change's resource type, or the provider (`source version`) no table
+    /// knows.
+    fn table_of<'t>(
         &self,
         rc: &ResourceInstanceChange,
         address: &Address,
-        tables: &Tables,
-    ) -> Result<TypeSchema, String> {
+        tables: &'t Tables,
+    ) -> Result<&'t schema::Table, String> {
         let source = address::provider_source(&rc.provider).unwrap_or(&rc.provider);
         let version = self.versions.get(source);
         let unknown = || format!("{source} {}", version.map_or("(no version in the plan's lock file)", String::as_str));
         let table = version.and_then(|v| tables.find(source, v)).ok_or_else(unknown)?;
-        match table.type_schema(address.data, &address.resource_type) {
-            Ok(Some(schema)) => Ok(schema),
-            _ => Err(unknown()),
+        if table.has_type(address.data, &address.resource_type) {
+            Ok(table)
+        } else {
+            Err(unknown())
         }
     }
 
@@ -148,6 +151,8 @@ impl Decoded {
             sorted.push((address, rc));
         }
         sorted.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.deposed_key.cmp(&y.deposed_key)));
+        // Each type's schema is parsed once: a plan has many instances of few types.
+        let mut schemas: HashMap<(&str, bool, &str), Result<Rc<TypeSchema>, String>> = HashMap::new();
         json.push_str(",\"");
         json.push_str(name);
         json.push_str("\":[");
@@ -156,8 +161,26 @@ impl Decoded {
                 json.push(',');
             }
             json.push('\n');
-            let schema = self.type_schema(rc, address, tables).map_err(|provider| masked.insert(provider)).ok();
-            write_change(json, address, rc, schema.as_ref())
+            let key = (rc.provider.as_str(), address.data, address.resource_type.as_str());
+            let schema = match schemas.get(&key) {
+                Some(known) => known.clone(),
+                None => {
+                    // A table that names the type but cannot be read for it is broken, not masked.
+                    let schema = match self.table_of(rc, address, tables) {
+                        Ok(table) => Ok(Rc::new(
+                            table
+                                .type_schema(address.data, &address.resource_type)
+                                .map_err(invalid)?
+                                .unwrap_or_default(),
+                        )),
+                        Err(provider) => Err(provider),
+                    };
+                    schemas.insert(key, schema.clone());
+                    schema
+                }
+            };
+            let schema = schema.map_err(|provider| masked.insert(provider)).ok();
+            write_change(json, address, rc, schema.as_deref())
                 .map_err(|message| invalid(format!("{name} {}: {message}", rc.addr)))?;
         }
         json.push(']');

@@ -3,6 +3,7 @@
 //! for one provider version. The tables plangate knows are embedded; more can be given as files.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -10,11 +11,11 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value as Tree;
 
-/// The embedded tables: (provider source, version, table text).
-const EMBEDDED: &[(&str, &str, &str)] = &[(
+/// The embedded tables: (provider source, version, table text gzip-compressed by `build.rs`).
+const EMBEDDED: &[(&str, &str, &[u8])] = &[(
     "registry.terraform.io/hashicorp/aws",
     "5.100.0",
-    include_str!("../../../schemas/registry.terraform.io/hashicorp/aws/5.100.0.json"),
+    include_bytes!(concat!(env!("OUT_DIR"), "/schemas/registry.terraform.io/hashicorp/aws/5.100.0.json.gz")),
 )];
 
 /// One table: types stay unparsed until a plan asks for them.
@@ -43,6 +44,11 @@ impl Table {
         serde_json::from_str(text).map_err(|e| format!("schema table {origin} is not valid: {e}"))
     }
 
+    /// Whether the provider version has this type.
+    pub fn has_type(&self, data: bool, resource_type: &str) -> bool {
+        if data { &self.data_sources } else { &self.resources }.contains_key(resource_type)
+    }
+
     /// What the table says of a type; `None` when the provider version has no such type.
     pub fn type_schema(&self, data: bool, resource_type: &str) -> Result<Option<TypeSchema>, String> {
         let types = if data { &self.data_sources } else { &self.resources };
@@ -58,8 +64,10 @@ fn embedded() -> &'static [Table] {
     TABLES.get_or_init(|| {
         EMBEDDED
             .iter()
-            .map(|(provider, version, text)| {
-                Table::parse(text, &format!("{provider} {version}")).expect("embedded tables are valid (tested)")
+            .map(|(provider, version, compressed)| {
+                let mut text = String::new();
+                flate2::read::GzDecoder::new(*compressed).read_to_string(&mut text).expect("embedded tables inflate");
+                Table::parse(&text, &format!("{provider} {version}")).expect("embedded tables are valid (tested)")
             })
             .collect()
     })
@@ -139,9 +147,11 @@ mod tests {
         assert_eq!(secret.sensitive.unwrap()["secret_string"], Tree::Bool(true));
         assert!(tables.find("registry.opentofu.org/hashicorp/aws", "5.100.0").is_some());
         assert!(tables.find("registry.terraform.io/hashicorp/aws", "5.35.0").is_none());
-        for (_, table) in EMBEDDED.iter().zip(embedded()) {
-            for (name, _) in table.resources.iter().chain(&table.data_sources) {
-                table.type_schema(false, name).ok();
+        for table in embedded() {
+            for (data, types) in [(false, &table.resources), (true, &table.data_sources)] {
+                for name in types.keys() {
+                    assert!(table.type_schema(data, name).unwrap().is_some(), "{name}");
+                }
             }
         }
     }

@@ -95,9 +95,8 @@ fn write(value: &V, nodes: &[&Marks], out: &mut String) {
             for (key, member) in members {
                 let children: Vec<&Marks> =
                     nodes.iter().flat_map(|n| [n.names.get(key), n.any.as_deref()]).flatten().collect();
-                let mut written = String::new();
-                write(member, &children, &mut written);
-                if written == "false" {
+                // `false` is left out: what is neither marked nor a collection.
+                if !children.iter().any(|n| n.marked) && !matches!(member, V::List(_) | V::Obj(_)) {
                     continue;
                 }
                 if !std::mem::take(&mut first) {
@@ -105,7 +104,7 @@ fn write(value: &V, nodes: &[&Marks], out: &mut String) {
                 }
                 write_string(out, key);
                 out.push(':');
-                out.push_str(&written);
+                write(member, &children, out);
             }
             out.push('}');
         }

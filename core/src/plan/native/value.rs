@@ -4,7 +4,6 @@
 //! dynamically typed attributes are `[type, value]` pairs, and sensitivity comes from the schema.
 //! Unknown values are msgpack extension 0, or 12 with refinements (what is known of them).
 
-use rmpv::Value as Msgpack;
 use serde_json::Value as Tree;
 
 /// msgpack nesting deeper than this is refused, as serde_json refuses deeper JSON.
@@ -46,100 +45,195 @@ impl<'t> Typing<'t> {
 
 /// Decodes one msgpack value, typed by `typing`; an error says what was found where.
 pub fn decode(bytes: &[u8], typing: Typing<'_>) -> Result<V, String> {
-    let mut rest = bytes;
-    let value = rmpv::decode::read_value_with_max_depth(&mut rest, MAX_DEPTH)
-        .map_err(|e| format!("the value is not valid msgpack ({e})"))?;
-    if !rest.is_empty() {
-        return Err(format!("{} bytes follow the value", rest.len()));
+    let mut reader = Reader { bytes, at: 0, depth: 0, path: Vec::new() };
+    let value = reader.value(typing).map_err(|message| reader.located(message))?;
+    if reader.at != bytes.len() {
+        return Err(format!("{} bytes follow the value", bytes.len() - reader.at));
     }
-    let mut path = Vec::new();
-    normalize(value, typing, &mut path).map_err(|message| {
-        if path.is_empty() {
-            message
-        } else {
-            format!("{message} at `{}`", path.join("."))
-        }
-    })
+    Ok(value)
 }
 
 /// Decodes the element key of a path step: a number or a string as it is, or a `[type, value]`
 /// pair (a key typed dynamically, such as a set element).
 pub fn decode_key(bytes: &[u8]) -> Result<V, String> {
-    let mut rest = bytes;
-    let value = rmpv::decode::read_value_with_max_depth(&mut rest, MAX_DEPTH)
-        .map_err(|e| format!("the value is not valid msgpack ({e})"))?;
-    if matches!(&value, Msgpack::Array(pair) if pair.len() == 2 && matches!(pair[0], Msgpack::Binary(_))) {
-        normalize_dynamic(value, &mut Vec::new())
-    } else {
-        normalize(value, Typing::default(), &mut Vec::new())
-    }
+    let mut reader = Reader { bytes, at: 0, depth: 0, path: Vec::new() };
+    let pair = bytes.len() > 1 && bytes[0] == 0x92 && matches!(bytes[1], 0xc4..=0xc6);
+    let value = if pair { reader.dynamic() } else { reader.value(Typing::default()) };
+    value.map_err(|message| reader.located(message))
 }
 
-fn normalize(value: Msgpack, typing: Typing<'_>, path: &mut Vec<String>) -> Result<V, String> {
-    if Typing::ends(typing.dynamic) {
-        return normalize_dynamic(value, path);
+/// One msgpack item: a scalar, or the header of a container.
+enum Item<'b> {
+    Nil,
+    Bool(bool),
+    Int(String),
+    Float(f64),
+    Str(&'b [u8]),
+    Bin,
+    Array(usize),
+    Map(usize),
+    Ext(i8),
+}
+
+/// A reader of cty's msgpack, straight into [`V`]: no intermediate tree.
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+    depth: usize,
+    /// Where the reader is, for errors.
+    path: Vec<String>,
+}
+
+impl<'b> Reader<'b> {
+    fn located(&self, message: String) -> String {
+        if self.path.is_empty() {
+            message
+        } else {
+            format!("{message} at `{}`", self.path.join("."))
+        }
     }
-    Ok(match value {
-        Msgpack::Nil => V::Null,
-        Msgpack::Boolean(b) => V::Bool(b),
-        Msgpack::Integer(i) => V::Num(i.to_string()),
-        Msgpack::F32(f) => number(f64::from(f))?,
-        Msgpack::F64(f) => number(f)?,
-        Msgpack::String(s) => {
-            let s = s.into_str().ok_or("a string that is not valid UTF-8")?;
-            if Typing::ends(typing.numbers) {
-                if !is_decimal(&s) {
-                    return Err(format!("a number attribute holding {:?}", crate::text::excerpt(&s, 40)));
+
+    fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
+        let end = self.at.checked_add(n).filter(|&end| end <= self.bytes.len());
+        let end = end.ok_or_else(|| "the value is not valid msgpack (it ends early)".to_string())?;
+        let taken = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(taken)
+    }
+
+    fn uint(&mut self, n: usize) -> Result<u64, String> {
+        Ok(self.take(n)?.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+    }
+
+    fn len(&mut self, n: usize) -> Result<usize, String> {
+        usize::try_from(self.uint(n)?).map_err(|_| "a length beyond memory".to_string())
+    }
+
+    fn item(&mut self) -> Result<Item<'b>, String> {
+        let marker = self.take(1)?[0];
+        Ok(match marker {
+            0x00..=0x7f => Item::Int(marker.to_string()),
+            0x80..=0x8f => Item::Map(usize::from(marker & 0x0f)),
+            0x90..=0x9f => Item::Array(usize::from(marker & 0x0f)),
+            0xa0..=0xbf => Item::Str(self.take(usize::from(marker & 0x1f))?),
+            0xc0 => Item::Nil,
+            0xc2 => Item::Bool(false),
+            0xc3 => Item::Bool(true),
+            0xc4..=0xc6 => {
+                let n = self.len(1 << (marker - 0xc4))?;
+                self.take(n)?;
+                Item::Bin
+            }
+            0xc7..=0xc9 => {
+                let n = self.len(1 << (marker - 0xc7))?;
+                let kind = self.take(1)?[0] as i8;
+                self.take(n)?;
+                Item::Ext(kind)
+            }
+            0xca => Item::Float(f64::from(f32::from_bits(self.uint(4)? as u32))),
+            0xcb => Item::Float(f64::from_bits(self.uint(8)?)),
+            0xcc..=0xcf => Item::Int(self.uint(1 << (marker - 0xcc))?.to_string()),
+            0xd0..=0xd3 => {
+                let n = 1 << (marker - 0xd0);
+                let raw = self.uint(n)?;
+                // Sign-extend from n bytes.
+                let shift = 64 - 8 * n as u32;
+                Item::Int((((raw << shift) as i64) >> shift).to_string())
+            }
+            0xd4..=0xd8 => {
+                let kind = self.take(1)?[0] as i8;
+                self.take(1 << (marker - 0xd4))?;
+                Item::Ext(kind)
+            }
+            0xd9..=0xdb => {
+                let n = self.len(1 << (marker - 0xd9))?;
+                Item::Str(self.take(n)?)
+            }
+            0xdc | 0xdd => Item::Array(self.len(if marker == 0xdc { 2 } else { 4 })?),
+            0xde | 0xdf => Item::Map(self.len(if marker == 0xde { 2 } else { 4 })?),
+            0xe0..=0xff => Item::Int((marker as i8).to_string()),
+            0xc1 => return Err("the value is not valid msgpack (byte 0xc1)".into()),
+        })
+    }
+
+    fn nested(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!("the value is not valid msgpack here (nested deeper than {MAX_DEPTH})"));
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, typing: Typing<'_>) -> Result<V, String> {
+        if Typing::ends(typing.dynamic) {
+            return self.dynamic();
+        }
+        Ok(match self.item()? {
+            Item::Nil => V::Null,
+            Item::Bool(b) => V::Bool(b),
+            Item::Int(i) => V::Num(i),
+            Item::Float(f) => number(f)?,
+            Item::Str(bytes) => {
+                let s = std::str::from_utf8(bytes).map_err(|_| "a string that is not valid UTF-8".to_string())?;
+                if Typing::ends(typing.numbers) {
+                    if !is_decimal(s) {
+                        return Err(format!("a number attribute holding {:?}", crate::text::excerpt(s, 40)));
+                    }
+                    V::Num(s.to_string())
+                } else {
+                    V::Str(s.to_string())
                 }
-                V::Num(s)
-            } else {
-                V::Str(s)
             }
-        }
-        Msgpack::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                path.push(i.to_string());
-                out.push(normalize(item, typing.child(None), path)?);
-                path.pop();
+            Item::Array(n) => {
+                self.nested()?;
+                let mut items = Vec::with_capacity(n.min(1024));
+                for i in 0..n {
+                    self.path.push(i.to_string());
+                    items.push(self.value(typing.child(None))?);
+                    self.path.pop();
+                }
+                self.depth -= 1;
+                V::List(items)
             }
-            V::List(out)
-        }
-        Msgpack::Map(members) => {
-            let mut out = Vec::with_capacity(members.len());
-            for (key, member) in members {
-                let Msgpack::String(key) = key else { return Err(format!("a map key that is not a string ({key})")) };
-                let key = key.into_str().ok_or("a map key that is not valid UTF-8")?;
-                path.push(key.clone());
-                let member = normalize(member, typing.child(Some(&key)), path)?;
-                path.pop();
-                out.push((key, member));
+            Item::Map(n) => {
+                self.nested()?;
+                let mut members = Vec::with_capacity(n.min(1024));
+                for _ in 0..n {
+                    let key = match self.item()? {
+                        Item::Str(bytes) => std::str::from_utf8(bytes)
+                            .map_err(|_| "a map key that is not valid UTF-8".to_string())?
+                            .to_string(),
+                        _ => return Err("a map key that is not a string".into()),
+                    };
+                    self.path.push(key);
+                    let member = self.value(typing.child(self.path.last().map(String::as_str)))?;
+                    let key = self.path.pop().expect("pushed");
+                    members.push((key, member));
+                }
+                self.depth -= 1;
+                V::Obj(members)
             }
-            V::Obj(out)
-        }
-        Msgpack::Ext(0 | 12, _) => V::Unknown,
-        Msgpack::Ext(kind, _) => return Err(format!("msgpack extension type {kind}, which cty does not write")),
-        Msgpack::Binary(_) => return Err("binary data, which cty writes only as a type".into()),
-    })
-}
-
-/// A `[type, value]` pair: the value, with a number stored as a string made a number again.
-fn normalize_dynamic(value: Msgpack, path: &mut Vec<String>) -> Result<V, String> {
-    let Msgpack::Array(mut pair) = value else {
-        return Err("a dynamically typed value that is not a [type, value] pair".into());
-    };
-    if pair.len() != 2 {
-        return Err("a dynamically typed value that is not a [type, value] pair".into());
+            Item::Ext(0 | 12) => V::Unknown,
+            Item::Ext(kind) => return Err(format!("msgpack extension type {kind}, which cty does not write")),
+            Item::Bin => return Err("binary data, which cty writes only as a type".into()),
+        })
     }
-    let value = pair.pop().expect("two");
-    let is_number = match pair.pop().expect("two") {
-        Msgpack::Binary(ty) => ty == b"\"number\"",
-        Msgpack::String(ty) => ty.as_bytes() == b"\"number\"",
-        other => return Err(format!("a dynamic value whose type is {other}")),
-    };
-    let numbers = Tree::Bool(true);
-    let typing = Typing { numbers: is_number.then_some(&numbers), dynamic: None };
-    normalize(value, typing, path)
+
+    /// A `[type, value]` pair: the value, with a number stored as a string made a number again.
+    fn dynamic(&mut self) -> Result<V, String> {
+        let not_a_pair = || "a dynamically typed value that is not a [type, value] pair".to_string();
+        if !matches!(self.item()?, Item::Array(2)) {
+            return Err(not_a_pair());
+        }
+        let start = self.at;
+        let ty = match self.item()? {
+            Item::Bin | Item::Str(_) => &self.bytes[start..self.at],
+            _ => return Err(not_a_pair()),
+        };
+        let is_number = ty.ends_with(b"\"number\"");
+        let numbers = Tree::Bool(true);
+        self.value(Typing { numbers: is_number.then_some(&numbers), dynamic: None })
+    }
 }
 
 fn number(f: f64) -> Result<V, String> {
@@ -259,13 +353,35 @@ fn has_shape(v: &V) -> bool {
     matches!(v, V::List(_) | V::Obj(_))
 }
 
+/// A JSON string literal, escaped as serde_json escapes (the text is read back by serde_json).
 pub fn write_string(out: &mut String, s: &str) {
-    out.push_str(&serde_json::to_string(s).expect("strings serialize"));
+    out.push('"');
+    let mut plain = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{byte:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rmpv::Value as Msgpack;
 
     fn msgpack(v: &Msgpack) -> Vec<u8> {
         let mut out = Vec::new();
