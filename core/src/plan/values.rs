@@ -454,7 +454,7 @@ impl<'de> Visitor<'de> for MembersVisitor {
         while let Some(KeyName(key)) = map.next_key::<KeyName<'de>>()? {
             if members.is_empty() {
                 // Resources have tens of attributes: grow once, not four times.
-                members.reserve(16);
+                members.reserve(24);
             }
             members.push((key, map.next_value()?));
         }
