@@ -16,9 +16,9 @@ mod sensitive;
 mod value;
 
 use std::collections::{BTreeSet, HashMap};
-use std::rc::Rc;
 
 use prost::Message as _;
+use rayon::prelude::*;
 
 pub use schema::Tables;
 
@@ -151,37 +151,46 @@ impl Decoded {
             sorted.push((address, rc));
         }
         sorted.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.deposed_key.cmp(&y.deposed_key)));
-        // Each type's schema is parsed once: a plan has many instances of few types.
-        let mut schemas: HashMap<(&str, bool, &str), Result<Rc<TypeSchema>, String>> = HashMap::new();
+        // Each type's schema is parsed once (a plan has many instances of few types), then the
+        // changes are written on every core, each to its own text.
+        let mut schemas: HashMap<(&str, bool, &str), Result<TypeSchema, String>> = HashMap::new();
+        for (address, rc) in &sorted {
+            let key = (rc.provider.as_str(), address.data, address.resource_type.as_str());
+            if schemas.contains_key(&key) {
+                continue;
+            }
+            // A table that names the type but cannot be read for it is broken, not masked.
+            let schema = match self.table_of(rc, address, tables) {
+                Ok(table) => {
+                    Ok(table.type_schema(address.data, &address.resource_type).map_err(invalid)?.unwrap_or_default())
+                }
+                Err(provider) => Err(provider),
+            };
+            if let Err(provider) = &schema {
+                masked.insert(provider.clone());
+            }
+            schemas.insert(key, schema);
+        }
+        let written: Vec<String> = sorted
+            .par_iter()
+            .map(|(address, rc)| {
+                let key = (rc.provider.as_str(), address.data, address.resource_type.as_str());
+                let schema = schemas.get(&key).and_then(|s| s.as_ref().ok());
+                let mut text = String::with_capacity(1024);
+                write_change(&mut text, address, rc, schema)
+                    .map_err(|message| invalid(format!("{name} {}: {message}", rc.addr)))?;
+                Ok(text)
+            })
+            .collect::<Result<_, PlanError>>()?;
         json.push_str(",\"");
         json.push_str(name);
         json.push_str("\":[");
-        for (i, (address, rc)) in sorted.iter().enumerate() {
+        for (i, text) in written.iter().enumerate() {
             if i > 0 {
                 json.push(',');
             }
             json.push('\n');
-            let key = (rc.provider.as_str(), address.data, address.resource_type.as_str());
-            let schema = match schemas.get(&key) {
-                Some(known) => known.clone(),
-                None => {
-                    // A table that names the type but cannot be read for it is broken, not masked.
-                    let schema = match self.table_of(rc, address, tables) {
-                        Ok(table) => Ok(Rc::new(
-                            table
-                                .type_schema(address.data, &address.resource_type)
-                                .map_err(invalid)?
-                                .unwrap_or_default(),
-                        )),
-                        Err(provider) => Err(provider),
-                    };
-                    schemas.insert(key, schema.clone());
-                    schema
-                }
-            };
-            let schema = schema.map_err(|provider| masked.insert(provider)).ok();
-            write_change(json, address, rc, schema.as_deref())
-                .map_err(|message| invalid(format!("{name} {}: {message}", rc.addr)))?;
+            json.push_str(text);
         }
         json.push(']');
         Ok(())

@@ -50,10 +50,9 @@ impl Marks {
             node = match &step.selector {
                 Some(Selector::AttributeName(name)) => node.names.entry(name.clone()).or_default(),
                 Some(Selector::ElementKey(key)) => match decode_key(&key.msgpack)? {
-                    V::Num(n) if n.parse::<i64>().is_ok() => {
-                        node.indexes.entry(n.parse().expect("checked")).or_default()
-                    }
-                    V::Str(s) => node.names.entry(s).or_default(),
+                    V::Int(i) => node.indexes.entry(i).or_default(),
+                    V::UInt(u) if i64::try_from(u).is_ok() => node.indexes.entry(u as i64).or_default(),
+                    V::Str(s) => node.names.entry(s.to_string()).or_default(),
                     _ => break,
                 },
                 None => return Err("a sensitive path with an empty step".into()),
@@ -94,7 +93,7 @@ fn write(value: &V, nodes: &[&Marks], out: &mut String) {
             let mut first = true;
             for (key, member) in members {
                 let children: Vec<&Marks> =
-                    nodes.iter().flat_map(|n| [n.names.get(key), n.any.as_deref()]).flatten().collect();
+                    nodes.iter().flat_map(|n| [n.names.get(*key), n.any.as_deref()]).flatten().collect();
                 // `false` is left out: what is neither marked nor a collection.
                 if !children.iter().any(|n| n.marked) && !matches!(member, V::List(_) | V::Obj(_)) {
                     continue;
@@ -137,15 +136,12 @@ mod tests {
         marks.add_path(&Path { steps: vec![attr("env"), key("API_KEY".into())] }).unwrap();
         marks.add_path(&Path { steps: vec![attr("ports"), key(1.into())] }).unwrap();
         let value = V::Obj(vec![
-            ("password".into(), V::Null),
-            ("name".into(), V::Str("x".into())),
-            (
-                "auth".into(),
-                V::List(vec![V::Obj(vec![("token".into(), V::Str("t".into())), ("user".into(), V::Str("u".into()))])]),
-            ),
-            ("env".into(), V::Obj(vec![("API_KEY".into(), V::Str("k".into())), ("MODE".into(), V::Str("m".into()))])),
-            ("ports".into(), V::List(vec![V::Num("1".into()), V::Num("2".into())])),
-            ("tags".into(), V::Obj(vec![])),
+            ("password", V::Null),
+            ("name", V::Str("x")),
+            ("auth", V::List(vec![V::Obj(vec![("token", V::Str("t")), ("user", V::Str("u"))])])),
+            ("env", V::Obj(vec![("API_KEY", V::Str("k")), ("MODE", V::Str("m"))])),
+            ("ports", V::List(vec![V::Int(1), V::Int(2)])),
+            ("tags", V::Obj(vec![])),
         ]);
         let mut out = String::new();
         marks.write(&value, &mut out);

@@ -4,21 +4,27 @@
 //! dynamically typed attributes are `[type, value]` pairs, and sensitivity comes from the schema.
 //! Unknown values are msgpack extension 0, or 12 with refinements (what is known of them).
 
+use std::fmt::Write as _;
+
 use serde_json::Value as Tree;
 
 /// msgpack nesting deeper than this is refused, as serde_json refuses deeper JSON.
 const MAX_DEPTH: usize = 120;
 
-/// A decoded value.
+/// A decoded value, borrowing its strings from the msgpack bytes.
 #[derive(Debug, Clone, PartialEq)]
-pub enum V {
+pub enum V<'b> {
     Null,
     Bool(bool),
-    /// A number, as JSON number text.
-    Num(String),
-    Str(String),
-    List(Vec<V>),
-    Obj(Vec<(String, V)>),
+    Int(i64),
+    UInt(u64),
+    /// A finite float.
+    Float(f64),
+    /// A number too precise for a float64, as cty writes it: JSON number text.
+    Num(&'b str),
+    Str(&'b str),
+    List(Vec<V<'b>>),
+    Obj(Vec<(&'b str, V<'b>)>),
     Unknown,
 }
 
@@ -44,9 +50,9 @@ impl<'t> Typing<'t> {
 }
 
 /// Decodes one msgpack value, typed by `typing`; an error says what was found where.
-pub fn decode(bytes: &[u8], typing: Typing<'_>) -> Result<V, String> {
-    let mut reader = Reader { bytes, at: 0, depth: 0, path: Vec::new() };
-    let value = reader.value(typing).map_err(|message| reader.located(message))?;
+pub fn decode<'b>(bytes: &'b [u8], typing: Typing<'_>) -> Result<V<'b>, String> {
+    let mut reader = Reader { bytes, at: 0, depth: 0 };
+    let value = reader.value(typing).map_err(Failure::located)?;
     if reader.at != bytes.len() {
         return Err(format!("{} bytes follow the value", bytes.len() - reader.at));
     }
@@ -55,18 +61,52 @@ pub fn decode(bytes: &[u8], typing: Typing<'_>) -> Result<V, String> {
 
 /// Decodes the element key of a path step: a number or a string as it is, or a `[type, value]`
 /// pair (a key typed dynamically, such as a set element).
-pub fn decode_key(bytes: &[u8]) -> Result<V, String> {
-    let mut reader = Reader { bytes, at: 0, depth: 0, path: Vec::new() };
+pub fn decode_key(bytes: &[u8]) -> Result<V<'_>, String> {
+    let mut reader = Reader { bytes, at: 0, depth: 0 };
     let pair = bytes.len() > 1 && bytes[0] == 0x92 && matches!(bytes[1], 0xc4..=0xc6);
     let value = if pair { reader.dynamic() } else { reader.value(Typing::default()) };
-    value.map_err(|message| reader.located(message))
+    value.map_err(Failure::located)
+}
+
+/// What went wrong, and the path to it, gathered on the way out (so reading pays nothing for it).
+struct Failure {
+    message: String,
+    /// Innermost step first.
+    path: Vec<String>,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, path: Vec::new() }
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Failure {
+        Failure::from(message.to_string())
+    }
+}
+
+impl Failure {
+    fn at(mut self, step: impl Into<String>) -> Failure {
+        self.path.push(step.into());
+        self
+    }
+    fn located(self) -> String {
+        if self.path.is_empty() {
+            return self.message;
+        }
+        let path: Vec<String> = self.path.into_iter().rev().collect();
+        format!("{} at `{}`", self.message, path.join("."))
+    }
 }
 
 /// One msgpack item: a scalar, or the header of a container.
 enum Item<'b> {
     Nil,
     Bool(bool),
-    Int(String),
+    Int(i64),
+    UInt(u64),
     Float(f64),
     Str(&'b [u8]),
     Bin,
@@ -80,19 +120,9 @@ struct Reader<'b> {
     bytes: &'b [u8],
     at: usize,
     depth: usize,
-    /// Where the reader is, for errors.
-    path: Vec<String>,
 }
 
 impl<'b> Reader<'b> {
-    fn located(&self, message: String) -> String {
-        if self.path.is_empty() {
-            message
-        } else {
-            format!("{message} at `{}`", self.path.join("."))
-        }
-    }
-
     fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
         let end = self.at.checked_add(n).filter(|&end| end <= self.bytes.len());
         let end = end.ok_or_else(|| "the value is not valid msgpack (it ends early)".to_string())?;
@@ -112,7 +142,7 @@ impl<'b> Reader<'b> {
     fn item(&mut self) -> Result<Item<'b>, String> {
         let marker = self.take(1)?[0];
         Ok(match marker {
-            0x00..=0x7f => Item::Int(marker.to_string()),
+            0x00..=0x7f => Item::Int(i64::from(marker)),
             0x80..=0x8f => Item::Map(usize::from(marker & 0x0f)),
             0x90..=0x9f => Item::Array(usize::from(marker & 0x0f)),
             0xa0..=0xbf => Item::Str(self.take(usize::from(marker & 0x1f))?),
@@ -132,13 +162,13 @@ impl<'b> Reader<'b> {
             }
             0xca => Item::Float(f64::from(f32::from_bits(self.uint(4)? as u32))),
             0xcb => Item::Float(f64::from_bits(self.uint(8)?)),
-            0xcc..=0xcf => Item::Int(self.uint(1 << (marker - 0xcc))?.to_string()),
+            0xcc..=0xcf => Item::UInt(self.uint(1 << (marker - 0xcc))?),
             0xd0..=0xd3 => {
                 let n = 1 << (marker - 0xd0);
                 let raw = self.uint(n)?;
                 // Sign-extend from n bytes.
                 let shift = 64 - 8 * n as u32;
-                Item::Int((((raw << shift) as i64) >> shift).to_string())
+                Item::Int(((raw << shift) as i64) >> shift)
             }
             0xd4..=0xd8 => {
                 let kind = self.take(1)?[0] as i8;
@@ -151,7 +181,7 @@ impl<'b> Reader<'b> {
             }
             0xdc | 0xdd => Item::Array(self.len(if marker == 0xdc { 2 } else { 4 })?),
             0xde | 0xdf => Item::Map(self.len(if marker == 0xde { 2 } else { 4 })?),
-            0xe0..=0xff => Item::Int((marker as i8).to_string()),
+            0xe0..=0xff => Item::Int(i64::from(marker as i8)),
             0xc1 => return Err("the value is not valid msgpack (byte 0xc1)".into()),
         })
     }
@@ -164,33 +194,33 @@ impl<'b> Reader<'b> {
         Ok(())
     }
 
-    fn value(&mut self, typing: Typing<'_>) -> Result<V, String> {
+    fn value(&mut self, typing: Typing<'_>) -> Result<V<'b>, Failure> {
         if Typing::ends(typing.dynamic) {
             return self.dynamic();
         }
         Ok(match self.item()? {
             Item::Nil => V::Null,
             Item::Bool(b) => V::Bool(b),
-            Item::Int(i) => V::Num(i),
-            Item::Float(f) => number(f)?,
+            Item::Int(i) => V::Int(i),
+            Item::UInt(u) => V::UInt(u),
+            Item::Float(f) if f.is_finite() => V::Float(f),
+            Item::Float(f) => return Err(format!("the number {f}, which JSON cannot hold").into()),
             Item::Str(bytes) => {
-                let s = std::str::from_utf8(bytes).map_err(|_| "a string that is not valid UTF-8".to_string())?;
+                let s = std::str::from_utf8(bytes).map_err(|_| "a string that is not valid UTF-8")?;
                 if Typing::ends(typing.numbers) {
                     if !is_decimal(s) {
-                        return Err(format!("a number attribute holding {:?}", crate::text::excerpt(s, 40)));
+                        return Err(format!("a number attribute holding {:?}", crate::text::excerpt(s, 40)).into());
                     }
-                    V::Num(s.to_string())
+                    V::Num(s)
                 } else {
-                    V::Str(s.to_string())
+                    V::Str(s)
                 }
             }
             Item::Array(n) => {
                 self.nested()?;
                 let mut items = Vec::with_capacity(n.min(1024));
                 for i in 0..n {
-                    self.path.push(i.to_string());
-                    items.push(self.value(typing.child(None))?);
-                    self.path.pop();
+                    items.push(self.value(typing.child(None)).map_err(|f| f.at(i.to_string()))?);
                 }
                 self.depth -= 1;
                 V::List(items)
@@ -200,46 +230,38 @@ impl<'b> Reader<'b> {
                 let mut members = Vec::with_capacity(n.min(1024));
                 for _ in 0..n {
                     let key = match self.item()? {
-                        Item::Str(bytes) => std::str::from_utf8(bytes)
-                            .map_err(|_| "a map key that is not valid UTF-8".to_string())?
-                            .to_string(),
+                        Item::Str(bytes) => {
+                            std::str::from_utf8(bytes).map_err(|_| "a map key that is not valid UTF-8")?
+                        }
                         _ => return Err("a map key that is not a string".into()),
                     };
-                    self.path.push(key);
-                    let member = self.value(typing.child(self.path.last().map(String::as_str)))?;
-                    let key = self.path.pop().expect("pushed");
+                    let member = self.value(typing.child(Some(key))).map_err(|f| f.at(key))?;
                     members.push((key, member));
                 }
                 self.depth -= 1;
                 V::Obj(members)
             }
             Item::Ext(0 | 12) => V::Unknown,
-            Item::Ext(kind) => return Err(format!("msgpack extension type {kind}, which cty does not write")),
+            Item::Ext(kind) => return Err(format!("msgpack extension type {kind}, which cty does not write").into()),
             Item::Bin => return Err("binary data, which cty writes only as a type".into()),
         })
     }
 
     /// A `[type, value]` pair: the value, with a number stored as a string made a number again.
-    fn dynamic(&mut self) -> Result<V, String> {
-        let not_a_pair = || "a dynamically typed value that is not a [type, value] pair".to_string();
+    fn dynamic(&mut self) -> Result<V<'b>, Failure> {
+        let not_a_pair = "a dynamically typed value that is not a [type, value] pair";
         if !matches!(self.item()?, Item::Array(2)) {
-            return Err(not_a_pair());
+            return Err(not_a_pair.into());
         }
         let start = self.at;
         let ty = match self.item()? {
             Item::Bin | Item::Str(_) => &self.bytes[start..self.at],
-            _ => return Err(not_a_pair()),
+            _ => return Err(not_a_pair.into()),
         };
         let is_number = ty.ends_with(b"\"number\"");
         let numbers = Tree::Bool(true);
         self.value(Typing { numbers: is_number.then_some(&numbers), dynamic: None })
     }
-}
-
-fn number(f: f64) -> Result<V, String> {
-    serde_json::Number::from_f64(f)
-        .map(|n| V::Num(n.to_string()))
-        .ok_or_else(|| format!("the number {f}, which JSON cannot hold"))
 }
 
 /// JSON number syntax: what cty writes for a number too precise for a float64.
@@ -266,7 +288,7 @@ fn is_decimal(s: &str) -> bool {
     rest.is_empty()
 }
 
-impl V {
+impl V<'_> {
     pub fn is_null(&self) -> bool {
         matches!(self, V::Null)
     }
@@ -286,6 +308,18 @@ impl V {
         match self {
             V::Null | V::Unknown => out.push_str("null"),
             V::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            V::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            V::UInt(u) => {
+                let _ = write!(out, "{u}");
+            }
+            V::Float(f) => match serde_json::Number::from_f64(*f) {
+                Some(n) => {
+                    let _ = write!(out, "{n}");
+                }
+                None => out.push_str("null"),
+            },
             V::Num(n) => out.push_str(n),
             V::Str(s) => write_string(out, s),
             V::List(items) => {
@@ -397,7 +431,8 @@ mod tests {
             ("tags".into(), Msgpack::Map(vec![])),
             ("ports".into(), Msgpack::Array(vec![Msgpack::from(80), Msgpack::Ext(12, vec![0x80])])),
         ]);
-        let v = decode(&msgpack(&value), Typing::default()).unwrap();
+        let bytes = msgpack(&value);
+        let v = decode(&bytes, Typing::default()).unwrap();
         let (mut json, mut unknown) = (String::new(), String::new());
         v.write_json(&mut json);
         v.write_unknown(&mut unknown);
