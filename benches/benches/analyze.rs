@@ -1,9 +1,12 @@
-//! Criterion benches: the whole analysis of every fixture plan, and, when `PLANGATE_BIG_PLAN` names
-//! the 100 MB plan from `bigplan.py`, the analysis beside the `serde_json` → `IgnoredAny` floor.
+//! Criterion benches: the whole analysis of every fixture plan, each binary fixture read natively
+//! beside its JSON twin, and, when `PLANGATE_BIG_PLAN` names the 100 MB plan from `bigplan.py`, the
+//! analysis beside the `serde_json` → `IgnoredAny` floor (`PLANGATE_BIG_BINARY_PLAN` names a large
+//! binary plan made with `gen.py`, benched natively).
 
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use plangate::plan::PlanReader;
 use plangate::{check, CheckOptions, PlanInput, Policy};
 
 fn fixtures() -> Vec<(String, Vec<u8>)> {
@@ -29,6 +32,32 @@ fn fixture_plans(c: &mut Criterion) {
     group.finish();
 }
 
+/// Binary plans read natively, and their `terraform show -json` twins read as JSON.
+fn binary_plans(c: &mut Criterion) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans");
+    let mut policy = Policy::default();
+    policy.plan_reading.reader = PlanReader::Native;
+    let options = CheckOptions::new(policy);
+    let mut group = c.benchmark_group("binary");
+    for name in
+        ["pieces", "secrets", "controls"].iter().map(|n| format!("../plans-rules/{n}")).chain(["modules".into()])
+    {
+        let binary = std::fs::read(dir.join(format!("{name}.tfplan"))).expect("a binary fixture");
+        let json = std::fs::read(dir.join(format!("{name}.plan.json"))).expect("its JSON twin");
+        let label = name.rsplit('/').next().unwrap_or(&name).to_string();
+        group.bench_function(format!("{label}/native"), |b| {
+            b.iter(|| check(PlanInput::bytes(&binary), &options).unwrap())
+        });
+        group.bench_function(format!("{label}/json"), |b| b.iter(|| check(PlanInput::bytes(&json), &options).unwrap()));
+    }
+    if let Some(path) = std::env::var_os("PLANGATE_BIG_BINARY_PLAN") {
+        let binary = std::fs::read(&path).expect("PLANGATE_BIG_BINARY_PLAN is readable");
+        group.sample_size(10);
+        group.bench_function("big/native", |b| b.iter(|| check(PlanInput::bytes(&binary), &options).unwrap()));
+    }
+    group.finish();
+}
+
 fn big_plan(c: &mut Criterion) {
     let Some(path) = std::env::var_os("PLANGATE_BIG_PLAN") else {
         eprintln!(
@@ -49,5 +78,5 @@ fn big_plan(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, fixture_plans, big_plan);
+criterion_group!(benches, fixture_plans, binary_plans, big_plan);
 criterion_main!(benches);
