@@ -297,3 +297,64 @@ fn a_json_plan_that_says_it_errored_is_an_error() {
     let err = error_of(errored.as_bytes(), None);
     assert!(err.contains("incomplete"), "{err}");
 }
+
+#[test]
+fn the_schema_table_script_writes_what_the_reader_reads() {
+    // A provider schema of the shape `terraform providers schema -json` prints: nested blocks
+    // (list and single), a nested attribute type, sensitive, number and dynamic attributes.
+    let schema = serde_json::json!({"format_version": "1.0", "provider_schemas": {"registry.terraform.io/acme/thing": {
+        "resource_schemas": {
+            "thing_box": {"block": {
+                "attributes": {
+                    "name": {"type": "string"},
+                    "password": {"type": "string", "sensitive": true},
+                    "size": {"type": "number"},
+                    "ports": {"type": ["list", "number"]},
+                    "doc": {"type": "dynamic"},
+                    "creds": {"nested_type": {"nesting_mode": "set", "attributes": {
+                        "token": {"type": "string", "sensitive": true}, "ttl": {"type": "number"}}}}
+                },
+                "block_types": {
+                    "auth": {"nesting_mode": "list", "block": {"attributes": {"secret": {"type": "string", "sensitive": true}}}},
+                    "limits": {"nesting_mode": "single", "block": {"attributes": {"max": {"type": "number"}}}}
+                }
+            }},
+            "thing_plain": {"block": {"attributes": {"id": {"type": "string"}}}}
+        },
+        "data_source_schemas": {"thing_key": {"block": {"attributes": {"value": {"type": "string", "sensitive": true}}}}}
+    }}});
+    let dir = tempfile::tempdir().unwrap();
+    let (input, output) = (dir.path().join("schema.json"), dir.path().join("table.json"));
+    std::fs::write(&input, schema.to_string()).unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/schema-table");
+    let run = std::process::Command::new("python3")
+        .arg(&script)
+        .args(["--from", input.to_str().unwrap(), "acme/thing", "1.2.3", output.to_str().unwrap()])
+        .output()
+        .expect("python3 runs the script");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let table: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    assert_eq!(
+        (table["provider"].as_str(), table["version"].as_str()),
+        (Some("registry.terraform.io/acme/thing"), Some("1.2.3"))
+    );
+    assert_eq!(
+        table["resources"]["thing_box"],
+        serde_json::json!({
+            "sensitive": {"password": true, "creds": {"*": {"token": true}}, "auth": {"*": {"secret": true}}},
+            "numbers": {"size": true, "ports": {"*": true}, "creds": {"*": {"ttl": true}}, "limits": {"max": true}},
+            "dynamic": {"doc": true}
+        })
+    );
+    assert_eq!(table["resources"]["thing_plain"], serde_json::json!({}), "a type with nothing to say is still listed");
+    assert_eq!(table["data_sources"]["thing_key"]["sensitive"], serde_json::json!({"value": true}));
+
+    // The file plangate reads with --schema-table: a provider it does not embed is then known.
+    let missing = std::process::Command::new("python3")
+        .arg(&script)
+        .args(["--from", input.to_str().unwrap(), "acme/other", "1.0.0", output.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("has no provider registry.terraform.io/acme/other"));
+}
