@@ -96,8 +96,11 @@ impl Decoded {
         tables: &'t Tables,
     ) -> Result<&'t schema::Table, String> {
         let source = address::provider_source(&rc.provider).unwrap_or(&rc.provider);
-        let version = self.versions.get(source);
-        let unknown = || format!("{source} {}", version.map_or("(no version in the plan's lock file)", String::as_str));
+        let version = match source {
+            schema::BUILTIN => Some(schema::BUILTIN_VERSION),
+            _ => self.versions.get(source).map(String::as_str),
+        };
+        let unknown = || format!("{source} {}", version.unwrap_or("(no version in the plan's lock file)"));
         let table = version.and_then(|v| tables.find(source, v)).ok_or_else(unknown)?;
         if table.has_type(address.data, &address.resource_type) {
             Ok(table)
@@ -349,4 +352,89 @@ fn write_path(json: &mut String, path: &proto::Path) -> Result<(), String> {
     }
     json.push(']');
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// The paths a mask marks `true`, or holds as an empty collection, with list indexes kept.
+    fn marked(mask: &Value, path: String, out: &mut Vec<String>) {
+        match mask {
+            Value::Bool(true) => out.push(path),
+            Value::Array(items) => items.iter().enumerate().for_each(|(i, m)| marked(m, format!("{path}[{i}]"), out)),
+            Value::Object(members) => members.iter().for_each(|(k, m)| marked(m, format!("{path}.{k}"), out)),
+            _ => {}
+        }
+    }
+
+    fn marks(mask: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        marked(mask, String::new(), &mut out);
+        out.sort();
+        out
+    }
+
+    /// Every field plangate reads of every change and drift entry, as the native reader writes it
+    /// and as `terraform show -json` printed it: values exactly, masks by what they mark.
+    #[test]
+    fn every_change_is_what_terraform_show_prints() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        let mut compared = 0;
+        for dir in ["plans", "plans-rules"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let binary = entry.unwrap().path();
+                if binary.extension().is_none_or(|e| e != "tfplan") {
+                    continue;
+                }
+                let twin: Value =
+                    serde_json::from_slice(&std::fs::read(binary.with_extension("plan.json")).unwrap()).unwrap();
+                let decoded = decode(&std::fs::read(&binary).unwrap(), &Limits::default()).unwrap();
+                let shown = decoded.to_json(&Tables::default()).unwrap();
+                let native: Value = serde_json::from_slice(&shown.json).unwrap();
+                for section in ["resource_changes", "resource_drift"] {
+                    let (ours, theirs) = (&native[section], &twin[section]);
+                    let (ours, theirs) = (ours.as_array().unwrap(), theirs.as_array().map_or(&[][..], Vec::as_slice));
+                    assert_eq!(ours.len(), theirs.len(), "{} {section}", binary.display());
+                    for (a, b) in ours.iter().zip(theirs) {
+                        let at = format!("{} {section} {}", binary.display(), b["address"]);
+                        for field in [
+                            "address",
+                            "previous_address",
+                            "module_address",
+                            "mode",
+                            "type",
+                            "name",
+                            "index",
+                            "deposed",
+                            "provider_name",
+                            "action_reason",
+                        ] {
+                            assert_eq!(a[field], b[field], "{at}: {field}");
+                        }
+                        let (a, b) = (&a["change"], &b["change"]);
+                        for field in ["actions", "before", "after", "replace_paths", "importing", "generated_config"] {
+                            assert_eq!(a[field], b[field], "{at}: change.{field}");
+                        }
+                        assert_eq!(
+                            marks(&a["after_unknown"]),
+                            marks(&b["after_unknown"]),
+                            "{at}: change.after_unknown"
+                        );
+                        // Sensitive: everything terraform marks, and the other side's recorded
+                        // paths too (more hidden, never less).
+                        for mask in ["before_sensitive", "after_sensitive"] {
+                            let ours = marks(&a[mask]);
+                            let missing: Vec<String> =
+                                marks(&b[mask]).into_iter().filter(|m| !ours.contains(m)).collect();
+                            assert!(missing.is_empty(), "{at}: change.{mask} does not mark {missing:?}");
+                        }
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 300, "compared only {compared} changes");
+    }
 }

@@ -12,11 +12,23 @@ use serde_json::value::RawValue;
 use serde_json::Value as Tree;
 
 /// The embedded tables: (provider source, version, table text gzip-compressed by `build.rs`).
-const EMBEDDED: &[(&str, &str, &[u8])] = &[(
-    "registry.terraform.io/hashicorp/aws",
-    "5.100.0",
-    include_bytes!(concat!(env!("OUT_DIR"), "/schemas/registry.terraform.io/hashicorp/aws/5.100.0.json.gz")),
-)];
+const EMBEDDED: &[(&str, &str, &[u8])] = &[
+    (
+        "registry.terraform.io/hashicorp/aws",
+        "5.100.0",
+        include_bytes!(concat!(env!("OUT_DIR"), "/schemas/registry.terraform.io/hashicorp/aws/5.100.0.json.gz")),
+    ),
+    (
+        BUILTIN,
+        BUILTIN_VERSION,
+        include_bytes!(concat!(env!("OUT_DIR"), "/schemas/terraform.io/builtin/terraform/builtin.json.gz")),
+    ),
+];
+
+/// Terraform's built-in provider (`terraform_data`, `terraform_remote_state`): part of terraform
+/// itself, so the lock file never lists it; its table stands for every version.
+pub const BUILTIN: &str = "terraform.io/builtin/terraform";
+pub const BUILTIN_VERSION: &str = "builtin";
 
 /// One table: types stay unparsed until a plan asks for them.
 #[derive(Debug, Deserialize)]

@@ -44,6 +44,16 @@ impl<'t> Typing<'t> {
         };
         Typing { numbers: step(self.numbers), dynamic: step(self.dynamic) }
     }
+    /// Into element `i` of a list, set or tuple.
+    fn element(self, i: usize) -> Typing<'t> {
+        let step = |tree: Option<&'t Tree>| {
+            let tree = tree?.as_object()?;
+            // Tuples type each position; collections all elements alike (`*`).
+            tree.get("*").or_else(|| tree.get(i.to_string().as_str()))
+        };
+        Typing { numbers: step(self.numbers), dynamic: step(self.dynamic) }
+    }
+
     fn ends(tree: Option<&Tree>) -> bool {
         matches!(tree, Some(Tree::Bool(true)))
     }
@@ -109,7 +119,7 @@ enum Item<'b> {
     UInt(u64),
     Float(f64),
     Str(&'b [u8]),
-    Bin,
+    Bin(&'b [u8]),
     Array(usize),
     Map(usize),
     Ext(i8),
@@ -151,8 +161,7 @@ impl<'b> Reader<'b> {
             0xc3 => Item::Bool(true),
             0xc4..=0xc6 => {
                 let n = self.len(1 << (marker - 0xc4))?;
-                self.take(n)?;
-                Item::Bin
+                Item::Bin(self.take(n)?)
             }
             0xc7..=0xc9 => {
                 let n = self.len(1 << (marker - 0xc7))?;
@@ -220,7 +229,7 @@ impl<'b> Reader<'b> {
                 self.nested()?;
                 let mut items = Vec::with_capacity(n.min(1024));
                 for i in 0..n {
-                    items.push(self.value(typing.child(None)).map_err(|f| f.at(i.to_string()))?);
+                    items.push(self.value(typing.element(i)).map_err(|f| f.at(i.to_string()))?);
                 }
                 self.depth -= 1;
                 V::List(items)
@@ -243,24 +252,52 @@ impl<'b> Reader<'b> {
             }
             Item::Ext(0 | 12) => V::Unknown,
             Item::Ext(kind) => return Err(format!("msgpack extension type {kind}, which cty does not write").into()),
-            Item::Bin => return Err("binary data, which cty writes only as a type".into()),
+            Item::Bin(_) => return Err("binary data, which cty writes only as a type".into()),
         })
     }
 
-    /// A `[type, value]` pair: the value, with a number stored as a string made a number again.
+    /// A `[type, value]` pair: the value, typed by its own type (a number stored as a string is a
+    /// number again, a nested dynamic value is a pair again).
     fn dynamic(&mut self) -> Result<V<'b>, Failure> {
         let not_a_pair = "a dynamically typed value that is not a [type, value] pair";
         if !matches!(self.item()?, Item::Array(2)) {
             return Err(not_a_pair.into());
         }
-        let start = self.at;
         let ty = match self.item()? {
-            Item::Bin | Item::Str(_) => &self.bytes[start..self.at],
+            Item::Bin(ty) | Item::Str(ty) => serde_json::from_slice::<Tree>(ty)
+                .map_err(|_| "a dynamically typed value whose type is not a cty type")?,
             _ => return Err(not_a_pair.into()),
         };
-        let is_number = ty.ends_with(b"\"number\"");
-        let numbers = Tree::Bool(true);
-        self.value(Typing { numbers: is_number.then_some(&numbers), dynamic: None })
+        let (numbers, dynamic) = (typing_tree(&ty, "number"), typing_tree(&ty, "dynamic"));
+        self.value(Typing { numbers: numbers.as_ref(), dynamic: dynamic.as_ref() })
+    }
+}
+
+/// The tree of the places in a cty type (as JSON: `"number"`, `["object", {...}]`, `["list", T]`,
+/// …) that are of the primitive type `leaf`, in the shape of the schema table's trees.
+fn typing_tree(ty: &Tree, leaf: &str) -> Option<Tree> {
+    match ty {
+        Tree::String(name) => (name == leaf).then_some(Tree::Bool(true)),
+        Tree::Array(parts) => match (parts.first().and_then(Tree::as_str), parts.get(1)) {
+            (Some("list" | "set" | "map"), Some(inner)) => {
+                typing_tree(inner, leaf).map(|t| Tree::Object([("*".to_string(), t)].into_iter().collect()))
+            }
+            (Some("object"), Some(Tree::Object(attributes))) => {
+                let found: serde_json::Map<String, Tree> =
+                    attributes.iter().filter_map(|(k, t)| typing_tree(t, leaf).map(|t| (k.clone(), t))).collect();
+                (!found.is_empty()).then_some(Tree::Object(found))
+            }
+            (Some("tuple"), Some(Tree::Array(elements))) => {
+                let found: serde_json::Map<String, Tree> = elements
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, t)| typing_tree(t, leaf).map(|t| (i.to_string(), t)))
+                    .collect();
+                (!found.is_empty()).then_some(Tree::Object(found))
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
