@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use crate::date::Date;
 use crate::error::Error;
 use crate::limits::Limits;
-use crate::plan::{self, Action, Change, PlanBytes, PlanError, Section};
+use crate::plan::{self, Action, Change, PlanError, Section};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
 use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
@@ -116,11 +116,12 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
     let policy = &options.policy;
     let analysed = match input {
         PlanInput::Path(path) => plan::load(path, &limits, options.map_files)
-            .and_then(|bytes| analyze_input(&bytes, Some(&bytes), Some(path), policy, &limits, today)),
-        PlanInput::Stdin => plan::load_stdin(&limits)
-            .and_then(|bytes| analyze_input(&bytes, Some(&bytes), None, policy, &limits, today)),
+            .and_then(|plan| analyze_input(&plan, &|span| plan.release(span), Some(path), policy, &limits, today)),
+        PlanInput::Stdin => {
+            plan::load_stdin(&limits).and_then(|plan| analyze_input(&plan, &|_| {}, None, policy, &limits, today))
+        }
         PlanInput::Bytes(bytes) => {
-            plan::check_bytes(bytes, &limits).and_then(|()| analyze_input(bytes, None, None, policy, &limits, today))
+            plan::check_bytes(bytes, &limits).and_then(|()| analyze_input(bytes, &|_| {}, None, policy, &limits, today))
         }
     };
     let mut report = analysed.map_err(|error| Error::Plan { plan: label, error })?;
@@ -135,20 +136,22 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
     Ok(report)
 }
 
-/// Analyzes plan bytes (`loaded` when they are a loaded file's, whose pages can be given back):
-/// JSON as it is, a binary plan through the binary reader (`path` is its file, if any).
+/// Analyzes plan bytes: JSON as it is (calling `release` with each skipped section of the bytes,
+/// which a memory-mapped plan gives back), a binary plan through the binary reader (`path` is its
+/// file, if any).
 fn analyze_input(
     bytes: &[u8],
-    loaded: Option<&PlanBytes>,
+    release: &dyn Fn(&[u8]),
     path: Option<&Path>,
     policy: &Policy,
     limits: &Limits,
     today: Date,
 ) -> Result<Report, PlanError> {
     if !plan::encoding::is_binary_plan(bytes) {
-        return match loaded {
-            Some(plan) => analyze_loaded(plan, policy, today),
-            None => analyze_plan_releasing(&plan::encoding::decode(bytes)?, policy, today, &[], &|_| {}),
+        return match plan::encoding::decode(bytes)? {
+            Cow::Borrowed(text) => analyze_plan_releasing(text, policy, today, &[], release),
+            // Decoded into new text: nothing of the bytes is read again anyway.
+            Cow::Owned(text) => analyze_plan_releasing(&text, policy, today, &[], &|_| {}),
         };
     }
     let reading = plan::read_binary(bytes, path, &policy.plan_reading, limits)?;
@@ -157,15 +160,6 @@ fn analyze_input(
     report.plan.read_by = Some(reading.read_by);
     report.plan.masked_providers = reading.masked;
     Ok(report)
-}
-
-/// Analyzes a loaded plan. A memory-mapped plan gives back the pages of the sections it skips as
-/// soon as they are scanned, so memory stays near what the rules need.
-fn analyze_loaded(plan: &PlanBytes, policy: &Policy, today: Date) -> Result<Report, PlanError> {
-    match plan::encoding::decode(plan)? {
-        Cow::Borrowed(text) => analyze_plan_releasing(text, policy, today, &[], &|span| plan.release(span)),
-        Cow::Owned(text) => analyze_plan_releasing(&text, policy, today, &[], &|_| {}),
-    }
 }
 
 /// What one resource change came to.
@@ -194,9 +188,10 @@ enum Judged<'a> {
 }
 
 /// Analyzes decoded UTF-8 plan text, calling `release` with each skipped section once it is
-/// scanned; `masked` are the providers whose values a native reading had to mask. The streaming pass hands batches of entries to rayon workers as it scans them, so the
-/// rules run on the other core while the rest of the plan is scanned; each change is parsed, judged
-/// and dropped within its task, so its values never outlive the rules.
+/// scanned; `masked` are the providers whose values a native reading had to mask. The streaming
+/// pass hands batches of entries to rayon workers as it scans them, so the rules run on the other
+/// core while the rest of the plan is scanned; each change is parsed, judged and dropped within its
+/// task, so its values never outlive the rules.
 fn analyze_plan_releasing(
     text: &[u8],
     policy: &Policy,

@@ -18,7 +18,7 @@ pub(crate) use binary::read as read_binary;
 pub use binary::{BinaryOptions, PlanReader, ReadBy};
 pub(crate) use change::{display_path, Change, Mode, PathStep};
 pub use error::{Location, PlanError};
-pub(crate) use load::{check_bytes, load, load_stdin, PlanBytes};
+pub(crate) use load::{check_bytes, load, load_stdin};
 pub use reader::PlanHeader;
 pub(crate) use reader::{read_streaming, Section};
 pub(crate) use values::Attr;

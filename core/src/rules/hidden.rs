@@ -5,13 +5,13 @@
 //! passing because the value was hidden.
 
 use super::Context;
-use crate::plan::{Change, Mode};
+use crate::plan::Change;
 use crate::registry::SENSITIVE_UNVERIFIABLE;
 use crate::report::Finding;
 
 pub fn finding(change: &Change, ctx: &Context) -> Option<Finding> {
     let values = change.values();
-    if !change.action.is_counted() || change.mode == Mode::Data || !values.hid_a_read() {
+    if !super::judged(change) || !values.hid_a_read() {
         return None;
     }
     ctx.finding(

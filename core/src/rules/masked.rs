@@ -3,13 +3,13 @@
 //! such a resource says so, and counts, rather than passing because nothing could be read.
 
 use super::Context;
-use crate::plan::{Change, Mode};
+use crate::plan::Change;
 use crate::registry::MASKED_VALUES;
 use crate::report::Finding;
 
 pub fn finding(change: &Change, ctx: &Context) -> Option<Finding> {
     let source = change.provider_name.as_deref()?;
-    if !change.action.is_counted() || change.mode == Mode::Data {
+    if !super::judged(change) {
         return None;
     }
     let provider = ctx.masked.iter().find(|p| p.split(' ').next() == Some(source))?;

@@ -163,9 +163,14 @@ pub fn category_of(resource_type: &str) -> Category {
     judging_family(resource_type).map_or(Category::Other, |family| family.category)
 }
 
-/// All findings for one resource change. No-ops, reads and data sources have none.
+/// Whether rules judge this change at all: no-ops, reads and data sources have no findings.
+pub(crate) fn judged(change: &Change) -> bool {
+    change.action.is_counted() && change.mode != Mode::Data
+}
+
+/// All findings for one resource change (none for what is not [`judged`]).
 pub(crate) fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
-    if !change.action.is_counted() || change.mode == Mode::Data {
+    if !judged(change) {
         return Vec::new();
     }
     evaluate_with(change, ctx, |_| true)

@@ -122,28 +122,23 @@ impl Decoded {
         // Drift: in a refresh-only plan every drifted resource, else those that changed (moves
         // alone are shown among the planned changes).
         let refresh_only = self.plan.ui_mode == proto::MODE_REFRESH_ONLY;
-        let drift = self
-            .plan
-            .resource_drift
-            .iter()
-            .filter(|rc| refresh_only || rc.change.as_ref().is_none_or(|c| c.action != 0));
-        self.write_section(&mut json, "resource_drift", drift, tables, &mut masked)?;
+        let action = |rc: &ResourceInstanceChange| rc.change.as_ref().map(|c| c.action);
+        let drift = |_: &Address, rc: &ResourceInstanceChange| refresh_only || action(rc) != Some(0);
+        self.write_section(&mut json, "resource_drift", &self.plan.resource_drift, drift, tables, &mut masked)?;
         // Deleting a data source only cleans up state: Terraform does not show it.
-        let changes = self
-            .plan
-            .resource_changes
-            .iter()
-            .filter(|rc| !(is_data(rc) && rc.change.as_ref().is_some_and(|c| c.action == 5)));
-        self.write_section(&mut json, "resource_changes", changes, tables, &mut masked)?;
+        let changes = |address: &Address, rc: &ResourceInstanceChange| !(address.data && action(rc) == Some(5));
+        self.write_section(&mut json, "resource_changes", &self.plan.resource_changes, changes, tables, &mut masked)?;
         json.push_str("}\n");
         Ok(Shown { json: json.into_bytes(), masked: masked.into_iter().collect() })
     }
 
-    fn write_section<'p>(
+    /// Writes section `name`: the entries of `changes` that `shown` keeps, in Terraform's order.
+    fn write_section(
         &self,
         json: &mut String,
         name: &str,
-        changes: impl Iterator<Item = &'p ResourceInstanceChange>,
+        changes: &[ResourceInstanceChange],
+        shown: impl Fn(&Address, &ResourceInstanceChange) -> bool,
         tables: &Tables,
         masked: &mut BTreeSet<String>,
     ) -> Result<(), PlanError> {
@@ -151,34 +146,37 @@ impl Decoded {
         for rc in changes {
             let address = Address::parse(&rc.addr)
                 .map_err(|e| invalid(format!("a resource change has an invalid address: expected {e}")))?;
-            sorted.push((address, rc));
+            if shown(&address, rc) {
+                sorted.push((address, rc));
+            }
         }
         sorted.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.deposed_key.cmp(&y.deposed_key)));
         // Each type's schema is parsed once (a plan has many instances of few types), then the
         // changes are written on every core, each to its own text.
-        let mut schemas: HashMap<(&str, bool, &str), Result<TypeSchema, String>> = HashMap::new();
+        // `None`: no table knows the type's provider version, so its values are masked.
+        let mut schemas: HashMap<(&str, bool, &str), Option<TypeSchema>> = HashMap::new();
         for (address, rc) in &sorted {
             let key = (rc.provider.as_str(), address.data, address.resource_type.as_str());
             if schemas.contains_key(&key) {
                 continue;
             }
-            // A table that names the type but cannot be read for it is broken, not masked.
             let schema = match self.table_of(rc, address, tables) {
+                // A table that names the type but cannot be read for it is broken, not masked.
                 Ok(table) => {
-                    Ok(table.type_schema(address.data, &address.resource_type).map_err(invalid)?.unwrap_or_default())
+                    Some(table.type_schema(address.data, &address.resource_type).map_err(invalid)?.unwrap_or_default())
                 }
-                Err(provider) => Err(provider),
+                Err(provider) => {
+                    masked.insert(provider);
+                    None
+                }
             };
-            if let Err(provider) = &schema {
-                masked.insert(provider.clone());
-            }
             schemas.insert(key, schema);
         }
         let written: Vec<String> = sorted
             .par_iter()
             .map(|(address, rc)| {
                 let key = (rc.provider.as_str(), address.data, address.resource_type.as_str());
-                let schema = schemas.get(&key).and_then(|s| s.as_ref().ok());
+                let schema = schemas.get(&key).and_then(Option::as_ref);
                 let mut text = String::with_capacity(1024);
                 write_change(&mut text, address, rc, schema)
                     .map_err(|message| invalid(format!("{name} {}: {message}", rc.addr)))?;
@@ -198,10 +196,6 @@ impl Decoded {
         json.push(']');
         Ok(())
     }
-}
-
-fn is_data(rc: &ResourceInstanceChange) -> bool {
-    Address::parse(&rc.addr).is_ok_and(|a| a.data)
 }
 
 /// One resource change as `terraform show -json` prints it. `schema` is `None` for a resource no
@@ -289,9 +283,9 @@ fn write_change(
         after.write_unknown(json);
     }
     json.push_str(",\"before_sensitive\":");
-    write_sensitivity(json, &before, shape.before.is_some(), &marks);
+    write_sensitivity(json, &before, &marks);
     json.push_str(",\"after_sensitive\":");
-    write_sensitivity(json, &after, shape.after.is_some(), &marks);
+    write_sensitivity(json, &after, &marks);
     if !rc.required_replace.is_empty() {
         json.push_str(",\"replace_paths\":[");
         for (i, path) in rc.required_replace.iter().enumerate() {
@@ -326,9 +320,9 @@ fn write_change(
     Ok(())
 }
 
-/// A side that has a value (even `null`) gets its tree; a side the action does not have, `false`.
-fn write_sensitivity(json: &mut String, value: &V, present: bool, marks: &Marks) {
-    if !present || value.is_null() {
+/// A side's sensitivity tree; `false` for a `null` side (or one the action does not have).
+fn write_sensitivity(json: &mut String, value: &V, marks: &Marks) {
+    if value.is_null() {
         json.push_str("false");
     } else {
         marks.write(value, json);

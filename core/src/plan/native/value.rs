@@ -36,11 +36,11 @@ pub struct Typing<'t> {
 }
 
 impl<'t> Typing<'t> {
-    /// Into an object attribute or map element `name`, or a list or set element (`None`).
-    fn child(self, name: Option<&str>) -> Typing<'t> {
+    /// Into object attribute or map element `name` (a map's elements are all `*`).
+    fn child(self, name: &str) -> Typing<'t> {
         let step = |tree: Option<&'t Tree>| {
             let tree = tree?.as_object()?;
-            name.and_then(|n| tree.get(n)).or_else(|| tree.get("*"))
+            tree.get(name).or_else(|| tree.get("*"))
         };
         Typing { numbers: step(self.numbers), dynamic: step(self.dynamic) }
     }
@@ -244,7 +244,7 @@ impl<'b> Reader<'b> {
                         }
                         _ => return Err("a map key that is not a string".into()),
                     };
-                    let member = self.value(typing.child(Some(key))).map_err(|f| f.at(key))?;
+                    let member = self.value(typing.child(key)).map_err(|f| f.at(key))?;
                     members.push((key, member));
                 }
                 self.depth -= 1;
