@@ -58,10 +58,37 @@ export interface CheckOptions {
   /** A preset: develop, staging or production. */
   env?: string
   failOnHighRisk?: boolean
+  /** How binary plans are read: auto, native or terraform. */
+  planReader?: 'auto' | 'native' | 'terraform'
+  /** Schema tables beside the configuration's `schema_tables`. */
+  schemaTables?: string[]
   /** The Terraform working directory: findings then carry `location`. */
   sourceDir?: string
+  /** What file paths are relative to when `sourceDir` is in no git repository. */
+  sourceRoot?: string
   /** How errors name the plan. */
   label?: string
+}
+
+export type Input = string | Buffer | { name: string; content: Buffer } | { name?: string; path: string }
+
+export interface RunOptions extends Omit<CheckOptions, 'label'>, ScanOptions {
+  /** Scanner reports to gate beside the plans. */
+  reports?: Input[]
+}
+
+export interface Run {
+  schema_version: number
+  status: Status | 'error'
+  exit_code: number
+  total_changes: number
+  high_risk_changes: number
+  critical_changes: number
+  /** One sentence: the verdict and why. */
+  reason: string
+  plans: { plan: string; report: Report }[]
+  errors: { plan: string; message: string; code: string }[]
+  scan: ScanResult | null
 }
 
 export interface ScanCounts {
@@ -150,11 +177,13 @@ export class PlangateError extends Error {
 }
 
 export function checkPlan(plan: string | Buffer, options?: CheckOptions): Promise<Report>
+export function checkPlans(plans: Input[], options?: RunOptions): Promise<Run>
 export function renderReport(
   report: Report,
   format: OutputFormat,
-  options?: { label?: string; verbose?: boolean; maxChars?: number },
+  options?: { label?: string; verbose?: boolean; maxBytes?: number },
 ): string
+export function renderRun(run: Run, format: OutputFormat, options?: { verbose?: boolean; maxBytes?: number }): string
 export function escapeMarkdown(text: string): string
 export function scanReports(reports: (string | Buffer | { name: string; content: Buffer })[], options?: ScanOptions): Promise<ScanResult>
 export function renderScan(result: ScanResult, format: OutputFormat): string

@@ -46,9 +46,37 @@ async function checkPlan(plan, options = {}) {
   return unwrap(await native.checkPlan(plan, options))
 }
 
+/** An input as the addon takes it: a path, a Buffer, or `{ name, content }` / `{ name, path }`. */
+function source(input, i, what) {
+  if (typeof input === 'string') return { path: input }
+  if (Buffer.isBuffer(input)) return { name: `${what}[${i}]`, content: input }
+  if (input && typeof input === 'object') return { name: input.name, content: input.content, path: input.path }
+  throw new TypeError(`${what}[${i}] must be a path, a Buffer or { name, content }, not ${typeof input}`)
+}
+
+/**
+ * Checks several plans together, and gates scanner reports beside them: every plan's report, every
+ * input that cannot be read, and the worst verdict (3, then 1, then 2, then 0).
+ */
+async function checkPlans(plans, options = {}) {
+  const { reports = [], ...settings } = options
+  return unwrap(
+    await native.checkPlans(
+      plans.map((plan, i) => source(plan, i, 'plans')),
+      reports.map((report, i) => source(report, i, 'reports')),
+      settings,
+    ),
+  )
+}
+
 /** A report as text, json, sarif, markdown or github (workflow commands). */
 function renderReport(report, format, options = {}) {
-  return unwrap(native.renderReport(JSON.stringify(report), format, options.label, options.verbose, options.maxChars))
+  return unwrap(native.renderReport(JSON.stringify(report), format, options))
+}
+
+/** A run of several plans (as `checkPlans` gave it) in a format; Markdown held to `maxBytes`. */
+function renderRun(run, format, options = {}) {
+  return unwrap(native.renderRun(JSON.stringify(run), format, options))
 }
 
 /** Untrusted text escaped for Markdown and HTML on one line (no markup, HTML or @-mentions). */
@@ -58,12 +86,7 @@ function escapeMarkdown(text) {
 
 /** Reads, validates and gates scanner reports: paths, Buffers, or `{ name, content }`. */
 async function scanReports(reports, options = {}) {
-  const sources = reports.map((report, i) => {
-    if (typeof report === 'string') return { path: report }
-    if (Buffer.isBuffer(report)) return { name: `report[${i}]`, content: report }
-    return { name: report.name, content: report.content, path: report.path }
-  })
-  return unwrap(await native.scanReports(sources, options))
+  return unwrap(await native.scanReports(reports.map((report, i) => source(report, i, 'reports')), options))
 }
 
 /** A scan result as text, json, sarif, markdown or github. */
@@ -99,10 +122,12 @@ function explain(id) {
 module.exports = {
   PlangateError,
   checkPlan,
+  checkPlans,
   classify,
   escapeMarkdown,
   explain,
   renderReport,
+  renderRun,
   renderScan,
   retrySchedule,
   rules,

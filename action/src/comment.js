@@ -8,6 +8,9 @@ import * as core from '@actions/core'
 import * as github from '@actions/github'
 
 const MARKER = '<!-- plangate:sticky'
+/** Seconds the calls to the GitHub API may take together before the comment is given up (with a
+ * warning): a slow API must not hold the step, and its outputs, forever. */
+const TIMEOUT = Number(process.env.PLANGATE_API_TIMEOUT || 30)
 /** The account GitHub's workflow token writes as: it cannot ask who it is (GET /user is refused). */
 const WORKFLOW_TOKEN_ACCOUNT = 'github-actions[bot]'
 
@@ -33,7 +36,8 @@ export async function stickyComment({ token, mode, body }) {
     core.warning('plangate: no github-token, so no pull-request comment; the annotations and the job summary have the report')
     return undefined
   }
-  const octokit = github.getOctokit(token)
+  // One deadline for every call, pages of the comment list included.
+  const octokit = github.getOctokit(token, { request: { signal: AbortSignal.timeout(TIMEOUT * 1000) } })
   const where = { ...context.repo, issue_number: pull.number }
   const text = `${marker(body)}\n${body}`
   try {
@@ -51,7 +55,8 @@ export async function stickyComment({ token, mode, body }) {
     const { data } = await octokit.rest.issues.createComment({ ...where, body: text })
     return data.html_url
   } catch (error) {
-    const status = error.status ? `HTTP ${error.status}` : error.message
+    const timedOut = /aborted/i.test(error.message) || ['TimeoutError', 'AbortError'].includes(error.cause?.name)
+    const status = timedOut ? `no answer within ${TIMEOUT} s` : error.status ? `HTTP ${error.status}` : error.message
     const fork = error.status === 403 ? ' (a pull request from a fork gets a read-only token)' : ''
     core.warning(`plangate: cannot write the pull-request comment: ${status}${fork}; the annotations and the job summary have the report`)
     return undefined

@@ -1,5 +1,8 @@
 // The Action's inputs, read and checked: a wrong value is an error naming the input, never a
-// default that passes.
+// default that passes. Every line of `plan` and `reports` must name something: a path that does
+// not resolve (a missing file, a dangling link) or a glob that matches nothing is an error naming
+// the line, and so is a match that is not a regular file (a FIFO would block the step forever).
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import * as core from '@actions/core'
@@ -7,16 +10,39 @@ import * as glob from '@actions/glob'
 
 export const COMMENT_MODES = ['always', 'on-change', 'never']
 
-/** Files matching the patterns of a multi-line input (globs or plain paths), in a stable order. */
-async function files(name) {
-  const patterns = core.getMultilineInput(name).filter((line) => line.trim() !== '')
-  if (patterns.length === 0) return []
+const GLOB_CHARACTERS = /[*?[\]{}]/
+
+/** The regular files a line names: itself, or what its glob matches. */
+async function matches(name, line) {
+  const pattern = path.resolve(line)
+  if (!GLOB_CHARACTERS.test(line)) {
+    let stat
+    try {
+      stat = fs.statSync(pattern) // follows links: a dangling one fails here
+    } catch (error) {
+      throw new Error(`input ${name}: ${JSON.stringify(line)} cannot be read (${error.code ?? error.message})`)
+    }
+    if (!stat.isFile()) throw new Error(`input ${name}: ${JSON.stringify(line)} is not a regular file`)
+    return [pattern]
+  }
   // Resolved first: the toolkit's globs refuse `..`, and a working directory may sit beside the plan.
-  const absolute = patterns.map((p) => (p.startsWith('!') ? `!${path.resolve(p.slice(1))}` : path.resolve(p)))
-  const globber = await glob.create(absolute.join('\n'), { matchDirectories: false })
+  const globber = await glob.create(pattern, { matchDirectories: false })
   const found = (await globber.glob()).sort()
-  if (found.length === 0) throw new Error(`input ${name}: nothing matches ${patterns.join(', ')}`)
+  if (found.length === 0) throw new Error(`input ${name}: nothing matches ${JSON.stringify(line)}`)
+  for (const file of found) {
+    if (!fs.statSync(file).isFile()) throw new Error(`input ${name}: ${JSON.stringify(line)} matches ${file}, which is not a regular file`)
+  }
   return found
+}
+
+/** Files named by the lines of a multi-line input, each once, in the order of the lines. */
+async function files(name) {
+  const lines = core.getMultilineInput(name).map((l) => l.trim()).filter((l) => l !== '')
+  const all = []
+  for (const line of lines) {
+    for (const file of await matches(name, line)) if (!all.includes(file)) all.push(file)
+  }
+  return all
 }
 
 export async function readInputs() {

@@ -157,7 +157,106 @@ test('several plans: one section each, and the worst verdict wins', async () => 
     assert.match(result.summary, /### fixtures\/plans\/kms\.plan\.json/)
     assert.match(result.summary, /### fixtures\/plans\/safe\.plan\.json/)
     const report = JSON.parse(fs.readFileSync(result.outputs['report-path'], 'utf8'))
-    assert.deepEqual(report.plans.map((p) => p.plan), ['fixtures/plans/kms.plan.json', 'fixtures/plans/safe.plan.json'])
+    assert.deepEqual(report.plans.map((p) => p.plan), ['fixtures/plans/safe.plan.json', 'fixtures/plans/kms.plan.json'], 'in the order of the lines')
+  } finally {
+    await api.close()
+  }
+})
+
+test('every line of plan and reports must name a regular file: exit 3 naming the line', async () => {
+  // Before: a line naming a missing file (or a dangling link) beside one that matched was dropped,
+  // and the step passed; a glob matching a FIFO with no writer hung the step.
+  const api = await startGitHub()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-lines-'))
+  try {
+    fs.symlinkSync(path.join(dir, 'gone.json'), path.join(dir, 'dangling.json'))
+    spawnSync('mkfifo', [path.join(dir, 'pipe.plan.json')])
+    const cases = [
+      [{ plan: `${plan('safe')}\n${path.join(dir, 'missing.plan.json')}` }, 'missing.plan.json'],
+      [{ plan: `${plan('safe')}\n${path.join(dir, 'dangling.json')}` }, 'dangling.json'],
+      [{ plan: `${plan('safe')}\n${path.join(dir, 'nothing-*.json')}` }, 'nothing matches'],
+      [{ plan: path.join(dir, '*.plan.json') }, 'not a regular file'],
+      [{ plan: plan('safe'), reports: path.join(dir, 'absent.sarif') }, 'absent.sarif'],
+    ]
+    for (const [inputs, named] of cases) {
+      const started = Date.now()
+      const result = await runAction({ inputs, api, eventName: 'push' })
+      assert.equal(result.outputs['exit-code'], '3', JSON.stringify(inputs))
+      assert.equal(result.code, 1)
+      assert.ok(result.commands.some((c) => c.startsWith('::error') && c.includes(named)), `${named}: ${result.stdout}`)
+      assert.ok(Date.now() - started < 20000, 'no line blocks the step')
+    }
+  } finally {
+    await api.close()
+  }
+})
+
+test('a slow GitHub API gives a warning and the step finishes with its outputs', async () => {
+  const api = await startGitHub({ delay: 5000 })
+  try {
+    const started = Date.now()
+    const result = await runAction({ inputs: { plan: plan('safe') }, api, env: { PLANGATE_API_TIMEOUT: '1' } })
+    assert.ok(Date.now() - started < 4500, `${Date.now() - started} ms`)
+    assert.equal(result.code, 0)
+    assert.equal(result.outputs['exit-code'], '0')
+    assert.ok(result.commands.some((c) => c.startsWith('::warning::') && c.includes('no answer within 1 s')), result.stdout)
+  } finally {
+    await api.close()
+  }
+})
+
+test('the job summary stays under 1 MiB of bytes, however many plans with however wide names', async () => {
+  // Before: held to 1 MiB counted in UTF-16 units: 25 plans with CJK names wrote 1,488,019 bytes.
+  const api = await startGitHub()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-wide-'))
+  try {
+    const name = '資源'.repeat(30)
+    const changes = Array.from({ length: 600 }, (_, i) => ({
+      address: `aws_sqs_queue.${name}_${i}`,
+      type: 'aws_sqs_queue',
+      name: `${name}_${i}`,
+      change: { actions: ['delete'], before: {}, after: null },
+    }))
+    const lines = []
+    for (let i = 0; i < 25; i++) {
+      const file = path.join(dir, `${name}_${i}.plan.json`)
+      fs.writeFileSync(file, JSON.stringify({ format_version: '1.2', resource_changes: changes }))
+      lines.push(file)
+    }
+    const result = await runAction({ inputs: { plan: lines.join('\n') }, api, eventName: 'push' })
+    assert.equal(result.outputs['exit-code'], '2')
+    assert.ok(Buffer.byteLength(result.summary) <= 1024 * 1024, `${Buffer.byteLength(result.summary)} bytes`)
+    assert.match(result.summary, /Shortened|Truncated/)
+  } finally {
+    await api.close()
+  }
+})
+
+test('without a git repository, file paths are relative to the workspace', async () => {
+  // Before: with working-directory infra in an archive checkout, a finding in infra/main.tf was
+  // annotated file=main.tf.
+  const api = await startGitHub()
+  const repo = workspace('exposure')
+  fs.rmSync(path.join(repo, '.git'), { recursive: true })
+  try {
+    const result = await runAction({ inputs: { plan: plan('exposure'), 'working-directory': path.join(repo, 'infra') }, api, cwd: repo, eventName: 'push' })
+    const acl = result.commands.find((c) => c.includes('aws_network_acl_rule.rdp'))
+    assert.match(acl, /file=infra\/main\.tf,line=\d+/)
+  } finally {
+    await api.close()
+  }
+})
+
+test('a mistyped environment is an error even beside a configuration', async () => {
+  // Before: the Action dropped `environment` whenever `config` was given.
+  const api = await startGitHub()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-config-'))
+  try {
+    const config = path.join(dir, 'gate.yaml')
+    fs.writeFileSync(config, 'verbose: true\n')
+    const result = await runAction({ inputs: { plan: plan('safe'), config, environment: 'prdo' }, api, eventName: 'push' })
+    assert.equal(result.outputs['exit-code'], '3')
+    assert.ok(result.commands.some((c) => c.startsWith('::error') && c.includes('unknown environment')), result.stdout)
   } finally {
     await api.close()
   }
@@ -237,6 +336,12 @@ test('untrusted plan text changes nothing: markers, workflow commands, HTML and 
       assert.ok(!/^::(add-mask|set-output|stop-commands)/.test(line), line)
       assert.ok(!line.startsWith('::error::forged'), line)
     }
+    // Before: bidirectional overrides, BEL and ANSI escapes went into annotations raw.
+    const trojan = { ...planJson, resource_changes: [{ ...planJson.resource_changes[0], address: 'aws_s3_bucket.a\u202egpj.exe\u0007\u001b[2J' }] }
+    fs.writeFileSync(file, JSON.stringify(trojan))
+    const escaped = await runAction({ inputs: { plan: file }, api, eventName: 'push' })
+    assert.ok(!/[\u202e\u0007\u001b]/.test(escaped.stdout), JSON.stringify(escaped.stdout))
+    assert.ok(escaped.commands.some((c) => c.startsWith('::error ') && c.includes('‹U+202E›')), escaped.stdout)
     const body = api.comments[0].body
     assert.equal(body.split('<!-- plangate:sticky').length, 2, 'one marker, on the first line')
     assert.ok(!body.includes('<img') && !body.includes('@admins'), body)

@@ -1,18 +1,19 @@
 'use strict'
 // A local stand-in for the GitHub REST API endpoints the Action calls: who am I, list, create and
 // update issue comments. It records every request; `forbid` answers 403 to the comment endpoints,
-// as GitHub does for the read-only token of a pull request from a fork.
+// as GitHub does for the read-only token of a pull request from a fork; `delay` answers late.
 
 const http = require('node:http')
 
-function startGitHub({ forbid = false, login = null } = {}) {
+function startGitHub({ forbid = false, login = null, delay = 0 } = {}) {
   const comments = []
   const requests = []
   let nextId = 1000
   const server = http.createServer((req, res) => {
     let body = ''
     req.on('data', (chunk) => (body += chunk))
-    req.on('end', () => {
+    req.on('end', () => setTimeout(answer, delay))
+    const answer = () => {
       const url = new URL(req.url, 'http://localhost')
       requests.push({ method: req.method, path: url.pathname, body: body ? JSON.parse(body) : null })
       const send = (status, data) => {
@@ -47,7 +48,7 @@ function startGitHub({ forbid = false, login = null } = {}) {
         return send(200, comment)
       }
       send(404, { message: `the mock has no ${req.method} ${url.pathname}` })
-    })
+    }
   })
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {

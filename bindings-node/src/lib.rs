@@ -1,8 +1,8 @@
-//! The native half of plangate for Node.js. Thin: each function converts its arguments, calls the
-//! core's entry point and hands back JSON: `{"ok": value}`, or `{"error": {code, message, path,
-//! line, column, jsonPath, key, expected, found, errors}}` built in one place ([`error`]). The
-//! JavaScript half (`index.js`) turns the latter into an `Error` with those properties. Long work
-//! (plans, reports) runs off the JavaScript thread as an `AsyncTask`.
+//! The native half of plangate for Node.js. Thin: each function converts its arguments into the
+//! engine's settings, calls the core's entry point and hands back JSON: `{"ok": value}`, or
+//! `{"error": {code, message, path, line, column, jsonPath, key, expected, found, errors}}` built in
+//! one place ([`error`]). The JavaScript half (`index.js`) turns the latter into an `Error` with
+//! those properties. Long work (plans, reports) runs off the JavaScript thread as an `AsyncTask`.
 
 use std::path::PathBuf;
 
@@ -11,11 +11,12 @@ use napi::{Env, Task};
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use plangate::report::{self, RenderOptions};
-use plangate::resilience::{Classifier, Jitter, Pattern, RetryStrategy};
-use plangate::scan::{self, Baseline, ReportInput, ScanOptions, ScanOutcome, ScanSeverity, Suppression};
+use plangate::report::{self, RenderOptions, Run};
+use plangate::resilience::Random;
+use plangate::scan::{self, ReportInput, ScanOutcome};
+use plangate::settings::whole;
 use plangate::source::SourceMap;
-use plangate::{CheckOptions, Config, Environment, Format, PlanInput, Policy, Report};
+use plangate::{ConfigSource, Format, PlanInput, Report, RetrySettings, Settings};
 
 /// The one place engine errors become what JavaScript sees.
 fn error(error: &plangate::Error) -> Value {
@@ -38,55 +39,77 @@ fn error(error: &plangate::Error) -> Value {
     }})
 }
 
-/// An argument the caller got wrong (not an input plangate reads).
-fn invalid(message: impl Into<String>) -> Value {
-    let message = message.into();
-    json!({"error": {"code": "INVALID_ARGUMENT", "message": message, "errors": [message]}})
+fn invalid(name: &str, message: impl Into<String>) -> Value {
+    error(&plangate::Error::argument(name, message))
 }
 
-fn ok(value: impl serde::Serialize) -> String {
-    json!({"ok": value}).to_string()
+fn done<T: serde::Serialize>(outcome: Result<T, Value>) -> String {
+    match outcome {
+        Ok(value) => json!({"ok": value}).to_string(),
+        Err(e) => e.to_string(),
+    }
 }
 
-fn done(outcome: Result<String, Value>) -> String {
-    outcome.unwrap_or_else(|e| e.to_string())
+fn engine<T>(outcome: Result<T, impl Into<plangate::Error>>) -> Result<T, Value> {
+    outcome.map_err(|e| error(&e.into()))
 }
 
-/// How to check a plan.
+/// What a check or a scan was asked, as JavaScript gives it: converted into the engine's
+/// [`Settings`], which decides everything.
 #[napi(object)]
-#[derive(Default)]
-pub struct PlanOptions {
+#[derive(Default, Clone)]
+pub struct CheckOptions {
     /// A configuration file.
     pub config: Option<String>,
     /// Configuration YAML text (instead of a file).
     pub config_yaml: Option<String>,
     /// A preset: develop, staging or production.
     pub env: Option<String>,
-    /// Fail on any high-risk change.
+    /// Fail on any high-risk change (or not), whatever the policy says.
     pub fail_on_high_risk: Option<bool>,
+    /// How binary plans are read: auto, native or terraform.
+    pub plan_reader: Option<String>,
+    /// Schema tables beside the configuration's.
+    pub schema_tables: Option<Vec<String>>,
     /// The Terraform working directory, to locate findings in the `.tf` files.
     pub source_dir: Option<String>,
-    /// How errors name the plan.
+    /// What file paths are relative to when the sources are in no git repository.
+    pub source_root: Option<String>,
+    /// How errors name the plan (`checkPlan`).
     pub label: Option<String>,
+    /// The scanner gate: critical, high, medium or low.
+    pub fail_on: Option<String>,
+    /// A suppressions file.
+    pub suppressions: Option<String>,
+    /// An earlier `plangate scan -f json` result file.
+    pub baseline: Option<String>,
 }
 
-fn policy(options: &PlanOptions) -> Result<Policy, plangate::Error> {
-    let environment = options.env.as_deref().map(str::parse::<Environment>).transpose()?;
-    let mut policy = match (&options.config, &options.config_yaml) {
-        (Some(path), _) => Policy::from_file(path)?,
-        (None, Some(text)) => Policy::from_yaml(text, "configYaml")?,
-        (None, None) => environment.map_or_else(Policy::default, Policy::preset),
-    };
-    if let Some(fail) = options.fail_on_high_risk {
-        policy.thresholds.fail_on_high_risk = fail;
+impl CheckOptions {
+    fn settings(&self) -> Settings {
+        let mut settings = Settings::default();
+        settings.config = match (&self.config, &self.config_yaml) {
+            (Some(path), _) => Some(ConfigSource::File(path.into())),
+            (None, Some(text)) => Some(ConfigSource::Yaml { text: text.clone(), origin: "configYaml".into() }),
+            (None, None) => None,
+        };
+        settings.environment.clone_from(&self.env);
+        settings.fail_on_high_risk = self.fail_on_high_risk;
+        settings.plan_reader.clone_from(&self.plan_reader);
+        settings.schema_tables = self.schema_tables.iter().flatten().map(PathBuf::from).collect();
+        settings.source_dir = self.source_dir.as_ref().map(PathBuf::from);
+        settings.source_root = self.source_root.as_ref().map(PathBuf::from);
+        settings.fail_on.clone_from(&self.fail_on);
+        settings.suppressions = self.suppressions.as_ref().map(PathBuf::from);
+        settings.baseline = self.baseline.as_ref().map(PathBuf::from);
+        settings
     }
-    Ok(policy)
 }
 
 /// A plan check, run on the thread pool.
 pub struct CheckTask {
     plan: Either<String, Vec<u8>>,
-    options: PlanOptions,
+    options: CheckOptions,
 }
 
 impl Task for CheckTask {
@@ -94,21 +117,16 @@ impl Task for CheckTask {
     type JsValue = String;
 
     fn compute(&mut self) -> napi::Result<String> {
-        let run = || -> Result<Report, plangate::Error> {
-            let mut options = CheckOptions::new(policy(&self.options)?);
-            if let Some(dir) = &self.options.source_dir {
-                options = options.source_dir(dir);
-            }
-            if let Some(label) = &self.options.label {
-                options = options.label(label);
-            }
+        let run = || -> Result<Report, Value> {
+            let mut options = engine(self.options.settings().resolve())?.check;
+            options.label.clone_from(&self.options.label);
             let input = match &self.plan {
                 Either::A(path) => PlanInput::path(path),
                 Either::B(bytes) => PlanInput::bytes(bytes),
             };
-            plangate::check(input, &options)
+            engine(plangate::check(input, &options))
         };
-        Ok(done(run().map(ok).map_err(|e| error(&e))))
+        Ok(done(run()))
     }
 
     fn resolve(&mut self, _: Env, output: String) -> napi::Result<String> {
@@ -118,7 +136,7 @@ impl Task for CheckTask {
 
 /// Checks a plan (a path, or a Buffer with a plan's content); resolves to the outcome's JSON.
 #[napi(ts_return_type = "Promise<string>")]
-pub fn check_plan(plan: Either<String, Buffer>, options: Option<PlanOptions>) -> AsyncTask<CheckTask> {
+pub fn check_plan(plan: Either<String, Buffer>, options: Option<CheckOptions>) -> AsyncTask<CheckTask> {
     let plan = match plan {
         Either::A(path) => Either::A(path),
         Either::B(buffer) => Either::B(buffer.to_vec()),
@@ -126,67 +144,155 @@ pub fn check_plan(plan: Either<String, Buffer>, options: Option<PlanOptions>) ->
     AsyncTask::new(CheckTask { plan, options: options.unwrap_or_default() })
 }
 
-fn format(name: &str) -> Result<Format, Value> {
-    name.parse().map_err(|e: plangate::UnknownFormat| invalid(e.to_string()))
+/// One input to read: a path, or a name and its content.
+#[napi(object)]
+pub struct Source {
+    /// A file.
+    pub path: Option<String>,
+    /// How to name an input given by content.
+    pub name: Option<String>,
+    /// An input's content.
+    pub content: Option<Buffer>,
 }
 
-/// Renders a report (as `checkPlan` gave it) in a format; Markdown is held to `max_chars`.
+/// A [`Source`] with its content copied out of the JavaScript heap, for the thread pool.
+struct OwnedSource {
+    name: String,
+    path: Option<PathBuf>,
+    content: Option<Vec<u8>>,
+}
+
+fn owned(sources: Vec<Source>, what: &str) -> Result<Vec<OwnedSource>, Value> {
+    sources
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| match (s.path, s.content) {
+            (Some(path), None) => {
+                Ok(OwnedSource { name: s.name.unwrap_or_else(|| path.clone()), path: Some(path.into()), content: None })
+            }
+            (None, Some(content)) => Ok(OwnedSource {
+                name: s.name.unwrap_or_else(|| format!("{what}[{i}]")),
+                path: None,
+                content: Some(content.to_vec()),
+            }),
+            _ => Err(invalid(what, format!("{what}[{i}]: give a path, or a content (and a name)"))),
+        })
+        .collect()
+}
+
+fn report_inputs(reports: &[OwnedSource]) -> Vec<ReportInput<'_>> {
+    reports
+        .iter()
+        .map(|r| match (&r.path, &r.content) {
+            (Some(path), _) => ReportInput::path(path),
+            (None, content) => ReportInput::bytes(&r.name, content.as_deref().unwrap_or_default()),
+        })
+        .collect()
+}
+
+/// Several plans and scanner reports checked together, run on the thread pool.
+pub struct RunTask {
+    plans: Result<Vec<OwnedSource>, Value>,
+    reports: Result<Vec<OwnedSource>, Value>,
+    options: CheckOptions,
+}
+
+impl Task for RunTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> napi::Result<String> {
+        let run = || -> Result<Run, Value> {
+            let (plans, reports) =
+                (self.plans.as_ref().map_err(Clone::clone)?, self.reports.as_ref().map_err(Clone::clone)?);
+            let resolved = engine(self.options.settings().resolve())?;
+            let inputs: Vec<(String, PlanInput)> = plans
+                .iter()
+                .map(|p| {
+                    let input = match (&p.path, &p.content) {
+                        (Some(path), _) => PlanInput::path(path),
+                        (None, content) => PlanInput::bytes(content.as_deref().unwrap_or_default()),
+                    };
+                    (p.name.clone(), input)
+                })
+                .collect();
+            Ok(plangate::check_all(&inputs, &resolved.check, &report_inputs(reports), &resolved.scan))
+        };
+        Ok(done(run()))
+    }
+
+    fn resolve(&mut self, _: Env, output: String) -> napi::Result<String> {
+        Ok(output)
+    }
+}
+
+/// Checks several plans and gates scanner reports beside them; resolves to the run's JSON (the
+/// worst verdict, every plan's report, every input that cannot be read).
+#[napi(ts_return_type = "Promise<string>")]
+pub fn check_plans(plans: Vec<Source>, reports: Vec<Source>, options: Option<CheckOptions>) -> AsyncTask<RunTask> {
+    AsyncTask::new(RunTask {
+        plans: owned(plans, "plans"),
+        reports: owned(reports, "reports"),
+        options: options.unwrap_or_default(),
+    })
+}
+
+fn format(name: &str) -> Result<Format, Value> {
+    name.parse().map_err(|e: plangate::UnknownFormat| invalid("format", e.to_string()))
+}
+
+/// How a report or a run is rendered.
+#[napi(object)]
+#[derive(Default)]
+pub struct RenderSettings {
+    /// How the plan is named (a run names each plan itself).
+    pub label: Option<String>,
+    /// Show notices and drift in the text report (default true).
+    pub verbose: Option<bool>,
+    /// The most bytes the Markdown may have.
+    pub max_bytes: Option<f64>,
+}
+
+impl RenderSettings {
+    fn options(&self) -> Result<RenderOptions, Value> {
+        let mut options = RenderOptions::new(self.label.clone().unwrap_or_else(|| "plan".into()))
+            .verbose(self.verbose.unwrap_or(true));
+        if let Some(max) = self.max_bytes {
+            let max = whole(max, u32::MAX.into())
+                .ok_or_else(|| invalid("maxBytes", format!("expected a whole number of bytes, found {max}")))?;
+            options = options.max_bytes(max as usize);
+        }
+        Ok(options)
+    }
+}
+
+/// Renders a report (as `checkPlan` gave it) in a format.
 #[napi]
-pub fn render_report(
-    report_json: String,
-    format_name: String,
-    label: Option<String>,
-    verbose: Option<bool>,
-    max_chars: Option<u32>,
-) -> String {
+pub fn render_report(report_json: String, format_name: String, settings: Option<RenderSettings>) -> String {
     let run = || -> Result<String, Value> {
         let report: Report =
-            serde_json::from_str(&report_json).map_err(|e| invalid(format!("not a plangate report: {e}")))?;
-        let mut options = RenderOptions::new(label.unwrap_or_else(|| "plan".into())).verbose(verbose.unwrap_or(true));
-        if let Some(max) = max_chars {
-            options = options.max_chars(max as usize);
-        }
-        Ok(ok(report::render(&report, format(&format_name)?, &options)))
+            serde_json::from_str(&report_json).map_err(|e| invalid("report", format!("not a plangate report: {e}")))?;
+        Ok(report::render(&report, format(&format_name)?, &settings.unwrap_or_default().options()?))
     };
     done(run())
 }
 
-/// One scanner report: a path, or a name and its content.
-#[napi(object)]
-pub struct ReportSource {
-    /// A report file.
-    pub path: Option<String>,
-    /// How to name a report given by content.
-    pub name: Option<String>,
-    /// A report's content.
-    pub content: Option<Buffer>,
-}
-
-/// How to gate scanner reports.
-#[napi(object)]
-#[derive(Default)]
-pub struct ScanGateOptions {
-    /// critical, high, medium or low.
-    pub fail_on: Option<String>,
-    /// A configuration file with a `scan:` section.
-    pub config: Option<String>,
-    /// A suppressions file.
-    pub suppressions: Option<String>,
-    /// An earlier `plangate scan -f json` result file.
-    pub baseline: Option<String>,
-}
-
-/// A [`ReportSource`] with its content copied out of the JavaScript heap, for the thread pool.
-struct OwnedSource {
-    path: Option<String>,
-    name: Option<String>,
-    content: Option<Vec<u8>>,
+/// Renders a run (as `checkPlans` gave it) in a format: annotations, the Markdown of a comment or
+/// a job summary (held to `maxBytes`), SARIF with a run per plan, text, JSON.
+#[napi]
+pub fn render_run(run_json: String, format_name: String, settings: Option<RenderSettings>) -> String {
+    let run = || -> Result<String, Value> {
+        let run: Run =
+            serde_json::from_str(&run_json).map_err(|e| invalid("run", format!("not a plangate run: {e}")))?;
+        Ok(report::render_run(&run, format(&format_name)?, &settings.unwrap_or_default().options()?))
+    };
+    done(run())
 }
 
 /// A scan, run on the thread pool.
 pub struct ScanTask {
-    reports: Vec<OwnedSource>,
-    options: ScanGateOptions,
+    reports: Result<Vec<OwnedSource>, Value>,
+    options: CheckOptions,
 }
 
 impl Task for ScanTask {
@@ -195,34 +301,11 @@ impl Task for ScanTask {
 
     fn compute(&mut self) -> napi::Result<String> {
         let run = || -> Result<ScanOutcome, Value> {
-            let mut options = ScanOptions::default();
-            if let Some(path) = &self.options.config {
-                let config = Config::from_file(path).map_err(|e| error(&e.into()))?;
-                options.gate = config.scan.unwrap_or_default();
-            }
-            if let Some(severity) = &self.options.fail_on {
-                options.gate.fail_on = Some(match ScanSeverity::parse(severity) {
-                    s @ (ScanSeverity::Critical | ScanSeverity::High | ScanSeverity::Medium | ScanSeverity::Low) => s,
-                    _ => return Err(invalid(format!("failOn {severity:?}: expected critical, high, medium or low"))),
-                });
-            }
-            if let Some(path) = &self.options.suppressions {
-                options.suppressions = Suppression::list_from_file(path).map_err(|e| error(&e.into()))?;
-            }
-            if let Some(path) = &self.options.baseline {
-                options.baseline = Baseline::from_file(path).map_err(|e| error(&e.into()))?;
-            }
-            let mut inputs = Vec::with_capacity(self.reports.len());
-            for (i, source) in self.reports.iter().enumerate() {
-                inputs.push(match (&source.path, &source.content) {
-                    (Some(path), None) => ReportInput::path(path),
-                    (None, Some(bytes)) => ReportInput::bytes(source.name.as_deref().unwrap_or("report"), bytes),
-                    _ => return Err(invalid(format!("reports[{i}]: give a path, or a content (and a name)"))),
-                });
-            }
-            scan::check(&inputs, &options).map_err(|e| error(&e.into()))
+            let reports = self.reports.as_ref().map_err(Clone::clone)?;
+            let options = engine(self.options.settings().resolve())?.scan;
+            engine(scan::check(&report_inputs(reports), &options))
         };
-        Ok(done(run().map(ok)))
+        Ok(done(run()))
     }
 
     fn resolve(&mut self, _: Env, output: String) -> napi::Result<String> {
@@ -232,26 +315,23 @@ impl Task for ScanTask {
 
 /// Reads, validates and gates scanner reports; resolves to the outcome's JSON.
 #[napi(ts_return_type = "Promise<string>")]
-pub fn scan_reports(reports: Vec<ReportSource>, options: Option<ScanGateOptions>) -> AsyncTask<ScanTask> {
-    let reports = reports
-        .into_iter()
-        .map(|r| OwnedSource { path: r.path, name: r.name, content: r.content.map(|c| c.to_vec()) })
-        .collect();
-    AsyncTask::new(ScanTask { reports, options: options.unwrap_or_default() })
+pub fn scan_reports(reports: Vec<Source>, options: Option<CheckOptions>) -> AsyncTask<ScanTask> {
+    AsyncTask::new(ScanTask { reports: owned(reports, "reports"), options: options.unwrap_or_default() })
 }
 
 /// Renders a scan result (as `scanReports` gave it) in a format.
 #[napi]
 pub fn render_scan(result_json: String, format_name: String) -> String {
     let run = || -> Result<String, Value> {
-        let outcome: ScanOutcome =
-            serde_json::from_str(&result_json).map_err(|e| invalid(format!("not a plangate scan result: {e}")))?;
-        Ok(ok(scan::render(&outcome, format(&format_name)?)))
+        let outcome: ScanOutcome = serde_json::from_str(&result_json)
+            .map_err(|e| invalid("result", format!("not a plangate scan result: {e}")))?;
+        Ok(scan::render(&outcome, format(&format_name)?))
     };
     done(run())
 }
 
-/// A retry policy: a step of a configuration file, or settings.
+/// A retry policy: a step of a configuration file, or settings. Numbers are taken as JavaScript
+/// holds them and checked by the engine: never wrapped to 32 bits.
 #[napi(object)]
 #[derive(Default)]
 pub struct RetryOptions {
@@ -260,7 +340,7 @@ pub struct RetryOptions {
     /// The step under `resilience.steps`.
     pub step: Option<String>,
     /// All attempts, the first included.
-    pub max_attempts: Option<u32>,
+    pub max_attempts: Option<f64>,
     /// The base delay before the first retry, in seconds.
     pub initial_delay: Option<f64>,
     /// The ceiling of every delay.
@@ -273,62 +353,51 @@ pub struct RetryOptions {
     pub max_total_delay: Option<f64>,
     /// Patterns of failures worth retrying.
     pub retry_on: Option<Vec<String>>,
-    /// The jitter's seed (a fresh one when absent).
-    pub seed: Option<u32>,
-    /// How many delays to list at most (default 100).
-    pub limit: Option<u32>,
+    /// The jitter's seed (a fresh one when absent): a whole number up to 2^53.
+    pub seed: Option<f64>,
+    /// How many delays to list at most: 1 to 10,000 (default 100).
+    pub limit: Option<f64>,
 }
 
-fn retry_policy(options: &RetryOptions) -> Result<(RetryStrategy, Classifier), Value> {
-    if let Some(path) = &options.config {
-        let step = options.step.as_deref().ok_or_else(|| invalid("config needs a step"))?;
-        let config = Config::from_file(path).map_err(|e| error(&e.into()))?;
-        let resilience = config.resilience.ok_or_else(|| invalid(format!("{path} has no `resilience:` section")))?;
-        let policy = resilience.step(step).map_err(|e| error(&e.into()))?;
-        return Ok((policy.retry, policy.classifier));
+impl RetryOptions {
+    fn settings(&self) -> RetrySettings {
+        let mut settings = RetrySettings::default();
+        settings.config = self.config.as_ref().map(PathBuf::from);
+        settings.step.clone_from(&self.step);
+        settings.max_attempts = self.max_attempts;
+        settings.initial_delay = self.initial_delay;
+        settings.max_delay = self.max_delay;
+        settings.backoff_factor = self.backoff_factor;
+        settings.jitter.clone_from(&self.jitter);
+        settings.max_total_delay = self.max_total_delay;
+        settings.retry_on = self.retry_on.clone().unwrap_or_default();
+        settings
     }
-    let defaults = RetryStrategy::default();
-    let jitter = match options.jitter.as_deref() {
-        None => defaults.jitter,
-        Some("none") => Jitter::None,
-        Some("full") => Jitter::Full,
-        Some("equal") => Jitter::Equal,
-        Some("decorrelated") => Jitter::Decorrelated,
-        Some(other) => return Err(invalid(format!("jitter {other:?}: expected none, full, equal or decorrelated"))),
-    };
-    let strategy = RetryStrategy {
-        max_attempts: options.max_attempts.unwrap_or(defaults.max_attempts),
-        initial_delay: options.initial_delay.unwrap_or(defaults.initial_delay),
-        max_delay: options.max_delay.unwrap_or(defaults.max_delay),
-        backoff_factor: options.backoff_factor.unwrap_or(defaults.backoff_factor),
-        jitter,
-        max_total_delay: options.max_total_delay,
-    };
-    let problems = strategy.problems();
-    if !problems.is_empty() {
-        return Err(invalid(format!("retry strategy: {}", problems.join("; "))));
-    }
-    let patterns = options
-        .retry_on
-        .iter()
-        .flatten()
-        .map(|p| Pattern::parse(p))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| invalid(format!("retryOn: {e}")))?;
-    Ok((strategy, Classifier::new(patterns)))
 }
+
+/// The most delays `retrySchedule` lists: enough for any schedule a person reads.
+const MAX_LISTED: u64 = 10_000;
 
 /// The delays of a retry policy: `{"delays": [...], "maxAttempts": n, "complete": bool}`.
 #[napi]
 pub fn retry_schedule(options: RetryOptions) -> String {
-    let run = || -> Result<String, Value> {
-        let (strategy, _) = retry_policy(&options)?;
-        let seed = options.seed.map_or_else(|| plangate::resilience::Random::from_clock().next_u64(), u64::from);
-        let limit = options.limit.unwrap_or(100) as usize;
-        let mut delays = strategy.delays(seed);
+    let run = || -> Result<Value, Value> {
+        let step = engine(options.settings().resolve())?;
+        let seed = match options.seed {
+            None => Random::from_clock().next_u64(),
+            Some(seed) => whole(seed, 1 << 53)
+                .ok_or_else(|| invalid("seed", format!("expected a whole number from 0 to 2^53, found {seed}")))?,
+        };
+        let limit = match options.limit {
+            None => 100,
+            Some(limit) => whole(limit, MAX_LISTED).filter(|&n| n > 0).ok_or_else(|| {
+                invalid("limit", format!("expected a whole number from 1 to {MAX_LISTED}, found {limit}"))
+            })?,
+        } as usize;
+        let mut delays = step.retry.delays(seed);
         let listed: Vec<f64> = delays.by_ref().take(limit).collect();
         let complete = listed.len() < limit || delays.next().is_none();
-        Ok(ok(json!({"delays": listed, "maxAttempts": strategy.max_attempts, "complete": complete})))
+        Ok(json!({"delays": listed, "maxAttempts": step.retry.max_attempts, "complete": complete}))
     };
     done(run())
 }
@@ -336,28 +405,21 @@ pub fn retry_schedule(options: RetryOptions) -> String {
 /// Classifies a failure's text under a retry policy's `retry_on` patterns.
 #[napi]
 pub fn classify(text: String, options: RetryOptions) -> String {
-    let run = || -> Result<String, Value> {
-        let (_, classifier) = retry_policy(&options)?;
-        let classification = classifier.classify(&text);
-        let retryable = classification.class != plangate::resilience::ErrorClass::Permanent;
-        Ok(ok(json!({"class": classification.class, "matched": classification.matched, "retryable": retryable})))
-    };
-    done(run())
+    done(engine(options.settings().resolve()).map(|step| step.classifier.classify(&text)))
 }
 
 /// Where each resource address is declared in the Terraform sources of `dir`.
 #[napi]
 pub fn source_locations(dir: String, addresses: Vec<String>) -> String {
-    let run = || -> Result<String, Value> {
-        let sources = SourceMap::load(PathBuf::from(&dir), None).map_err(|e| error(&e.into()))?;
-        let located: Vec<Value> = addresses
+    let run = || -> Result<Vec<Value>, Value> {
+        let sources = engine(SourceMap::load(PathBuf::from(&dir), None))?;
+        Ok(addresses
             .iter()
             .map(|address| match sources.locate(address) {
                 Ok(l) => json!({"address": address, "file": l.file, "startLine": l.start_line, "endLine": l.end_line}),
                 Err(unmapped) => json!({"address": address, "unmapped": unmapped}),
             })
-            .collect();
-        Ok(ok(located))
+            .collect())
     };
     done(run())
 }
@@ -371,19 +433,11 @@ pub fn escape_markdown(text: String) -> String {
 /// Every rule of the registry.
 #[napi]
 pub fn rules() -> String {
-    let rules: Vec<Value> = plangate::registry::REGISTRY
-        .iter()
-        .map(|r| json!({"id": r.id, "title": r.title, "severity": r.severity, "category": r.category, "doc": r.doc}))
-        .collect();
-    ok(rules)
+    done(Ok::<_, Value>(plangate::registry::rules()))
 }
 
 /// What `plangate explain ID` prints.
 #[napi]
 pub fn explain(id: String) -> String {
-    done(
-        plangate::registry::find(&id)
-            .map(|rule| ok(rule.explanation()))
-            .ok_or_else(|| invalid(format!("no rule {id:?}: rules() lists them (ids look like PG-DEL-001)"))),
-    )
+    done(plangate::rules::explain(&id).map_err(|e| error(&e.into())))
 }

@@ -179,3 +179,34 @@ test('the typings cover the API: typed code using every export passes tsc --stri
   for (const name of Object.keys(plangate)) assert.ok(usage.includes(name), `typed.ts does not use ${name}`)
   execFileSync(process.execPath, [tsc, '-p', path.join(__dirname, 'tsconfig.json')], { stdio: 'pipe' })
 })
+
+test('numbers are taken as JavaScript holds them: out of range is an error, never wrapped', () => {
+  // Before: maxAttempts -1 became 4294967295, and limit -1 grew memory until the process aborted.
+  for (const options of [{ maxAttempts: -1 }, { maxAttempts: 1.5 }, { maxAttempts: 2 ** 32 }, { limit: -1 }, { limit: 1e9 }, { seed: -1 }, { seed: 0.5 }]) {
+    assert.throws(() => plangate.retrySchedule({ jitter: 'none', ...options }), { code: 'INVALID_ARGUMENT' }, JSON.stringify(options))
+  }
+  assert.equal(plangate.retrySchedule({ maxAttempts: 3, limit: 10000 }).delays.length, 2)
+})
+
+test('several plans together: the worst verdict wins, an unreadable plan does not stop the others', async () => {
+  const run = await plangate.checkPlans([plan('network'), plan('destroy'), '/nonexistent/plan.json'], { env: 'staging' })
+  assert.equal(run.exit_code, 3)
+  assert.equal(run.status, 'error')
+  assert.deepEqual(run.plans.map((p) => p.report.verdict.exit_code), [0, 1])
+  assert.equal(run.errors[0].code, 'PLAN_INVALID')
+  const annotations = plangate.renderRun(run, 'github')
+  assert.match(annotations, /^::error title=plangate cannot read \/nonexistent\/plan.json::/m)
+  const markdown = plangate.renderRun(run, 'markdown', { maxBytes: 4000 })
+  assert.ok(Buffer.byteLength(markdown) <= 4000, `${Buffer.byteLength(markdown)} bytes`)
+  const ok = await plangate.checkPlans([plan('network'), plan('destroy')], { env: 'staging' })
+  assert.equal(ok.exit_code, 1, 'critical beats high-risk')
+})
+
+test('a binary plan with a sensitive path without end is an error, not a crash of the host', async () => {
+  // 50,000 steps overflowed the stack: SIGSEGV in the Node process itself. The plan is made by the
+  // Python suite's helpers (zip and protobuf by hand).
+  const { execFileSync } = require('node:child_process')
+  const script = path.join(__dirname, '..', '..', 'bindings-python', 'tests', 'plan_files.py')
+  const made = execFileSync('python3', [script, 'deep-path', '50000'], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
+  await assert.rejects(plangate.checkPlan(made, { planReader: 'native' }), (e) => e.code === 'PLAN_INVALID' && /a sensitive path of 50000 steps/.test(e.message))
+})

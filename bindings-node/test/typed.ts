@@ -3,10 +3,12 @@ import * as fs from 'node:fs'
 import {
   PlangateError,
   checkPlan,
+  checkPlans,
   classify,
   escapeMarkdown,
   explain,
   renderReport,
+  renderRun,
   renderScan,
   retrySchedule,
   rules,
@@ -14,6 +16,7 @@ import {
   sourceLocations,
   type Finding,
   type Report,
+  type Run,
   type ScanResult,
 } from '..'
 
@@ -22,14 +25,17 @@ async function gate(path: string): Promise<number> {
   const again: Report = await checkPlan(fs.readFileSync(path), { configYaml: 'verbose: true' })
   const critical: Finding[] = report.findings.filter((f) => f.severity === 'critical')
   const lines = critical.map((f) => (f.location && 'file' in f.location ? `${f.location.file}:${f.location.start_line}` : f.address))
-  const text: string = renderReport(again, 'markdown', { label: path, maxChars: 20000 }) + escapeMarkdown('<b>@x</b>')
+  const text: string = renderReport(again, 'markdown', { label: path, maxBytes: 20000 }) + escapeMarkdown('<b>@x</b>')
   const scan: ScanResult = await scanReports(['trivy.json', { name: 'x.json', content: Buffer.from('null') }], { failOn: 'high' })
   const sarif: string = renderScan(scan, 'sarif')
   const delays: number[] = retrySchedule({ maxAttempts: 3, jitter: 'none' }).delays
   const retryable: boolean = classify('Error: timeout', { retryOn: ['Error: timeout'] }).retryable
   const ids: string[] = rules().map((r) => `${r.id} ${r.severity}`)
   const located = sourceLocations('.', ['aws_s3_bucket.a']).map((l) => ('file' in l ? l.startLine : l.unmapped))
-  console.log(lines, text, sarif, delays, retryable, ids, located, explain('PG-DEL-001'), scan.counts.critical)
+  const run: Run = await checkPlans([path, { name: 'again', content: fs.readFileSync(path) }], { env: 'staging', reports: ['trivy.json'], failOn: 'high' })
+  const summary: string = renderRun(run, 'markdown', { maxBytes: 1 << 20 }) + renderRun(run, 'github')
+  const worst: number = run.exit_code + run.plans.length + run.errors.length
+  console.log(lines, text, sarif, delays, retryable, ids, located, explain('PG-DEL-001'), scan.counts.critical, summary, worst)
   return report.verdict.exit_code
 }
 

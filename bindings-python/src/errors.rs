@@ -1,9 +1,12 @@
 //! The one place Rust errors become Python exceptions: the class by the error's kind, the
 //! structured details as attributes (`plangate._errors` defines the classes).
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use plangate::plan::Interrupt;
 use plangate::{Error, ErrorKind};
 
 /// The exception for an engine error.
@@ -16,6 +19,7 @@ fn raise(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
         ErrorKind::Plan => "PlanError",
         ErrorKind::Config => "ConfigError",
         ErrorKind::Report => "ReportError",
+        ErrorKind::Argument => "InvalidArgument",
         _ => "PlangateError",
     };
     let details = error.details();
@@ -35,17 +39,36 @@ fn raise(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     Ok(PyErr::from_value(exception))
 }
 
-/// A `ConfigError` for settings passed as arguments (no file, no line).
-pub fn config_error(key: &str, problems: &[String]) -> PyErr {
-    let message = format!("{key}: {}", problems.join("; "));
-    Python::attach(|py| {
-        let make = || -> PyResult<PyErr> {
-            let kwargs = PyDict::new(py);
-            kwargs.set_item("code", ErrorKind::Config.code())?;
-            kwargs.set_item("key", key)?;
-            let exception = py.import("plangate._errors")?.getattr("ConfigError")?.call((&message,), Some(&kwargs))?;
-            Ok(PyErr::from_value(exception))
-        };
-        make().unwrap_or_else(|e| e)
-    })
+/// An `InvalidArgument` (a `PlangateError` and a `ValueError`) for a value given as an argument
+/// that the engine does not decide on itself (a format name, a rule id).
+pub fn invalid_argument(name: &str, message: &str) -> PyErr {
+    to_py(Error::argument(name, message))
+}
+
+/// Runs engine work without the GIL, so other Python threads go on meanwhile, and maps its error.
+/// The work gets an [`Interrupt`] to hand to what may wait on a stream: it runs Python's signal
+/// handlers while it waits, so Ctrl-C stops the wait, and the handler's exception (the
+/// `KeyboardInterrupt`) is what the call raises.
+pub fn detached<T: Send, E: Into<Error> + Send>(
+    py: Python<'_>,
+    work: impl FnOnce(Interrupt) -> Result<T, E> + Send,
+) -> PyResult<T> {
+    let raised: Arc<Mutex<Option<PyErr>>> = Arc::default();
+    let interrupt = Interrupt::new({
+        let raised = raised.clone();
+        move || {
+            Python::attach(|py| match py.check_signals() {
+                Ok(()) => false,
+                Err(e) => {
+                    *raised.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+                    true
+                }
+            })
+        }
+    });
+    let outcome = py.detach(|| work(interrupt));
+    if let Some(e) = raised.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        return Err(e);
+    }
+    outcome.map_err(|e| to_py(e.into()))
 }

@@ -20,13 +20,15 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> u8 {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
-    m.add_function(wrap_pyfunction!(plan::check_path, m)?)?;
-    m.add_function(wrap_pyfunction!(plan::check_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::check_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::check_plans, m)?)?;
     m.add_function(wrap_pyfunction!(plan::rules, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::limits, m)?)?;
     m.add_function(wrap_pyfunction!(plan::explain, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan_reports, m)?)?;
     m.add_class::<plan::Policy>()?;
     m.add_class::<plan::Report>()?;
+    m.add_class::<plan::Run>()?;
     m.add_class::<plan::Finding>()?;
     m.add_class::<plan::DriftEntry>()?;
     m.add_class::<plan::Rule>()?;

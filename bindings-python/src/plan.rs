@@ -1,18 +1,17 @@
-//! The plan check for Python: `Policy`, `check_path` / `check_bytes`, and the immutable report
-//! objects (`Report`, `Finding`, `DriftEntry`). The analysis runs with the GIL released.
+//! The plan check for Python: `Policy`, `check_plan` / `check_plans`, and the immutable report
+//! objects (`Report`, `Run`, `Finding`, `DriftEntry`). The analysis runs with the GIL released.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 use plangate::plan::ReadBy;
 use plangate::report::{self, RenderOptions};
-use plangate::{CheckOptions, Environment, Format, PlanInput};
+use plangate::{ConfigSource, Environment, Format, PlanInput, Settings};
 
-use crate::errors::to_py;
+use crate::errors::{detached, to_py};
 
 /// What a plan is judged by: a configuration file, YAML text, a preset, or the default.
 #[pyclass(frozen, module = "plangate._native", name = "Policy")]
@@ -31,8 +30,7 @@ impl Policy {
     /// A policy from a YAML configuration file.
     #[staticmethod]
     fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Policy> {
-        let policy = py.detach(|| plangate::Policy::from_file(&path));
-        policy.map(|inner| Policy { inner }).map_err(|e| to_py(e.into()))
+        detached(py, |_| plangate::Policy::from_file(&path)).map(|inner| Policy { inner })
     }
 
     /// A policy from YAML text; `origin` names it in errors.
@@ -90,46 +88,231 @@ impl Policy {
     }
 }
 
-/// Checks a plan file (JSON or binary; large files are memory-mapped).
-#[pyfunction]
-#[pyo3(signature = (path, policy, label, source_dir = None))]
-pub fn check_path(
-    py: Python<'_>,
-    path: PathBuf,
-    policy: &Policy,
-    label: Option<String>,
-    source_dir: Option<PathBuf>,
-) -> PyResult<Report> {
-    let options = options(policy, label.clone(), source_dir);
-    let label = label.unwrap_or_else(|| path.display().to_string());
-    let report = py.detach(|| plangate::check(PlanInput::path(&path), &options)).map_err(to_py)?;
-    Ok(Report::new(report, label, policy.inner.verbose))
+/// A plan as Python gives it: a path, or the plan's bytes (read in place).
+pub enum Plan<'py> {
+    Path(PathBuf),
+    Bytes(Bound<'py, PyBytes>),
 }
 
-/// Checks a plan's bytes (JSON or a binary plan file), read in place.
-#[pyfunction]
-#[pyo3(signature = (plan, policy, label, source_dir = None))]
-pub fn check_bytes(
-    py: Python<'_>,
-    plan: &[u8],
-    policy: &Policy,
-    label: Option<String>,
-    source_dir: Option<PathBuf>,
-) -> PyResult<Report> {
-    let options = options(policy, label.clone(), source_dir);
-    let report = py.detach(|| plangate::check(PlanInput::bytes(plan), &options)).map_err(to_py)?;
-    Ok(Report::new(report, label.unwrap_or_else(|| "plan".into()), policy.inner.verbose))
+impl<'py> FromPyObject<'_, 'py> for Plan<'py> {
+    type Error = PyErr;
+    fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Plan<'py>> {
+        match object.cast::<PyBytes>() {
+            Ok(bytes) => Ok(Plan::Bytes(bytes.to_owned())),
+            Err(_) => object.extract::<PathBuf>().map(Plan::Path),
+        }
+    }
 }
 
-fn options(policy: &Policy, label: Option<String>, source_dir: Option<PathBuf>) -> CheckOptions {
-    let mut options = CheckOptions::new(policy.inner.clone());
-    if let Some(label) = label {
-        options = options.label(label);
+impl Plan<'_> {
+    fn input(&self) -> PlanInput<'_> {
+        match self {
+            Plan::Path(path) => PlanInput::path(path),
+            Plan::Bytes(bytes) => PlanInput::bytes(bytes.as_bytes()),
+        }
     }
-    if let Some(dir) = source_dir {
-        options = options.source_dir(dir);
+
+    fn name(&self) -> String {
+        match self {
+            Plan::Path(path) => path.display().to_string(),
+            Plan::Bytes(_) => "plan".into(),
+        }
     }
-    options
+}
+
+/// The engine's settings from the keyword arguments of `check_plan` / `check_plans`.
+#[allow(clippy::too_many_arguments)]
+fn settings(
+    config: Option<&Bound<'_, PyAny>>,
+    env: Option<String>,
+    fail_on_high_risk: Option<bool>,
+    source_dir: Option<PathBuf>,
+    plan_reader: Option<String>,
+    schema_tables: Vec<PathBuf>,
+    source_root: Option<PathBuf>,
+) -> PyResult<Settings> {
+    let mut settings = Settings::default();
+    settings.config = match config {
+        None => None,
+        Some(config) => Some(match config.cast::<Policy>() {
+            Ok(policy) => ConfigSource::Policy(Box::new(policy.get().inner.clone())),
+            Err(_) => ConfigSource::File(config.extract::<PathBuf>()?),
+        }),
+    };
+    settings.environment = env;
+    settings.fail_on_high_risk = fail_on_high_risk;
+    settings.source_dir = source_dir;
+    settings.source_root = source_root;
+    settings.plan_reader = plan_reader;
+    settings.schema_tables = schema_tables;
+    Ok(settings)
+}
+
+/// Checks one plan (a path, JSON or binary, or its bytes).
+#[pyfunction]
+#[pyo3(signature = (plan, *, label = None, config = None, env = None, fail_on_high_risk = None, source_dir = None, plan_reader = None, schema_tables = Vec::new(), source_root = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn check_plan(
+    py: Python<'_>,
+    plan: Plan<'_>,
+    label: Option<String>,
+    config: Option<&Bound<'_, PyAny>>,
+    env: Option<String>,
+    fail_on_high_risk: Option<bool>,
+    source_dir: Option<PathBuf>,
+    plan_reader: Option<String>,
+    schema_tables: Vec<PathBuf>,
+    source_root: Option<PathBuf>,
+) -> PyResult<Report> {
+    let settings = settings(config, env, fail_on_high_risk, source_dir, plan_reader, schema_tables, source_root)?;
+    let options = settings.resolve().map_err(to_py)?.check;
+    let name = label.clone().unwrap_or_else(|| plan.name());
+    let input = plan.input();
+    // A FIFO nothing writes to waits: interruptible by Ctrl-C.
+    let report = detached(py, |interrupt| {
+        let mut options = options.clone();
+        options.label.clone_from(&label);
+        options.interrupt = Some(interrupt);
+        plangate::check(input, &options)
+    })?;
+    Ok(Report::new(report, name, options.policy.verbose))
+}
+
+/// Checks several plans (each `(name, path or bytes)`) together: a report each, and the worst
+/// verdict.
+#[pyfunction]
+#[pyo3(signature = (plans, *, config = None, env = None, fail_on_high_risk = None, source_dir = None, plan_reader = None, schema_tables = Vec::new(), source_root = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn check_plans(
+    py: Python<'_>,
+    plans: Vec<(String, Plan<'_>)>,
+    config: Option<&Bound<'_, PyAny>>,
+    env: Option<String>,
+    fail_on_high_risk: Option<bool>,
+    source_dir: Option<PathBuf>,
+    plan_reader: Option<String>,
+    schema_tables: Vec<PathBuf>,
+    source_root: Option<PathBuf>,
+) -> PyResult<Run> {
+    let settings = settings(config, env, fail_on_high_risk, source_dir, plan_reader, schema_tables, source_root)?;
+    let resolved = settings.resolve().map_err(to_py)?;
+    let inputs: Vec<(String, PlanInput<'_>)> = plans.iter().map(|(name, plan)| (name.clone(), plan.input())).collect();
+    let run = detached(py, |interrupt| {
+        let mut options = resolved.check.clone();
+        options.interrupt = Some(interrupt);
+        Ok::<_, plangate::Error>(plangate::check_all(&inputs, &options, &[], &resolved.scan))
+    })?;
+    Ok(Run { inner: run, verbose: resolved.check.policy.verbose })
+}
+
+/// Several plans checked together. Immutable.
+#[pyclass(frozen, module = "plangate._native", name = "Run")]
+pub struct Run {
+    inner: report::Run,
+    verbose: bool,
+}
+
+#[pymethods]
+impl Run {
+    /// `critical`, `high_risk`, `safe`, or `error` when a plan cannot be read.
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+
+    /// The worst: 3 a plan cannot be read, 1 critical, 2 high-risk, 0 pass.
+    #[getter]
+    fn exit_code(&self) -> u8 {
+        self.inner.exit_code
+    }
+
+    /// Whether every plan passes.
+    #[getter]
+    fn passed(&self) -> bool {
+        self.inner.passed()
+    }
+
+    /// One sentence: the verdict and why.
+    #[getter]
+    fn reason(&self) -> String {
+        self.inner.reason.clone()
+    }
+
+    /// All plans together.
+    #[getter]
+    fn total_changes(&self) -> usize {
+        self.inner.total_changes
+    }
+
+    /// All plans together.
+    #[getter]
+    fn critical_changes(&self) -> usize {
+        self.inner.critical_changes
+    }
+
+    /// All plans together.
+    #[getter]
+    fn high_risk_changes(&self) -> usize {
+        self.inner.high_risk_changes
+    }
+
+    /// `(name, Report)` for every plan that was read, in the order given.
+    #[getter]
+    fn plans<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let plans = self
+            .inner
+            .plans
+            .iter()
+            .map(|p| Ok((p.plan.clone(), Py::new(py, Report::new(p.report.clone(), p.plan.clone(), self.verbose))?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyTuple::new(py, plans)
+    }
+
+    /// `{"plan", "message", "code"}` for every plan that cannot be read.
+    #[getter]
+    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_value(py, &self.inner.errors)
+    }
+
+    /// The run as JSON (`plangate check -f json` with several plans).
+    fn to_json(&self) -> String {
+        report::render_run(&self.inner, Format::Json, &RenderOptions::new("plan"))
+    }
+
+    /// The same as Python values.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_value(py, &self.inner)
+    }
+
+    /// The run as `text`, `json`, `sarif`, `markdown` or `github`.
+    fn render(&self, format: &str) -> PyResult<String> {
+        let options = RenderOptions::new("plan").verbose(self.verbose);
+        Ok(report::render_run(&self.inner, parse_format(format)?, &options))
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &self.inner;
+        format!(
+            "<Run {}: {} plans, {} cannot be read; {} critical and {} high-risk of {} changes; exit {}>",
+            r.status.as_str(),
+            r.plans.len(),
+            r.errors.len(),
+            r.critical_changes,
+            r.high_risk_changes,
+            r.total_changes,
+            r.exit_code
+        )
+    }
+}
+
+/// A serializable value as Python values, through JSON.
+pub fn json_value<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+pub fn parse_format(format: &str) -> PyResult<Format> {
+    format.parse().map_err(|e: plangate::UnknownFormat| crate::errors::invalid_argument("format", &e.to_string()))
 }
 
 /// Everything a plan check found. Immutable; safe to share between threads.
@@ -232,14 +415,12 @@ impl Report {
 
     /// The JSON report as Python values (the CLI's schema).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("json")?.call_method1("loads", (self.to_json(),))
+        json_value(py, &self.inner)
     }
 
     /// The report as `text`, `json`, `sarif`, `markdown` or `github`.
     fn render(&self, format: &str) -> PyResult<String> {
-        let format: Format =
-            format.parse().map_err(|e: plangate::UnknownFormat| PyValueError::new_err(e.to_string()))?;
-        Ok(report::render(&self.inner, format, &self.render))
+        Ok(report::render(&self.inner, parse_format(format)?, &self.render))
     }
 
     fn __repr__(&self) -> String {
@@ -345,9 +526,7 @@ impl Finding {
     /// `{"file": ..., "start_line": ..., "end_line": ...}` or `{"unmapped": "why"}`; else `None`.
     #[getter]
     fn location<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let Some(location) = &self.inner.location else { return Ok(None) };
-        let json = serde_json::to_string(location).unwrap_or_default();
-        py.import("json")?.call_method1("loads", (json,)).map(Some)
+        self.inner.location.as_ref().map(|location| json_value(py, location)).transpose()
     }
 
     fn __repr__(&self) -> String {
@@ -460,16 +639,28 @@ impl Rule {
     }
 }
 
+/// The input limits in force: the defaults, or the `PLANGATE_MAX_*` variables.
+#[pyfunction]
+pub fn limits(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let limits = plangate::Limits::from_env().map_err(|e| to_py(e.into()))?;
+    let dict = PyDict::new(py);
+    dict.set_item("max_plan_bytes", limits.max_plan_bytes)?;
+    dict.set_item("max_report_bytes", limits.max_report_bytes)?;
+    dict.set_item("max_file_bytes", limits.max_file_bytes)?;
+    dict.set_item("max_inflation", limits.max_inflation)?;
+    dict.set_item("max_findings", limits.max_findings)?;
+    dict.set_item("max_yaml_depth", limits.max_yaml_depth)?;
+    Ok(dict)
+}
+
 /// Every rule, in report order.
 #[pyfunction]
 pub fn rules() -> Vec<Rule> {
-    plangate::registry::REGISTRY.iter().map(|inner| Rule { inner }).collect()
+    plangate::registry::rules().iter().map(|inner| Rule { inner }).collect()
 }
 
 /// What `plangate explain ID` prints.
 #[pyfunction]
 pub fn explain(rule_id: &str) -> PyResult<String> {
-    plangate::registry::find(rule_id).map(plangate::Rule::explanation).ok_or_else(|| {
-        PyValueError::new_err(format!("no rule {rule_id:?}: plangate.rules() lists them (ids look like PG-DEL-001)"))
-    })
+    plangate::rules::explain(rule_id).map_err(|e| crate::errors::to_py(e.into()))
 }

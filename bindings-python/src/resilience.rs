@@ -11,11 +11,11 @@ use pyo3::types::PyDict;
 
 use plangate::resilience::{
     Backoff, Breaker, BreakerConfig, BreakerFile, Classifier, Decision, Escalation, HealthCheckPolicy, HealthStep,
-    HealthTracker, Jitter, Next, Pattern, Random, Retrier as CoreRetrier, RetryStrategy, ShiftDecision, TrafficShift,
+    HealthTracker, Next, Random, Retrier as CoreRetrier, RetryStrategy, ShiftDecision, TrafficShift,
 };
-use plangate::Config;
+use plangate::{BreakerSettings, RetrySettings};
 
-use crate::errors::{config_error, to_py};
+use crate::errors::{detached, invalid_argument, to_py};
 
 /// A retry strategy and the patterns of failures worth retrying.
 #[pyclass(frozen, module = "plangate._native", name = "RetryPolicy")]
@@ -25,59 +25,45 @@ pub struct RetryPolicy {
     classifier: Classifier,
 }
 
-fn jitter(name: &str) -> PyResult<Jitter> {
-    match name {
-        "none" => Ok(Jitter::None),
-        "full" => Ok(Jitter::Full),
-        "equal" => Ok(Jitter::Equal),
-        "decorrelated" => Ok(Jitter::Decorrelated),
-        other => Err(config_error("jitter", &[format!("expected none, full, equal or decorrelated, found {other:?}")])),
+impl RetryPolicy {
+    fn of(settings: &RetrySettings) -> PyResult<RetryPolicy> {
+        let step = settings.resolve().map_err(to_py)?;
+        Ok(RetryPolicy { name: step.name, strategy: step.retry, classifier: step.classifier })
     }
 }
 
 #[pymethods]
 impl RetryPolicy {
-    /// A policy from settings, checked as the configuration file's are.
+    /// A policy from settings over the engine's defaults, checked as a configuration's are.
     #[new]
-    #[pyo3(signature = (*, max_attempts = 3, initial_delay = 10.0, max_delay = 60.0, backoff_factor = 2.0, jitter = "full", max_total_delay = None, retry_on = Vec::new()))]
+    #[pyo3(signature = (*, max_attempts = None, initial_delay = None, max_delay = None, backoff_factor = None, jitter = None, max_total_delay = None, retry_on = Vec::new()))]
     fn new(
-        max_attempts: u32,
-        initial_delay: f64,
-        max_delay: f64,
-        backoff_factor: f64,
-        jitter: &str,
+        max_attempts: Option<f64>,
+        initial_delay: Option<f64>,
+        max_delay: Option<f64>,
+        backoff_factor: Option<f64>,
+        jitter: Option<String>,
         max_total_delay: Option<f64>,
         retry_on: Vec<String>,
     ) -> PyResult<RetryPolicy> {
-        let strategy = RetryStrategy {
-            max_attempts,
-            initial_delay,
-            max_delay,
-            backoff_factor,
-            jitter: self::jitter(jitter)?,
-            max_total_delay,
-        };
-        let problems = strategy.problems();
-        if !problems.is_empty() {
-            return Err(config_error("retry_strategy", &problems));
-        }
-        let patterns = retry_on
-            .iter()
-            .map(|p| Pattern::parse(p))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| config_error("retry_on", &[e.to_string()]))?;
-        Ok(RetryPolicy { name: "(arguments)".into(), strategy, classifier: Classifier::new(patterns) })
+        let mut settings = RetrySettings::default();
+        settings.max_attempts = max_attempts;
+        settings.initial_delay = initial_delay;
+        settings.max_delay = max_delay;
+        settings.backoff_factor = backoff_factor;
+        settings.jitter = jitter;
+        settings.max_total_delay = max_total_delay;
+        settings.retry_on = retry_on;
+        RetryPolicy::of(&settings)
     }
 
     /// The policy of a step under `resilience.steps` of a configuration file.
     #[staticmethod]
-    fn from_config(path: PathBuf, step: &str) -> PyResult<RetryPolicy> {
-        let config = Config::from_file(&path).map_err(|e| to_py(e.into()))?;
-        let resilience = config
-            .resilience
-            .ok_or_else(|| config_error("resilience", &[format!("{} has no `resilience:` section", path.display())]))?;
-        let step = resilience.step(step).map_err(|e| to_py(e.into()))?;
-        Ok(RetryPolicy { name: step.name, strategy: step.retry, classifier: step.classifier })
+    fn from_config(path: PathBuf, step: String) -> PyResult<RetryPolicy> {
+        let mut settings = RetrySettings::default();
+        settings.config = Some(path);
+        settings.step = Some(step);
+        RetryPolicy::of(&settings)
     }
 
     /// The step's name (`(arguments)` for a policy made from settings).
@@ -100,13 +86,8 @@ impl RetryPolicy {
     }
 
     /// Classifies a failure's text: `{"class": ..., "matched": ..., "retryable": ...}`.
-    fn classify<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
-        let classification = self.classifier.classify(text);
-        let dict = PyDict::new(py);
-        dict.set_item("class", classification.class.as_str())?;
-        dict.set_item("matched", classification.matched)?;
-        dict.set_item("retryable", classification.class != plangate::resilience::ErrorClass::Permanent)?;
-        Ok(dict)
+    fn classify<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+        crate::plan::json_value(py, &self.classifier.classify(text))
     }
 
     /// A new run of retries under this policy.
@@ -197,22 +178,20 @@ pub struct PyBreaker {
 impl PyBreaker {
     /// A breaker from settings (or a configuration file's `circuit_breaker:` section).
     #[new]
-    #[pyo3(signature = (*, failure_threshold = 3, reset_timeout = 300.0, half_open_timeout = 60.0, config = None, state_file = None))]
+    #[pyo3(signature = (*, failure_threshold = None, reset_timeout = None, half_open_timeout = None, config = None, state_file = None))]
     fn new(
-        failure_threshold: u32,
-        reset_timeout: f64,
-        half_open_timeout: f64,
+        failure_threshold: Option<f64>,
+        reset_timeout: Option<f64>,
+        half_open_timeout: Option<f64>,
         config: Option<PathBuf>,
         state_file: Option<PathBuf>,
     ) -> PyResult<PyBreaker> {
-        let config = match config {
-            Some(path) => Config::from_file(path).map_err(|e| to_py(e.into()))?.circuit_breaker.unwrap_or_default(),
-            None => BreakerConfig { failure_threshold, reset_timeout, half_open_timeout, ..BreakerConfig::default() },
-        };
-        let problems = config.problems();
-        if !problems.is_empty() {
-            return Err(config_error("circuit_breaker", &problems));
-        }
+        let mut settings = BreakerSettings::default();
+        settings.config = config;
+        settings.failure_threshold = failure_threshold;
+        settings.reset_timeout = reset_timeout;
+        settings.half_open_timeout = half_open_timeout;
+        let config = settings.resolve().map_err(to_py)?;
         Ok(PyBreaker { config, memory: Mutex::new(Breaker::default()), file: state_file.map(BreakerFile::new) })
     }
 
@@ -237,7 +216,7 @@ impl PyBreaker {
     /// `closed`, `open` or `half_open`.
     fn state(&self, py: Python<'_>) -> PyResult<&'static str> {
         match &self.file {
-            Some(file) => py.detach(|| file.read()).map(|b| b.state_name()).map_err(|e| to_py(e.into())),
+            Some(file) => detached(py, |_| file.read()).map(|b| b.state_name()),
             None => Ok(self.memory.lock().map_or("closed", |b| b.state_name())),
         }
     }
@@ -250,9 +229,7 @@ impl PyBreaker {
         change: impl FnOnce(&mut Breaker, &BreakerConfig) -> T + Send,
     ) -> PyResult<T> {
         match &self.file {
-            Some(file) => {
-                py.detach(|| file.update(|breaker| change(breaker, &self.config))).map_err(|e| to_py(e.into()))
-            }
+            Some(file) => detached(py, |_| file.update(|breaker| change(breaker, &self.config))),
             None => {
                 let mut breaker = self.memory.lock().map_err(|_| PyValueError::new_err("the breaker was poisoned"))?;
                 Ok(change(&mut breaker, &self.config))
@@ -265,7 +242,7 @@ fn check_time(now: f64) -> PyResult<()> {
     if now.is_finite() && now >= 0.0 {
         Ok(())
     } else {
-        Err(PyValueError::new_err(format!("now={now}: expected a time in seconds, 0 or more")))
+        Err(invalid_argument("now", &format!("expected a time in seconds, 0 or more, found {now}")))
     }
 }
 
@@ -292,7 +269,7 @@ impl HealthCheck {
         };
         let problems = policy.problems();
         if !problems.is_empty() {
-            return Err(config_error("health_check", &problems));
+            return Err(invalid_argument("health_check", &problems.join("; ")));
         }
         Ok(HealthCheck { tracker: Mutex::new(HealthTracker::new(policy)) })
     }
@@ -337,7 +314,7 @@ impl PyTrafficShift {
     #[staticmethod]
     fn preset(name: &str, error_threshold: f64) -> PyResult<PyTrafficShift> {
         let shift = TrafficShift::preset(name, error_threshold)
-            .ok_or_else(|| config_error("traffic_shift", &[format!("unknown preset {name:?}")]))?;
+            .ok_or_else(|| invalid_argument("traffic_shift", &format!("unknown preset {name:?}")))?;
         checked(shift)
     }
 
@@ -356,7 +333,7 @@ impl PyTrafficShift {
         held_for: f64,
     ) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
-        match self.inner.decide(step, error_rate, held_for) {
+        match self.inner.decide(step, error_rate, held_for).map_err(|e| to_py(e.into()))? {
             ShiftDecision::Promote { to } => {
                 dict.set_item("action", "promote")?;
                 dict.set_item("to", to)?;
@@ -380,6 +357,6 @@ fn checked(shift: TrafficShift) -> PyResult<PyTrafficShift> {
     if problems.is_empty() {
         Ok(PyTrafficShift { inner: shift })
     } else {
-        Err(config_error("traffic_shift", &problems))
+        Err(invalid_argument("traffic_shift", &problems.join("; ")))
     }
 }

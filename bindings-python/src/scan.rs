@@ -4,14 +4,13 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use plangate::scan::{self, Baseline, ReportInput, ScanOptions, ScanOutcome, ScanSeverity, Suppression};
-use plangate::{Config, Format};
+use plangate::scan::{self, ReportInput, ScanOutcome, ScanSeverity};
+use plangate::{ConfigSource, Format, Settings};
 
-use crate::errors::to_py;
+use crate::errors::{detached, to_py};
 use crate::plan::snake_name;
 
 /// One report to read, as the Python layer passes it: a path, or a name and bytes.
@@ -27,46 +26,27 @@ pub enum Input {
 pub fn scan_reports(
     py: Python<'_>,
     reports: Vec<Input>,
-    fail_on: Option<&str>,
+    fail_on: Option<String>,
     config: Option<PathBuf>,
     suppressions: Option<PathBuf>,
     baseline: Option<PathBuf>,
     baseline_json: Option<String>,
 ) -> PyResult<ScanResult> {
-    let mut options = ScanOptions::default();
-    if let Some(path) = config {
-        options.gate = Config::from_file(path).map_err(|e| to_py(e.into()))?.scan.unwrap_or_default();
-    }
-    if let Some(severity) = fail_on {
-        options.gate.fail_on = Some(match ScanSeverity::parse(severity) {
-            s @ (ScanSeverity::Critical | ScanSeverity::High | ScanSeverity::Medium | ScanSeverity::Low) => s,
-            _ => {
-                return Err(PyValueError::new_err(format!(
-                    "fail_on={severity:?}: expected critical, high, medium or low"
-                )))
-            }
-        });
-    }
-    if let Some(path) = suppressions {
-        options.suppressions = Suppression::list_from_file(path).map_err(|e| to_py(e.into()))?;
-    }
-    if let Some(path) = baseline {
-        options.baseline = Baseline::from_file(path).map_err(|e| to_py(e.into()))?;
-    }
-    if let Some(text) = baseline_json {
-        options.baseline = Baseline::from_json(&text, "baseline").map_err(|e| to_py(e.into()))?;
-    }
-    let outcome = py.detach(|| {
-        let inputs: Vec<ReportInput<'_>> = reports
-            .iter()
-            .map(|input| match input {
-                Input::Path(path) => ReportInput::path(path),
-                Input::Bytes(name, bytes) => ReportInput::bytes(name, bytes),
-            })
-            .collect();
-        scan::check(&inputs, &options)
-    });
-    outcome.map(ScanResult::new).map_err(|e| to_py(e.into()))
+    let mut settings = Settings::default();
+    settings.config = config.map(ConfigSource::File);
+    settings.fail_on = fail_on;
+    settings.suppressions = suppressions;
+    settings.baseline = baseline;
+    settings.baseline_json = baseline_json;
+    let options = settings.resolve().map_err(to_py)?.scan;
+    let inputs: Vec<ReportInput<'_>> = reports
+        .iter()
+        .map(|input| match input {
+            Input::Path(path) => ReportInput::path(path),
+            Input::Bytes(name, bytes) => ReportInput::bytes(name, bytes),
+        })
+        .collect();
+    detached(py, |_| scan::check(&inputs, &options)).map(ScanResult::new)
 }
 
 /// The gate's decision over scanner reports. Immutable.
@@ -150,14 +130,12 @@ impl ScanResult {
 
     /// The JSON result as Python values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("json")?.call_method1("loads", (self.to_json(),))
+        crate::plan::json_value(py, &self.inner)
     }
 
     /// The result as `text`, `json`, `sarif`, `markdown` or `github`.
     fn render(&self, format: &str) -> PyResult<String> {
-        let format: Format =
-            format.parse().map_err(|e: plangate::UnknownFormat| PyValueError::new_err(e.to_string()))?;
-        Ok(scan::render(&self.inner, format))
+        Ok(scan::render(&self.inner, crate::plan::parse_format(format)?))
     }
 
     fn __repr__(&self) -> String {

@@ -101,5 +101,47 @@ def test_traffic_shifting() -> None:
     assert shift.decide(2, 0.051, 60) == {"action": "roll_back", "to": 0}
     assert shift.decide(3, 0.0, 0) == {"action": "done"}
     assert plangate.TrafficShift.preset("Linear25PercentEvery5Minutes", 0.05).steps == [0, 25, 50, 75, 100]
-    with pytest.raises(plangate.ConfigError):
+    with pytest.raises(plangate.InvalidArgument):
         plangate.TrafficShift.preset("Whenever", 0.05)
+
+
+def test_a_cancelled_or_interrupted_call_is_no_failure() -> None:
+    clock = Clock()
+    breaker = plangate.CircuitBreaker(failure_threshold=1, clock=clock)
+
+    @breaker
+    async def cancelled() -> None:
+        raise asyncio.CancelledError()
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(cancelled())
+    with pytest.raises(KeyboardInterrupt):
+        with breaker:
+            raise KeyboardInterrupt()
+    assert breaker.state == "closed", "one real failure would have opened it"
+    fail(breaker)
+    assert breaker.state == "open"
+
+
+def test_links_planted_beside_the_state_file_are_not_followed(tmp_path: Path) -> None:
+    import os
+
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    state = tmp_path / "state.json"
+    (tmp_path / f"state.json.{os.getpid()}.tmp").symlink_to(victim)
+    (tmp_path / "other.json.lock").symlink_to(tmp_path / "nowhere")
+    breaker = plangate.CircuitBreaker(failure_threshold=3, state_file=state)
+    fail(breaker)
+    assert victim.read_text() == "keep" and state.is_file() and not state.is_symlink()
+    with pytest.raises(plangate.ConfigError):
+        plangate.CircuitBreaker(state_file=tmp_path / "other.json").state
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("step, error_rate, held_for", [(2**64 - 1, 0.0, 600.0), (5, 0.0, 600.0), (1, -0.5, 600.0), (1, float("nan"), 600.0), (1, 0.0, float("nan"))])
+def test_a_traffic_decision_on_numbers_that_mean_nothing_is_an_error(step: int, error_rate: float, held_for: float) -> None:
+    # Before: step 2**64-1 promoted "to 0"; NaN held_for and a negative error rate promoted.
+    shift = plangate.TrafficShift([0, 25, 50, 75, 100], hold=60, error_threshold=0.05)
+    with pytest.raises(plangate.PlangateError):
+        shift.decide(step, error_rate, held_for)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Dict
 
 import pytest
 
@@ -76,14 +77,27 @@ def test_report_errors_list_every_report_with_the_first_ones_details() -> None:
     assert len(error.errors) == 2 and "empty.json" in error.errors[1]
 
 
-def test_resilience_settings_out_of_range_are_config_errors() -> None:
-    with pytest.raises(plangate.ConfigError) as caught:
+def test_arguments_that_mean_nothing_are_one_exception() -> None:
+    # Before: ValueError for fail_on and formats, ConfigError for jitter and numbers.
+    cases = [
+        lambda: plangate.RetryPolicy(max_attempts=0),
+        lambda: plangate.RetryPolicy(max_attempts=1.5),
+        lambda: plangate.RetryPolicy(jitter="lots"),
+        lambda: plangate.CircuitBreaker(reset_timeout=float("nan")),
+        lambda: plangate.TrafficShift([0, 50, 40, 100], hold=1, error_threshold=0.1),
+        lambda: plangate.scan_reports(REPORTS / "codeql-action" / "valid-sarif.sarif", fail_on="info"),
+        lambda: plangate.check_plan(plan("safe"), plan_reader="magic"),
+        lambda: plangate.check_plan(plan("safe")).render("pdf"),
+        lambda: plangate.explain("PG-NOPE-001"),
+    ]
+    for case in cases:
+        with pytest.raises(plangate.InvalidArgument) as caught:
+            case()
+        assert caught.value.code == "INVALID_ARGUMENT" and caught.value.key, caught.value
+        assert isinstance(caught.value, ValueError) and isinstance(caught.value, plangate.PlangateError)
+    with pytest.raises(plangate.InvalidArgument) as caught:
         plangate.RetryPolicy(max_attempts=0)
     assert caught.value.key == "retry_strategy" and "max_attempts" in str(caught.value)
-    with pytest.raises(plangate.ConfigError):
-        plangate.CircuitBreaker(reset_timeout=float("nan"))
-    with pytest.raises(plangate.ConfigError):
-        plangate.TrafficShift([0, 50, 40, 100], hold=1, error_threshold=0.1)
 
 
 def test_no_error_message_carries_a_sensitive_value() -> None:
@@ -96,3 +110,13 @@ def test_no_error_message_carries_a_sensitive_value() -> None:
                 assert secret not in str(error) and secret not in repr(error.__dict__)
         else:
             pytest.fail(f"a plan cut at byte {cut} was read as a plan")
+
+
+def test_a_plan_dict_that_is_not_json_is_a_plan_error() -> None:
+    # Before: ValueError (a cycle) and TypeError (a set, an object) escaped as themselves.
+    cyclic: Dict[str, Any] = {"format_version": "1.2", "resource_changes": []}
+    cyclic["self"] = cyclic
+    for bad in (cyclic, {"resource_changes": [{1, 2}]}, {"resource_changes": [object()]}, {"x": float("nan")}):
+        with pytest.raises(plangate.PlanError) as caught:
+            plangate.check_plan(bad)
+        assert caught.value.code == "PLAN_INVALID"

@@ -13,7 +13,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
@@ -122,3 +122,67 @@ def test_a_corrupt_or_missing_plan_is_an_error_result_never_a_pass(s3: Any, hand
     assert (missing["status"], missing["exit_code"]) == ("error", 3)
     assert handler({})["exit_code"] == 3
     assert handler(s3_event("plans", "x.plan.json.plangate.json"))["status"] == "skipped"
+
+
+def test_the_worst_of_several_plans_is_the_verdict(s3: Any, handler: Any) -> None:
+    # Before: a critical and a high-risk plan in one event returned high_risk, exit 2.
+    upload(s3, "a/critical.plan.json", plan("destroy").read_bytes())
+    upload(s3, "a/high.plan.json", plan("network").read_bytes())
+    event = s3_event("plans", "a/high.plan.json")
+    event["Records"].insert(0, s3_event("plans", "a/critical.plan.json")["Records"][0])
+    result = handler(event)
+    assert (result["status"], result["exit_code"]) == ("critical", 1)
+    assert [r["exit_code"] for r in result["results"]] == [1, 2]
+    event["Records"].append(s3_event("plans", "a/absent.plan.json")["Records"][0])
+    assert handler(event)["exit_code"] == 3, "a plan that cannot be read is worse than any verdict"
+
+
+def test_a_report_key_given_directly_is_an_error_not_a_skip(s3: Any, handler: Any) -> None:
+    # Before: {"status": "skipped", "exit_code": 0} without reading anything.
+    upload(s3, "p.plan.json.plangate.json", b"{}")
+    result = handler({"bucket": "plans", "key": "p.plan.json.plangate.json"})
+    assert (result["status"], result["exit_code"]) == ("error", 3)
+    skipped = handler(s3_event("plans", "p.plan.json.plangate.json"))
+    assert skipped["status"] == "skipped" and skipped["exit_code"] is None, "no verdict, nothing that reads as a pass"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"Records": [{}]},
+        {"Records": None},
+        {"Records": [{"s3": {"bucket": {"name": "plans"}, "object": {"key": 5}}}]},
+        {"bucket": "plans", "key": 5},
+        {"bucket": "plans"},
+        ["not", "an", "object"],
+        "plan.json",
+        None,
+        {"plan": None},
+        {"plan": "/proc/self/environ"},
+        {"plan": {"format_version": "1.2", "resource_changes": []}, "environment": 5},
+    ],
+)
+def test_a_hostile_event_is_an_error_result(handler: Any, event: Any) -> None:
+    # Before: KeyError, TypeError and AttributeError escaped; {"plan": "<path>"} read a local file.
+    result = handler(event)
+    assert (result["status"], result["exit_code"], result["code"]) == ("error", 3, "INVALID_EVENT"), result
+    if isinstance(event, dict) and isinstance(event.get("plan"), str):
+        assert result == handler({"plan": "/nonexistent"}), "nothing says whether the path exists"
+
+
+def test_an_object_larger_than_the_plan_limit_is_refused_before_it_is_read(s3: Any, handler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    upload(s3, "big.plan.json", plan("audit-system-prod").read_bytes())
+    monkeypatch.setenv("PLANGATE_MAX_PLAN_BYTES", "1K")
+    reads: List[int] = []
+    import botocore.response
+
+    original = botocore.response.StreamingBody.read
+
+    def counting(self: Any, amt: Any = None) -> bytes:
+        reads.append(1)
+        return original(self, amt)
+
+    monkeypatch.setattr(botocore.response.StreamingBody, "read", counting)
+    result = handler(s3_event("plans", "big.plan.json"))
+    assert (result["status"], result["exit_code"]) == ("error", 3)
+    assert "PLANGATE_MAX_PLAN_BYTES" in result["error"] and not reads, result

@@ -120,3 +120,39 @@ def test_an_async_function_is_retried_with_an_awaitable_sleep() -> None:
 
     with pytest.raises(RuntimeError):
         asyncio.run(always())
+
+
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("__str__ fails")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("Error: timeout \ud800 in a lone surrogate"), Unprintable(), ValueError("x" * 100_000)],
+    ids=["lone-surrogate", "failing-str", "long"],
+)
+def test_the_callers_exception_is_what_is_raised_whatever_its_text(error: Exception) -> None:
+    # Before: UnicodeEncodeError, or what __str__ raised, replaced the caller's exception.
+    policy = plangate.RetryPolicy(max_attempts=2, initial_delay=0, jitter="none", retry_on=["Error: timeout"])
+    calls: List[int] = []
+
+    @plangate.retry(policy, sleep=lambda _: None)
+    def failing() -> None:
+        calls.append(1)
+        raise error
+
+    with pytest.raises(type(error)) as caught:
+        failing()
+    assert caught.value is error
+    retried = isinstance(error, RuntimeError)
+    assert len(calls) == (2 if retried else 1)
+
+
+def test_absurd_numbers_are_refused_when_the_policy_is_made() -> None:
+    # Before: initial_delay=1e300 was accepted, and time.sleep raised OverflowError in place of the
+    # failure being retried.
+    for settings in ({"initial_delay": 1e300}, {"max_delay": 1e9}, {"max_total_delay": float("inf")}, {"initial_delay": -1}):
+        with pytest.raises(plangate.InvalidArgument) as caught:
+            plangate.RetryPolicy(**settings)  # type: ignore[arg-type]
+        assert "a day" in str(caught.value)

@@ -39,3 +39,20 @@ def test_the_gil_is_released_while_a_plan_is_read(tmp_path: Path) -> None:
         pipe.write(plan("kms").read_bytes())
     reader.join(timeout=60)
     assert result and result[0].exit_code == 1
+
+
+def test_ctrl_c_stops_a_check_waiting_on_a_fifo(tmp_path: Path) -> None:
+    # Before: a FIFO nothing writes to blocked check_plan in open(), deaf to Ctrl-C.
+    import signal
+    import time
+
+    import pytest
+
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        plangate.check_plan(fifo)
+    assert time.monotonic() - started < 10

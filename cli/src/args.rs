@@ -181,8 +181,11 @@ pub struct BreakerArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The plan: JSON from `terraform show -json`, or a binary plan file from `terraform plan -out`
-    /// (see --plan-reader); `-` reads standard input.
-    pub plan: String,
+    /// (see --plan-reader); `-` reads standard input. Several plans are checked together: a
+    /// section each in every format, and the worst verdict wins (an unreadable plan, then
+    /// critical, then high-risk).
+    #[arg(required = true, value_name = "PLAN")]
+    pub plans: Vec<String>,
 
     /// YAML configuration file (takes precedence over TF_PLAN_CHECK_CONFIG and --env).
     #[arg(short, long, value_name = "FILE")]

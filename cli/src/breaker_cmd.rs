@@ -2,21 +2,16 @@
 //! state kept in the engine's shared state file (locked around each read-decide-write).
 
 use plangate::resilience::{BreakerConfig, BreakerFile, Clock, Decision, SystemClock};
-use plangate::Config;
+use plangate::BreakerSettings;
 
 use crate::args::BreakerArgs;
 use crate::{output, Failure};
 
 /// The configuration, the state file and the time, each checked.
 fn load(args: &BreakerArgs) -> Result<(BreakerConfig, BreakerFile, f64), Failure> {
-    let config = match &args.config {
-        Some(path) => Config::from_file(path).map_err(|e| Failure(e.to_string()))?.circuit_breaker.unwrap_or_default(),
-        None => BreakerConfig::default(),
-    };
-    let problems = config.problems();
-    if !problems.is_empty() {
-        return Err(Failure(format!("circuit_breaker: {}", problems.join("; "))));
-    }
+    let mut settings = BreakerSettings::default();
+    settings.config = args.config.as_ref().map(Into::into);
+    let config = settings.resolve()?;
     let now = args.now.unwrap_or_else(|| SystemClock.now());
     if !now.is_finite() || now < 0.0 {
         return Err(Failure(format!("--now {now}: expected seconds since the Unix epoch")));

@@ -35,14 +35,7 @@ pub fn slack(args: &SlackArgs) -> Result<u8, Failure> {
             "SLACK_WEBHOOK_URL is not an http(s) URL: it must hold the Slack incoming-webhook URL".into(),
         ));
     }
-    let report_text = std::fs::read_to_string(&args.report)
-        .map_err(|e| Failure(format!("cannot read report {}: {e}", args.report)))?;
-    let report: Report = serde_json::from_str(&report_text).map_err(|e| {
-        Failure(format!(
-            "report {} is not a plangate report ({e}): expected the output of `plangate check -f json`",
-            args.report
-        ))
-    })?;
+    let report = Report::from_file(&args.report).map_err(|e| Failure(e.to_string()))?;
     let channel = slack.and_then(|s| s.channel);
     let message = slack_message(&report, args.environment.as_deref(), channel.as_deref());
 

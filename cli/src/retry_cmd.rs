@@ -3,18 +3,19 @@
 //! summed up as a bound.
 
 use plangate::resilience::{Random, StepPolicy};
-use plangate::Config;
+use plangate::RetrySettings;
 
 use crate::Failure;
 
 /// Delays listed one by one; later ones are summed up.
 const LISTED: usize = 100;
 
-/// The step's policy from a configuration file.
+/// The step's policy from a configuration file, as the engine resolves it.
 pub fn step_policy(config: &str, step: &str) -> Result<StepPolicy, Failure> {
-    let file = Config::from_file(config).map_err(|e| Failure(e.to_string()))?;
-    let resilience = file.resilience.ok_or_else(|| Failure(format!("{config} has no `resilience:` section")))?;
-    resilience.step(step).map_err(|e| Failure(format!("{config}: {e}")))
+    let mut settings = RetrySettings::default();
+    settings.config = Some(config.into());
+    settings.step = Some(step.to_string());
+    settings.resolve().map_err(|e| Failure(format!("{config}: {e}")))
 }
 
 /// The first delays of a schedule and what can be said of the rest.

@@ -1,7 +1,7 @@
 //! `plangate rules` and `plangate explain ID`: the engine's rule registry, as documented on each
 //! rule.
 
-use plangate::registry::{self, Rule, REGISTRY};
+use plangate::registry;
 
 use crate::Failure;
 
@@ -9,7 +9,7 @@ pub fn list(format: &str) -> Result<String, Failure> {
     match format {
         "text" => {
             let mut out = String::new();
-            for rule in REGISTRY {
+            for rule in registry::rules() {
                 out.push_str(&format!(
                     "{:<11} {:<8} {:<24} {}\n",
                     rule.id,
@@ -20,11 +20,8 @@ pub fn list(format: &str) -> Result<String, Failure> {
             }
             Ok(out)
         }
-        "json" => {
-            let rows: Vec<serde_json::Value> = REGISTRY.iter().map(|rule| describe(rule)).collect();
-            Ok(format!("{}\n", serde_json::to_string_pretty(&rows).unwrap_or_default()))
-        }
-        "markdown" => Ok(registry::markdown_table()),
+        "json" => Ok(format!("{}\n", serde_json::to_string_pretty(registry::rules()).unwrap_or_default())),
+        "markdown" => Ok(plangate::rules::markdown_table()),
         other => {
             Err(Failure(format!("unknown format {other:?} for `plangate rules`: expected text, json or markdown")))
         }
@@ -32,17 +29,5 @@ pub fn list(format: &str) -> Result<String, Failure> {
 }
 
 pub fn explain(id: &str) -> Result<String, Failure> {
-    registry::find(id)
-        .map(Rule::explanation)
-        .ok_or_else(|| Failure(format!("no rule {id:?}: `plangate rules` lists them (ids look like PG-DEL-001)")))
-}
-
-fn describe(rule: &Rule) -> serde_json::Value {
-    serde_json::json!({
-        "id": rule.id,
-        "title": rule.title,
-        "severity": rule.severity,
-        "category": rule.category,
-        "doc": rule.doc,
-    })
+    plangate::rules::explain(id).map_err(|e| Failure(e.to_string()))
 }

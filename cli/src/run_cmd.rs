@@ -11,9 +11,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use plangate::resilience::{
-    ErrorClass, Failure as Failed, GiveUpReason, Healer, Random, Retrier, SystemClock, ThreadSleep,
-};
+use plangate::resilience::{Failure as Failed, GiveUpReason, Healer, Random, Retrier, SystemClock, ThreadSleep};
 
 use crate::args::RunArgs;
 use crate::retry_cmd::step_policy;
@@ -81,7 +79,7 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
                 (None, Some(pattern)) => format!("{} error, matched {pattern:?}", classification.class.as_str()),
                 (None, None) => "matches no retry_on pattern".to_string(),
             };
-            let retryable = heal.is_some() || classification.class != ErrorClass::Permanent;
+            let retryable = heal.is_some() || classification.retryable;
             let failed = AttemptFailed { code, why, heal: heal.map(|h| h.action), fatal: None };
             Err(if retryable { Failed::retryable(failed) } else { Failed::permanent(failed) })
         },

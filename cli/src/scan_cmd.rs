@@ -2,35 +2,20 @@
 //! the engine's `scan::check`. Every invalid report is named before plangate exits 3, so one run
 //! shows all that needs fixing.
 
-use plangate::scan::{self, Baseline, ReportFormat, ReportInput, ScanOptions, ScanSeverity, Suppression};
-use plangate::{Config, Format};
+use plangate::scan::{self, ReportInput};
+use plangate::{ConfigSource, Format, Settings};
 
 use crate::args::ScanArgs;
 use crate::{output, Failure};
 
 pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
-    let mut options = ScanOptions::default();
-    if let Some(name) = &args.format {
-        options.format = Some(ReportFormat::from_name(name).ok_or_else(|| {
-            Failure(format!("unknown report format {name:?}: expected one of {}", ReportFormat::NAMES.join(", ")))
-        })?);
-    }
-    if let Some(path) = &args.config {
-        options.gate = Config::from_file(path).map_err(|e| Failure(e.to_string()))?.scan.unwrap_or_default();
-    }
-    if let Some(severity) = &args.fail_on {
-        let parsed = ScanSeverity::parse(severity);
-        if !matches!(parsed, ScanSeverity::Critical | ScanSeverity::High | ScanSeverity::Medium | ScanSeverity::Low) {
-            return Err(Failure(format!("--fail-on {severity:?}: expected critical, high, medium or low")));
-        }
-        options.gate.fail_on = Some(parsed);
-    }
-    if let Some(path) = &args.suppressions {
-        options.suppressions = Suppression::list_from_file(path).map_err(|e| Failure(e.to_string()))?;
-    }
-    if let Some(path) = &args.baseline {
-        options.baseline = Baseline::from_file(path).map_err(|e| Failure(e.to_string()))?;
-    }
+    let mut settings = Settings::default();
+    settings.config = args.config.as_ref().map(|path| ConfigSource::File(path.into()));
+    settings.report_format.clone_from(&args.format);
+    settings.fail_on.clone_from(&args.fail_on);
+    settings.suppressions = args.suppressions.as_ref().map(Into::into);
+    settings.baseline = args.baseline.as_ref().map(Into::into);
+    let options = settings.resolve()?.scan;
     let format = args.output_format.parse::<Format>().map_err(|e| Failure(e.to_string()))?;
 
     let inputs: Vec<ReportInput<'_>> = args.reports.iter().map(ReportInput::path).collect();

@@ -1,7 +1,7 @@
-//! Signals the command line handles itself. SIGBUS while a memory-mapped plan is read means another
-//! process truncated the file underneath: a clean exit 3 with a message instead of a crash. SIGTERM,
-//! SIGINT and SIGHUP while `plangate run` waits for its command are passed on to the command, so a
-//! cancelled pipeline step leaves no orphan behind, and no further attempt is started.
+//! Signals the command line handles itself: SIGTERM, SIGINT and SIGHUP while `plangate run` waits
+//! for its command are passed on to the command, so a cancelled pipeline step leaves no orphan
+//! behind, and no further attempt is started. (A plan file truncated while it is mapped is the
+//! engine's to catch: it guards its mappings, in every front end.)
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -13,19 +13,6 @@ static RECEIVED: AtomicI32 = AtomicI32::new(0);
 
 /// The signals a pipeline uses to cancel a step.
 const TERMINATION: [libc::c_int; 3] = [libc::SIGTERM, libc::SIGINT, libc::SIGHUP];
-
-/// From now on, SIGBUS ends the process with exit 3 and a message saying the plan file changed.
-pub fn exit_cleanly_on_sigbus() {
-    extern "C" fn on_sigbus(_: libc::c_int) {
-        const MESSAGE: &[u8] = b"plangate: error: the plan file was truncated or replaced by another process while it was being read; nothing was decided\n";
-        // SAFETY: write(2) and _exit(2) are async-signal-safe; the message is a static buffer.
-        unsafe {
-            libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
-            libc::_exit(3);
-        }
-    }
-    install(libc::SIGBUS, on_sigbus as extern "C" fn(libc::c_int) as libc::sighandler_t);
-}
 
 /// From now on, a termination signal is remembered and passed on to the command in [`CHILD`].
 pub fn forward_termination() {

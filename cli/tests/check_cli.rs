@@ -224,3 +224,50 @@ fn readme_rule_table_is_current() {
         "README rule table is stale: paste `plangate rules -f markdown` between the markers"
     );
 }
+
+#[test]
+fn drift_written_without_addresses_as_terraform_1_0_0_did_is_read() {
+    // Terraform 1.0.0 left `address` out of `resource_drift` entries; plangate refused the plan.
+    let text = std::fs::read_to_string(plan("drift")).unwrap();
+    let mut plan_json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for entry in plan_json["resource_drift"].as_array_mut().unwrap() {
+        entry.as_object_mut().unwrap().remove("address");
+    }
+    let mut file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    file.write_all(plan_json.to_string().as_bytes()).unwrap();
+    let stripped = plangate(&["check", "-f", "json", file.path().to_str().unwrap()]);
+    let original = plangate(&["check", "-f", "json", &plan("drift")]);
+    assert_eq!(code(&stripped), code(&original), "{}", stderr(&stripped));
+    assert_eq!(stripped.stdout, original.stdout);
+    assert!(String::from_utf8_lossy(&stripped.stdout).contains("aws_security_group.db"));
+}
+
+#[test]
+fn several_plans_are_checked_together_and_the_worst_verdict_wins() {
+    let (network, destroy, safe) = (plan("network"), plan("destroy"), plan("safe"));
+    // High-risk (2) and critical (1): critical wins, whatever the order.
+    let out = plangate(&["check", "--env", "staging", &network, &destroy]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("##### Plan {network} #####")) && text.contains(&format!("##### Plan {destroy} #####"))
+    );
+    assert_eq!(code(&plangate(&["check", &safe, &network])), 2);
+    assert_eq!(code(&plangate(&["check", &safe, &safe])), 0);
+    // A plan that cannot be read does not stop the others, and is the worst of all.
+    let out = plangate(&["check", "-f", "json", &destroy, "/nonexistent/plan.json", &safe]);
+    assert_eq!(code(&out), 3);
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["status"], "error");
+    assert_eq!(run["plans"].as_array().unwrap().len(), 2);
+    assert_eq!(run["errors"][0]["plan"], "/nonexistent/plan.json");
+    assert_eq!(run["errors"][0]["code"], "PLAN_INVALID");
+    assert_eq!(run["critical_changes"], 2);
+    for format in ["sarif", "markdown", "github", "text"] {
+        let out = plangate(&["check", "-f", format, &destroy, &network]);
+        assert_eq!(code(&out), 1, "{format}");
+    }
+    let sarif = plangate(&["check", "-f", "sarif", &destroy, &network]);
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_eq!(sarif["runs"].as_array().unwrap().len(), 2, "a run per plan");
+}

@@ -6,18 +6,15 @@ use std::path::{Path, PathBuf};
 
 use std::sync::{Mutex, PoisonError};
 
-use serde_json::value::RawValue;
-
 use crate::date::Date;
 use crate::error::Error;
 use crate::limits::Limits;
-use crate::plan::{self, Action, Change, PlanError, Section};
+use crate::plan::{self, Action, Change, Interrupt, PlanError, Section, Unjudged};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
-use crate::report::{DriftEntry, Finding, Report, SCHEMA_VERSION};
-use crate::rules::index_shift::Candidate;
-use crate::rules::{self, Context};
-use crate::rules::{group_exposure, managed_drift, resource_policy};
+use crate::report::{InputError, PlanReport, Report, Run, SCHEMA_VERSION};
+use crate::rules::{Context, Drifted, Judged, PlanJudge};
+use crate::scan::{ReportInput, ScanOptions};
 use crate::source::SourceMap;
 
 /// A plan to check: JSON from `terraform show -json` (UTF-8 with or without a BOM, or UTF-16 with a
@@ -67,18 +64,30 @@ pub struct CheckOptions {
     /// The Terraform working directory the plan was made from: each finding then says where its
     /// resource is declared (`file:line`, relative to the enclosing git repository).
     pub source_dir: Option<PathBuf>,
+    /// What `file` paths are relative to when `source_dir` is in no git repository; `None` is the
+    /// source directory itself.
+    pub source_root: Option<PathBuf>,
     /// The input limits; `None` is [`Limits::from_env`] (the defaults, or the `PLANGATE_MAX_*`
     /// variables).
     pub limits: Option<Limits>,
-    /// Memory-map large plan files instead of reading them. Faster, but a file truncated by another
-    /// process while it is read raises SIGBUS: only for a process that handles it, as the CLI does.
-    pub map_files: bool,
+    /// Asked while the check waits for a stream (a FIFO nothing writes to yet) whether to stop
+    /// waiting: how a host makes the wait interruptible (Python's Ctrl-C). The check then fails
+    /// with an I/O error saying it was interrupted.
+    pub interrupt: Option<Interrupt>,
 }
 
 impl CheckOptions {
     /// Options judging by `policy`, as of today.
     pub fn new(policy: Policy) -> CheckOptions {
-        CheckOptions { policy, today: None, label: None, source_dir: None, limits: None, map_files: false }
+        CheckOptions {
+            policy,
+            today: None,
+            label: None,
+            source_dir: None,
+            source_root: None,
+            limits: None,
+            interrupt: None,
+        }
     }
 
     /// The same, judging waivers as of `today`.
@@ -115,8 +124,11 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
     };
     let policy = &options.policy;
     let analysed = match input {
-        PlanInput::Path(path) => plan::load(path, &limits, options.map_files)
-            .and_then(|plan| analyze_input(&plan, &|span| plan.release(span), Some(path), policy, &limits, today)),
+        PlanInput::Path(path) => plan::load(path, &limits, options.interrupt.as_ref()).and_then(|plan| {
+            let analysed = analyze_input(&plan, &|span| plan.release(span), Some(path), policy, &limits, today);
+            // A file cut meanwhile read as zeros: whatever came of it, report the cut.
+            plan.unchanged().and(analysed)
+        }),
         PlanInput::Stdin => {
             plan::load_stdin(&limits).and_then(|plan| analyze_input(&plan, &|_| {}, None, policy, &limits, today))
         }
@@ -126,7 +138,7 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
     };
     let mut report = analysed.map_err(|error| Error::Plan { plan: label, error })?;
     if let Some(dir) = &options.source_dir {
-        let sources = SourceMap::load(dir, None)?;
+        let sources = SourceMap::load(dir, options.source_root.as_deref())?;
         let findings = report.findings.iter_mut().chain(report.drift.iter_mut().flat_map(|d| d.flags.iter_mut()));
         for finding in findings {
             let deleted = matches!(finding.actions, Action::Delete | Action::Forget);
@@ -134,6 +146,50 @@ pub fn check(input: PlanInput<'_>, options: &CheckOptions) -> Result<Report, Err
         }
     }
     Ok(report)
+}
+
+/// Checks several plans, each under its name, and gates scanner reports beside them: every plan's
+/// report, or why it cannot be read, and one verdict, the worst (see [`Run`]). A plan that cannot
+/// be read does not stop the others.
+pub fn check_all(
+    plans: &[(String, PlanInput<'_>)],
+    options: &CheckOptions,
+    reports: &[ReportInput<'_>],
+    scan: &ScanOptions,
+) -> Run {
+    let mut checked = Vec::new();
+    let mut errors = Vec::new();
+    for (name, input) in plans {
+        let options = CheckOptions { label: Some(name.clone()), ..options.clone() };
+        match check(*input, &options) {
+            Ok(report) => checked.push(PlanReport { plan: name.clone(), report }),
+            Err(e) => {
+                errors.push(InputError { plan: name.clone(), message: e.to_string(), code: e.kind().code().into() })
+            }
+        }
+    }
+    let mut outcome = None;
+    if !reports.is_empty() {
+        match crate::scan::check(reports, scan) {
+            Ok(scanned) => outcome = Some(scanned),
+            Err(failed) => {
+                let e = Error::from(failed);
+                let names: Vec<String> = reports
+                    .iter()
+                    .map(|r| match r {
+                        ReportInput::Path(path) => path.display().to_string(),
+                        ReportInput::Bytes { name, .. } => name.to_string(),
+                    })
+                    .collect();
+                errors.push(InputError {
+                    plan: names.join(", "),
+                    message: e.to_string(),
+                    code: e.kind().code().into(),
+                });
+            }
+        }
+    }
+    Run::new(checked, errors, outcome)
 }
 
 /// Analyzes plan bytes: JSON as it is (calling `release` with each skipped section of the bytes,
@@ -162,28 +218,9 @@ fn analyze_input(
     Ok(report)
 }
 
-/// What one resource change came to.
-struct Judgement<'a> {
-    counted: bool,
-    findings: Vec<Finding>,
-    /// Boxed, as `managed`: few changes are candidates.
-    index_shift: Option<Box<Candidate>>,
-    /// The change's share of the security groups and network ACLs it belongs to.
-    group_members: Vec<group_exposure::Member<'a>>,
-    /// The AWS accounts it newly admits, and those it shows to be the plan's own.
-    admission: Option<Box<resource_policy::Admission>>,
-    /// What the change's resource manages of a group or role, from its state.
-    /// Boxed: most changes have none, and every judgement is kept until the plan-wide passes.
-    managed: Option<Box<managed_drift::Managed>>,
-    own_arn: Option<&'a str>,
-}
-
-/// A drift entry, with what a group or role gained (to tell Terraform's own drift).
-type Drifted = (DriftEntry, Option<Box<managed_drift::Gained>>);
-
 /// What one batch of entries came to.
-enum Judged<'a> {
-    Changes(Vec<Result<Judgement<'a>, PlanError>>),
+enum Batch {
+    Changes(Vec<Result<Judged, PlanError>>),
     Drift(Vec<Result<Option<Drifted>, PlanError>>),
 }
 
@@ -199,16 +236,27 @@ fn analyze_plan_releasing(
     masked: &[&str],
     release: &dyn Fn(&[u8]),
 ) -> Result<Report, PlanError> {
-    let ctx = Context::new(&policy.rules, today).masking(masked);
-    let batches: Mutex<Vec<(Section, usize, Judged<'_>)>> = Mutex::new(Vec::new());
+    let judge = PlanJudge::new(Context::new(&policy.rules, today).masking(masked));
+    let batches: Mutex<Vec<(Section, usize, Batch)>> = Mutex::new(Vec::new());
     let header = rayon::in_place_scope(|scope| {
         plan::read_streaming(
             text,
             |section, first, entries| {
-                let (batches, ctx) = (&batches, &ctx);
+                let (batches, judge) = (&batches, &judge);
                 scope.spawn(move |_| {
-                    let judged = judge(text, section, first, &entries, ctx);
-                    batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, judged));
+                    let parsed = entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, raw)| (first + i, Change::parse(text, section, first + i, raw)));
+                    let batch = match section {
+                        Section::ResourceChanges => {
+                            Batch::Changes(parsed.map(|(i, change)| judge.change(i, change?, text)).collect())
+                        }
+                        Section::ResourceDrift => {
+                            Batch::Drift(parsed.map(|(_, change)| judge.drift(change?, text)).collect())
+                        }
+                    };
+                    batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, batch));
                 });
             },
             release,
@@ -218,64 +266,36 @@ fn analyze_plan_releasing(
     // Put the batches back in plan order, so the first error reported is the first in the plan.
     batches.sort_unstable_by_key(|(section, first, _)| (*section, *first));
 
-    let mut judgements = Vec::new();
-    let mut drift: Vec<Drifted> = Vec::new();
-    for (_, _, judged) in batches {
-        match judged {
-            Judged::Changes(outcomes) => {
+    let mut judged = Vec::new();
+    let mut drifted = Vec::new();
+    for (_, _, batch) in batches {
+        match batch {
+            Batch::Changes(outcomes) => {
                 for outcome in outcomes {
-                    judgements.push(outcome?);
+                    judged.push(outcome?);
                 }
             }
-            Judged::Drift(entries) => {
+            Batch::Drift(entries) => {
                 for entry in entries {
-                    drift.extend(entry?);
+                    drifted.extend(entry?);
                 }
             }
         }
     }
-    // Internet access opened in pieces by several resources counts against the changes that add
-    // the pieces, so it is judged before anything is counted.
-    let members: Vec<(usize, group_exposure::Member)> = judgements
-        .iter_mut()
-        .enumerate()
-        .flat_map(|(i, j)| std::mem::take(&mut j.group_members).into_iter().map(move |m| (i, m)))
-        .collect();
-    for (i, finding) in group_exposure::findings(&members, &ctx, text)? {
-        judgements[i].findings.push(finding);
-    }
-    // Which accounts are "another" is known only once every change has shown its own.
-    let admissions: Vec<(usize, &resource_policy::Admission)> =
-        judgements.iter().enumerate().filter_map(|(i, j)| j.admission.as_deref().map(|a| (i, a))).collect();
-    let own_arns = judgements.iter().filter_map(|j| j.own_arn);
-    let account_findings = resource_policy::account_findings(&admissions, own_arns, &ctx);
-    for (i, finding) in account_findings {
-        judgements[i].findings.push(finding);
-    }
-    // What separate resources of the configuration manage is not drift made outside Terraform.
-    let managed: Vec<managed_drift::Managed> =
-        judgements.iter_mut().filter_map(|j| j.managed.take().map(|m| *m)).collect();
-    let mut drift: Vec<DriftEntry> = drift
-        .into_iter()
-        .map(|(mut entry, gained)| {
-            if let Some(gained) = &gained {
-                managed_drift::explain(&mut entry, gained, &managed);
-            }
-            entry
-        })
-        .collect();
+    // What only the whole plan shows is added before anything is counted.
+    let (notices, mut drift) = judge.finish(&mut judged, drifted, text)?;
 
     let mut counts = Counts::default();
     let mut findings = Vec::new();
-    let mut candidates = Vec::new();
-    for judgement in judgements {
-        counts.add(judgement.counted, &judgement.findings);
-        findings.extend(judgement.findings);
-        candidates.extend(judgement.index_shift.map(|c| *c));
+    let mut unjudged = Vec::new();
+    for change in judged {
+        counts.add(change.counted, &change.findings);
+        findings.extend(change.findings);
+        unjudged.extend(change.unjudged);
     }
-    // Plan-wide notices: they never count, so the counts above stand.
-    findings.extend(rules::index_shift::hints(&candidates, &ctx));
-    findings.extend(rules::expired_waiver::findings(&ctx));
+    let mut header = header;
+    header.unjudged = Unjudged::tally(unjudged);
+    findings.extend(notices);
     findings.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.address.cmp(&b.address)).then_with(|| a.rule.cmp(&b.rule))
     });
@@ -293,53 +313,4 @@ fn analyze_plan_releasing(
         plan: header,
         policy: policy.summary(),
     })
-}
-
-fn judge<'a>(text: &'a [u8], section: Section, first: usize, entries: &[&'a RawValue], ctx: &Context) -> Judged<'a> {
-    let parsed = entries.iter().enumerate().map(|(i, raw)| Change::parse(text, section, first + i, raw));
-    match section {
-        Section::ResourceChanges => Judged::Changes(
-            parsed
-                .map(|change| {
-                    let c = change?;
-                    let (counted, mut findings) = (c.action.is_counted(), rules::evaluate(&c, ctx));
-                    let index_shift = rules::index_shift::candidate(&c).map(Box::new);
-                    let (admission, own_arn) = (resource_policy::admissions(&c), resource_policy::own_arn(&c));
-                    let managed = managed_drift::managed(&c).map(Box::new);
-                    let group = group_exposure::group_of(&c);
-                    // Once everything has read what it judges: was any of it hidden? (Masked values
-                    // are all sensitive: saying that once is enough.)
-                    match rules::masked::finding(&c, ctx) {
-                        Some(masked) => findings.push(masked),
-                        None => findings.extend(rules::hidden::finding(&c, ctx)),
-                    }
-                    c.readable(text)?;
-                    Ok(Judgement {
-                        counted,
-                        findings,
-                        index_shift,
-                        group_members: group_exposure::members(c, group),
-                        admission,
-                        own_arn,
-                        managed,
-                    })
-                })
-                .collect(),
-        ),
-        Section::ResourceDrift => Judged::Drift(
-            parsed
-                .map(|change| {
-                    let c = change?;
-                    let described = rules::drift::describe(&c, ctx);
-                    let gained = described
-                        .as_ref()
-                        .filter(|d| !d.flags.is_empty())
-                        .and_then(|_| managed_drift::gained(&c))
-                        .map(Box::new);
-                    c.readable(text)?;
-                    Ok(described.map(|d| (d, gained)))
-                })
-                .collect(),
-        ),
-    }
 }

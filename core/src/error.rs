@@ -6,6 +6,7 @@ pub use crate::details::Details;
 use crate::limits::LimitError;
 use crate::plan::PlanError;
 use crate::policy::ConfigError;
+use crate::report::ReportFileError;
 use crate::resilience::ResilienceError;
 use crate::scan::{ScanError, ScanErrors};
 use crate::source::SourceError;
@@ -41,11 +42,35 @@ pub enum Error {
     /// A `PLANGATE_MAX_*` variable does not hold a limit.
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// A plangate report file (`plangate check -f json`) cannot be read back.
+    #[error(transparent)]
+    ReportFile(#[from] ReportFileError),
+    /// A value a front end was given (an option, an argument) that means nothing.
+    #[error("{name}: {message}")]
+    Argument {
+        /// The option, as the engine names it (`fail_on`, `plan_reader`, `max_attempts`).
+        name: String,
+        /// What was expected and what was found.
+        message: String,
+    },
+}
+
+impl Error {
+    /// A value given for `name` that means nothing.
+    pub fn argument(name: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Argument { name: name.into(), message: message.into() }
+    }
 }
 
 impl From<PlanError> for Error {
     fn from(error: PlanError) -> Error {
         Error::Plan { plan: None, error }
+    }
+}
+
+impl From<crate::rules::UnknownRule> for Error {
+    fn from(error: crate::rules::UnknownRule) -> Error {
+        Error::argument("rule", error.to_string())
     }
 }
 
@@ -71,15 +96,18 @@ pub enum ErrorKind {
     Config,
     /// A scanner report or a baseline.
     Report,
+    /// A value given to a front end (an option, an argument).
+    Argument,
 }
 
 impl ErrorKind {
-    /// A stable code: `PLAN_INVALID`, `CONFIG_INVALID` or `REPORT_INVALID`.
+    /// A stable code: `PLAN_INVALID`, `CONFIG_INVALID`, `REPORT_INVALID` or `INVALID_ARGUMENT`.
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::Plan => "PLAN_INVALID",
             ErrorKind::Config => "CONFIG_INVALID",
             ErrorKind::Report => "REPORT_INVALID",
+            ErrorKind::Argument => "INVALID_ARGUMENT",
         }
     }
 }
@@ -90,7 +118,8 @@ impl Error {
         match self {
             Error::Plan { .. } => ErrorKind::Plan,
             Error::Config(_) | Error::Resilience(_) | Error::Source(_) | Error::Limit(_) => ErrorKind::Config,
-            Error::Reports { .. } => ErrorKind::Report,
+            Error::Reports { .. } | Error::ReportFile(_) => ErrorKind::Report,
+            Error::Argument { .. } => ErrorKind::Argument,
         }
     }
 
@@ -102,6 +131,10 @@ impl Error {
             Error::Reports { errors } => errors.first().map(ScanError::details).unwrap_or_default(),
             Error::Resilience(error) => error.details(),
             Error::Source(SourceError::Io { path, .. }) => Details { path: Some(path.clone()), ..Details::default() },
+            Error::ReportFile(ReportFileError { path, .. }) => {
+                Details { path: Some(path.clone()), ..Details::default() }
+            }
+            Error::Argument { name, .. } => Details { key: Some(name.clone()), ..Details::default() },
             Error::Limit(LimitError { variable, found, expected, .. }) => Details {
                 key: Some(variable.to_string()),
                 found: Some(found.clone()),
@@ -129,6 +162,15 @@ fn plan_details(error: &PlanError) -> Details {
         PlanError::InvalidChange { section, index, location, .. } => {
             Details { json_path: Some(format!("{section}[{index}]")), ..located(location) }
         }
+        PlanError::BinaryChange { section, index, .. } => {
+            Details { json_path: Some(format!("{section}[{index}]")), ..Details::default() }
+        }
+        PlanError::BinaryVersion { found, expected } => {
+            Details { expected: Some(expected.to_string()), found: Some(found.to_string()), ..Details::default() }
+        }
+        PlanError::SchemaTable { origin, .. } => {
+            Details { key: Some("schema_tables".into()), found: Some(origin.clone()), ..Details::default() }
+        }
         PlanError::NotAPlan { found } | PlanError::Encoding { found } => {
             Details { found: Some(found.clone()), ..Details::default() }
         }
@@ -138,7 +180,9 @@ fn plan_details(error: &PlanError) -> Details {
 
 fn config_details(error: &ConfigError) -> Details {
     match error {
-        ConfigError::Io { path, .. } => Details { path: Some(path.clone()), ..Details::default() },
+        ConfigError::Io { path, .. } | ConfigError::TooLarge { path, .. } => {
+            Details { path: Some(path.clone()), ..Details::default() }
+        }
         ConfigError::Invalid { origin, key, line, column, .. } => {
             Details { path: Some(origin.clone()), key: key.clone(), line: *line, column: *column, ..Details::default() }
         }

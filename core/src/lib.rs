@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 // The vocabulary: leaves that import nothing above them.
+mod address;
 mod date;
 mod details;
 mod fingerprint;
@@ -45,6 +46,7 @@ mod glob;
 mod limits;
 pub mod registry;
 mod text;
+mod workflow;
 mod yaml;
 
 // The subsystems.
@@ -60,8 +62,9 @@ pub mod source;
 mod check;
 mod error;
 pub mod policy;
+pub mod settings;
 
-pub use check::{check, CheckOptions, PlanInput};
+pub use check::{check, check_all, CheckOptions, PlanInput};
 pub use date::Date;
 pub use error::{Details, Error, ErrorKind};
 pub use format::{Format, UnknownFormat};
@@ -70,4 +73,5 @@ pub use limits::{LimitError, Limits};
 pub use policy::{Config, ConfigError, Environment, Policy};
 pub use registry::{Category, Rule, Severity};
 pub use report::{Finding, Report, Status};
+pub use settings::{BreakerSettings, ConfigSource, Resolved, RetrySettings, Settings};
 pub use text::log_lines;

@@ -1,5 +1,6 @@
-//! The bounds that keep hostile or broken input from exhausting memory or time: how large a plan
-//! or a report may be, how many findings a scan may hold, how deep a YAML configuration may nest.
+//! The bounds that keep hostile or broken input from exhausting memory or time: how large a plan,
+//! a report or any other file plangate reads may be, how far a binary plan may inflate, how many
+//! findings a scan may hold, how deep a YAML configuration may nest.
 //! Each has a generous default and an environment variable to change it; input beyond a limit is
 //! an error that names the variable, never a verdict and never a truncated reading.
 
@@ -15,6 +16,11 @@ pub struct Limits {
     pub max_findings: u64,
     /// The deepest nesting of a YAML configuration or suppressions file.
     pub max_yaml_depth: u64,
+    /// How many times its own size a binary plan file may inflate to (beyond a floor of 16 MiB).
+    pub max_inflation: u64,
+    /// The largest other file: a configuration, suppressions file, breaker state, schema table or
+    /// Terraform source file.
+    pub max_file_bytes: u64,
 }
 
 /// Which limit.
@@ -24,16 +30,21 @@ pub(crate) enum Bound {
     ReportBytes,
     Findings,
     YamlDepth,
+    Inflation,
+    FileBytes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unit {
     Bytes,
     Count,
+    /// Times a file's own size.
+    Ratio,
 }
 
 impl Bound {
-    const ALL: [Bound; 4] = [Bound::PlanBytes, Bound::ReportBytes, Bound::Findings, Bound::YamlDepth];
+    const ALL: [Bound; 6] =
+        [Bound::PlanBytes, Bound::ReportBytes, Bound::Findings, Bound::YamlDepth, Bound::Inflation, Bound::FileBytes];
 
     fn variable(self) -> &'static str {
         match self {
@@ -41,6 +52,8 @@ impl Bound {
             Bound::ReportBytes => "PLANGATE_MAX_REPORT_BYTES",
             Bound::Findings => "PLANGATE_MAX_FINDINGS",
             Bound::YamlDepth => "PLANGATE_MAX_YAML_DEPTH",
+            Bound::Inflation => "PLANGATE_MAX_INFLATION",
+            Bound::FileBytes => "PLANGATE_MAX_FILE_BYTES",
         }
     }
 
@@ -50,13 +63,16 @@ impl Bound {
             Bound::ReportBytes => "report size",
             Bound::Findings => "scan findings",
             Bound::YamlDepth => "YAML nesting depth",
+            Bound::Inflation => "binary plan decompression",
+            Bound::FileBytes => "file size",
         }
     }
 
     fn unit(self) -> Unit {
         match self {
-            Bound::PlanBytes | Bound::ReportBytes => Unit::Bytes,
+            Bound::PlanBytes | Bound::ReportBytes | Bound::FileBytes => Unit::Bytes,
             Bound::Findings | Bound::YamlDepth => Unit::Count,
+            Bound::Inflation => Unit::Ratio,
         }
     }
 
@@ -66,6 +82,8 @@ impl Bound {
             Bound::ReportBytes => 1 << 30,
             Bound::Findings => 1_000_000,
             Bound::YamlDepth => 128,
+            Bound::Inflation => 100,
+            Bound::FileBytes => 64 << 20,
         }
     }
 }
@@ -77,6 +95,8 @@ impl Default for Limits {
             max_report_bytes: Bound::ReportBytes.default(),
             max_findings: Bound::Findings.default(),
             max_yaml_depth: Bound::YamlDepth.default(),
+            max_inflation: Bound::Inflation.default(),
+            max_file_bytes: Bound::FileBytes.default(),
         }
     }
 }
@@ -97,7 +117,7 @@ impl Limits {
                 found: crate::text::one_line(&raw),
                 expected: match bound.unit() {
                     Unit::Bytes => "a whole number of bytes above 0, optionally ending in K, M or G",
-                    Unit::Count => "a whole number above 0",
+                    Unit::Count | Unit::Ratio => "a whole number above 0",
                 },
             })?;
             *limits.slot(bound) = value;
@@ -111,6 +131,8 @@ impl Limits {
             Bound::ReportBytes => &mut self.max_report_bytes,
             Bound::Findings => &mut self.max_findings,
             Bound::YamlDepth => &mut self.max_yaml_depth,
+            Bound::Inflation => &mut self.max_inflation,
+            Bound::FileBytes => &mut self.max_file_bytes,
         }
     }
 
@@ -120,7 +142,29 @@ impl Limits {
             Bound::ReportBytes => self.max_report_bytes,
             Bound::Findings => self.max_findings,
             Bound::YamlDepth => self.max_yaml_depth,
+            Bound::Inflation => self.max_inflation,
+            Bound::FileBytes => self.max_file_bytes,
         }
+    }
+
+    /// Reads a whole file under `bound` (its size in bytes), refusing more: a FIFO, a device such
+    /// as `/dev/zero` or a file that grows while it is read stops one byte past the limit.
+    pub(crate) fn read_file(&self, path: &std::path::Path, bound: Bound) -> Result<Vec<u8>, FileError> {
+        use std::io::Read;
+        let limit = self.get(bound);
+        let file = std::fs::File::open(path).map_err(FileError::Io)?;
+        let mut bytes = Vec::new();
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(FileError::Io)?;
+        if bytes.len() as u64 > limit {
+            return Err(FileError::TooLarge(self.exceeded(bound)));
+        }
+        Ok(bytes)
+    }
+
+    /// The same, as UTF-8 text.
+    pub(crate) fn read_text(&self, path: &std::path::Path, bound: Bound) -> Result<String, FileError> {
+        String::from_utf8(self.read_file(path, bound)?)
+            .map_err(|_| FileError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text")))
     }
 
     /// What to say of input beyond `bound`: the limit and the variable that raises it.
@@ -156,6 +200,25 @@ fn show(value: u64, unit: Unit) -> String {
         Unit::Bytes if value.is_multiple_of(1 << 20) => format!("{} MiB", value >> 20),
         Unit::Bytes => format!("{value} bytes"),
         Unit::Count => value.to_string(),
+        Unit::Ratio => format!("{value} times the file's size"),
+    }
+}
+
+/// A file that cannot be read under its limit.
+#[derive(Debug)]
+pub(crate) enum FileError {
+    /// It cannot be read.
+    Io(std::io::Error),
+    /// It is larger than the limit (what [`Limits::exceeded`] says of it).
+    TooLarge(String),
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::Io(e) => e.fmt(f),
+            FileError::TooLarge(limit) => write!(f, "it is larger than {limit}"),
+        }
     }
 }
 
@@ -194,6 +257,24 @@ mod tests {
             limits.exceeded(Bound::Findings),
             "the scan findings limit of 1000000 (set PLANGATE_MAX_FINDINGS to allow more)"
         );
-        assert_eq!(Limits::documented().count(), 4);
+        assert_eq!(
+            limits.exceeded(Bound::Inflation),
+            "the binary plan decompression limit of 100 times the file's size (set PLANGATE_MAX_INFLATION to allow more)"
+        );
+        assert_eq!(Limits::documented().count(), 6);
+    }
+
+    #[test]
+    fn files_are_read_under_their_limit() {
+        let limits = Limits { max_file_bytes: 1000, ..Limits::default() };
+        let err = limits.read_file(std::path::Path::new("/dev/zero"), Bound::FileBytes).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "it is larger than the file size limit of 1000 bytes (set PLANGATE_MAX_FILE_BYTES to allow more)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, [b'x'; 1000]).unwrap();
+        assert_eq!(limits.read_text(&file, Bound::FileBytes).unwrap().len(), 1000);
     }
 }

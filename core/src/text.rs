@@ -3,8 +3,9 @@
 //! addresses, tags, rule ids, messages) comes from whoever opened the pull request, so every
 //! renderer sends it through one of these.
 
-/// The most characters a pull-request comment plangate writes may have (GitHub allows 65,536).
-pub const MARKDOWN_MAX_CHARS: usize = 60_000;
+/// The most bytes a pull-request comment plangate writes may have (GitHub allows 65,536 characters;
+/// counting bytes keeps any text under that).
+pub const MARKDOWN_MAX_BYTES: usize = 60_000;
 
 /// One plain line: control characters (newlines, terminal escapes) become spaces, and bidirectional
 /// overrides become visible (see [`is_bidi_control`]).

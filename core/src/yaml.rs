@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::limits::{Bound, Limits};
+use crate::limits::{Bound, FileError, Limits};
 
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +17,14 @@ pub enum ConfigError {
         /// Why.
         #[source]
         source: std::io::Error,
+    },
+    /// The file is larger than the file size limit.
+    #[error("cannot read configuration file {path}: it is larger than {limit}")]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// The limit and how to raise it.
+        limit: String,
     },
     /// The text is not a valid configuration.
     #[error("invalid configuration {origin}{}: {}{message}", at(*line, *column), key.as_deref().map(|k| format!("{k}: ")).unwrap_or_default())]
@@ -52,7 +60,10 @@ fn at(line: Option<usize>, column: Option<usize>) -> String {
 /// which file could not be read.
 pub(crate) fn read_text(path: &Path) -> Result<(String, String), ConfigError> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: origin.clone(), source })?;
+    let text = Limits::from_env().unwrap_or_default().read_text(path, Bound::FileBytes).map_err(|e| match e {
+        FileError::Io(source) => ConfigError::Io { path: origin.clone(), source },
+        FileError::TooLarge(limit) => ConfigError::TooLarge { path: origin.clone(), limit },
+    })?;
     Ok((text, origin))
 }
 

@@ -178,3 +178,36 @@ fn drift_is_reported_apart_and_not_counted() {
     assert_eq!(sg.changed_attributes, ["ingress"]);
     assert!(report.drift.iter().all(|d| d.address != "aws_vpc.main"), "tags null -> {{}} is not drift");
 }
+
+/// Terraform 1.0.0 wrote `resource_drift` entries without `address` (fixed in 1.0.1,
+/// hashicorp/terraform#28975). Every real plan with the address taken out of every entry, drift and
+/// changes alike, as such a Terraform would have written it: the same report, addresses made from
+/// `module_address`, `mode`, `type`, `name` and `index`.
+#[test]
+fn entries_without_an_address_read_as_terraform_wrote_them() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let mut compared = 0;
+    for dir in ["plans", "plans-rules", "plans-public"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.to_string_lossy().ends_with(".json") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let options = plangate::CheckOptions::new(Policy::default());
+            let Ok(original) = plangate::check(plangate::PlanInput::bytes(&bytes), &options) else { continue };
+            let Ok(mut plan) = serde_json::from_slice::<serde_json::Value>(&bytes) else { continue };
+            for section in ["resource_changes", "resource_drift"] {
+                for change in plan[section].as_array_mut().into_iter().flatten() {
+                    change.as_object_mut().unwrap().remove("address");
+                }
+            }
+            let stripped = serde_json::to_vec(&plan).unwrap();
+            let report = plangate::check(plangate::PlanInput::bytes(&stripped), &options)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(report, original, "{}", path.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 40, "compared {compared} plans");
+}

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first. A module may use only modules on layers below its own.
 const LAYERS: &[&[&str]] = &[
     // The vocabulary: leaves.
-    &["registry", "text", "date", "glob", "fingerprint", "format", "details"],
+    &["registry", "text", "date", "glob", "fingerprint", "format", "details", "address"],
+    // Workflow commands, written with the escaping of `text`.
+    &["workflow"],
     // The input limits (whose messages are escaped text), and the YAML reading they bound.
     &["limits"],
     &["yaml"],
@@ -21,6 +23,8 @@ const LAYERS: &[&[&str]] = &[
     // The boundary: one error type, then the entry points.
     &["error"],
     &["check"],
+    // What front ends were asked, resolved into the entry points' options.
+    &["settings"],
 ];
 
 fn layer_of(module: &str) -> usize {
@@ -58,13 +62,43 @@ fn used_modules(text: &str) -> BTreeSet<String> {
         if i > 0 && code[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':') {
             continue;
         }
-        let name: String =
-            code[i + "crate::".len()..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        if !name.is_empty() {
-            used.insert(name);
+        let rest = &code[i + "crate::".len()..];
+        match rest.strip_prefix('{') {
+            // `crate::{a, b::{c, d}}`: the first name of each item of the group.
+            Some(group) => used.extend(group_heads(group)),
+            None => used.extend(head(rest)),
         }
     }
     used
+}
+
+/// The identifier that starts `text`, if any.
+fn head(text: &str) -> Option<String> {
+    let name: String = text.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    // `crate::{self}` names the crate root, which is no layer.
+    (!name.is_empty() && name != "self").then_some(name)
+}
+
+/// The first identifier of each top-level item of a `{...}` group (its opening brace already taken).
+fn group_heads(group: &str) -> Vec<String> {
+    let mut heads = Vec::new();
+    let (mut depth, mut item_start) = (0usize, 0);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                heads.extend(head(&group[item_start..i]));
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                heads.extend(head(&group[item_start..i]));
+                item_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    heads
 }
 
 #[test]
@@ -103,5 +137,45 @@ fn the_check_finds_an_arrow_back() {
         "use crate::policy::Policy;\nfn f() { crate::check::x(); }\n#[cfg(test)]\nuse crate::error::Error;",
     );
     assert_eq!(used.into_iter().collect::<Vec<_>>(), ["check", "policy"]);
+    let grouped = used_modules("use crate::{plan::{Change, Mode}, report,\n    check::x};\nuse crate::{self as c};");
+    assert_eq!(grouped.into_iter().collect::<Vec<_>>(), ["check", "plan", "report"]);
     assert!(used_modules("/// See [`crate::check`].\nfn f() {}").is_empty(), "doc links are not uses");
+}
+
+/// Rule knowledge is one-to-one: every registry file `registry/GROUP/NAME.rs` has its family in
+/// `rules/GROUP/NAME.rs`, and that family reports every rule the file declares. Adding a rule to a
+/// family touches that family's two files (and its fixtures and the generated docs).
+#[test]
+fn every_rule_is_declared_beside_its_family() {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut checked = 0;
+    for group in std::fs::read_dir(src.join("registry")).unwrap() {
+        let group = group.unwrap().path();
+        if !group.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&group).unwrap() {
+            let file = file.unwrap().path();
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            if name == "mod.rs" {
+                continue;
+            }
+            let relative = file.strip_prefix(src.join("registry")).unwrap();
+            let family = std::fs::read_to_string(src.join("rules").join(relative)).unwrap_or_else(|_| {
+                panic!("registry/{} has no family at rules/{}", relative.display(), relative.display())
+            });
+            let declared = std::fs::read_to_string(&file).unwrap();
+            for line in declared.lines() {
+                let Some(rule) = line.strip_prefix("pub static ").and_then(|l| l.split(':').next()) else { continue };
+                assert!(
+                    family.contains(&format!("&{rule}")),
+                    "{rule} of registry/{} is not reported by rules/{}",
+                    relative.display(),
+                    relative.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 44, "checked {checked} rules");
 }

@@ -4,18 +4,16 @@
 //! terraform would mark sensitive in any output, and a plan file plangate does not understand read
 //! as anything but an error. None of this needs terraform.
 
-use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
-use plangate::plan::{PlanReader, ReadBy};
+use plangate::plan::{PlanError, PlanReader, ReadBy};
 use plangate::report::{self, Format, RenderOptions};
 use plangate::{check, CheckOptions, Error, Limits, PlanInput, Policy, Report};
 
 const FORMATS: [Format; 5] = [Format::Text, Format::Json, Format::Sarif, Format::Markdown, Format::Github];
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
+mod support;
+use support::{change, fixtures, members, zipped};
 
 /// Every binary fixture that has its `terraform show -json` twin.
 fn twins() -> Vec<(PathBuf, PathBuf)> {
@@ -211,29 +209,6 @@ fn a_schema_table_file_unmasks_its_provider_version() {
     assert!(err.contains("missing.json") && err.contains("cannot be read"), "{err}");
 }
 
-/// The entries of a fixture plan file, by name.
-fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(std::fs::read(path).unwrap())).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes).unwrap();
-            (file.name().unwrap().to_string(), bytes)
-        })
-        .collect()
-}
-
-fn zipped(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in entries {
-        writer.start_file(name.as_str(), options).unwrap();
-        writer.write_all(bytes).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
 fn error_of(plan: &[u8], limits: Option<Limits>) -> String {
     let mut options = options(PlanReader::Native);
     options.limits = limits;
@@ -248,7 +223,7 @@ fn error_of(plan: &[u8], limits: Option<Limits>) -> String {
 
 #[test]
 fn what_the_reader_does_not_understand_is_an_error_naming_it() {
-    let original = entries(&fixtures().join("plans/noop.tfplan"));
+    let original = members(&fixtures().join("plans/noop.tfplan"));
     let with_tfplan = |tfplan: Vec<u8>| -> Vec<u8> {
         let mut changed = original.clone();
         changed.iter_mut().find(|(n, _)| n == "tfplan").unwrap().1 = tfplan;
@@ -287,6 +262,43 @@ fn what_the_reader_does_not_understand_is_an_error_naming_it() {
     limits.max_plan_bytes = 8 << 20;
     let err = error_of(&bomb, Some(limits));
     assert!(err.contains("decompressed") && err.contains("PLANGATE_MAX_PLAN_BYTES"), "{err}");
+}
+
+#[test]
+fn native_reader_errors_carry_the_details_json_errors_carry() {
+    let original = members(&fixtures().join("plans/noop.tfplan"));
+    let with_change = |entry: Vec<u8>| -> Vec<u8> {
+        let mut changed = original.clone();
+        changed.iter_mut().find(|(n, _)| n == "tfplan").unwrap().1.extend(entry);
+        zipped(&changed)
+    };
+    let error = |plan: &[u8]| match check(PlanInput::bytes(plan), &options(PlanReader::Native)) {
+        Ok(report) => panic!("read as a plan with {} changes", report.total_changes),
+        Err(Error::Plan { error, .. }) => error,
+        Err(other) => panic!("not a plan error: {other}"),
+    };
+    // 0xc1 is a byte msgpack never uses.
+    let unreadable = with_change(change("aws_s3_bucket.logs", &[0xc0], &[0xc1], 0));
+    let err = error(&unreadable);
+    assert!(
+        matches!(&err, PlanError::BinaryChange { section: "resource_changes", index: 0, address: Some(a), message }
+            if a == "aws_s3_bucket.logs" && message.contains("after value")),
+        "{err:?}"
+    );
+    let details = Error::from(err).details();
+    assert_eq!(details.json_path.as_deref(), Some("resource_changes[0]"));
+
+    // The noop plan holds two no-op changes: the third entry of the file.
+    let err = error(&with_change(change("aws_s3_bucket[\"unclosed", &[0xc0], &[0xc0], 0)));
+    assert!(
+        matches!(&err, PlanError::BinaryChange { index: 2, address: None, message, .. } if message.contains("unclosed")),
+        "{err:?}"
+    );
+
+    let mut v4 = original.clone();
+    v4.iter_mut().find(|(n, _)| n == "tfplan").unwrap().1[1] = 0x04;
+    let details = Error::from(error(&zipped(&v4))).details();
+    assert_eq!((details.expected.as_deref(), details.found.as_deref()), (Some("3"), Some("4")));
 }
 
 #[test]

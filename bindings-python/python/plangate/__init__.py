@@ -44,7 +44,7 @@ from typing import (
 )
 
 from plangate import _native
-from plangate._errors import CircuitOpenError, ConfigError, PlanError, PlangateError, ReportError
+from plangate._errors import CircuitOpenError, ConfigError, InvalidArgument, PlanError, PlangateError, ReportError
 from plangate._native import (
     DriftEntry,
     Finding,
@@ -53,6 +53,7 @@ from plangate._native import (
     Report,
     RetryPolicy,
     Rule,
+    Run,
     ScanFinding,
     ScanResult,
     TrafficShift,
@@ -67,6 +68,7 @@ __all__ = [
     "DriftEntry",
     "Finding",
     "HealthCheck",
+    "InvalidArgument",
     "PlanError",
     "PlangateError",
     "Policy",
@@ -75,11 +77,14 @@ __all__ = [
     "RetryEvent",
     "RetryPolicy",
     "Rule",
+    "Run",
     "ScanFinding",
     "ScanResult",
     "TrafficShift",
     "check_plan",
+    "check_plans",
     "explain",
+    "limits",
     "retry",
     "rules",
     "scan_reports",
@@ -95,14 +100,25 @@ ReportSource = Union[PathLike, bytes, Tuple[str, bytes]]
 """A scanner report: a path, its bytes, or ``(name, bytes)``."""
 
 
-def _policy(config: Union[PathLike, Policy, None], env: Optional[str]) -> Policy:
-    # An unknown preset name is an error even when a configuration takes precedence, as in the CLI.
-    preset = Policy.preset(env) if env is not None else None
-    if isinstance(config, Policy):
-        return config
-    if config is not None:
-        return Policy.from_file(config)
-    return preset if preset is not None else Policy()
+def _plan_argument(plan: PlanSource) -> Union[str, bytes]:
+    """A plan as the engine takes it: a path, or bytes."""
+    if isinstance(plan, (str, os.PathLike)):
+        return os.fspath(plan)
+    if isinstance(plan, bytes):
+        return plan
+    if isinstance(plan, (bytearray, memoryview)):
+        return bytes(plan)
+    if isinstance(plan, Mapping):
+        try:
+            return json.dumps(plan, allow_nan=False).encode()
+        except (TypeError, ValueError, RecursionError) as e:
+            # The messages name types and problems (a cycle, a NaN), never values.
+            raise PlanError(f"the plan dict cannot be written as JSON: {type(e).__name__}: {e}", code="PLAN_INVALID") from None
+    raise TypeError(f"plan must be a path, bytes or a dict, not {type(plan).__name__}")
+
+
+def _config_argument(config: Union[PathLike, Policy, None]) -> Union[str, Policy, None]:
+    return config if config is None or isinstance(config, Policy) else os.fspath(config)
 
 
 def check_plan(
@@ -112,34 +128,63 @@ def check_plan(
     env: Optional[str] = None,
     fail_on_high_risk: Optional[bool] = None,
     source_dir: Optional[PathLike] = None,
+    plan_reader: Optional[str] = None,
 ) -> Report:
     """Checks a Terraform plan and returns its :class:`Report`.
 
     ``plan`` is a path (``str`` or ``os.PathLike``: JSON from ``terraform show -json``, or a binary
-    plan file, memory-mapped when large), the plan's bytes (``bytes`` are read in place;
-    ``bytearray`` and ``memoryview`` are copied once), or a ``dict`` loaded with ``json.load``
-    (serialized again, which costs a pass over it). ``config`` is a configuration file or a
-    :class:`Policy`; else ``env`` names a preset (``develop``, ``staging``, ``production``); else
-    the default policy applies. ``fail_on_high_risk`` overrides the policy's. ``source_dir`` is the
-    Terraform working directory of the plan: each finding's ``location`` then names the ``.tf``
-    file (relative to the git repository) and the lines of the block that declares its resource.
+    plan file), the plan's bytes (``bytes`` are read in place; ``bytearray`` and ``memoryview`` are
+    copied once), or a ``dict`` loaded with ``json.load`` (serialized again, which costs a pass over
+    it). ``config`` is a configuration file or a :class:`Policy`; else ``env`` names a preset
+    (``develop``, ``staging``, ``production``); else the default policy applies. An ``env`` that
+    names no preset is an error even beside a ``config``. ``fail_on_high_risk`` overrides the
+    policy's, ``plan_reader`` (``auto``, ``native``, ``terraform``) its binary-plan reader.
+    ``source_dir`` is the Terraform working directory of the plan: each finding's ``location`` then
+    names the ``.tf`` file (relative to the git repository) and the lines of the block that
+    declares its resource.
 
     Raises :class:`PlanError` when the plan cannot be read, :class:`ConfigError` for an invalid
-    configuration or an unknown preset.
+    configuration or an unknown preset, :class:`InvalidArgument` for a value that means nothing.
     """
-    policy = _policy(config, env)
-    if fail_on_high_risk is not None:
-        policy = policy.with_fail_on_high_risk(fail_on_high_risk)
-    sources = None if source_dir is None else os.fspath(source_dir)
-    if isinstance(plan, (str, os.PathLike)):
-        return _native.check_path(plan, policy, None, sources)
-    if isinstance(plan, bytes):
-        return _native.check_bytes(plan, policy, None, sources)
-    if isinstance(plan, (bytearray, memoryview)):
-        return _native.check_bytes(bytes(plan), policy, None, sources)
-    if isinstance(plan, Mapping):
-        return _native.check_bytes(json.dumps(plan).encode(), policy, None, sources)
-    raise TypeError(f"plan must be a path, bytes or a dict, not {type(plan).__name__}")
+    return _native.check_plan(
+        _plan_argument(plan),
+        config=_config_argument(config),
+        env=env,
+        fail_on_high_risk=fail_on_high_risk,
+        source_dir=None if source_dir is None else os.fspath(source_dir),
+        plan_reader=plan_reader,
+    )
+
+
+def check_plans(
+    plans: Iterable[Tuple[str, PlanSource]],
+    *,
+    config: Union[PathLike, Policy, None] = None,
+    env: Optional[str] = None,
+    fail_on_high_risk: Optional[bool] = None,
+    source_dir: Optional[PathLike] = None,
+    plan_reader: Optional[str] = None,
+) -> Run:
+    """Checks several plans together, each ``(name, plan)`` as :func:`check_plan` takes a plan, and
+    returns a :class:`Run`: every plan's report (``run.plans``), every plan that cannot be read
+    (``run.errors``: an error of one plan does not stop the others), and the worst verdict
+    (``run.exit_code``: 3 a plan cannot be read, then 1 critical, then 2 high-risk, then 0).
+    """
+    return _native.check_plans(
+        [(str(name), _plan_argument(plan)) for name, plan in plans],
+        config=_config_argument(config),
+        env=env,
+        fail_on_high_risk=fail_on_high_risk,
+        source_dir=None if source_dir is None else os.fspath(source_dir),
+        plan_reader=plan_reader,
+    )
+
+
+def limits() -> dict[str, int]:
+    """The input limits in force (``max_plan_bytes``, ``max_report_bytes``, ``max_file_bytes``,
+    ``max_inflation``, ``max_findings``, ``max_yaml_depth``): the defaults, or the
+    ``PLANGATE_MAX_*`` variables. :class:`ConfigError` for a variable that holds no limit."""
+    return _native.limits()
 
 
 def rules() -> list[Rule]:
@@ -213,6 +258,17 @@ class RetryEvent(NamedTuple):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _describe(error: BaseException) -> str:
+    """``"TypeName: message"``, whatever the exception does: a ``__str__`` that raises, or text
+    that is not valid UTF-8 (a lone surrogate), gives what can be read of it instead of replacing
+    the exception being retried."""
+    try:
+        text = f"{type(error).__name__}: {error}"
+    except Exception:
+        text = f"{type(error).__name__}: "
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _delay_after(
     policy: RetryPolicy,
     retrier: _native.Retrier,
@@ -220,7 +276,7 @@ def _delay_after(
     exceptions: Tuple[Type[BaseException], ...],
 ) -> Optional[float]:
     retryable = bool(exceptions) and isinstance(error, exceptions)
-    retryable = retryable or bool(policy.classify(f"{type(error).__name__}: {error}")["retryable"])
+    retryable = retryable or bool(policy.classify(_describe(error))["retryable"])
     delay, _reason = retrier.after_failure(retryable)
     return delay
 
@@ -300,15 +356,17 @@ class CircuitBreaker:
     ``clock`` returns the time in seconds (``time.time`` by default; inject one in tests).
     ``state_file`` keeps the state in the JSON file ``plangate breaker --state`` uses, locked around
     each decision, so processes and pipeline steps share one breaker. ``config`` reads the
-    ``circuit_breaker:`` section of a configuration file instead of the keyword settings.
+    ``circuit_breaker:`` section of a configuration file instead of the keyword settings (giving
+    both is an :class:`InvalidArgument`); settings not given are the engine's defaults (3 failures,
+    300 s, 60 s).
     """
 
     def __init__(
         self,
         *,
-        failure_threshold: int = 3,
-        reset_timeout: float = 300.0,
-        half_open_timeout: float = 60.0,
+        failure_threshold: Optional[int] = None,
+        reset_timeout: Optional[float] = None,
+        half_open_timeout: Optional[float] = None,
         config: Optional[PathLike] = None,
         state_file: Optional[PathLike] = None,
         clock: Callable[[], float] = time.time,
@@ -344,7 +402,11 @@ class CircuitBreaker:
         return self
 
     def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Any) -> None:
-        self.record(exc_type is None)
+        # A call that was cancelled or interrupted (asyncio.CancelledError, KeyboardInterrupt,
+        # SystemExit) says nothing about the service: no outcome is recorded. A half-open probe
+        # left without one is let through again after half_open_timeout.
+        if exc_type is None or issubclass(exc_type, Exception):
+            self.record(exc_type is None)
 
     def __call__(self, fn: F) -> F:
         import inspect

@@ -63,6 +63,11 @@ class ReportError(PlangateError):
     """One or more scanner reports (or a baseline) cannot be used; ``errors`` lists them all."""
 
 
+class InvalidArgument(PlangateError, ValueError):
+    """A value given as an argument means nothing (``code`` ``INVALID_ARGUMENT``, ``key`` the argument):
+    an unknown format or severity, a number out of range. Also a :class:`ValueError`."""
+
+
 class CircuitOpenError(PlangateError):
     """The circuit breaker rejected the call: it is open. ``retry_in`` says when to try again."""
 

@@ -7,13 +7,15 @@ __version__: str
 __all__ = [
     "__version__",
     "cli_main",
-    "check_path",
-    "check_bytes",
+    "check_plan",
+    "check_plans",
     "rules",
+    "limits",
     "explain",
     "scan_reports",
     "Policy",
     "Report",
+    "Run",
     "Finding",
     "DriftEntry",
     "Rule",
@@ -30,9 +32,31 @@ __all__ = [
 _Path = Union[str, "os.PathLike[str]"]
 
 def cli_main(argv: List[str]) -> int: ...
-def check_path(path: _Path, policy: Policy, label: Optional[str], source_dir: Optional[_Path] = None) -> Report: ...
-def check_bytes(plan: bytes, policy: Policy, label: Optional[str], source_dir: Optional[_Path] = None) -> Report: ...
+def check_plan(
+    plan: Union[str, bytes],
+    *,
+    label: Optional[str] = None,
+    config: Union[str, Policy, None] = None,
+    env: Optional[str] = None,
+    fail_on_high_risk: Optional[bool] = None,
+    source_dir: Optional[str] = None,
+    plan_reader: Optional[str] = None,
+    schema_tables: Sequence[str] = ...,
+    source_root: Optional[str] = None,
+) -> Report: ...
+def check_plans(
+    plans: Sequence[Tuple[str, Union[str, bytes]]],
+    *,
+    config: Union[str, Policy, None] = None,
+    env: Optional[str] = None,
+    fail_on_high_risk: Optional[bool] = None,
+    source_dir: Optional[str] = None,
+    plan_reader: Optional[str] = None,
+    schema_tables: Sequence[str] = ...,
+    source_root: Optional[str] = None,
+) -> Run: ...
 def rules() -> List[Rule]: ...
+def limits() -> Dict[str, int]: ...
 def explain(rule_id: str) -> str: ...
 def scan_reports(
     reports: Sequence[Union[str, Tuple[str, bytes]]],
@@ -87,6 +111,32 @@ class Report:
     def drift(self) -> Tuple[DriftEntry, ...]: ...
     @property
     def plan(self) -> Dict[str, Any]: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def render(self, format: str) -> str: ...
+
+@final
+class Run:
+    """Several plans checked together. Immutable."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def exit_code(self) -> int: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def total_changes(self) -> int: ...
+    @property
+    def critical_changes(self) -> int: ...
+    @property
+    def high_risk_changes(self) -> int: ...
+    @property
+    def plans(self) -> Tuple[Tuple[str, Report], ...]: ...
+    @property
+    def errors(self) -> List[Dict[str, str]]: ...
     def to_json(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
     def render(self, format: str) -> str: ...
@@ -204,11 +254,11 @@ class RetryPolicy:
     def __new__(
         cls,
         *,
-        max_attempts: int = 3,
-        initial_delay: float = 10.0,
-        max_delay: float = 60.0,
-        backoff_factor: float = 2.0,
-        jitter: str = "full",
+        max_attempts: Optional[float] = None,
+        initial_delay: Optional[float] = None,
+        max_delay: Optional[float] = None,
+        backoff_factor: Optional[float] = None,
+        jitter: Optional[str] = None,
         max_total_delay: Optional[float] = None,
         retry_on: Sequence[str] = ...,
     ) -> RetryPolicy: ...
@@ -246,9 +296,9 @@ class Breaker:
     def __new__(
         cls,
         *,
-        failure_threshold: int = 3,
-        reset_timeout: float = 300.0,
-        half_open_timeout: float = 60.0,
+        failure_threshold: Optional[float] = None,
+        reset_timeout: Optional[float] = None,
+        half_open_timeout: Optional[float] = None,
         config: Optional[_Path] = None,
         state_file: Optional[_Path] = None,
     ) -> Breaker: ...

@@ -14,6 +14,7 @@ from plangate import (
     DriftEntry,
     Finding,
     HealthCheck,
+    InvalidArgument,
     PlanError,
     PlangateError,
     Policy,
@@ -22,6 +23,7 @@ from plangate import (
     RetryEvent,
     RetryPolicy,
     Rule,
+    Run,
     ScanFinding,
     ScanResult,
     TrafficShift,
@@ -51,7 +53,22 @@ def gate(plan: Path, config: Optional[Path]) -> int:
     return report.exit_code
 
 
+def several(plans: List[Path]) -> int:
+    run: Run = plangate.check_plans([(p.name, p) for p in plans], env="staging")
+    reports: Tuple[Tuple[str, Report], ...] = run.plans
+    errors: List[Dict[str, str]] = run.errors
+    print(run.status, run.passed, run.reason, run.total_changes, run.critical_changes, run.high_risk_changes)
+    print(reports, errors, run.to_dict(), run.to_json(), run.render("github"))
+    try:
+        plangate.check_plan(plans[0], plan_reader="magic")
+    except InvalidArgument as e:
+        print(e.key)
+    return run.exit_code
+
+
 def registry() -> List[str]:
+    limit: int = plangate.limits()["max_plan_bytes"]
+    assert limit > 0
     rules: List[Rule] = plangate.rules()
     return [f"{r.id} {r.severity} {r.category} {r.title} {len(r.doc)}" for r in rules] + [plangate.explain("PG-DEL-001")]
 

@@ -79,11 +79,13 @@ pub fn read(bytes: &[u8], path: Option<&Path>, options: &BinaryOptions, limits: 
     if options.reader == PlanReader::Terraform {
         return by_terraform();
     }
-    let tables = Tables::load(&options.schema_tables).map_err(|message| PlanError::Binary { message })?;
+    let tables = Tables::load(&options.schema_tables)?;
     let decoded = match native::decode(bytes, limits) {
         Ok(decoded) => decoded,
         // What plangate does not understand, the terraform that made the plan may.
-        Err(PlanError::Binary { .. }) if options.reader == PlanReader::Auto && terraform::available() => {
+        Err(PlanError::BinaryArchive { .. } | PlanError::BinaryVersion { .. })
+            if options.reader == PlanReader::Auto && terraform::available() =>
+        {
             return by_terraform();
         }
         Err(e) => return Err(e),

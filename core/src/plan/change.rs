@@ -12,6 +12,7 @@ use super::error::Location;
 use super::reader::{json_error, offset_in, Section};
 use super::values::{Side, Values};
 use super::PlanError;
+use crate::address::{Address, Key};
 
 /// Whether the entry is a managed resource or a data source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -30,7 +31,7 @@ pub enum PathStep {
 }
 
 /// Renders a path as Terraform writes it in configuration: `ingress[0].cidr_blocks`.
-pub fn display_path(path: &[PathStep]) -> String {
+fn display_path(path: &[PathStep]) -> String {
     let mut out = String::new();
     for step in path {
         match step {
@@ -70,8 +71,15 @@ pub struct Change<'a> {
 /// A resource change as Terraform writes it, borrowing from the plan text; values stay unparsed.
 #[derive(Debug, Deserialize)]
 struct RawResourceChange<'a> {
-    #[serde(borrow)]
-    address: Cow<'a, str>,
+    /// Terraform 1.0.0 left it out of `resource_drift`: then it is made from the parts below.
+    #[serde(borrow, default)]
+    address: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    module_address: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(default)]
+    index: Option<serde_json::Value>,
     #[serde(borrow, default)]
     mode: Option<Cow<'a, str>>,
     #[serde(rename = "type", borrow)]
@@ -105,6 +113,30 @@ struct RawChangeBody<'a> {
     replace_paths: Option<Vec<Vec<PathStep>>>,
 }
 
+impl RawResourceChange<'_> {
+    /// The address made from its parts (`module_address`, `mode`, `type`, `name`, `index`), as
+    /// Terraform writes it, for an entry that leaves it out.
+    fn derived_address(&self) -> Result<String, String> {
+        let missing = |what: &str| format!("the entry has no `address`, and no {what} to make it from");
+        let modules = match self.module_address.as_deref() {
+            Some(text) => Address::parse_modules(text).map_err(|e| format!("`module_address`: expected {e}"))?,
+            None => Vec::new(),
+        };
+        let key = match &self.index {
+            None | Some(serde_json::Value::Null) => None,
+            Some(index) => Some(Key::from_json(index).ok_or_else(|| missing("`index` that is a number or a string"))?),
+        };
+        let address = Address {
+            modules,
+            data: self.mode.as_deref() == Some("data"),
+            resource_type: self.resource_type.to_string(),
+            name: self.name.as_deref().ok_or_else(|| missing("`name`"))?.to_string(),
+            key,
+        };
+        Ok(address.to_string())
+    }
+}
+
 impl<'a> Change<'a> {
     /// Normalizes entry `index` of `section` from its raw slice of `text` (the whole plan, for
     /// error locations).
@@ -125,15 +157,26 @@ impl<'a> Change<'a> {
         text: &'a [u8],
         section: Section,
         index: usize,
-        entry: RawResourceChange<'a>,
+        mut entry: RawResourceChange<'a>,
     ) -> Result<Change<'a>, PlanError> {
         // Locating is a scan from the start of the text: only ever done for an error.
+        let location = || Location::of_offset(text, offset_in(text, entry.change.actions));
+        let address = match entry.address.take() {
+            Some(address) => address,
+            None => Cow::Owned(entry.derived_address().map_err(|message| PlanError::InvalidChange {
+                section: section.name(),
+                index,
+                address: None,
+                message,
+                location: location(),
+            })?),
+        };
         let invalid = |message: String| PlanError::InvalidChange {
             section: section.name(),
             index,
-            address: Some(entry.address.to_string()),
+            address: Some(address.to_string()),
             message,
-            location: Location::of_offset(text, offset_in(text, entry.change.actions)),
+            location: location(),
         };
         let actions: Vec<Cow<'_, str>> = serde_json::from_str(entry.change.actions.get()).map_err(|_| {
             invalid(format!(
@@ -158,7 +201,7 @@ impl<'a> Change<'a> {
         }
         let body = entry.change;
         Ok(Change {
-            address: entry.address,
+            address,
             mode,
             resource_type: entry.resource_type,
             deposed: entry.deposed,
@@ -218,6 +261,28 @@ impl<'a> Change<'a> {
         self.changed_attributes().binary_search_by(|n| n.as_ref().cmp(name)).is_ok()
     }
 
+    /// A path into this change's values (a `replace_paths` entry) as messages show it: up to and
+    /// including its first step that either side marks sensitive, since a key below a sensitive
+    /// value may itself be a secret (`secret_string`, not `secret_string.<key>`).
+    pub fn shown_path(&self, path: &[PathStep]) -> String {
+        let (mut before, mut after) = (self.values.before(), self.values.after());
+        let mut shown = path.len();
+        for (i, step) in path.iter().enumerate() {
+            (before, after) = match step {
+                PathStep::Key(key) => (before.get(key), after.get(key)),
+                PathStep::Index(index) => {
+                    let index = usize::try_from(*index).unwrap_or(usize::MAX);
+                    (before.at(index), after.at(index))
+                }
+            };
+            if before.is_wholly_sensitive() || after.is_wholly_sensitive() {
+                shown = i + 1;
+                break;
+            }
+        }
+        display_path(&path[..shown])
+    }
+
     /// Whether this entry is drift (`resource_drift`: found on refresh) rather than a planned change.
     pub fn is_drift(&self) -> bool {
         self.section == Section::ResourceDrift
@@ -242,12 +307,7 @@ impl<'a> Change<'a> {
 mod tests {
     use super::*;
 
-    fn parse(json: &str) -> Result<Change<'_>, PlanError> {
-        let plan = format!(r#"{{"resource_changes":[{json}]}}"#);
-        let plan: &'static str = Box::leak(plan.into_boxed_str());
-        let raw = super::super::reader::read_outer(plan.as_bytes())?;
-        Change::parse(plan.as_bytes(), Section::ResourceChanges, 0, raw.resource_changes[0])
-    }
+    use crate::plan::testing::parse;
 
     #[test]
     fn normalizes_a_replace() {
@@ -272,9 +332,23 @@ mod tests {
         assert!(err.contains("expected `actions` to be a list of strings, found \"create\""), "{err}");
         let err = parse(r#"{"type":"a","change":{"actions":["create"]}}"#).unwrap_err().to_string();
         assert!(
-            err.starts_with("resource_changes[0] at line 1, column 65") && err.contains("missing field `address`"),
+            err.starts_with("resource_changes[0] at line 1, column 54") && err.contains("no `address`, and no `name`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_address_left_out_is_made_from_its_parts() {
+        let change = parse(
+            r#"{"module_address":"module.net[\"a\"]","mode":"data","type":"aws_iam_policy_document","name":"p",
+            "index":"k.[x]","change":{"actions":["read"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(change.address, r#"module.net["a"].data.aws_iam_policy_document.p["k.[x]"]"#);
+        let change = parse(r#"{"type":"aws_s3_bucket","name":"b","index":2,"change":{"actions":["update"]}}"#).unwrap();
+        assert_eq!(change.address, "aws_s3_bucket.b[2]");
+        let err = parse(r#"{"type":"t","name":"b","index":{"x":1},"change":{"actions":["update"]}}"#).unwrap_err();
+        assert!(err.to_string().contains("a number or a string"), "{err}");
     }
 
     #[test]

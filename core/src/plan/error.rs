@@ -150,13 +150,50 @@ pub enum PlanError {
         stderr: String,
     },
 
-    /// A binary plan the native reader cannot read: not a plan file, a format version it does not
-    /// know, or content it does not understand.
+    /// A binary plan file whose archive the native reader cannot read as Terraform reads it: not a
+    /// zip archive, cut short, ambiguous (two `tfplan` members, data before the archive), or its
+    /// plan message or dependency lock file damaged.
     #[error("cannot read the binary plan file natively: {message}")]
-    Binary {
-        /// What was expected and found, and where.
+    BinaryArchive {
+        /// What was expected and found, and where in the archive.
         message: String,
     },
+
+    /// A binary plan file of a plan file format version the native reader does not know.
+    #[error("cannot read the binary plan file natively: it has plan file format version {found}, and plangate reads version {expected} (Terraform 1.x, OpenTofu 1.x): show it with the terraform that made it (`--plan-reader terraform`)")]
+    BinaryVersion {
+        /// The version the plan file declares.
+        found: u64,
+        /// The version plangate reads.
+        expected: u64,
+    },
+
+    /// One resource change of a binary plan file cannot be read.
+    #[error("cannot read the binary plan file natively: {section}[{index}]{}: {message}", address.as_deref().map(|a| format!(" ({a})")).unwrap_or_default())]
+    BinaryChange {
+        /// `resource_changes` or `resource_drift`.
+        section: &'static str,
+        /// The entry's index in the JSON plangate writes for the plan, the order `terraform show
+        /// -json` prints; for an entry whose address cannot be read, its index in the plan file.
+        index: usize,
+        /// The resource's address, when it could be read.
+        address: Option<String>,
+        /// What was expected and found (a value's path only as far as it is not sensitive).
+        message: String,
+    },
+
+    /// A schema table (given with `schema_tables`, or embedded) cannot be read.
+    #[error("schema table {origin} cannot be used: {message}")]
+    SchemaTable {
+        /// The table's file, or the provider of an embedded table.
+        origin: String,
+        /// What was expected and found.
+        message: String,
+    },
+
+    /// Another process truncated the plan file while it was read (through a memory map).
+    #[error("the plan file was truncated or replaced by another process while it was being read; nothing was decided")]
+    Truncated,
 
     /// The plan says Terraform stopped with errors while making it: what it proposes is incomplete.
     #[error("the plan is incomplete: terraform reported errors while planning (`errored` is true), so changes it did not get to are missing; fix the errors and plan again")]

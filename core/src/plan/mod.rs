@@ -8,17 +8,21 @@ mod diff;
 pub(crate) mod encoding;
 mod error;
 mod load;
+mod mapping;
 mod native;
-mod reader;
+pub(crate) mod reader;
 mod terraform;
+#[cfg(test)]
+pub(crate) mod testing;
 pub(crate) mod values;
 
 pub use action::{Action, ActionReason, KnownReason};
 pub(crate) use binary::read as read_binary;
 pub use binary::{BinaryOptions, PlanReader, ReadBy};
-pub(crate) use change::{display_path, Change, Mode, PathStep};
+pub(crate) use change::{Change, Mode, PathStep};
 pub use error::{Location, PlanError};
+pub use load::Interrupt;
 pub(crate) use load::{check_bytes, load, load_stdin};
-pub use reader::PlanHeader;
 pub(crate) use reader::{read_streaming, Section};
+pub use reader::{PlanHeader, Unjudged};
 pub(crate) use values::Attr;

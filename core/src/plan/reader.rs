@@ -29,6 +29,52 @@ pub struct PlanHeader {
     /// table for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masked_providers: Vec<String>,
+    /// The changes no rule reads (creates and updates of types no family judges; deletions are
+    /// always judged), by provider.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unjudged: Vec<Unjudged>,
+}
+
+/// How many changes of one provider no rule reads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Unjudged {
+    /// The provider (`hashicorp/azurerm`).
+    pub provider: String,
+    /// How many of its changes.
+    pub changes: usize,
+    /// Their resource types, sorted.
+    pub types: Vec<String>,
+    /// A provider known to change nothing outside Terraform (`random`, `null`, `time`, `tls`,
+    /// `local`, …): `unjudged: high` leaves it alone.
+    pub harmless: bool,
+}
+
+impl Unjudged {
+    /// One change of `provider` to a resource of `resource_type`, harmless as `harmless` says.
+    pub(crate) fn one(provider: String, resource_type: &str, harmless: fn(&str) -> bool) -> Unjudged {
+        Unjudged { harmless: harmless(&provider), provider, changes: 1, types: vec![resource_type.to_string()] }
+    }
+
+    /// The changes of each provider together, by provider.
+    pub(crate) fn tally(each: impl IntoIterator<Item = Unjudged>) -> Vec<Unjudged> {
+        let mut tallied: Vec<Unjudged> = Vec::new();
+        for one in each {
+            match tallied.iter_mut().find(|t| t.provider == one.provider) {
+                Some(t) => {
+                    t.changes += one.changes;
+                    t.types.extend(one.types);
+                }
+                None => tallied.push(one),
+            }
+        }
+        for t in &mut tallied {
+            t.types.sort();
+            t.types.dedup();
+        }
+        tallied.sort_by(|a, b| a.provider.cmp(&b.provider));
+        tallied
+    }
 }
 
 /// The two sections made of resource changes.
@@ -118,6 +164,7 @@ where
         terraform_version: outer.terraform_version,
         read_by: None,
         masked_providers: Vec::new(),
+        unjudged: Vec::new(),
     })
 }
 
@@ -228,7 +275,16 @@ where
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields = OuterFields::default();
+        // The keys plangate reads, once each: JSON readers differ on which of two counts.
+        const READ: [&str; 5] =
+            ["format_version", "terraform_version", "errored", "resource_changes", "resource_drift"];
+        let mut seen = [false; READ.len()];
         while let Some(KeyName(key)) = map.next_key::<KeyName<'de>>()? {
+            if let Some(i) = READ.iter().position(|k| *k == key) {
+                if std::mem::replace(&mut seen[i], true) {
+                    return Err(de::Error::custom(format!("`{key}` is written twice")));
+                }
+            }
             match key.as_ref() {
                 "format_version" => fields.format_version = Some(map.next_value()?),
                 "terraform_version" => fields.terraform_version = map.next_value()?,
@@ -364,6 +420,8 @@ mod tests {
         assert!(err.contains("found a JSON array"), "{err}");
         let err = read_outer(br#"{"format_version":"2.0","resource_changes":[]}"#).unwrap_err().to_string();
         assert!(err.contains("unsupported plan format_version \"2.0\" at line 1, column 19"), "{err}");
+        let err = read_outer(br#"{"errored":true,"resource_changes":[],"errored":false}"#).unwrap_err().to_string();
+        assert!(err.contains("`errored` is written twice"), "{err}");
     }
 
     #[test]

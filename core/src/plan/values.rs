@@ -11,7 +11,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{MapAccess, Unexpected, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -69,13 +69,18 @@ enum Member<'v> {
 }
 
 impl<'a> Side<'a> {
-    fn from_members(members: Members<'a>) -> Side<'a> {
+    /// The side of these members; an attribute written twice is refused (JSON readers differ on
+    /// which one counts, so what the rules would judge is not what another tool shows).
+    fn from_members(members: Members<'a>) -> Result<Side<'a>, String> {
         match members {
-            Members::All => Side { all: true, ..Side::default() },
+            Members::All => Ok(Side { all: true, ..Side::default() }),
             Members::Listed(mut members) => {
                 // Terraform writes keys sorted already; this is cheap then, and right otherwise.
                 members.sort_by(|a, b| a.0.cmp(&b.0));
-                Side { members, ..Side::default() }
+                if let Some(pair) = members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+                    return Err(format!("the attribute `{}` is written twice", crate::text::excerpt(&pair[0].0, 80)));
+                }
+                Ok(Side { members, ..Side::default() })
             }
         }
     }
@@ -332,6 +337,11 @@ impl<'v> Attr<'v> {
         self.sensitive.marks_anything()
     }
 
+    /// The value as a whole is sensitive (not just a part of it): nothing below it may be named.
+    pub fn is_wholly_sensitive(self) -> bool {
+        matches!(self.sensitive, Mask::All)
+    }
+
     /// The whole value or any part of it is known only after apply.
     pub fn is_unknown(self) -> bool {
         self.unknown.marks_anything()
@@ -383,6 +393,16 @@ impl<'v> Attr<'v> {
         self.known().and_then(Value::as_i64)
     }
 
+    /// How many elements the value has, when it is a list or set.
+    pub fn list_len(self) -> Option<usize> {
+        self.value().and_then(Value::as_array).map(Vec::len)
+    }
+
+    /// The number, when it is known and not sensitive (whole or not).
+    pub fn as_f64(self) -> Option<f64> {
+        self.known().and_then(Value::as_f64)
+    }
+
     /// The elements of a list or set, each with its masks.
     pub fn elements(self) -> impl Iterator<Item = Attr<'v>> {
         let len = self.value().and_then(Value::as_array).map_or(0, Vec::len);
@@ -424,7 +444,7 @@ impl<'v> Attr<'v> {
 /// Deserialized straight from the plan, so splitting a side into members costs no extra scan.
 impl<'de: 'a, 'a> serde::Deserialize<'de> for Side<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Side<'a>, D::Error> {
-        d.deserialize_any(MembersVisitor).map(Side::from_members)
+        Side::from_members(d.deserialize_any(MembersVisitor)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -461,8 +481,21 @@ impl<'de> Visitor<'de> for MembersVisitor {
         Ok(Members::Listed(members))
     }
 
-    // Lists, numbers and strings are not what Terraform writes for a side: they are refused (by
-    // serde's default), never read as "no attributes".
+    // Lists, numbers and strings are not what Terraform writes for a side: they are refused, never
+    // read as "no attributes", and the error names the kind of value, never the value (serde's own
+    // message would quote it, and it may be one the plan marks sensitive).
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(E::invalid_type(Unexpected::Other("a string"), &self))
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Err(E::invalid_type(Unexpected::Other("a number"), &self))
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Err(E::invalid_type(Unexpected::Other("a number"), &self))
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Err(E::invalid_type(Unexpected::Other("a number"), &self))
+    }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Members::default())
     }
@@ -531,6 +564,12 @@ pub(crate) mod tests {
         for odd in ["[1]", r#""x""#, "7"] {
             assert!(serde_json::from_str::<Side<'_>>(odd).is_err(), "{odd} is not a side");
         }
+        for (secret, kind) in [(r#""hunter2""#, "a string"), ("12345678", "a number"), ("-1.5e3", "a number")] {
+            let err = serde_json::from_str::<Side<'_>>(secret).unwrap_err().to_string();
+            assert!(err.contains(kind) && !err.contains(secret.trim_matches('"')), "{err}");
+        }
+        let err = serde_json::from_str::<Side<'_>>(r#"{"type": "egress", "type": "ingress"}"#).unwrap_err();
+        assert!(err.to_string().contains("`type` is written twice"), "{err}");
         assert!(!text_marks_anything(r#"{"true":false,"x\"true":{}}"#) && text_marks_anything(r#"[false,true]"#));
     }
 

@@ -12,10 +12,11 @@ use crate::yaml::{parse_yaml, read_text, ConfigError};
 
 use super::thresholds::ThresholdsSection;
 use crate::format::Format;
+use crate::glob::Glob;
 use crate::notify::Notifications;
 use crate::plan::PlanReader;
 use crate::resilience::{BreakerConfig, ResilienceConfig};
-use crate::rules::{AccountId, ClassificationsSection, RuleSettings, Waiver};
+use crate::rules::{AccountId, ClassificationsSection, RuleSettings, UnjudgedPolicy, Waiver};
 use crate::scan::GateConfig;
 
 /// The configuration file, every section typed by the subsystem that reads it. Every key is
@@ -40,6 +41,10 @@ pub struct Config {
     pub waivers: Option<Vec<Waiver>>,
     /// The AWS accounts resource policies may admit (PG-RP-003).
     pub trusted_accounts: Option<Vec<AccountId>>,
+    /// The types whose replacement is a routine deploy (PG-DEL-005), as type globs.
+    pub routine: Option<Vec<Glob>>,
+    /// What a change no rule judges is: `list` (the default) or `high` (PG-READ-003).
+    pub unjudged: Option<UnjudgedPolicy>,
     /// Where `plangate notify` posts.
     pub notifications: Option<Notifications>,
     /// Retry and auto-heal policies of pipeline steps.

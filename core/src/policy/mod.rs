@@ -196,7 +196,9 @@ impl Policy {
             output_format: config.output_format,
             verbose: config.verbose.unwrap_or(true),
             rules: RuleConfig::new(classes, config.rules.unwrap_or_default(), config.waivers.unwrap_or_default())
-                .trusting(config.trusted_accounts),
+                .trusting(config.trusted_accounts)
+                .routine(config.routine)
+                .unjudged(config.unjudged),
             thresholds: Thresholds::new(
                 config.thresholds.unwrap_or_default(),
                 config.fail_on_high_risk.unwrap_or(false),

@@ -2,39 +2,15 @@
 //! once. `plangate rules`, `plangate explain`, the SARIF rule table, the configuration's `rules:`
 //! and `waivers:` sections and the rule families all read it; it reads nothing above it.
 
-mod controls;
-mod database;
-mod deletions;
-mod expired_waiver;
-mod hidden;
-mod high_risk_class;
-mod iam;
-mod index_shift;
-mod kms;
-mod masked;
-mod network;
-mod resource_policy;
-mod security_group;
-mod stateful;
-mod storage;
+mod any;
+mod aws;
+
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use controls::*;
-pub(crate) use database::*;
-pub(crate) use deletions::*;
-pub(crate) use expired_waiver::*;
-pub(crate) use hidden::*;
-pub(crate) use high_risk_class::*;
-pub(crate) use iam::*;
-pub(crate) use index_shift::*;
-pub(crate) use kms::*;
-pub(crate) use masked::*;
-pub(crate) use network::*;
-pub(crate) use resource_policy::*;
-pub(crate) use security_group::*;
-pub(crate) use stateful::*;
-pub(crate) use storage::*;
+pub(crate) use any::*;
+pub(crate) use aws::*;
 
 /// How bad a finding is. Ordered: `Notice < High < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -139,6 +115,20 @@ pub struct Rule {
     pub plan_wide: bool,
 }
 
+/// A rule as `plangate rules -f json` and the bindings list it: id, title, severity, category, doc.
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut rule = serializer.serialize_struct("Rule", 5)?;
+        rule.serialize_field("id", self.id)?;
+        rule.serialize_field("title", self.title)?;
+        rule.serialize_field("severity", &self.severity)?;
+        rule.serialize_field("category", &self.category)?;
+        rule.serialize_field("doc", self.doc)?;
+        rule.end()
+    }
+}
+
 /// Rules are one per id.
 impl PartialEq for Rule {
     fn eq(&self, other: &Rule) -> bool {
@@ -174,58 +164,18 @@ impl Rule {
     }
 }
 
-/// Every rule, in the order reports list them within a severity.
-pub static REGISTRY: &[&Rule] = &[
-    &CRITICAL_CLASS_DELETED,
-    &RESOURCE_DELETED,
-    &FORGOTTEN,
-    &INDEX_SHIFT,
-    &STATEFUL_DELETED,
-    &INBOUND_FROM_INTERNET,
-    &INBOUND_ADDED,
-    &OUTBOUND_ADDED,
-    &INBOUND_UNVERIFIABLE,
-    &WILDCARD_ON_EVERYTHING,
-    &TRUST_ANYONE,
-    &ADMINISTRATOR_ATTACHED,
-    &ESCALATION_GRANTED,
-    &PERMISSIONS_BROADENED,
-    &POLICY_UNVERIFIABLE,
-    &LONG_LIVED_CREDENTIALS,
-    &MADE_PUBLIC,
-    &INSTANCE_CLASS_CHANGED,
-    &PARAMETERS_CHANGED,
-    &ENGINE_VERSION_CHANGED,
-    &DATA_PROTECTION_WEAKENED,
-    &SETTINGS_CHANGED,
-    &ROUTES_CHANGED,
-    &ACL_OPENED,
-    &GATEWAY_DELETED,
-    &POLICY_ANYONE,
-    &PROTECTION_WEAKENED,
-    &POLICY_CHANGED,
-    &PUBLIC_ACCESS_BLOCK_WEAKENED,
-    &PUBLIC_ACL,
-    &OPEN_TO_ANYONE,
-    &ADMITS_ANYONE,
-    &BUCKET_POLICY_PUBLIC,
-    &ANOTHER_ACCOUNT,
-    &RESOURCE_POLICY_UNVERIFIABLE,
-    &SHARED_WITH_EVERYONE,
-    &REACHABLE_FROM_INTERNET,
-    &DETECTIVE_CONTROL_OFF,
-    &PROTECTIVE_CONTROL_OFF,
-    &LOG_RETENTION_CUT,
-    &HIGH_RISK_CLASS_CHANGED,
-    &MASKED_VALUES,
-    &SENSITIVE_UNVERIFIABLE,
-    &EXPIRED_WAIVER,
-];
+/// Every rule, family by family, as the registry files declare them: the order `plangate rules`,
+/// `plangate explain` and SARIF's rule table list them in.
+pub fn rules() -> &'static [&'static Rule] {
+    static RULES: LazyLock<Vec<&'static Rule>> =
+        LazyLock::new(|| any::DECLARED.iter().chain(aws::DECLARED).flat_map(|family| family.iter().copied()).collect());
+    &RULES
+}
 
 /// The rule table of the README (`plangate rules -f markdown`).
 pub fn markdown_table() -> String {
     let mut out = String::from("| id | severity | family | title |\n|---|---|---|---|\n");
-    for rule in REGISTRY {
+    for rule in rules().iter() {
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
             rule.id,
@@ -239,7 +189,7 @@ pub fn markdown_table() -> String {
 
 /// The rule with this id (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Rule> {
-    REGISTRY.iter().copied().find(|rule| rule.id.eq_ignore_ascii_case(id))
+    rules().iter().copied().find(|rule| rule.id.eq_ignore_ascii_case(id))
 }
 
 #[cfg(test)]
@@ -248,11 +198,11 @@ mod tests {
 
     #[test]
     fn ids_are_unique_well_formed_and_documented() {
-        let mut ids: Vec<&str> = REGISTRY.iter().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = rules().iter().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), REGISTRY.len(), "duplicate rule id");
-        for rule in REGISTRY {
+        assert_eq!(ids.len(), rules().len(), "duplicate rule id");
+        for rule in rules().iter() {
             assert!(rule.id.starts_with("PG-") && rule.id.len() >= 9, "{}", rule.id);
             for section in ["**Why it matters.**", "**What triggers it.**", "**Example.**"] {
                 assert!(rule.doc.contains(section), "{} doc lacks {section}", rule.id);
@@ -260,7 +210,7 @@ mod tests {
             assert!(!rule.doc_text().contains("**") && !rule.doc_text().contains('`'), "{}", rule.id);
         }
         assert_eq!(find("pg-del-001").map(|r| r.id), Some("PG-DEL-001"));
-        let plan_wide: Vec<&str> = REGISTRY.iter().filter(|r| r.plan_wide).map(|r| r.id).collect();
+        let plan_wide: Vec<&str> = rules().iter().filter(|r| r.plan_wide).map(|r| r.id).collect();
         assert_eq!(plan_wide, ["PG-DEL-004", "PG-READ-001", "PG-READ-002", "PG-WVR-001"]);
     }
 }

@@ -4,11 +4,15 @@
 
 mod finding;
 mod render;
+mod run;
 
 use serde::{Deserialize, Serialize};
 
 pub use finding::{Finding, Waived};
-pub use render::{render, write, Format, RenderOptions, UnknownFormat, MAX_ANNOTATIONS_PER_KIND, MAX_MARKDOWN_CHARS};
+pub use render::{
+    render, render_run, write, Format, RenderOptions, UnknownFormat, MAX_ANNOTATIONS_PER_KIND, MAX_MARKDOWN_BYTES,
+};
+pub use run::{worse_exit, InputError, PlanReport, Run, RunStatus};
 
 /// Escapes untrusted text for Markdown and HTML on one line (no markup, no HTML, no @-mentions), as
 /// every Markdown report does: for front ends that write Markdown of their own around reports.
@@ -120,4 +124,59 @@ impl Report {
     pub fn exit_code(&self) -> u8 {
         self.verdict.exit_code
     }
+
+    /// What no rule judged, in one sentence for every format: "3 changes no rule judges:
+    /// hashicorp/azurerm 2 (azurerm_linux_virtual_machine), hashicorp/google 1 (…); and 4 of
+    /// providers known to be harmless: hashicorp/random 4 (random_id)"; `None` when every change
+    /// was judged.
+    pub fn unjudged_note(&self) -> Option<String> {
+        let list = |harmless: bool| -> (usize, String) {
+            let of: Vec<_> = self.plan.unjudged.iter().filter(|u| u.harmless == harmless).collect();
+            let names: Vec<String> = of
+                .iter()
+                .map(|u| format!("{} {} ({})", u.provider, u.changes, crate::text::excerpt(&u.types.join(", "), 200)))
+                .collect();
+            (of.iter().map(|u| u.changes).sum(), names.join(", "))
+        };
+        let changes = |n: usize| if n == 1 { "1 change".to_string() } else { format!("{n} changes") };
+        let ((risky, unjudged), (calm, harmless)) = (list(false), list(true));
+        match (risky, calm) {
+            (0, 0) => None,
+            (0, m) => Some(format!("{} of providers known to be harmless, not judged: {harmless}", changes(m))),
+            (n, 0) => Some(format!("{} no rule judges: {unjudged}", changes(n))),
+            (n, m) => Some(format!(
+                "{} no rule judges: {unjudged}; and {} of providers known to be harmless: {harmless}",
+                changes(n),
+                changes(m)
+            )),
+        }
+    }
+
+    /// Reads a report that `plangate check -f json` wrote, under the report size limit.
+    ///
+    /// # Errors
+    /// [`ReportFileError`] when it cannot be read or is not a plangate report.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Report, ReportFileError> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        let text = crate::limits::Limits::from_env()
+            .unwrap_or_default()
+            .read_text(path, crate::limits::Bound::ReportBytes)
+            .map_err(|e| ReportFileError { path: shown.clone(), message: format!("cannot read it: {e}") })?;
+        serde_json::from_str(&text).map_err(|e| ReportFileError {
+            path: shown,
+            message: format!("it is not a plangate report ({e}): expected the output of `plangate check -f json`"),
+        })
+    }
+}
+
+/// A plangate report file that cannot be read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("report {path}: {message}")]
+#[non_exhaustive]
+pub struct ReportFileError {
+    /// The file.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
 }

@@ -148,6 +148,8 @@ pub struct Classification {
     pub class: ErrorClass,
     /// The `retry_on` pattern that matched, if one did.
     pub matched: Option<String>,
+    /// Whether it is worth retrying: any class but [`ErrorClass::Permanent`].
+    pub retryable: bool,
 }
 
 impl Classifier {
@@ -161,7 +163,7 @@ impl Classifier {
     pub fn classify(&self, output: &str) -> Classification {
         let normalized = normalize(output);
         let Some(pattern) = self.patterns.iter().find(|p| p.matches(&normalized)) else {
-            return Classification { class: ErrorClass::Permanent, matched: None };
+            return Classification { class: ErrorClass::Permanent, matched: None, retryable: false };
         };
         let lower = normalized.to_ascii_lowercase();
         let class = if ["rate limit", "throttl", "too many requests", "429", "slow down", "requestlimitexceeded"]
@@ -174,7 +176,7 @@ impl Classifier {
         } else {
             ErrorClass::Transient
         };
-        Classification { class, matched: Some(pattern.as_str()) }
+        Classification { class, matched: Some(pattern.as_str()), retryable: true }
     }
 }
 

@@ -24,7 +24,7 @@ pub use heal::{HealConfig, Healer};
 pub use health::{Escalation, HealthCheckPolicy, HealthStep, HealthTracker};
 pub use random::Random;
 pub use retrier::{Clock, Failure, GaveUp, GiveUpReason, Next, Retrier, RetryEvent, Sleep, SystemClock, ThreadSleep};
-pub use retry::{Backoff, Jitter, RetryStrategy};
+pub use retry::{Backoff, Jitter, RetryStrategy, MAX_DELAY_SECONDS};
 pub use traffic::{ShiftDecision, TrafficShift};
 
 /// The `resilience` section of the configuration.
@@ -85,6 +85,13 @@ pub struct StepPolicy {
     pub classifier: Classifier,
     /// Its auto-heal actions.
     pub heal: Vec<HealConfig>,
+}
+
+impl StepPolicy {
+    /// A step's policy with no auto-heal actions.
+    pub fn new(name: impl Into<String>, retry: RetryStrategy, classifier: Classifier) -> StepPolicy {
+        StepPolicy { name: name.into(), retry, classifier, heal: Vec::new() }
+    }
 }
 
 impl ResilienceConfig {

@@ -25,6 +25,19 @@ pub enum Jitter {
     Decorrelated,
 }
 
+impl std::str::FromStr for Jitter {
+    type Err = String;
+    fn from_str(name: &str) -> Result<Jitter, String> {
+        match name {
+            "none" => Ok(Jitter::None),
+            "full" => Ok(Jitter::Full),
+            "equal" => Ok(Jitter::Equal),
+            "decorrelated" => Ok(Jitter::Decorrelated),
+            _ => Err(format!("expected none, full, equal or decorrelated, found {name:?}")),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Jitter {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Jitter, D::Error> {
         struct JitterVisitor;
@@ -37,13 +50,7 @@ impl<'de> Deserialize<'de> for Jitter {
                 Ok(if v { Jitter::Full } else { Jitter::None })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Jitter, E> {
-                match v {
-                    "none" => Ok(Jitter::None),
-                    "full" => Ok(Jitter::Full),
-                    "equal" => Ok(Jitter::Equal),
-                    "decorrelated" => Ok(Jitter::Decorrelated),
-                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
-                }
+                v.parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
             }
         }
         d.deserialize_any(JitterVisitor)
@@ -107,13 +114,20 @@ impl Default for RetryStrategy {
     }
 }
 
+/// The longest delay, or budget of delays, a retry policy may ask for.
+pub const MAX_DELAY_SECONDS: f64 = 86_400.0;
+
 impl RetryStrategy {
     /// What is wrong with the numbers, if anything: each message names the field.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        // A delay longer than a day is a mistake in the policy, and one too large for the host to
+        // sleep (Python's time.sleep(1e300) raises) would replace the failure being retried.
         let non_negative = |name: &str, v: f64, problems: &mut Vec<String>| {
-            if !v.is_finite() || v < 0.0 {
-                problems.push(format!("{name} must be a number of seconds, 0 or more (found {v})"));
+            if !v.is_finite() || !(0.0..=MAX_DELAY_SECONDS).contains(&v) {
+                problems.push(format!(
+                    "{name} must be a number of seconds from 0 to {MAX_DELAY_SECONDS} (a day) (found {v:?})"
+                ));
             }
         };
         if self.max_attempts == 0 {

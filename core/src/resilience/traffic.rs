@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ResilienceError;
+
 /// A traffic-shifting plan.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -79,15 +81,33 @@ impl TrafficShift {
 
     /// The decision at step `step` (an index into `steps`), given the error rate observed there and
     /// how long the step has been held.
-    pub fn decide(&self, step: usize, error_rate: f64, held_for: f64) -> ShiftDecision {
-        if error_rate > self.error_threshold || error_rate.is_nan() {
-            return ShiftDecision::RollBack { to: 0 };
+    ///
+    /// # Errors
+    /// [`ResilienceError::Invalid`] for a step that is not one of the plan's, an error rate that is
+    /// not a rate (negative, above 1, NaN) or a hold that is not a duration: none of them may
+    /// promote.
+    pub fn decide(&self, step: usize, error_rate: f64, held_for: f64) -> Result<ShiftDecision, ResilienceError> {
+        let mut problems = Vec::new();
+        if step >= self.steps.len() {
+            problems.push(format!("step must be an index into the {} steps (found {step})", self.steps.len()));
         }
-        match self.steps.get(step + 1) {
+        if !(0.0..=1.0).contains(&error_rate) {
+            problems.push(format!("error_rate must be a rate between 0 and 1 (found {error_rate})"));
+        }
+        if held_for.is_nan() || held_for < 0.0 {
+            problems.push(format!("held_for must be a number of seconds, 0 or more (found {held_for})"));
+        }
+        if !problems.is_empty() {
+            return Err(ResilienceError::invalid("traffic_shift.decide", problems));
+        }
+        if error_rate > self.error_threshold {
+            return Ok(ShiftDecision::RollBack { to: 0 });
+        }
+        Ok(match self.steps.get(step + 1) {
             None => ShiftDecision::Done,
             Some(_) if held_for < self.hold => ShiftDecision::Hold { for_seconds: self.hold - held_for },
             Some(next) => ShiftDecision::Promote { to: *next },
-        }
+        })
     }
 }
 
@@ -99,10 +119,23 @@ mod tests {
     fn steps_hold_and_roll_back() {
         let shift = TrafficShift { steps: vec![0, 25, 50, 75, 100], hold: 60.0, error_threshold: 0.05 };
         assert!(shift.problems().is_empty());
-        assert_eq!(shift.decide(1, 0.01, 30.0), ShiftDecision::Hold { for_seconds: 30.0 });
-        assert_eq!(shift.decide(1, 0.05, 60.0), ShiftDecision::Promote { to: 50 }, "equal to the threshold is fine");
-        assert_eq!(shift.decide(3, 0.0501, 60.0), ShiftDecision::RollBack { to: 0 });
-        assert_eq!(shift.decide(4, 0.0, 0.0), ShiftDecision::Done);
+        assert_eq!(shift.decide(1, 0.01, 30.0).unwrap(), ShiftDecision::Hold { for_seconds: 30.0 });
+        let promote = shift.decide(1, 0.05, 60.0).unwrap();
+        assert_eq!(promote, ShiftDecision::Promote { to: 50 }, "equal to the threshold is fine");
+        assert_eq!(shift.decide(3, 0.0501, 60.0).unwrap(), ShiftDecision::RollBack { to: 0 });
+        assert_eq!(shift.decide(4, 0.0, 0.0).unwrap(), ShiftDecision::Done);
+        // Nothing that is not a step, a rate and a duration may promote ("to 0" for the last step).
+        for (step, rate, held) in [
+            (usize::MAX, 0.0, 60.0),
+            (5, 0.0, 60.0),
+            (1, -0.5, 60.0),
+            (1, f64::NAN, 60.0),
+            (1, 0.0, f64::NAN),
+            (1, 0.0, -1.0),
+        ] {
+            let err = shift.decide(step, rate, held).unwrap_err().to_string();
+            assert!(err.starts_with("traffic_shift.decide: "), "{err}");
+        }
         let seven = TrafficShift { steps: vec![0, 10, 25, 50, 75, 90, 100], hold: 1.0, error_threshold: 0.1 };
         assert!(seven.problems().is_empty());
     }

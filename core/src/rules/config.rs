@@ -233,12 +233,63 @@ pub struct RuleConfig {
     /// The AWS accounts a resource policy may admit without a finding (PG-RP-003); `None` means
     /// the accounts that appear in the plan's own resource ARNs.
     pub trusted_accounts: Option<Vec<String>>,
+    /// The types whose replacement is how they are deployed (PG-DEL-005); `None` means
+    /// [`ROUTINE_TYPES`].
+    pub routine: Option<Vec<Glob>>,
+    /// What a change no rule judges is (`unjudged:`).
+    pub unjudged: UnjudgedPolicy,
 }
+
+/// What a change no rule judges is: counted in the report's `plan.unjudged` only (`list`, the
+/// default), or a high-risk finding of its own (`high`, PG-READ-003).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnjudgedPolicy {
+    /// Listed, by provider, in every report.
+    #[default]
+    List,
+    /// Each such change is PG-READ-003 (high), unless its provider is known to be harmless.
+    High,
+}
+
+/// The types replaced by design on a release, unless `routine:` says otherwise.
+pub const ROUTINE_TYPES: &[&str] = &[
+    "aws_ecs_task_definition",
+    "aws_lambda_layer_version",
+    "aws_api_gateway_deployment",
+    "aws_sagemaker_model",
+    "aws_sagemaker_endpoint_configuration",
+    "aws_elastic_beanstalk_application_version",
+    "terraform_data",
+    "null_resource",
+    "random_*",
+    "time_*",
+];
 
 impl RuleConfig {
     /// A configuration of the rules.
     pub fn new(classes: Classes, settings: RuleSettings, waivers: Vec<Waiver>) -> RuleConfig {
-        RuleConfig { classes, settings, waivers, trusted_accounts: None }
+        RuleConfig { classes, settings, waivers, trusted_accounts: None, routine: None, unjudged: UnjudgedPolicy::List }
+    }
+
+    /// The same, with the types whose replacement is routine (`None`: [`ROUTINE_TYPES`]).
+    pub fn routine(mut self, types: Option<Vec<Glob>>) -> RuleConfig {
+        self.routine = types;
+        self
+    }
+
+    /// The same, with what a change no rule judges is.
+    pub fn unjudged(mut self, policy: Option<UnjudgedPolicy>) -> RuleConfig {
+        self.unjudged = policy.unwrap_or_default();
+        self
+    }
+
+    /// Whether replacing a resource of this type is how it is deployed.
+    pub fn is_routine(&self, resource_type: &str) -> bool {
+        match &self.routine {
+            Some(globs) => globs.iter().any(|g| g.matches(resource_type)),
+            None => ROUTINE_TYPES.iter().any(|t| Glob::new(*t).matches(resource_type)),
+        }
     }
 
     /// The same, with the accounts resource policies may admit.

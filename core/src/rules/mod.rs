@@ -1,40 +1,26 @@
-//! Rules turn one normalized change into findings. Rules come in families (one file each): a family
-//! is one pure function that reads a change once and reports hits for any of its rules, and it
-//! declares the resource types whose attributes it judges. Those declarations are the one source
-//! of type knowledge: they decide the category of a type and which types the high-risk-class
-//! fallback must speak for. Rules never print and never read thresholds: the policy does that. Two
-//! rules are judged across the whole plan instead (index shifts, expired waivers). The rules
-//! themselves (ids, docs) are declared in [`crate::registry`].
+//! Rules turn normalized changes into findings. Rules come in families, one file each, registered
+//! in two tables here: a per-change family ([`FAMILIES`]) is one pure function that reads a change
+//! once and reports hits for any of its rules, and declares the resource types whose attributes it
+//! judges (those declarations are the one source of type knowledge: they decide the category of a
+//! type and which types the high-risk-class fallback must speak for); a plan-wide family
+//! ([`PLAN_WIDE`], see [`plan_wide`]) observes each change and reports once the plan is read.
+//! [`PlanJudge`] runs them all for the check, which knows none of them. Rules never print and never
+//! read thresholds: the policy does that. The rules themselves (ids, docs) are declared in
+//! [`crate::registry`].
 
+mod any;
+mod aws;
 mod config;
-mod controls;
-mod credentials;
-mod database;
-mod deletions;
-pub(crate) mod drift;
-pub(crate) mod expired_waiver;
-mod exposure;
-pub(crate) mod group_exposure;
-pub(crate) mod hidden;
-mod high_risk_class;
-mod iam;
-mod iam_policy;
-pub(crate) mod index_shift;
-mod kms;
-pub(crate) mod managed_drift;
-pub(crate) mod masked;
-mod network;
-mod public_exposure;
-pub(crate) mod resource_policy;
-mod security_group;
-mod sg_permissions;
-mod stateful;
-mod storage;
-mod transition;
+mod judge;
+mod model;
+mod plan_wide;
 
 pub use config::{
-    AccountId, Classes, ClassificationsSection, RuleConfig, RuleSetting, RuleSettings, Waiver, WaiverRule,
+    AccountId, Classes, ClassificationsSection, RuleConfig, RuleSetting, RuleSettings, UnjudgedPolicy, Waiver,
+    WaiverRule,
 };
+pub(crate) use judge::{Drifted, Judged, PlanJudge};
+use plan_wide::PlanWide;
 
 use crate::date::Date;
 use crate::plan::{Action, Change, Mode};
@@ -110,6 +96,21 @@ pub(crate) struct Family {
     /// A fallback family runs only when no other family found anything about the change, so a
     /// specific finding is not repeated by a generic one.
     pub fallback: bool,
+    /// The types beyond `types` whose attributes the family reads (where they have other settings
+    /// it leaves to others): with `types`, what tells the changes no family judges.
+    pub also_reads: fn(&str) -> bool,
+}
+
+/// For a family that reads no type beyond its own `types`.
+pub(crate) fn nothing_else(_: &str) -> bool {
+    false
+}
+
+/// Whether some family reads the attributes of this type (creates and updates of the others are
+/// not judged: see `any::unjudged`).
+pub(crate) fn reads(resource_type: &str) -> bool {
+    FAMILIES.iter().any(|f| f.types.contains(&resource_type) || (f.also_reads)(resource_type))
+        || PLAN_WIDE.iter().any(|f| f.reads(resource_type))
 }
 
 /// What a family says about a change, for one of its rules; the runner makes it a [`Finding`].
@@ -132,20 +133,84 @@ impl Hit {
 
 /// The families that judge changes one by one, in the order their findings are listed.
 pub(crate) static FAMILIES: &[&Family] = &[
-    &deletions::FAMILY,
-    &stateful::FAMILY,
-    &security_group::FAMILY,
-    &iam::FAMILY,
-    &database::FAMILY,
-    &network::FAMILY,
-    &kms::FAMILY,
-    &storage::FAMILY,
-    &resource_policy::FAMILY,
-    &credentials::FAMILY,
-    &public_exposure::FAMILY,
-    &controls::FAMILY,
-    &high_risk_class::FAMILY,
+    &any::deletions::FAMILY,
+    &aws::stateful::FAMILY,
+    &aws::security_group::FAMILY,
+    &aws::iam::FAMILY,
+    &aws::database::FAMILY,
+    &aws::network::FAMILY,
+    &aws::kms::FAMILY,
+    &aws::storage::FAMILY,
+    &aws::resource_policy::FAMILY,
+    &aws::credentials::FAMILY,
+    &aws::public_exposure::FAMILY,
+    &any::meanings::FAMILY,
+    &any::high_risk_class::FAMILY,
 ];
+
+/// The families judged across the plan.
+pub(crate) static PLAN_WIDE: &[&dyn PlanWide] = &[
+    &aws::group_exposure::FAMILY,
+    &aws::foreign_accounts::FAMILY,
+    &any::index_shift::FAMILY,
+    &any::expired_waiver::FAMILY,
+];
+
+/// A rule id that names no rule.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("no rule {id:?}: rule ids look like PG-DEL-001, and the list of rules shows every one")]
+pub struct UnknownRule {
+    /// The id asked for.
+    pub id: String,
+}
+
+/// What `plangate explain ID` prints: the rule's documentation and, for the rules of attribute
+/// meanings, every attribute and resource it reads.
+pub fn explain(id: &str) -> Result<String, UnknownRule> {
+    let rule = crate::registry::find(id).ok_or_else(|| UnknownRule { id: id.to_string() })?;
+    let mut text = rule.explanation();
+    let covered = any::meanings::coverage(rule);
+    if !covered.is_empty() {
+        text.push_str(
+            "
+**What it reads.**
+",
+        );
+        for line in covered {
+            text.push_str(&format!(
+                "- {line}
+"
+            ));
+        }
+    }
+    Ok(text)
+}
+
+/// The README's rule table, then what each rule of attribute meanings reads
+/// (`plangate rules -f markdown`).
+pub fn markdown_table() -> String {
+    let mut out = crate::registry::markdown_table();
+    for rule in crate::registry::rules() {
+        let covered = any::meanings::coverage(rule);
+        if covered.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "
+**`{}` {}** reads:
+
+",
+            rule.id, rule.title
+        ));
+        for line in covered {
+            out.push_str(&format!(
+                "- {line}
+"
+            ));
+        }
+    }
+    out
+}
 
 /// The family that judges this type's attributes, if one does.
 fn judging_family(resource_type: &str) -> Option<&'static Family> {
@@ -174,6 +239,12 @@ pub(crate) fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
         return Vec::new();
     }
     evaluate_with(change, ctx, |_| true)
+}
+
+/// Once every rule has read what it judges of a change: whether any of it was hidden (masked
+/// values are all sensitive: saying that once is enough).
+fn unverifiable(change: &Change, ctx: &Context) -> Option<Finding> {
+    any::masked::finding(change, ctx).or_else(|| any::hidden::finding(change, ctx))
 }
 
 /// The findings of the rules `wanted` selects, fallbacks only where nothing else spoke.
@@ -218,14 +289,81 @@ pub(crate) fn list_names<S: AsRef<str>>(names: &[S], max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::REGISTRY;
+    use crate::registry;
 
     #[test]
-    fn every_rule_belongs_to_one_family_or_is_judged_plan_wide() {
-        for rule in REGISTRY {
-            let families = FAMILIES.iter().filter(|f| f.rules.iter().any(|r| r.id == rule.id)).count();
-            assert_eq!(families + usize::from(rule.plan_wide), 1, "{}", rule.id);
+    fn every_rule_is_reported_by_a_family() {
+        // What could not be read or judged is reported beside the families, about any change.
+        for rule in registry::rules().iter().filter(|r| !matches!(r.id, "PG-READ-001" | "PG-READ-002" | "PG-READ-003"))
+        {
+            let families = FAMILIES.iter().filter(|f| f.rules.contains(rule)).count();
+            let plan_wide = PLAN_WIDE.iter().filter(|f| f.rules().contains(rule)).count();
+            assert!(families + plan_wide >= 1, "{}", rule.id);
+            assert!(families <= 1, "{} is declared by two per-change families", rule.id);
         }
+        // And the other way: a rule a family reports is listed, so `explain`, waivers and SARIF know it.
+        let reported = FAMILIES.iter().flat_map(|f| f.rules.iter()).chain(PLAN_WIDE.iter().flat_map(|f| f.rules()));
+        for rule in reported {
+            assert_eq!(registry::find(rule.id), Some(*rule), "{} is in no registry file's DECLARED list", rule.id);
+        }
+    }
+
+    /// Every change of every real plan, judged by each family alone: a family reports only rules it
+    /// declares (so a rule's declaration, docs and fixtures sit with the family that reports it).
+    #[test]
+    fn each_family_reports_only_the_rules_it_declares() {
+        use crate::plan::{reader::read_outer, Section};
+        use std::sync::Arc;
+        let config = RuleConfig::default();
+        let ctx = Context::new(&config, Date::today());
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        let mut reported = 0;
+        for dir in ["plans", "plans-rules"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if !path.to_string_lossy().ends_with(".plan.json") {
+                    continue;
+                }
+                let text: &'static [u8] = Box::leak(std::fs::read(&path).unwrap().into_boxed_slice());
+                let plan = read_outer(text).unwrap();
+                let changes: Vec<Arc<Change<'static>>> = plan
+                    .resource_changes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, raw)| Arc::new(Change::parse(text, Section::ResourceChanges, i, raw).unwrap()))
+                    .collect();
+                for change in changes.iter().filter(|c| judged(c)) {
+                    for family in FAMILIES {
+                        for hit in (family.check)(change, &ctx) {
+                            assert!(
+                                family.rules.contains(&hit.rule),
+                                "{}: {} in {}",
+                                path.display(),
+                                hit.rule.id,
+                                change.address
+                            );
+                            reported += 1;
+                        }
+                    }
+                }
+                for family in PLAN_WIDE {
+                    let collector = family.collector();
+                    for (i, change) in changes.iter().enumerate() {
+                        collector.observe(i, change, &ctx);
+                    }
+                    for (_, finding) in collector.finish(&ctx, text).unwrap() {
+                        assert!(
+                            family.rules().iter().any(|r| r.id == finding.rule),
+                            "{}: {}",
+                            path.display(),
+                            finding.rule
+                        );
+                        reported += 1;
+                    }
+                }
+            }
+        }
+        assert!(reported > 100, "only {reported} findings");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::{ScanError, ScanOutcome};
+use crate::limits::{Bound, Limits};
 
 /// Fingerprints of accepted findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,7 +39,9 @@ impl Baseline {
     /// [`ScanError::Baseline`] when it cannot be read or is not a result.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Baseline, ScanError> {
         let origin = path.as_ref().display().to_string();
-        let text = std::fs::read_to_string(path.as_ref())
+        let text = Limits::from_env()
+            .unwrap_or_default()
+            .read_text(path.as_ref(), Bound::ReportBytes)
             .map_err(|e| ScanError::Baseline { file: origin.clone(), message: format!("cannot read it: {e}") })?;
         Baseline::from_json(&text, &origin)
     }

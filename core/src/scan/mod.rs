@@ -26,6 +26,7 @@ pub use detect::ReportFormat;
 pub use error::{ScanError, ScanErrors};
 pub use finding::{ScanFinding, ScanSeverity};
 pub use gate::{score, Counts, GateConfig, ReportSummary, ScanOutcome, SCORE_VERSION};
+pub(crate) use render::annotate;
 pub use render::{render, SarifLimits, GITHUB_LIMITS};
 pub use suppressions::Suppression;
 

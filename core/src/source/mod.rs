@@ -5,8 +5,6 @@
 //! a resource no `.tf` file declares) says why. The files are parsed with a real HCL parser that
 //! keeps spans (`hcl-edit`).
 
-mod address;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -15,7 +13,8 @@ use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span;
 use serde::{Deserialize, Serialize};
 
-use address::ConfigAddress;
+use crate::address::Address;
+use crate::limits::{Bound, Limits};
 
 /// Where a resource is declared.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -80,18 +79,19 @@ pub struct SourceMap {
 
 impl SourceMap {
     /// Reads the `.tf` files of the working directory `dir` and of the local modules it calls.
-    /// `repo_root` is what file paths are relative to; `None` looks for the enclosing git
-    /// repository (a `.git` beside or above `dir`), else uses `dir` itself.
+    /// File paths are relative to the enclosing git repository (a `.git` beside or above `dir`),
+    /// else to `without_git` (a CI workspace checked out from an archive), else to `dir` itself.
     ///
     /// # Errors
     /// [`SourceError::Io`] when `dir` cannot be read. A file that does not parse makes only its
     /// own resources unmappable, saying why.
-    pub fn load(dir: impl AsRef<Path>, repo_root: Option<&Path>) -> Result<SourceMap, SourceError> {
+    pub fn load(dir: impl AsRef<Path>, without_git: Option<&Path>) -> Result<SourceMap, SourceError> {
         let io = |path: &Path, source| SourceError::Io { path: path.display().to_string(), source };
         let dir = dir.as_ref().canonicalize().map_err(|e| io(dir.as_ref(), e))?;
-        let root = match repo_root {
-            Some(root) => root.canonicalize().map_err(|e| io(root, e))?,
-            None => git_root(&dir).unwrap_or_else(|| dir.clone()),
+        let root = match (git_root(&dir), without_git) {
+            (Some(root), _) => root,
+            (None, Some(root)) => root.canonicalize().map_err(|e| io(root, e))?,
+            (None, None) => dir.clone(),
         };
         let mut map = SourceMap::default();
         map.load_module(&dir, &root, Vec::new(), &mut BTreeSet::new())?;
@@ -122,7 +122,7 @@ impl SourceMap {
         let mut calls = Vec::new();
         for file in files {
             let name = relative(&file, root);
-            let text = match std::fs::read_to_string(&file) {
+            let text = match Limits::from_env().unwrap_or_default().read_text(&file, Bound::FileBytes) {
                 Ok(text) => text,
                 Err(e) => {
                     unreadable.push(format!("{name} cannot be read: {e}"));
@@ -198,25 +198,29 @@ impl SourceMap {
     }
 
     fn find(&self, address: &str) -> Result<&SourceLocation, Missing> {
-        let parsed = ConfigAddress::parse(address).ok_or(Missing::NotAnAddress)?;
-        let key = (parsed.modules.clone(), parsed.block, parsed.resource_type.clone(), parsed.name.clone());
+        let parsed = Address::parse(address).map_err(|_| Missing::NotAnAddress)?;
+        // Every instance comes from one block: module keys and the instance key are left out.
+        let modules: Vec<String> = parsed.modules.into_iter().map(|m| m.name).collect();
+        let block = if parsed.data { "data" } else { "resource" };
+        let key = (modules, block, parsed.resource_type, parsed.name);
         if let Some(location) = self.blocks.get(&key) {
             return Ok(location);
         }
+        let (modules, block, resource_type, name) = key;
         // The nearest module on the way that could not be read says why.
-        for depth in 1..=parsed.modules.len() {
-            if let Some(Module::Outside(why)) = self.modules.get(&parsed.modules[..depth]) {
-                let call = parsed.modules[..depth].iter().map(|m| format!("module.{m}")).collect::<Vec<_>>().join(".");
+        for depth in 1..=modules.len() {
+            if let Some(Module::Outside(why)) = self.modules.get(&modules[..depth]) {
+                let call = modules[..depth].iter().map(|m| format!("module.{m}")).collect::<Vec<_>>().join(".");
                 return Err(Missing::Outside(format!("{call} {why}")));
             }
         }
-        match self.modules.get(&parsed.modules) {
+        match self.modules.get(&modules) {
             Some(Module::Loaded { dir, unreadable }) => Err(Missing::NotDeclared {
                 dir: dir.clone(),
-                declared: format!("{} \"{}\" \"{}\"", parsed.block, parsed.resource_type, parsed.name),
+                declared: format!("{block} \"{resource_type}\" \"{name}\""),
                 unreadable: unreadable.clone(),
             }),
-            _ => Err(Missing::NotCalled(format!("module.{}", parsed.modules.join(".module.")))),
+            _ => Err(Missing::NotCalled(format!("module.{}", modules.join(".module.")))),
         }
     }
 

@@ -22,12 +22,12 @@ use rayon::prelude::*;
 
 pub use schema::Tables;
 
-use self::address::Address;
 use self::proto::{Plan, ResourceInstanceChange};
 use self::schema::TypeSchema;
 use self::sensitive::Marks;
 use self::value::{Typing, V};
 use super::PlanError;
+use crate::address::Address;
 use crate::limits::Limits;
 
 /// The JSON plan format whose meaning the translation follows (Terraform 1.11's).
@@ -48,8 +48,9 @@ pub struct Shown {
     pub masked: Vec<String>,
 }
 
+/// The archive, its plan message or its lock file cannot be read.
 fn invalid(message: impl Into<String>) -> PlanError {
-    PlanError::Binary { message: message.into() }
+    PlanError::BinaryArchive { message: message.into() }
 }
 
 /// Decodes a binary plan file.
@@ -58,17 +59,13 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, PlanError> {
     let plan = Plan::decode(entries.tfplan.as_slice())
         .map_err(|e| invalid(format!("its `tfplan` entry is not a valid plan message ({e})")))?;
     if plan.version != proto::FORMAT_VERSION {
-        return Err(invalid(format!(
-            "it has plan file format version {}, and plangate reads version {} (Terraform 1.x, OpenTofu 1.x): show it with the terraform that made it (`--plan-reader terraform`)",
-            plan.version,
-            proto::FORMAT_VERSION
-        )));
+        return Err(PlanError::BinaryVersion { found: plan.version, expected: proto::FORMAT_VERSION });
     }
     if plan.errored {
         return Err(PlanError::Errored);
     }
     let versions = match &entries.lock_file {
-        Some(text) => schema::locked_versions(text).map_err(invalid)?,
+        Some(text) => schema::locked_versions(text)?,
         None => HashMap::new(),
     };
     Ok(Decoded { plan, versions })
@@ -136,21 +133,25 @@ impl Decoded {
     fn write_section(
         &self,
         json: &mut String,
-        name: &str,
+        name: &'static str,
         changes: &[ResourceInstanceChange],
         shown: impl Fn(&Address, &ResourceInstanceChange) -> bool,
         tables: &Tables,
         masked: &mut BTreeSet<String>,
     ) -> Result<(), PlanError> {
         let mut sorted = Vec::new();
-        for rc in changes {
-            let address = Address::parse(&rc.addr)
-                .map_err(|e| invalid(format!("a resource change has an invalid address: expected {e}")))?;
+        for (index, rc) in changes.iter().enumerate() {
+            let address = Address::parse(&rc.addr).map_err(|e| PlanError::BinaryChange {
+                section: name,
+                index,
+                address: None,
+                message: format!("its address is not valid: expected {e}"),
+            })?;
             if shown(&address, rc) {
                 sorted.push((address, rc));
             }
         }
-        sorted.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.deposed_key.cmp(&y.deposed_key)));
+        sorted.sort_by(|(a, x), (b, y)| a.terraform_cmp(b).then_with(|| x.deposed_key.cmp(&y.deposed_key)));
         // Each type's schema is parsed once (a plan has many instances of few types), then the
         // changes are written on every core, each to its own text.
         // `None`: no table knows the type's provider version, so its values are masked.
@@ -162,9 +163,7 @@ impl Decoded {
             }
             let schema = match self.table_of(rc, address, tables) {
                 // A table that names the type but cannot be read for it is broken, not masked.
-                Ok(table) => {
-                    Some(table.type_schema(address.data, &address.resource_type).map_err(invalid)?.unwrap_or_default())
-                }
+                Ok(table) => Some(table.type_schema(address.data, &address.resource_type)?.unwrap_or_default()),
                 Err(provider) => {
                     masked.insert(provider);
                     None
@@ -174,12 +173,17 @@ impl Decoded {
         }
         let written: Vec<String> = sorted
             .par_iter()
-            .map(|(address, rc)| {
+            .enumerate()
+            .map(|(index, (address, rc))| {
                 let key = (rc.provider.as_str(), address.data, address.resource_type.as_str());
                 let schema = schemas.get(&key).and_then(Option::as_ref);
                 let mut text = String::with_capacity(1024);
-                write_change(&mut text, address, rc, schema)
-                    .map_err(|message| invalid(format!("{name} {}: {message}", rc.addr)))?;
+                write_change(&mut text, address, rc, schema).map_err(|message| PlanError::BinaryChange {
+                    section: name,
+                    index,
+                    address: Some(rc.addr.clone()),
+                    message,
+                })?;
                 Ok(text)
             })
             .collect::<Result<_, PlanError>>()?;
@@ -212,24 +216,9 @@ fn write_change(
         .ok_or_else(|| format!("unknown action reason number {}", rc.action_reason))?;
     let typing =
         schema.map_or_else(Typing::default, |s| Typing { numbers: s.numbers.as_ref(), dynamic: s.dynamic.as_ref() });
-    let value_at = |index: Option<usize>, side: &str| -> Result<V, String> {
-        let Some(i) = index else { return Ok(V::Null) };
-        let raw = change
-            .values
-            .get(i)
-            .ok_or_else(|| format!("a {} change carries {} values", shape.actions.join("+"), change.values.len()))?;
-        if raw.msgpack.is_empty() {
-            return Err(format!("the {side} value has no msgpack"));
-        }
-        value::decode(&raw.msgpack, typing).map_err(|e| format!("the {side} value cannot be read: {e}"))
-    };
-    let before = value_at(shape.before, "before")?;
-    let after = value_at(shape.after, "after")?;
-    if !before.is_wholly_known() {
-        return Err("the before value holds values known only after apply".into());
-    }
     // The schema's sensitive attributes and every path the plan records, before and after alike:
-    // more is hidden, never less.
+    // more is hidden, never less. Known before the values are read, so that an error in a value
+    // says where only as far as that is not sensitive.
     let marks = match schema {
         None => Marks::all(),
         Some(schema) => {
@@ -243,6 +232,25 @@ fn write_change(
             marks
         }
     };
+    let value_at = |index: Option<usize>, side: &str| -> Result<V, String> {
+        let Some(i) = index else { return Ok(V::Null) };
+        let raw = change
+            .values
+            .get(i)
+            .ok_or_else(|| format!("a {} change carries {} values", shape.actions.join("+"), change.values.len()))?;
+        if raw.msgpack.is_empty() {
+            return Err(format!("the {side} value has no msgpack"));
+        }
+        value::decode(&raw.msgpack, typing).map_err(|failure| {
+            let path: Vec<_> = failure.path().collect();
+            format!("the {side} value cannot be read: {}", failure.located(marks.visible_steps(&path)))
+        })
+    };
+    let before = value_at(shape.before, "before")?;
+    let after = value_at(shape.after, "after")?;
+    if !before.is_wholly_known() {
+        return Err("the before value holds values known only after apply".into());
+    }
 
     json.push_str("{\"address\":");
     value::write_string(json, &rc.addr);
@@ -250,9 +258,9 @@ fn write_change(
         json.push_str(",\"previous_address\":");
         value::write_string(json, &rc.prev_run_addr);
     }
-    if !address.module_address.is_empty() {
+    if !address.modules.is_empty() {
         json.push_str(",\"module_address\":");
-        value::write_string(json, &address.module_address);
+        value::write_string(json, &address.module_address());
     }
     json.push_str(if address.data { ",\"mode\":\"data\"" } else { ",\"mode\":\"managed\"" });
     json.push_str(",\"type\":");

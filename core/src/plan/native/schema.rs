@@ -11,6 +11,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value as Tree;
 
+use crate::limits::{Bound, Limits};
+use crate::plan::PlanError;
+
 /// The embedded tables: (provider source, version, table text gzip-compressed by `build.rs`).
 const EMBEDDED: &[(&str, &str, &[u8])] = &[
     (
@@ -52,8 +55,8 @@ pub struct TypeSchema {
 }
 
 impl Table {
-    fn parse(text: &str, origin: &str) -> Result<Table, String> {
-        serde_json::from_str(text).map_err(|e| format!("schema table {origin} is not valid: {e}"))
+    fn parse(text: &str, origin: &str) -> Result<Table, PlanError> {
+        serde_json::from_str(text).map_err(|e| unusable(origin, format!("it is not a valid table: {e}")))
     }
 
     /// Whether the provider version has this type.
@@ -62,11 +65,11 @@ impl Table {
     }
 
     /// What the table says of a type; `None` when the provider version has no such type.
-    pub fn type_schema(&self, data: bool, resource_type: &str) -> Result<Option<TypeSchema>, String> {
+    pub fn type_schema(&self, data: bool, resource_type: &str) -> Result<Option<TypeSchema>, PlanError> {
         let types = if data { &self.data_sources } else { &self.resources };
         let Some(raw) = types.get(resource_type) else { return Ok(None) };
         serde_json::from_str(raw.get()).map(Some).map_err(|e| {
-            format!("the schema table of {} {} is not valid at {resource_type}: {e}", self.provider, self.version)
+            unusable(&format!("{} {}", self.provider, self.version), format!("it is not valid at {resource_type}: {e}"))
         })
     }
 }
@@ -93,7 +96,7 @@ pub struct Tables {
 
 impl Tables {
     /// The embedded tables and the table files `paths`.
-    pub fn load(paths: &[PathBuf]) -> Result<Tables, String> {
+    pub fn load(paths: &[PathBuf]) -> Result<Tables, PlanError> {
         let files = paths.iter().map(|path| read_table(path)).collect::<Result<_, _>>()?;
         Ok(Tables { files })
     }
@@ -105,10 +108,17 @@ impl Tables {
     }
 }
 
-fn read_table(path: &Path) -> Result<Table, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("schema table {} cannot be read: {e}", path.display()))?;
-    Table::parse(&text, &path.display().to_string())
+fn read_table(path: &Path) -> Result<Table, PlanError> {
+    let origin = path.display().to_string();
+    let text = Limits::from_env()
+        .unwrap_or_default()
+        .read_text(path, Bound::FileBytes)
+        .map_err(|e| unusable(&origin, format!("it cannot be read: {e}")))?;
+    Table::parse(&text, &origin)
+}
+
+fn unusable(origin: &str, message: String) -> PlanError {
+    PlanError::SchemaTable { origin: origin.to_string(), message }
 }
 
 /// OpenTofu's registry serves the same provider releases under its own host.
@@ -120,12 +130,18 @@ fn same_provider(source: &str) -> &str {
 
 /// The provider versions a plan was made with, from the dependency lock file it carries
 /// (`provider "registry.terraform.io/hashicorp/aws" { version = "5.100.0" }`).
-pub fn locked_versions(lock_file: &str) -> Result<HashMap<String, String>, String> {
+pub fn locked_versions(lock_file: &str) -> Result<HashMap<String, String>, PlanError> {
     use hcl_edit::expr::Expression;
     use hcl_edit::structure::Structure;
     let body = hcl_edit::parser::parse_body(lock_file).map_err(|e| {
         let at = e.location();
-        format!("the dependency lock file in the plan does not parse at line {}, column {}", at.line(), at.column())
+        PlanError::BinaryArchive {
+            message: format!(
+                "its dependency lock file (`.terraform.lock.hcl`) does not parse at line {}, column {}",
+                at.line(),
+                at.column()
+            ),
+        }
     })?;
     let mut versions = HashMap::new();
     for block in body.iter().filter_map(Structure::as_block) {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::Value as Tree;
 
 use super::proto::{Path, Selector};
-use super::value::{decode_key, write_string, V};
+use super::value::{decode_key, write_string, Step, MAX_DEPTH, V};
 
 /// A trie of sensitive paths.
 #[derive(Debug, Default)]
@@ -45,6 +45,14 @@ impl Marks {
     /// Adds a path recorded in the plan. A step into a set (keyed by an element's value) marks the
     /// whole set: more is hidden, never less.
     pub fn add_path(&mut self, path: &Path) -> Result<(), String> {
+        // No value is deeper than this, so no longer path marks anything; and a trie as deep as a
+        // hostile path would overflow the stack when dropped.
+        if path.steps.len() > MAX_DEPTH {
+            return Err(format!(
+                "a sensitive path of {} steps, longer than any value can be deep ({MAX_DEPTH})",
+                path.steps.len()
+            ));
+        }
         let mut node = self;
         for step in &path.steps {
             node = match &step.selector {
@@ -66,6 +74,35 @@ impl Marks {
     /// elsewhere, `false` members left out of objects.
     pub fn write(&self, value: &V, out: &mut String) {
         write(value, &[self], out);
+    }
+
+    /// How many leading steps of `path` may be shown: up to and including the first sensitive one
+    /// (a key below it may itself be a secret).
+    pub fn visible_steps(&self, path: &[&Step]) -> usize {
+        if self.marked {
+            return 0;
+        }
+        let mut nodes = vec![self];
+        for (i, step) in path.iter().enumerate() {
+            nodes = nodes
+                .iter()
+                .flat_map(|n| {
+                    let named = match step {
+                        Step::Key(key) => n.names.get(key.as_str()),
+                        Step::Index(i) => i64::try_from(*i).ok().and_then(|i| n.indexes.get(&i)),
+                    };
+                    [named, n.any.as_deref()]
+                })
+                .flatten()
+                .collect();
+            if nodes.iter().any(|n| n.marked) {
+                return i + 1;
+            }
+            if nodes.is_empty() {
+                break;
+            }
+        }
+        path.len()
     }
 }
 
@@ -152,5 +189,18 @@ mod tests {
         let mut all = String::new();
         Marks::all().write(&value, &mut all);
         assert_eq!(all, "true");
+
+        use super::super::value::Step as At;
+        let key = |k: &str| At::Key(k.into());
+        let path = [key("env"), key("API_KEY"), key("inner")];
+        let path: Vec<&At> = path.iter().collect();
+        assert_eq!(marks.visible_steps(&path), 2, "shown up to the sensitive key, nothing below");
+        let path = [key("auth"), At::Index(3), key("token"), key("x")];
+        assert_eq!(marks.visible_steps(&path.iter().collect::<Vec<_>>()), 3);
+        let path = [key("name"), key("x")];
+        assert_eq!(marks.visible_steps(&path.iter().collect::<Vec<_>>()), 2);
+        assert_eq!(Marks::all().visible_steps(&path.iter().collect::<Vec<_>>()), 0);
+        let long = Path { steps: vec![attr("a"); MAX_DEPTH + 1] };
+        assert!(Marks::default().add_path(&long).unwrap_err().contains("longer than any value"));
     }
 }

@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value as Tree;
 
-/// msgpack nesting deeper than this is refused, as serde_json refuses deeper JSON.
-const MAX_DEPTH: usize = 120;
+/// msgpack nesting deeper than this is refused, as serde_json refuses deeper JSON; so are paths
+/// longer than any value can be deep.
+pub const MAX_DEPTH: usize = 120;
 
 /// A decoded value, borrowing its strings from the msgpack bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,30 +60,40 @@ impl<'t> Typing<'t> {
     }
 }
 
-/// Decodes one msgpack value, typed by `typing`; an error says what was found where.
-pub fn decode<'b>(bytes: &'b [u8], typing: Typing<'_>) -> Result<V<'b>, String> {
+/// Decodes one msgpack value, typed by `typing`. An error says what was found, and where as a path
+/// of steps (for the caller to show only as far as it is not sensitive).
+pub fn decode<'b>(bytes: &'b [u8], typing: Typing<'_>) -> Result<V<'b>, Failure> {
     let mut reader = Reader { bytes, at: 0, depth: 0 };
-    let value = reader.value(typing).map_err(Failure::located)?;
+    let value = reader.value(typing)?;
     if reader.at != bytes.len() {
-        return Err(format!("{} bytes follow the value", bytes.len() - reader.at));
+        return Err(format!("{} bytes follow the value", bytes.len() - reader.at).into());
     }
     Ok(value)
 }
 
 /// Decodes the element key of a path step: a number or a string as it is, or a `[type, value]`
-/// pair (a key typed dynamically, such as a set element).
+/// pair (a key typed dynamically, such as a set element). An error never says where inside the key
+/// it is: the key may be a sensitive value.
 pub fn decode_key(bytes: &[u8]) -> Result<V<'_>, String> {
     let mut reader = Reader { bytes, at: 0, depth: 0 };
     let pair = bytes.len() > 1 && bytes[0] == 0x92 && matches!(bytes[1], 0xc4..=0xc6);
     let value = if pair { reader.dynamic() } else { reader.value(Typing::default()) };
-    value.map_err(Failure::located)
+    value.map_err(|failure| failure.message)
 }
 
 /// What went wrong, and the path to it, gathered on the way out (so reading pays nothing for it).
-struct Failure {
-    message: String,
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
     /// Innermost step first.
-    path: Vec<String>,
+    path: Vec<Step>,
+}
+
+/// A step of a failure's path: an object attribute or map key, or a list index.
+#[derive(Debug)]
+pub enum Step {
+    Key(String),
+    Index(usize),
 }
 
 impl From<String> for Failure {
@@ -98,16 +109,34 @@ impl From<&str> for Failure {
 }
 
 impl Failure {
-    fn at(mut self, step: impl Into<String>) -> Failure {
-        self.path.push(step.into());
+    fn at(mut self, step: Step) -> Failure {
+        self.path.push(step);
         self
     }
-    fn located(self) -> String {
-        if self.path.is_empty() {
-            return self.message;
+
+    /// The steps from the value's root to the failure.
+    pub fn path(&self) -> impl Iterator<Item = &Step> {
+        self.path.iter().rev()
+    }
+
+    /// The message with the first `shown` steps of the path (`attribute.key[0]`).
+    pub fn located(&self, shown: usize) -> String {
+        let mut at = String::new();
+        for step in self.path().take(shown) {
+            match step {
+                Step::Key(key) if at.is_empty() => at.push_str(key),
+                Step::Key(key) => {
+                    at.push('.');
+                    at.push_str(key);
+                }
+                Step::Index(i) => at.push_str(&format!("[{i}]")),
+            }
         }
-        let path: Vec<String> = self.path.into_iter().rev().collect();
-        format!("{} at `{}`", self.message, path.join("."))
+        if at.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{} at `{at}`", self.message)
+        }
     }
 }
 
@@ -230,7 +259,7 @@ impl<'b> Reader<'b> {
                 self.nested()?;
                 let mut items = Vec::with_capacity(n.min(1024));
                 for i in 0..n {
-                    items.push(self.value(typing.element(i)).map_err(|f| f.at(i.to_string()))?);
+                    items.push(self.value(typing.element(i)).map_err(|f| f.at(Step::Index(i)))?);
                 }
                 self.depth -= 1;
                 V::List(items)
@@ -245,7 +274,12 @@ impl<'b> Reader<'b> {
                         }
                         _ => return Err("a map key that is not a string".into()),
                     };
-                    let member = self.value(typing.child(key)).map_err(|f| f.at(key))?;
+                    // cty never writes a key twice; Terraform would take the last, a JSON reader
+                    // either: refused rather than guessed.
+                    if members.iter().any(|(k, _)| *k == key) {
+                        return Err(Failure::from("a map with a key written twice").at(Step::Key(key.into())));
+                    }
+                    let member = self.value(typing.child(key)).map_err(|f| f.at(Step::Key(key.into())))?;
                     members.push((key, member));
                 }
                 self.depth -= 1;
@@ -258,19 +292,37 @@ impl<'b> Reader<'b> {
     }
 
     /// A `[type, value]` pair: the value, typed by its own type (a number stored as a string is a
-    /// number again, a nested dynamic value is a pair again).
+    /// number again, a nested dynamic value is a pair again). A null or unknown value of no known
+    /// type is written bare, as cty writes it (`terraform_data` without `triggers_replace`).
     fn dynamic(&mut self) -> Result<V<'b>, Failure> {
         let not_a_pair = "a dynamically typed value that is not a [type, value] pair";
+        match self.bytes.get(self.at) {
+            Some(0xc0) => {
+                self.at += 1;
+                return Ok(V::Null);
+            }
+            Some(0xc7..=0xc9 | 0xd4..=0xd8) => {
+                return match self.item()? {
+                    Item::Ext(0 | 12) => Ok(V::Unknown),
+                    _ => Err(not_a_pair.into()),
+                };
+            }
+            _ => {}
+        }
         if !matches!(self.item()?, Item::Array(2)) {
             return Err(not_a_pair.into());
         }
+        // A pair may hold a pair: counted as nesting, so no file can recurse without end.
+        self.nested()?;
         let ty = match self.item()? {
             Item::Bin(ty) | Item::Str(ty) => serde_json::from_slice::<Tree>(ty)
                 .map_err(|_| "a dynamically typed value whose type is not a cty type")?,
             _ => return Err(not_a_pair.into()),
         };
         let (numbers, dynamic) = (typing_tree(&ty, "number"), typing_tree(&ty, "dynamic"));
-        self.value(Typing { numbers: numbers.as_ref(), dynamic: dynamic.as_ref() })
+        let value = self.value(Typing { numbers: numbers.as_ref(), dynamic: dynamic.as_ref() })?;
+        self.depth -= 1;
+        Ok(value)
     }
 }
 
@@ -492,8 +544,16 @@ mod tests {
         decode(&msgpack(&value), typing).unwrap().write_json(&mut json);
         assert_eq!(json, r#"{"threshold":0.1,"label":"0.1","doc":1.25}"#);
         let bad = Msgpack::Map(vec![("threshold".into(), "0x10".into())]);
-        let err = decode(&msgpack(&bad), typing).unwrap_err();
+        let err = decode(&msgpack(&bad), typing).unwrap_err().located(usize::MAX);
         assert!(err.contains("number attribute") && err.ends_with("at `threshold`"), "{err}");
+        // Null and unknown values of a dynamic attribute whose type is not known are bare.
+        let bare = Msgpack::Map(vec![("doc".into(), Msgpack::Nil), ("x".into(), Msgpack::Ext(0, vec![0]))]);
+        let dynamic: Tree = serde_json::json!({"doc": true, "x": true});
+        let typing = Typing { numbers: None, dynamic: Some(&dynamic) };
+        let bytes = msgpack(&bare);
+        let (v, mut json) = (decode(&bytes, typing).unwrap(), String::new());
+        v.write_json(&mut json);
+        assert_eq!((json.as_str(), v.is_wholly_known()), (r#"{"doc":null}"#, false));
     }
 
     #[test]
@@ -504,14 +564,27 @@ mod tests {
             (Msgpack::F64(f64::NAN), "JSON cannot hold"),
             (Msgpack::Map(vec![(Msgpack::from(1), Msgpack::Nil)]), "not a string"),
         ] {
-            let err = decode(&msgpack(&value), Typing::default()).unwrap_err();
+            let err = decode(&msgpack(&value), Typing::default()).unwrap_err().message;
             assert!(err.contains(expected), "{err}");
         }
+        let twice = Msgpack::Map(vec![("a".into(), Msgpack::Nil), ("a".into(), 1.into())]);
+        assert!(decode(&msgpack(&twice), Typing::default()).unwrap_err().message.contains("written twice"));
         let mut deep = Msgpack::Nil;
         for _ in 0..200 {
             deep = Msgpack::Array(vec![deep]);
         }
-        assert!(decode(&msgpack(&deep), Typing::default()).unwrap_err().contains("not valid msgpack"));
-        assert!(decode(&[0xc0, 0xc0], Typing::default()).unwrap_err().contains("follow"));
+        assert!(decode(&msgpack(&deep), Typing::default()).unwrap_err().message.contains("not valid msgpack"));
+        assert!(decode(&[0xc0, 0xc0], Typing::default()).unwrap_err().message.contains("follow"));
+        // Dynamic pairs holding dynamic pairs, without end: bounded like any nesting.
+        // (Written byte by byte: a tree that deep would overflow the test's own stack.)
+        let mut bytes = vec![0x81, 0xa3, b'd', b'o', b'c'];
+        for _ in 0..100_000 {
+            bytes.extend([0x92, 0xc4, 9]);
+            bytes.extend(b"\"dynamic\"");
+        }
+        bytes.push(0xc0);
+        let dynamic: Tree = serde_json::json!({"doc": true});
+        let typing = Typing { numbers: None, dynamic: Some(&dynamic) };
+        assert!(decode(&bytes, typing).unwrap_err().message.contains("nested deeper"));
     }
 }

@@ -1,6 +1,7 @@
 //! Markdown for a pull-request comment: a summary table, critical findings first, the rest collapsed.
 //! Plan text is untrusted (anyone who can open a PR names resources), so it is escaped: no markup,
-//! no HTML, no @-mentions. The comment stays under 60,000 characters (GitHub allows 65,536) and
+//! no HTML, no @-mentions. The comment stays under 60,000 bytes of UTF-8 (so under GitHub's 65,536
+//! characters, and under any budget a caller measures in bytes, such as the job summary's) and
 //! says so when it had to cut.
 
 use std::fmt::Write;
@@ -9,12 +10,12 @@ use crate::registry::Severity;
 use crate::report::{Finding, Report, Status};
 use crate::text::markdown as escape;
 
-/// The most characters the comment may have.
-pub use crate::text::MARKDOWN_MAX_CHARS as MAX_CHARS;
+/// The most bytes the comment may have.
+pub use crate::text::MARKDOWN_MAX_BYTES as MAX_BYTES;
 /// Room kept for the closing tags and the truncation note.
 const RESERVE: usize = 600;
 
-pub fn render(report: &Report, max_chars: usize) -> String {
+pub fn render(report: &Report, max_bytes: usize) -> String {
     let mut out = String::new();
     let icon = match report.status {
         Status::Critical => "🔴",
@@ -32,6 +33,9 @@ pub fn render(report: &Report, max_chars: usize) -> String {
         report.high_risk_changes,
         report.drift.len()
     );
+    if let Some(note) = report.unjudged_note() {
+        let _ = write!(out, "\n**Not judged:** {}\n", escape(&note));
+    }
 
     let mut left_out = 0;
     let sections = [
@@ -46,7 +50,7 @@ pub fn render(report: &Report, max_chars: usize) -> String {
         let findings: Vec<&Finding> =
             report.findings.iter().filter(|f| f.severity == severity && f.waived.is_none()).collect();
         let items: Vec<String> = findings.iter().map(|f| item(f)).collect();
-        left_out += section(&mut out, &format!("{title} ({})", findings.len()), collapsed, &items, max_chars);
+        left_out += section(&mut out, &format!("{title} ({})", findings.len()), collapsed, &items, max_bytes);
     }
     let waived: Vec<String> = report
         .findings
@@ -65,7 +69,7 @@ pub fn render(report: &Report, max_chars: usize) -> String {
             )
         })
         .collect();
-    left_out += section(&mut out, &format!("Waived ({}, not counted)", waived.len()), true, &waived, max_chars);
+    left_out += section(&mut out, &format!("Waived ({}, not counted)", waived.len()), true, &waived, max_bytes);
     let drift: Vec<String> = report
         .drift
         .iter()
@@ -76,12 +80,12 @@ pub fn render(report: &Report, max_chars: usize) -> String {
         })
         .collect();
     left_out +=
-        section(&mut out, &format!("Drift outside Terraform ({}, not counted)", drift.len()), true, &drift, max_chars);
+        section(&mut out, &format!("Drift outside Terraform ({}, not counted)", drift.len()), true, &drift, max_bytes);
 
     if left_out > 0 {
         let _ = write!(
             out,
-            "\n> **Truncated:** {left_out} more item{} not shown, to keep this comment under {max_chars} characters. The JSON report has them all.\n",
+            "\n> **Truncated:** {left_out} more item{} not shown, to keep this comment under {max_bytes} bytes. The JSON report has them all.\n",
             if left_out == 1 { "" } else { "s" }
         );
     }
@@ -94,7 +98,7 @@ fn declared_at(finding: &Finding) -> String {
 }
 
 /// Writes one section if it has items; returns how many items did not fit.
-fn section(out: &mut String, title: &str, collapsed: bool, items: &[String], max_chars: usize) -> usize {
+fn section(out: &mut String, title: &str, collapsed: bool, items: &[String], max_bytes: usize) -> usize {
     if items.is_empty() {
         return 0;
     }
@@ -107,7 +111,7 @@ fn section(out: &mut String, title: &str, collapsed: bool, items: &[String], max
     // it may still fit, so a section never shows a count with no item under it while room remains.
     let mut written = 0;
     for item in items {
-        if out.len() + item.len() > max_chars.saturating_sub(RESERVE) {
+        if out.len() + item.len() > max_bytes.saturating_sub(RESERVE) {
             continue;
         }
         out.push_str(item);

@@ -4,11 +4,13 @@
 mod github;
 mod json;
 mod markdown;
+mod run;
 mod sarif;
 mod text;
 
 pub use github::MAX_PER_KIND as MAX_ANNOTATIONS_PER_KIND;
-pub use markdown::MAX_CHARS as MAX_MARKDOWN_CHARS;
+pub use markdown::MAX_BYTES as MAX_MARKDOWN_BYTES;
+pub use run::render_run;
 
 use super::Report;
 pub use crate::format::{Format, UnknownFormat};
@@ -21,20 +23,20 @@ pub struct RenderOptions {
     pub plan_label: String,
     /// Show notices and drift in the text report.
     pub verbose: bool,
-    /// The most characters the Markdown report may have: lower-risk sections are cut first, and
+    /// The most bytes (of UTF-8) the Markdown report may have: lower-risk sections are cut first, and
     /// the report says what it left out.
-    pub max_chars: usize,
+    pub max_bytes: usize,
 }
 
 impl RenderOptions {
     /// Options naming the plan `plan_label`, verbose.
     pub fn new(plan_label: impl Into<String>) -> RenderOptions {
-        RenderOptions { plan_label: plan_label.into(), verbose: true, max_chars: MAX_MARKDOWN_CHARS }
+        RenderOptions { plan_label: plan_label.into(), verbose: true, max_bytes: MAX_MARKDOWN_BYTES }
     }
 
-    /// The same, with the Markdown report held to `max_chars` characters.
-    pub fn max_chars(mut self, max_chars: usize) -> RenderOptions {
-        self.max_chars = max_chars;
+    /// The same, with the Markdown report held to `max_bytes` bytes.
+    pub fn max_bytes(mut self, max_bytes: usize) -> RenderOptions {
+        self.max_bytes = max_bytes;
         self
     }
 
@@ -66,7 +68,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Text => text::render(report, options),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, options),
-        Format::Markdown => markdown::render(report, options.max_chars),
+        Format::Markdown => markdown::render(report, options.max_bytes),
         Format::Github => github::render(report, options),
     }
 }

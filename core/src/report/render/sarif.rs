@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::RenderOptions;
 use crate::fingerprint::fingerprint;
-use crate::registry::{Rule, Severity, REGISTRY};
+use crate::registry::{self, Rule, Severity};
 use crate::report::{Finding, Report};
 
 /// GitHub code scanning's upload limits: results per run, and bytes (kept uncompressed, which
@@ -18,7 +18,7 @@ const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// report's findings), within GitHub's limits; what is left out is said in the run's
 /// `toolExecutionNotifications`.
 pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let rules: Vec<Value> = REGISTRY.iter().map(|rule| describe_rule(rule)).collect();
+    let rules: Vec<Value> = registry::rules().iter().map(|rule| describe_rule(rule)).collect();
     let head = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -61,13 +61,12 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Wr
         budget -= result.len() + 2;
         written += 1;
     }
-    let notifications: Vec<Value> = (left_out > 0)
-        .then(|| json!({"level": "warning", "message": {"text": format!(
-            "plangate left out {left_out} of {} results (the least severe) to stay within GitHub's SARIF upload limits: the JSON report has them all",
-            report.findings.len()
-        )}}))
-        .into_iter()
-        .collect();
+    let left_out_note = (left_out > 0).then(|| json!({"level": "warning", "message": {"text": format!(
+        "plangate left out {left_out} of {} results (the least severe) to stay within GitHub's SARIF upload limits: the JSON report has them all",
+        report.findings.len()
+    )}}));
+    let unjudged_note = report.unjudged_note().map(|note| json!({"level": "note", "message": {"text": note}}));
+    let notifications: Vec<Value> = left_out_note.into_iter().chain(unjudged_note).collect();
     let invocations = json!([{"executionSuccessful": true, "toolExecutionNotifications": notifications}]);
     out.write_all(format!("\n],\"invocations\":{invocations}}}]}}\n").as_bytes())
 }
@@ -125,7 +124,7 @@ fn physical_location(finding: &Finding, options: &RenderOptions) -> Value {
 }
 
 fn describe_result(finding: &Finding, options: &RenderOptions) -> Value {
-    let rule_index = REGISTRY.iter().position(|r| r.id == finding.rule);
+    let rule_index = registry::rules().iter().position(|r| r.id == finding.rule);
     // Waived findings stay visible to code scanning, as suppressed with the waiver's reason.
     let suppressions: Vec<Value> = finding
         .waived

@@ -52,15 +52,26 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             }
         }
     }
+    let unjudged = report.unjudged_note();
+    if let Some(note) = &unjudged {
+        let _ = writeln!(out, "\n=== Not Judged ===\nNOT JUDGED: {}", one_line(note));
+    }
     let _ = write!(
         out,
         "\n=== Change Summary ===\nTotal changes: {}\nHigh-risk changes: {}\nCritical changes: {}\n\n",
         report.total_changes, report.high_risk_changes, report.critical_changes
     );
+    // A pass says what it did not judge: "no risky change" is only what the rules read.
+    let not_judged = if report.plan.unjudged.iter().any(|u| !u.harmless) { " (see Not Judged)" } else { "" };
     out.push_str(&match report.verdict.exit_code {
         1 => "ERROR: Critical changes detected. Manual review required.\n".to_string(),
         2 => format!("ERROR: High-risk changes detected: {}\n", report.verdict.reason),
         _ if report.critical_changes + report.high_risk_changes > 0 => format!("WARNING: {}\n", report.verdict.reason),
+        _ if !not_judged.is_empty() => {
+            format!(
+                "SUCCESS: No critical or high-risk changes detected among the changes the rules judge{not_judged}.\n"
+            )
+        }
         _ => "SUCCESS: No critical or high-risk changes detected.\n".to_string(),
     });
     out

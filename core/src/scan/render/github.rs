@@ -1,48 +1,49 @@
-//! GitHub workflow-command annotations for `plangate scan`: at most 10 errors (critical and high)
-//! and 10 warnings (medium), the rest summed up in one notice.
+//! GitHub workflow-command annotations for `plangate scan`: critical and high findings are errors,
+//! medium ones warnings, through the one annotation writer (so a run of plans and reports shares
+//! GitHub's per-step limits); the rest summed up in one notice.
 
 use std::fmt::Write;
 
 use crate::scan::{ScanOutcome, ScanSeverity};
-use crate::text::{workflow_data as data, workflow_property as property};
+use crate::workflow::{hidden_note, Annotations};
 
-const MAX_PER_KIND: usize = 10;
+/// Adds the outcome's active findings to `annotations`.
+pub fn annotate(annotations: &mut Annotations, outcome: &ScanOutcome) {
+    for f in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
+        let warning = match f.severity {
+            ScanSeverity::Critical | ScanSeverity::High => false,
+            ScanSeverity::Medium => true,
+            _ => continue,
+        };
+        let (file, line) = match f.location.rsplit_once(':') {
+            Some((file, line)) => match line.parse::<usize>() {
+                Ok(line) => (file, Some((line, None))),
+                Err(_) => (f.location.as_str(), None),
+            },
+            None => (f.location.as_str(), None),
+        };
+        let title = format!("{} {} ({})", f.severity.as_str(), f.rule, f.source);
+        annotations.push(warning, Some(file), line, &title, &f.title);
+    }
+}
 
 pub fn render(outcome: &ScanOutcome) -> String {
-    let mut out = String::new();
-    let active: Vec<_> = outcome.findings.iter().filter(|f| f.suppressed.is_none()).collect();
-    let mut hidden = 0;
-    for (command, wanted) in
-        [("error", &[ScanSeverity::Critical, ScanSeverity::High][..]), ("warning", &[ScanSeverity::Medium][..])]
-    {
-        let findings: Vec<_> = active.iter().filter(|f| wanted.contains(&f.severity)).collect();
-        for f in findings.iter().take(MAX_PER_KIND) {
-            let (file, line) = match f.location.rsplit_once(':') {
-                Some((file, line)) if line.parse::<u64>().is_ok() => (file, Some(line)),
-                _ => (f.location.as_str(), None),
-            };
-            let line = line.map(|l| format!(",line={l}")).unwrap_or_default();
-            let title = property(&format!("{} {} ({})", f.severity.as_str(), f.rule, f.source));
-            let _ = writeln!(out, "::{command} file={}{line},title={title}::{}", property(file), data(&f.title));
+    let mut annotations = Annotations::default();
+    annotate(&mut annotations, outcome);
+    annotations.write(None, "plangate scan", |hidden| {
+        let c = &outcome.counts;
+        let mut summary = format!(
+            "plangate scan: {} — score {} (critical {}, high {}, medium {}, low {})",
+            if outcome.passed { "passed" } else { "failed" },
+            outcome.score,
+            c.critical,
+            c.high,
+            c.medium,
+            c.low
+        );
+        if !outcome.reasons.is_empty() {
+            let _ = write!(summary, ": {}", outcome.reasons.join("; "));
         }
-        hidden += findings.len().saturating_sub(MAX_PER_KIND);
-    }
-    let c = &outcome.counts;
-    let mut summary = format!(
-        "plangate scan: {} — score {} (critical {}, high {}, medium {}, low {})",
-        if outcome.passed { "passed" } else { "failed" },
-        outcome.score,
-        c.critical,
-        c.high,
-        c.medium,
-        c.low
-    );
-    if !outcome.reasons.is_empty() {
-        let _ = write!(summary, ": {}", outcome.reasons.join("; "));
-    }
-    if hidden > 0 {
-        let _ = write!(summary, "; {hidden} more annotations not shown: see the full report");
-    }
-    let _ = writeln!(out, "::notice title=plangate scan::{}", data(&summary));
-    out
+        summary + &hidden_note(hidden)
+    })
 }

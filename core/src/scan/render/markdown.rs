@@ -1,12 +1,12 @@
 //! Markdown for a pull-request comment about the scan: verdict, counts, per-file status, critical
 //! and high findings, the rest collapsed. Report text is untrusted and escaped; the comment stays
-//! under 60,000 characters and says when it cut.
+//! under 60,000 bytes and says when it cut.
 
 use std::fmt::Write;
 
 use crate::scan::{ScanOutcome, ScanSeverity};
 use crate::text::markdown as escape;
-use crate::text::MARKDOWN_MAX_CHARS as MAX_CHARS;
+use crate::text::MARKDOWN_MAX_BYTES as MAX_BYTES;
 
 pub fn render(outcome: &ScanOutcome) -> String {
     let c = &outcome.counts;
@@ -63,7 +63,7 @@ pub fn render(outcome: &ScanOutcome) -> String {
             let _ = write!(out, "\n### {title} ({})\n\n", items.len());
         }
         for item in &items {
-            if out.len() + item.len() > MAX_CHARS - 600 {
+            if out.len() + item.len() > MAX_BYTES - 600 {
                 left_out += 1;
                 continue;
             }
@@ -74,7 +74,7 @@ pub fn render(outcome: &ScanOutcome) -> String {
         }
     }
     if left_out > 0 {
-        let _ = write!(out, "\n> **Truncated:** {left_out} more findings not shown, to keep this comment under {MAX_CHARS} characters. The JSON result has them all.\n");
+        let _ = write!(out, "\n> **Truncated:** {left_out} more findings not shown, to keep this comment under {MAX_BYTES} bytes. The JSON result has them all.\n");
     }
     out
 }

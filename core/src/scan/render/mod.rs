@@ -5,6 +5,7 @@ mod markdown;
 mod sarif;
 mod text;
 
+pub(crate) use github::annotate;
 pub use sarif::{SarifLimits, GITHUB_LIMITS};
 
 use super::ScanOutcome;

@@ -1,0 +1,33 @@
+//! The rules of the families of any provider.
+
+use crate::registry::Rule;
+
+mod deletions;
+mod expired_waiver;
+mod hidden;
+mod high_risk_class;
+mod index_shift;
+mod masked;
+mod meanings;
+mod unjudged;
+
+pub(crate) use deletions::*;
+pub(crate) use expired_waiver::*;
+pub(crate) use hidden::*;
+pub(crate) use high_risk_class::*;
+pub(crate) use index_shift::*;
+pub(crate) use masked::*;
+pub(crate) use meanings::*;
+pub(crate) use unjudged::*;
+
+/// Every family's rules, family by family, in the order `plangate rules` lists them.
+pub(super) static DECLARED: &[&[&Rule]] = &[
+    deletions::DECLARED,
+    index_shift::DECLARED,
+    high_risk_class::DECLARED,
+    meanings::DECLARED,
+    masked::DECLARED,
+    hidden::DECLARED,
+    unjudged::DECLARED,
+    expired_waiver::DECLARED,
+];

@@ -1,0 +1,35 @@
+//! The rules of the `storage` family: ids, titles, severities and the documentation `plangate
+//! explain` prints. The family in `rules::aws::storage` reports them.
+
+use crate::registry::{Category, Rule, Severity};
+
+pub static PUBLIC_ACCESS_BLOCK_WEAKENED: Rule = Rule {
+    id: "PG-S3-001",
+    title: "S3 public access block removed or weakened",
+    category: Category::Other,
+    severity: Severity::High,
+    doc: "**Why it matters.** The public access block is what stops a bucket policy or ACL from making \
+data public by mistake; without it, one wrong statement exposes the bucket.\n\n\
+**What triggers it.** Deleting an `aws_s3_bucket_public_access_block` or \
+`aws_s3_account_public_access_block`, or turning any of `block_public_acls`, \
+`block_public_policy`, `ignore_public_acls`, `restrict_public_buckets` off.\n\n\
+**Example.** `block_public_policy = true` changed to `false` reports \
+`aws_s3_bucket_public_access_block.data: block_public_policy turned off`.",
+    plan_wide: false,
+};
+
+pub static PUBLIC_ACL: Rule = Rule {
+    id: "PG-S3-003",
+    title: "Public bucket ACL",
+    category: Category::Other,
+    severity: Severity::High,
+    doc: "**Why it matters.** The canned ACLs `public-read`, `public-read-write` and \
+`authenticated-read` open a bucket to everyone (or every AWS account).\n\n\
+**What triggers it.** `acl` of `aws_s3_bucket_acl` or `aws_s3_bucket` set to one of them.\n\n\
+**Example.** `acl = \"public-read\"` reports `aws_s3_bucket_acl.site: ACL public-read opens the \
+bucket to everyone`.",
+    plan_wide: false,
+};
+
+/// The rules declared here, in the order `plangate rules` lists them.
+pub(super) static DECLARED: &[&Rule] = &[&PUBLIC_ACCESS_BLOCK_WEAKENED, &PUBLIC_ACL];

@@ -1,0 +1,491 @@
+//! What the AWS provider's attributes mean: the one place to add one. Each row names a resource
+//! type, an attribute path and its meaning; the `meanings` family judges every change against the
+//! rows (a test checks each path against the provider's schema). Attributes other families judge
+//! (RDS instances and clusters, KMS keys, security groups, network ACL entries) are not repeated.
+
+use crate::plan::Attr;
+use crate::rules::model::meaning::{
+    Attribute, Guard, Meaning,
+    Meaning::{Capacity, Protection, Recording, Retention, Transport},
+    Scale, Table, Zero,
+};
+
+pub(crate) static TABLE: Table = Table { attributes: ATTRIBUTES, guards: GUARDS };
+
+/// The types that are nothing but a control: the `meanings` family is the one that judges them.
+/// Types with other settings (tables, services, load balancers) are left to their families or to
+/// the high-risk classes.
+pub(crate) const CONTROL_TYPES: &[&str] = &[
+    "aws_cloudtrail",
+    "aws_guardduty_detector",
+    "aws_guardduty_detector_feature",
+    "aws_config_configuration_recorder",
+    "aws_config_configuration_recorder_status",
+    "aws_config_config_rule",
+    "aws_securityhub_account",
+    "aws_securityhub_standards_subscription",
+    "aws_flow_log",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_logging",
+    "aws_ebs_encryption_by_default",
+    "aws_backup_plan",
+    "aws_backup_selection",
+    "aws_backup_vault_lock_configuration",
+    "aws_efs_backup_policy",
+    "aws_wafv2_web_acl_association",
+    "aws_wafregional_web_acl_association",
+    "aws_shield_protection",
+    "aws_cloudwatch_log_subscription_filter",
+    "aws_organizations_policy_attachment",
+    "aws_inspector2_enabler",
+    "aws_macie2_account",
+    "aws_accessanalyzer_analyzer",
+    "aws_iam_account_password_policy",
+    "aws_vpc_endpoint_policy",
+];
+
+const fn count(t: &'static str, path: &'static str, effect: &'static str) -> Attribute {
+    Attribute::new(t, path, Capacity, Scale::Count, effect)
+}
+
+const fn flag(t: &'static str, path: &'static str, meaning: Meaning, safe: bool, effect: &'static str) -> Attribute {
+    Attribute::new(t, path, meaning, Scale::Flag { safe }, effect)
+}
+
+const fn levels(
+    t: &'static str,
+    path: &'static str,
+    meaning: Meaning,
+    levels: &'static [&'static [&'static str]],
+    effect: &'static str,
+) -> Attribute {
+    Attribute::new(t, path, meaning, Scale::Levels(levels), effect)
+}
+
+const fn period(
+    t: &'static str,
+    path: &'static str,
+    unit: &'static str,
+    zero: Zero,
+    effect: &'static str,
+) -> Attribute {
+    Attribute::new(t, path, Retention, Scale::Period { unit, zero }, effect)
+}
+
+const fn present(t: &'static str, path: &'static str, meaning: Meaning, effect: &'static str) -> Attribute {
+    Attribute::new(t, path, meaning, Scale::Present, effect)
+}
+
+const fn guard(t: &'static str, meaning: Meaning, effect: &'static str) -> Guard {
+    Guard { resource_type: t, meaning, effect, when: None }
+}
+
+/// Load balancer and target group protocols: plain text below encrypted.
+const LB_PROTOCOLS: &[&[&str]] = &[&["HTTP", "TCP", "UDP", "TCP_UDP"], &["HTTPS", "TLS"]];
+const VIEWER_POLICIES: &[&[&str]] = &[&["allow-all"], &["redirect-to-https", "https-only"]];
+const ORIGIN_POLICIES: &[&[&str]] = &[&["http-only"], &["match-viewer"], &["https-only"]];
+const CLOUDFRONT_TLS: &[&[&str]] = &[
+    &["SSLv3"],
+    &["TLSv1"],
+    &["TLSv1_2016"],
+    &["TLSv1.1_2016"],
+    &["TLSv1.2_2018"],
+    &["TLSv1.2_2019"],
+    &["TLSv1.2_2021"],
+];
+const API_TLS: &[&[&str]] = &[&["TLS_1_0"], &["TLS_1_2"]];
+const SEARCH_TLS: &[&[&str]] =
+    &[&["Policy-Min-TLS-1-0-2019-07"], &["Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"]];
+const KAFKA_CLIENTS: &[&[&str]] = &[&["PLAINTEXT"], &["TLS_PLAINTEXT"], &["TLS"]];
+const DMS_SSL: &[&[&str]] = &[&["none"], &["require"], &["verify-ca", "verify-full"]];
+const ENABLED: &[&[&str]] = &[&["DISABLED", "DISABLING"], &["ENABLED", "ENABLING"]];
+const VERSIONING: &[&[&str]] = &[&["Suspended", "Disabled"], &["Enabled"]];
+const ACTIVE: &[&[&str]] = &[&["INACTIVE"], &["ACTIVE"]];
+const MACIE: &[&[&str]] = &[&["PAUSED"], &["ENABLED"]];
+const TAGS: &[&[&str]] = &[&["MUTABLE", "MUTABLE_WITH_EXCLUSION"], &["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"]];
+const STREAM_ENCRYPTION: &[&[&str]] = &[&["NONE"], &["KMS"]];
+const RULE_STATE: &[&[&str]] = &[&["DISABLED"], &["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"]];
+
+static ATTRIBUTES: &[Attribute] = &[
+    // Capacity: zero instances, tasks or executions, or a service switched off.
+    count("aws_autoscaling_group", "desired_capacity", "no instance runs"),
+    count("aws_autoscaling_group", "max_size", "no instance can run"),
+    count("aws_ecs_service", "desired_count", "no task runs: the service stops"),
+    count("aws_lambda_function", "reserved_concurrent_executions", "every invocation is throttled"),
+    count("aws_eks_node_group", "scaling_config.desired_size", "no node runs: pods cannot be scheduled"),
+    count("aws_eks_node_group", "scaling_config.max_size", "no node can run"),
+    count("aws_appautoscaling_target", "max_capacity", "the scaled resource can run nothing"),
+    count("aws_emr_instance_group", "instance_count", "no instance runs in the group"),
+    count("aws_batch_compute_environment", "compute_resources.max_vcpus", "no job can run"),
+    count("aws_api_gateway_method_settings", "settings.throttling_rate_limit", "every request is throttled"),
+    count("aws_api_gateway_method_settings", "settings.throttling_burst_limit", "every request is throttled"),
+    count("aws_apigatewayv2_stage", "default_route_settings.throttling_rate_limit", "every request is throttled"),
+    count("aws_apigatewayv2_stage", "default_route_settings.throttling_burst_limit", "every request is throttled"),
+    count("aws_api_gateway_usage_plan", "throttle_settings.rate_limit", "every request of the plan is throttled"),
+    flag("aws_cloudfront_distribution", "enabled", Capacity, true, "the distribution stops serving requests"),
+    flag("aws_lambda_event_source_mapping", "enabled", Capacity, true, "events are no longer processed"),
+    levels("aws_cloudwatch_event_rule", "state", Capacity, RULE_STATE, "the rule no longer triggers its targets"),
+    flag("aws_route53_health_check", "disabled", Capacity, false, "the check reports healthy whatever happens"),
+    // Protection: what keeps data and resources safe.
+    flag("aws_dynamodb_table", "deletion_protection_enabled", Protection, true, "the table can be deleted"),
+    flag(
+        "aws_dynamodb_table",
+        "point_in_time_recovery.enabled",
+        Protection,
+        true,
+        "the table can no longer be restored to a point in time",
+    ),
+    flag("aws_docdb_cluster", "deletion_protection", Protection, true, "the cluster can be deleted"),
+    flag("aws_docdb_cluster", "skip_final_snapshot", Protection, false, "deleting the cluster keeps no snapshot"),
+    flag("aws_neptune_cluster", "deletion_protection", Protection, true, "the cluster can be deleted"),
+    flag("aws_neptune_cluster", "skip_final_snapshot", Protection, false, "deleting the cluster keeps no snapshot"),
+    flag("aws_redshift_cluster", "skip_final_snapshot", Protection, false, "deleting the cluster keeps no snapshot"),
+    flag("aws_redshift_cluster", "encrypted", Protection, true, "the warehouse is no longer encrypted"),
+    flag("aws_rds_global_cluster", "deletion_protection", Protection, true, "the global cluster can be deleted"),
+    flag("aws_lb", "enable_deletion_protection", Protection, true, "the load balancer can be deleted"),
+    flag("aws_alb", "enable_deletion_protection", Protection, true, "the load balancer can be deleted"),
+    flag("aws_instance", "disable_api_termination", Protection, true, "the instance can be terminated"),
+    flag("aws_instance", "disable_api_stop", Protection, true, "the instance can be stopped"),
+    levels("aws_cognito_user_pool", "deletion_protection", Protection, ACTIVE, "the user pool can be deleted"),
+    flag("aws_s3_bucket", "force_destroy", Protection, false, "deleting the bucket will delete every object in it"),
+    levels(
+        "aws_s3_bucket_versioning",
+        "versioning_configuration.status",
+        Protection,
+        VERSIONING,
+        "overwritten and deleted objects can no longer be recovered",
+    ),
+    levels(
+        "aws_s3_bucket_versioning",
+        "versioning_configuration.mfa_delete",
+        Protection,
+        VERSIONING,
+        "versions can be deleted without MFA",
+    ),
+    flag("aws_ebs_encryption_by_default", "enabled", Protection, true, "new EBS volumes are no longer encrypted"),
+    flag("aws_ebs_volume", "encrypted", Protection, true, "the replacement volume is not encrypted"),
+    flag("aws_efs_file_system", "encrypted", Protection, true, "the replacement file system is not encrypted"),
+    levels("aws_efs_backup_policy", "backup_policy.status", Protection, ENABLED, "automatic backups stop"),
+    // A string in this provider version ("true" or "false").
+    levels(
+        "aws_elasticache_replication_group",
+        "at_rest_encryption_enabled",
+        Protection,
+        &[&["false"], &["true"]],
+        "the replacement's data is not encrypted at rest",
+    ),
+    flag("aws_docdb_cluster", "storage_encrypted", Protection, true, "the replacement is not encrypted"),
+    flag("aws_neptune_cluster", "storage_encrypted", Protection, true, "the replacement is not encrypted"),
+    flag("aws_opensearch_domain", "encrypt_at_rest.enabled", Protection, true, "the indexes are not encrypted"),
+    flag("aws_elasticsearch_domain", "encrypt_at_rest.enabled", Protection, true, "the indexes are not encrypted"),
+    flag(
+        "aws_opensearch_domain",
+        "advanced_security_options.enabled",
+        Protection,
+        true,
+        "fine-grained access control is off",
+    ),
+    flag(
+        "aws_elasticsearch_domain",
+        "advanced_security_options.enabled",
+        Protection,
+        true,
+        "fine-grained access control is off",
+    ),
+    levels("aws_kinesis_stream", "encryption_type", Protection, STREAM_ENCRYPTION, "records are no longer encrypted"),
+    levels("aws_ecr_repository", "image_tag_mutability", Protection, TAGS, "a pushed tag can be overwritten"),
+    present("aws_cloudfront_distribution", "web_acl_id", Protection, "requests are no longer filtered by a web ACL"),
+    // Recording: what records activity.
+    flag("aws_cloudtrail", "enable_logging", Recording, true, "the trail stops recording API calls"),
+    flag("aws_cloudtrail", "is_multi_region_trail", Recording, true, "other regions are no longer recorded"),
+    flag(
+        "aws_cloudtrail",
+        "enable_log_file_validation",
+        Recording,
+        true,
+        "tampering with log files can no longer be detected",
+    ),
+    Attribute::new(
+        "aws_cloudtrail",
+        "event_selector",
+        Recording,
+        Scale::On(records_data_events),
+        "object and function activity (data events) is no longer recorded",
+    ),
+    Attribute::new(
+        "aws_cloudtrail",
+        "advanced_event_selector",
+        Recording,
+        Scale::On(records_data_events),
+        "object and function activity (data events) is no longer recorded",
+    ),
+    flag("aws_guardduty_detector", "enable", Recording, true, "threat detection stops"),
+    levels("aws_guardduty_detector_feature", "status", Recording, ENABLED, "this threat detection feature stops"),
+    flag("aws_config_configuration_recorder_status", "is_enabled", Recording, true, "configuration recording stops"),
+    levels("aws_macie2_account", "status", Recording, MACIE, "sensitive data discovery stops"),
+    flag("aws_lb", "access_logs.enabled", Recording, true, "requests are no longer logged"),
+    flag("aws_alb", "access_logs.enabled", Recording, true, "requests are no longer logged"),
+    present("aws_api_gateway_stage", "access_log_settings", Recording, "requests are no longer logged"),
+    present("aws_apigatewayv2_stage", "access_log_settings", Recording, "requests are no longer logged"),
+    present("aws_cloudfront_distribution", "logging_config", Recording, "requests are no longer logged"),
+    flag("aws_cloudwatch_metric_alarm", "actions_enabled", Recording, true, "the alarm no longer notifies anyone"),
+    // Retention: how long data and backups are kept.
+    period("aws_cloudwatch_log_group", "retention_in_days", "days", Zero::Forever, "older events are deleted"),
+    period("aws_sqs_queue", "message_retention_seconds", "seconds", Zero::Off, "older messages are deleted sooner"),
+    period("aws_kinesis_stream", "retention_period", "hours", Zero::Off, "older records are deleted sooner"),
+    period(
+        "aws_elasticache_cluster",
+        "snapshot_retention_limit",
+        "days",
+        Zero::Off,
+        "fewer backups are kept (0: none)",
+    ),
+    period(
+        "aws_elasticache_replication_group",
+        "snapshot_retention_limit",
+        "days",
+        Zero::Off,
+        "fewer backups are kept (0: none)",
+    ),
+    period("aws_memorydb_cluster", "snapshot_retention_limit", "days", Zero::Off, "fewer backups are kept (0: none)"),
+    period("aws_docdb_cluster", "backup_retention_period", "days", Zero::Off, "fewer backups are kept"),
+    period("aws_neptune_cluster", "backup_retention_period", "days", Zero::Off, "fewer backups are kept"),
+    period(
+        "aws_redshift_cluster",
+        "automated_snapshot_retention_period",
+        "days",
+        Zero::Off,
+        "fewer snapshots are kept (0: none)",
+    ),
+    period(
+        "aws_fsx_lustre_file_system",
+        "automatic_backup_retention_days",
+        "days",
+        Zero::Off,
+        "fewer backups are kept (0: none)",
+    ),
+    period(
+        "aws_fsx_windows_file_system",
+        "automatic_backup_retention_days",
+        "days",
+        Zero::Off,
+        "fewer backups are kept (0: none)",
+    ),
+    period(
+        "aws_fsx_ontap_file_system",
+        "automatic_backup_retention_days",
+        "days",
+        Zero::Off,
+        "fewer backups are kept (0: none)",
+    ),
+    period(
+        "aws_fsx_openzfs_file_system",
+        "automatic_backup_retention_days",
+        "days",
+        Zero::Off,
+        "fewer backups are kept (0: none)",
+    ),
+    period(
+        "aws_backup_plan",
+        "rule.lifecycle.delete_after",
+        "days",
+        Zero::Forever,
+        "recovery points are deleted sooner",
+    ),
+    period(
+        "aws_s3_bucket_lifecycle_configuration",
+        "rule.expiration.days",
+        "days",
+        Zero::Forever,
+        "current objects older than that are deleted",
+    )
+    .applies_to("bucket"),
+    period(
+        "aws_secretsmanager_secret",
+        "recovery_window_in_days",
+        "days",
+        Zero::Off,
+        "a deleted secret can be recovered for less time (0: not at all)",
+    ),
+    // Transport: encryption in transit.
+    levels("aws_lb_listener", "protocol", Transport, LB_PROTOCOLS, "traffic to the listener is not encrypted")
+        .unless(redirects_to_https),
+    levels("aws_alb_listener", "protocol", Transport, LB_PROTOCOLS, "traffic to the listener is not encrypted")
+        .unless(redirects_to_https),
+    levels("aws_lb_target_group", "protocol", Transport, LB_PROTOCOLS, "traffic to the targets is not encrypted"),
+    levels("aws_alb_target_group", "protocol", Transport, LB_PROTOCOLS, "traffic to the targets is not encrypted"),
+    levels(
+        "aws_cloudfront_distribution",
+        "default_cache_behavior.viewer_protocol_policy",
+        Transport,
+        VIEWER_POLICIES,
+        "viewers may use plain HTTP",
+    ),
+    levels(
+        "aws_cloudfront_distribution",
+        "ordered_cache_behavior.viewer_protocol_policy",
+        Transport,
+        VIEWER_POLICIES,
+        "viewers may use plain HTTP",
+    ),
+    levels(
+        "aws_cloudfront_distribution",
+        "viewer_certificate.minimum_protocol_version",
+        Transport,
+        CLOUDFRONT_TLS,
+        "viewers may use an older TLS version",
+    ),
+    levels(
+        "aws_cloudfront_distribution",
+        "origin.custom_origin_config.origin_protocol_policy",
+        Transport,
+        ORIGIN_POLICIES,
+        "traffic to the origin may be plain HTTP",
+    ),
+    levels("aws_api_gateway_domain_name", "security_policy", Transport, API_TLS, "clients may use TLS 1.0"),
+    levels(
+        "aws_apigatewayv2_domain_name",
+        "domain_name_configuration.security_policy",
+        Transport,
+        API_TLS,
+        "clients may use TLS 1.0",
+    ),
+    flag(
+        "aws_opensearch_domain",
+        "domain_endpoint_options.enforce_https",
+        Transport,
+        true,
+        "the domain accepts plain HTTP",
+    ),
+    flag(
+        "aws_elasticsearch_domain",
+        "domain_endpoint_options.enforce_https",
+        Transport,
+        true,
+        "the domain accepts plain HTTP",
+    ),
+    levels(
+        "aws_opensearch_domain",
+        "domain_endpoint_options.tls_security_policy",
+        Transport,
+        SEARCH_TLS,
+        "clients may use TLS 1.0",
+    ),
+    levels(
+        "aws_elasticsearch_domain",
+        "domain_endpoint_options.tls_security_policy",
+        Transport,
+        SEARCH_TLS,
+        "clients may use TLS 1.0",
+    ),
+    flag(
+        "aws_opensearch_domain",
+        "node_to_node_encryption.enabled",
+        Transport,
+        true,
+        "traffic between nodes is not encrypted",
+    ),
+    flag(
+        "aws_elasticsearch_domain",
+        "node_to_node_encryption.enabled",
+        Transport,
+        true,
+        "traffic between nodes is not encrypted",
+    ),
+    flag(
+        "aws_elasticache_replication_group",
+        "transit_encryption_enabled",
+        Transport,
+        true,
+        "traffic to the cache is not encrypted",
+    ),
+    levels(
+        "aws_msk_cluster",
+        "encryption_info.encryption_in_transit.client_broker",
+        Transport,
+        KAFKA_CLIENTS,
+        "clients may connect in plain text",
+    ),
+    flag(
+        "aws_msk_cluster",
+        "encryption_info.encryption_in_transit.in_cluster",
+        Transport,
+        true,
+        "traffic between brokers is not encrypted",
+    ),
+    levels("aws_dms_endpoint", "ssl_mode", Transport, DMS_SSL, "the connection is less protected"),
+];
+
+static GUARDS: &[Guard] = &[
+    guard("aws_cloudtrail", Recording, "API calls are no longer recorded"),
+    guard("aws_guardduty_detector", Recording, "threat detection stops"),
+    guard("aws_config_configuration_recorder", Recording, "configuration changes are no longer recorded"),
+    guard("aws_config_configuration_recorder_status", Recording, "configuration recording stops"),
+    guard("aws_config_config_rule", Recording, "the rule no longer evaluates compliance"),
+    guard("aws_securityhub_account", Recording, "Security Hub findings and standards checks stop"),
+    guard("aws_securityhub_standards_subscription", Recording, "the standard's checks stop"),
+    guard("aws_flow_log", Recording, "network traffic is no longer logged"),
+    guard("aws_s3_bucket_logging", Recording, "access to the bucket is no longer logged"),
+    guard("aws_cloudwatch_log_subscription_filter", Recording, "log events are no longer forwarded"),
+    guard("aws_inspector2_enabler", Recording, "vulnerability scanning stops"),
+    guard("aws_macie2_account", Recording, "sensitive data discovery stops"),
+    guard("aws_accessanalyzer_analyzer", Recording, "external access is no longer analysed"),
+    guard(
+        "aws_s3_bucket_server_side_encryption_configuration",
+        Protection,
+        "the bucket's default encryption configuration is removed",
+    ),
+    guard(
+        "aws_s3_bucket_versioning",
+        Protection,
+        "versioning is no longer managed: overwritten and deleted objects may not be recoverable",
+    ),
+    guard("aws_ebs_encryption_by_default", Protection, "new EBS volumes are no longer encrypted by default"),
+    guard("aws_backup_plan", Protection, "its scheduled backups stop"),
+    guard("aws_backup_selection", Protection, "the selected resources are no longer backed up"),
+    guard("aws_backup_vault_lock_configuration", Protection, "recovery points in the vault can be deleted"),
+    guard("aws_efs_backup_policy", Protection, "automatic backups of the file system stop"),
+    guard("aws_wafv2_web_acl_association", Protection, "requests are no longer filtered by the web ACL"),
+    guard("aws_wafregional_web_acl_association", Protection, "requests are no longer filtered by the web ACL"),
+    guard("aws_shield_protection", Protection, "DDoS protection of the resource stops"),
+    guard("aws_organizations_policy_attachment", Protection, "the policy's guardrails no longer apply to the target"),
+    guard("aws_iam_account_password_policy", Protection, "password rules are no longer enforced"),
+    guard("aws_vpc_endpoint_policy", Protection, "the endpoint admits every request its service allows"),
+    guard("aws_route53_record", Capacity, "the name no longer resolves: clients can no longer reach what it named"),
+    guard("aws_eks_fargate_profile", Capacity, "pods it selected can no longer be scheduled"),
+    guard("aws_api_gateway_stage", Capacity, "the stage's URL stops serving"),
+    guard("aws_apigatewayv2_stage", Capacity, "the stage's URL stops serving"),
+    guard("aws_lb_listener", Capacity, "the load balancer stops accepting connections on its port"),
+    guard("aws_alb_listener", Capacity, "the load balancer stops accepting connections on its port"),
+    Guard {
+        resource_type: "aws_network_acl_rule",
+        meaning: Protection,
+        effect: "traffic this rule denied is now allowed",
+        when: Some(("rule_action", "deny")),
+    },
+];
+
+/// Whether a trail records data events (S3 objects, Lambda invocations): basic `event_selector`s
+/// with `data_resource`s, or advanced selectors that select on `eventCategory = Data`.
+fn records_data_events(trail: Attr<'_>) -> bool {
+    let basic = trail.get("event_selector").elements().any(|s| s.get("data_resource").elements().next().is_some());
+    let advanced = trail.get("advanced_event_selector").elements().any(|s| {
+        s.get("field_selector").elements().any(|f| {
+            f.get("field").as_str() == Some("eventCategory")
+                && f.get("equals").elements().any(|v| v.as_str() == Some("Data"))
+        })
+    });
+    basic || advanced
+}
+
+/// Whether every default action of a listener redirects to HTTPS: an HTTP listener that only
+/// sends clients to HTTPS serves nothing in plain text.
+fn redirects_to_https(listener: Attr<'_>) -> bool {
+    let mut actions = listener.get("default_action").elements().peekable();
+    actions.peek().is_some()
+        && actions.all(|action| {
+            action.get("type").as_str() == Some("redirect")
+                && action.get("redirect").elements().any(|r| r.get("protocol").as_str() == Some("HTTPS"))
+        })
+}

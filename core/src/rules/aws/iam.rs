@@ -1,0 +1,328 @@
+//! IAM Changes: the permissions policy documents grant, trust policies, and managed-policy
+//! attachments, diffed between before and after. Only what is newly granted is reported; removing
+//! permissions is not a risk.
+
+use crate::plan::{Action, Attr, Change};
+use crate::registry::{
+    Category, ADMINISTRATOR_ATTACHED, ESCALATION_GRANTED, FEDERATED_ANYONE, FEDERATED_ORGANISATION,
+    PERMISSIONS_BROADENED, POLICY_UNVERIFIABLE, TRUST_ANYONE, WILDCARD_ON_EVERYTHING,
+};
+use crate::rules::model::federation::{self, Reach, Trust};
+use crate::rules::model::policy_document::{
+    self, dropped_conditions, widening, Condition, Document, Grant, ADMINISTRATOR_POLICIES,
+};
+use crate::rules::{list_names, nothing_else, Context, Family, Hit};
+
+const POLICY_TYPES: &[&str] = &["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
+const ATTACHMENT_TYPES: &[&str] = &[
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_policy_attachment",
+];
+
+/// What a change newly grants.
+#[derive(Default)]
+struct Delta {
+    grants: Vec<Grant>,
+    /// Those of `grants` a removed Deny no longer blocks.
+    unblocked: Vec<Grant>,
+    /// The old documents, to say which conditions a grant lost.
+    before_policies: Vec<Document>,
+    /// Denials removed with no allow of the change's own documents in sight.
+    lifted: Vec<Grant>,
+    anyone_trusted: bool,
+    /// Federated principals that now reach further than before.
+    federated: Vec<Trust>,
+    principals: Vec<String>,
+    managed: Vec<String>,
+    unverifiable: Option<&'static str>,
+}
+
+fn delta(change: &Change) -> Delta {
+    let t = change.resource_type.as_ref();
+    let relevant = FAMILY.types.contains(&t);
+    const GRANTING: [&str; 5] = ["policy", "assume_role_policy", "inline_policy", "managed_policy_arns", "policy_arn"];
+    // Deleting a policy document takes its Deny statements with it: that can widen, so policy
+    // deletions are read (with nothing after); other deletions only take permissions away.
+    let deleted_policy = change.action == Action::Delete && POLICY_TYPES.contains(&t);
+    if !relevant
+        || (matches!(change.action, Action::Delete | Action::Forget) && !deleted_policy)
+        || !GRANTING.iter().any(|a| change.attribute_changed(a))
+    {
+        return Delta::default();
+    }
+    let values = change.values();
+    let (before, after) = (values.before(), values.after());
+    let mut delta = Delta::default();
+
+    let before_policies = policy_documents(t, before);
+    let after_policies = policy_documents(t, after);
+    delta.unverifiable = after_policies.iter().find_map(|d| match d {
+        Document::Unverifiable(why) => Some(*why),
+        _ => None,
+    });
+    let widening = widening(&before_policies, &after_policies);
+    delta.grants = widening.grants;
+    delta.lifted = widening.lifted;
+    delta.unblocked = widening.unblocked;
+    delta.before_policies = before_policies;
+
+    if t == "aws_iam_role" {
+        let old_trust = Document::read(before.get("assume_role_policy"));
+        let new_trust = Document::read(after.get("assume_role_policy"));
+        if let Document::Unverifiable(why) = new_trust {
+            delta.unverifiable.get_or_insert(why);
+        }
+        delta.anyone_trusted = new_trust.allows_anyone() && !old_trust.allows_anyone();
+        let old_federated = federation::trusts(&old_trust);
+        delta.federated = federation::trusts(&new_trust)
+            .into_iter()
+            .filter(|new| new.reach > Reach::Pinned)
+            .filter(|new| !old_federated.iter().any(|old| old.provider == new.provider && old.reach >= new.reach))
+            .collect();
+        // A principal is newly trusted unless the old policy trusted it with no condition it lacks now.
+        let old_principals = old_trust.principals();
+        delta.principals = new_trust
+            .principals()
+            .into_iter()
+            .filter_map(|(principal, conditions)| {
+                let earlier: Vec<&Vec<Condition>> =
+                    old_principals.iter().filter(|(p, _)| *p == principal).map(|(_, c)| c).collect();
+                if earlier.iter().any(|old| old.iter().all(|c| conditions.contains(c))) {
+                    None
+                } else if earlier.is_empty() {
+                    Some(principal)
+                } else {
+                    Some(format!("{principal} (now with fewer conditions)"))
+                }
+            })
+            .collect();
+    }
+
+    let (old_arns, new_arns) = (managed_arns(t, before), managed_arns(t, after));
+    delta.managed = new_arns.into_iter().filter(|arn| !old_arns.contains(arn)).collect();
+    // A role's `managed_policy_arns` and `inline_policy` are computed when the configuration does
+    // not set them: wholly unknown says nothing unless the old state had entries there. A list with
+    // an unknown entry among known ones cannot be verified.
+    let arn_unverifiable = if t == "aws_iam_role" {
+        let arns = after.get("managed_policy_arns");
+        (arns.is_wholly_unknown() && !old_arns.is_empty())
+            || (arns.is_unknown() && !arns.is_wholly_unknown())
+            || arns.is_sensitive()
+    } else {
+        let arn = after.get("policy_arn");
+        ATTACHMENT_TYPES.contains(&t) && (arn.is_unknown() || arn.is_sensitive())
+    };
+    if arn_unverifiable {
+        delta.unverifiable.get_or_insert("the attached policy is known only after apply");
+    }
+    let had_inline = before.get("inline_policy").elements().next().is_some();
+    if t == "aws_iam_role" && after.get("inline_policy").is_wholly_unknown() && had_inline {
+        delta.unverifiable.get_or_insert("the inline policies are known only after apply");
+    }
+    delta
+}
+
+fn policy_documents(resource_type: &str, side: Attr<'_>) -> Vec<Document> {
+    if POLICY_TYPES.contains(&resource_type) {
+        vec![Document::read(side.get("policy"))]
+    } else if resource_type == "aws_iam_role" {
+        side.get("inline_policy").elements().map(|block| Document::read(block.get("policy"))).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+fn managed_arns(resource_type: &str, side: Attr<'_>) -> Vec<String> {
+    let attr = if resource_type == "aws_iam_role" { side.get("managed_policy_arns") } else { side.get("policy_arn") };
+    let single = attr.as_str().map(str::to_owned);
+    single.into_iter().chain(attr.elements().filter_map(Attr::as_str).map(str::to_owned)).collect()
+}
+
+fn is_administrator(arn: &str) -> bool {
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    arn.starts_with("arn:aws:iam::aws:policy/") && ADMINISTRATOR_POLICIES.contains(&name)
+}
+
+/// The grants with why each is new: "… on arn:…; iam:PassRole on * (now without the condition on
+/// aws:multifactorauthpresent)".
+fn describe_grants(grants: &[&Grant], delta: &Delta) -> String {
+    policy_document::describe_grants(grants, |grant| why_new(grant, delta))
+}
+
+/// " (no longer denied)", " (now without the condition on …)" or nothing, for a grant that is new
+/// only because something was taken away.
+fn why_new(grant: &Grant, delta: &Delta) -> String {
+    if delta.unblocked.contains(grant) {
+        return " (no longer denied)".into();
+    }
+    let dropped = dropped_conditions(&delta.before_policies, grant);
+    if dropped.is_empty() {
+        String::new()
+    } else {
+        format!(" (now without the condition on {})", list_names(&dropped, 3))
+    }
+}
+
+pub static FAMILY: Family = Family {
+    rules: &[
+        &WILDCARD_ON_EVERYTHING,
+        &TRUST_ANYONE,
+        &ADMINISTRATOR_ATTACHED,
+        &ESCALATION_GRANTED,
+        &PERMISSIONS_BROADENED,
+        &POLICY_UNVERIFIABLE,
+        &FEDERATED_ANYONE,
+        &FEDERATED_ORGANISATION,
+    ],
+    types: &[
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+        "aws_iam_role_policy_attachment",
+        "aws_iam_user_policy_attachment",
+        "aws_iam_group_policy_attachment",
+        "aws_iam_policy_attachment",
+        "aws_iam_role",
+    ],
+    category: Category::Iam,
+    check,
+    fallback: false,
+    also_reads: nothing_else,
+};
+
+fn check(change: &Change, _: &Context) -> Vec<Hit> {
+    let delta = delta(change);
+    [
+        wildcard_on_everything(change, &delta),
+        trust_anyone(change, &delta),
+        administrator_attached(change, &delta),
+        escalation_granted(change, &delta),
+        permissions_broadened(change, &delta),
+        policy_unverifiable(change, &delta),
+        federated_trust(change, &delta),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn wildcard_on_everything(change: &Change, delta: &Delta) -> Vec<Hit> {
+    let grants: Vec<&Grant> = delta.grants.iter().filter(|g| g.is_everything()).collect();
+    if grants.is_empty() {
+        return Vec::new();
+    }
+    let actions: Vec<String> = grants.iter().map(|g| format!("{}{}", g.action_text(), why_new(g, delta))).collect();
+    // `NotResource` grants name what they leave out.
+    let resources: Vec<String> = grants.iter().map(|g| g.resource_text()).filter(|r| r != "*").collect();
+    let on = if resources.is_empty() { "every resource (*)".to_string() } else { list_names(&resources, 2) };
+    vec![Hit::new(
+        &WILDCARD_ON_EVERYTHING,
+        format!("{} now grants {} on {on}", change.display_name(), list_names(&actions, 5)),
+    )]
+}
+
+fn trust_anyone(change: &Change, delta: &Delta) -> Vec<Hit> {
+    if !delta.anyone_trusted {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        &TRUST_ANYONE,
+        format!("{}: the trust policy now lets any principal assume the role", change.display_name()),
+    )]
+}
+
+fn federated_trust(change: &Change, delta: &Delta) -> Vec<Hit> {
+    delta
+        .federated
+        .iter()
+        .map(|trust| {
+            let (rule, who) = match &trust.reach {
+                Reach::Organisation(owner) => {
+                    (&FEDERATED_ORGANISATION, format!("every repository or project of {owner}"))
+                }
+                _ => (&FEDERATED_ANYONE, "anyone".to_string()),
+            };
+            let name = change.display_name();
+            Hit::new(
+                rule,
+                format!("{name}: {who} with a token from {} can assume the role: {}", trust.provider, trust.because),
+            )
+        })
+        .collect()
+}
+
+fn administrator_attached(change: &Change, delta: &Delta) -> Vec<Hit> {
+    delta
+        .managed
+        .iter()
+        .filter(|arn| is_administrator(arn))
+        .map(|arn| {
+            let name = arn.rsplit('/').next().unwrap_or(arn);
+            Hit::new(
+                &ADMINISTRATOR_ATTACHED,
+                format!("{} attaches {name}: full administrator access", change.display_name()),
+            )
+        })
+        .collect()
+}
+
+fn escalation_granted(change: &Change, delta: &Delta) -> Vec<Hit> {
+    let grants: Vec<&Grant> =
+        delta.grants.iter().filter(|g| !g.is_everything() && !g.escalations().is_empty()).collect();
+    if grants.is_empty() {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        &ESCALATION_GRANTED,
+        format!(
+            "{} newly grants privilege-escalation actions: {}",
+            change.display_name(),
+            describe_grants(&grants, delta)
+        ),
+    )]
+}
+
+fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
+    let mut parts = Vec::new();
+    let grants: Vec<&Grant> =
+        delta.grants.iter().filter(|g| !g.is_everything() && g.escalations().is_empty()).collect();
+    if !grants.is_empty() {
+        parts.push(describe_grants(&grants, delta));
+    }
+    let principals: Vec<String> =
+        delta.principals.iter().filter(|p| !(p.as_str() == "*" || p.ends_with(":*"))).cloned().collect();
+    if !principals.is_empty() {
+        parts.push(format!("trusts {}", list_names(&principals, 3)));
+    }
+    let managed: Vec<String> = delta.managed.iter().filter(|arn| !is_administrator(arn)).cloned().collect();
+    if !managed.is_empty() {
+        parts.push(format!("attaches {}", list_names(&managed, 3)));
+    }
+    if !delta.lifted.is_empty() {
+        let lifted: Vec<&Grant> = delta.lifted.iter().collect();
+        parts.push(format!(
+            "no longer denies {} (what other policies allow there is no longer blocked)",
+            describe_grants(&lifted, &Delta::default())
+        ));
+    }
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        &PERMISSIONS_BROADENED,
+        format!("{} broadens permissions: {}", change.display_name(), parts.join("; ")),
+    )]
+}
+
+fn policy_unverifiable(change: &Change, delta: &Delta) -> Vec<Hit> {
+    match delta.unverifiable {
+        Some(why) => vec![Hit::new(
+            &POLICY_UNVERIFIABLE,
+            format!("{} cannot be verified before apply: {why}", change.display_name()),
+        )],
+        None => Vec::new(),
+    }
+}

@@ -1,0 +1,148 @@
+//! Public exposure beyond buckets, security groups and resource policies: snapshots and images
+//! shared with every AWS account, and endpoints the internet can newly reach (internet-facing load
+//! balancers, public EKS API endpoints, public IPs, API methods without authorization).
+
+use crate::plan::{Action, Attr, Change};
+use crate::registry::{Category, REACHABLE_FROM_INTERNET, SHARED_WITH_EVERYONE};
+use crate::rules::model::transition::Transition;
+use crate::rules::{Context, Family, Hit};
+
+const LOAD_BALANCERS: &[&str] = &["aws_lb", "aws_alb", "aws_elb"];
+
+pub static FAMILY: Family = Family {
+    rules: &[&SHARED_WITH_EVERYONE, &REACHABLE_FROM_INTERNET],
+    // Only the types that exist to share: the others (load balancers, clusters, instances, methods)
+    // have many settings besides the one read here.
+    types: &["aws_ami_launch_permission", "aws_snapshot_create_volume_permission"],
+    category: Category::Other,
+    check,
+    fallback: false,
+    also_reads: |t| {
+        LOAD_BALANCERS.contains(&t)
+            || matches!(
+                t,
+                "aws_db_snapshot"
+                    | "aws_db_cluster_snapshot"
+                    | "aws_eks_cluster"
+                    | "aws_instance"
+                    | "aws_launch_template"
+                    | "aws_api_gateway_method"
+            )
+    },
+};
+
+/// Creates, updates and replacements: what can newly expose something.
+fn exposes(change: &Change) -> bool {
+    matches!(change.action, Action::Create | Action::Update | Action::ReplaceDeleteFirst | Action::ReplaceCreateFirst)
+}
+
+fn check(change: &Change, _: &Context) -> Vec<Hit> {
+    if !exposes(change) {
+        return Vec::new();
+    }
+    let name = change.display_name();
+    let after = change.values().after();
+    match change.resource_type.as_ref() {
+        "aws_db_snapshot" | "aws_db_cluster_snapshot" => {
+            let everyone = |side: Attr<'_>| side.get("shared_accounts").elements().any(|a| a.as_str() == Some("all"));
+            if everyone(after) && !everyone(change.values().before()) {
+                return vec![Hit::new(
+                    &SHARED_WITH_EVERYONE,
+                    format!("{name}: the snapshot is shared with every AWS account (shared_accounts all): anyone can restore its data"),
+                )];
+            }
+            Vec::new()
+        }
+        "aws_ami_launch_permission" if change.action != Action::Update => match after.get("group").as_str() {
+            Some("all") => vec![Hit::new(
+                &SHARED_WITH_EVERYONE,
+                format!("{name}: the image is launchable by every AWS account (group all): anyone can copy its disks"),
+            )],
+            _ => Vec::new(),
+        },
+        "aws_snapshot_create_volume_permission" if change.action != Action::Update => {
+            match after.get("account_id").as_str() {
+                Some("all") => vec![Hit::new(
+                    &SHARED_WITH_EVERYONE,
+                    format!("{name}: the EBS snapshot is shared with every AWS account (account_id all)"),
+                )],
+                _ => Vec::new(),
+            }
+        }
+        t if LOAD_BALANCERS.contains(&t) => load_balancer(change, &name),
+        "aws_eks_cluster" => eks_endpoint(change, &name),
+        "aws_instance" => public_ip(change, &name, "the instance gets", |side| {
+            side.get("associate_public_ip_address").as_bool() == Some(true)
+        }),
+        "aws_launch_template" => public_ip(change, &name, "instances launched from the template get", |side| {
+            side.get("network_interfaces").elements().any(|n| {
+                let value = n.get("associate_public_ip_address");
+                value.as_str() == Some("true") || value.as_bool() == Some(true)
+            })
+        }),
+        "aws_api_gateway_method" if change.action == Action::Create => {
+            let open = after.get("authorization").as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
+            let cors = after.get("http_method").as_str().is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS"));
+            if open && !cors {
+                let method = after.get("http_method").as_str().unwrap_or("the method");
+                return vec![Hit::new(
+                    &REACHABLE_FROM_INTERNET,
+                    format!("{name}: a new {method} route requires no authorization (authorization NONE)"),
+                )];
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A load balancer created internet-facing, or turned so (which replaces it).
+fn load_balancer(change: &Change, name: &str) -> Vec<Hit> {
+    let after = change.values().after();
+    if after.get("load_balancer_type").as_str() == Some("gateway") {
+        return Vec::new();
+    }
+    let message = match (change.action, Transition::of(change, "internal")) {
+        (_, Some(t)) if t.turned_off() => {
+            format!("{name}: becomes internet-facing (internal true → false; the load balancer is replaced)")
+        }
+        (Action::Create, _) if after.get("internal").as_bool() == Some(false) => {
+            format!("{name}: is created internet-facing (internal = false)")
+        }
+        _ => return Vec::new(),
+    };
+    vec![Hit::new(&REACHABLE_FROM_INTERNET, message)]
+}
+
+/// An EKS cluster whose API endpoint becomes public to the whole internet. `public_access_cidrs`
+/// not yet known on a public endpoint is the provider's default, `0.0.0.0/0`.
+fn eks_endpoint(change: &Change, name: &str) -> Vec<Hit> {
+    let open = |side: Attr<'_>, unknown_is_open: bool| {
+        side.get("vpc_config").elements().any(|c| {
+            let public = c.get("endpoint_public_access").as_bool() == Some(true);
+            let cidrs = c.get("public_access_cidrs");
+            let everyone = cidrs.elements().any(|r| matches!(r.as_str(), Some("0.0.0.0/0" | "::/0")));
+            public && (everyone || unknown_is_open && cidrs.is_unknown())
+        })
+    };
+    if open(change.values().after(), true) && !open(change.values().before(), false) {
+        return vec![Hit::new(
+            &REACHABLE_FROM_INTERNET,
+            format!("{name}: the Kubernetes API endpoint becomes public to 0.0.0.0/0 (endpoint_public_access with public_access_cidrs open)"),
+        )];
+    }
+    Vec::new()
+}
+
+/// A public IP newly given: `public` reads whether a side gives one.
+fn public_ip(change: &Change, name: &str, what: &str, public: impl Fn(Attr<'_>) -> bool) -> Vec<Hit> {
+    let values = change.values();
+    if public(values.after()) && !public(values.before()) {
+        vec![Hit::new(
+            &REACHABLE_FROM_INTERNET,
+            format!("{name}: {what} a public IP address (associate_public_ip_address)"),
+        )]
+    } else {
+        Vec::new()
+    }
+}

@@ -1,0 +1,300 @@
+//! Resource-based policies: the policies attached to a bucket, queue, topic, repository, secret,
+//! file system, backup or Glacier vault, search domain, REST API, log group or VPC endpoint, and the Lambda
+//! permissions and function URLs that work the same way. All are read with the one IAM statement
+//! reader ([`Document`]); what is judged is who a policy newly admits: any principal with no
+//! condition restricting who (critical where that opens the resource's data or code), another AWS
+//! account (judged plan-wide by `foreign_accounts`, once the plan's own accounts are known), or
+//! nothing that can be verified. Key policies stay with the KMS family, which also judges the key itself.
+
+use crate::glob::Glob;
+use crate::plan::{Action, Attr, Change, Mode};
+use crate::registry::{Category, ADMITS_ANYONE, BUCKET_POLICY_PUBLIC, OPEN_TO_ANYONE, RESOURCE_POLICY_UNVERIFIABLE};
+use crate::rules::model::policy_document::{describe_grants, new_grants, Document, Grant};
+use crate::rules::{Context, Family, Hit};
+
+/// Where a resource keeps a policy document, and which actions on it open its data or code.
+pub(super) struct Site {
+    pub resource_type: &'static str,
+    pub attribute: &'static str,
+    /// "queue policy", for messages.
+    pub noun: &'static str,
+    data: &'static [&'static str],
+}
+
+const S3: &[&str] = &[
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:ListBucket",
+    "s3:ListBucketVersions",
+];
+const SQS: &[&str] = &["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue"];
+const SNS: &[&str] = &["sns:Publish", "sns:Subscribe"];
+const ECR: &[&str] = &[
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:PutImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+];
+const SECRETS: &[&str] = &["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"];
+const EFS: &[&str] =
+    &["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"];
+const SEARCH: &[&str] = &["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpHead"];
+const API: &[&str] = &["execute-api:Invoke"];
+const GLACIER: &[&str] = &["glacier:InitiateJob", "glacier:GetJobOutput", "glacier:UploadArchive"];
+/// Vault and log policies admit actions on the service, not on the data itself.
+const NONE: &[&str] = &[];
+
+const fn site(
+    resource_type: &'static str,
+    attribute: &'static str,
+    noun: &'static str,
+    data: &'static [&'static str],
+) -> Site {
+    Site { resource_type, attribute, noun, data }
+}
+
+pub(super) static SITES: &[Site] = &[
+    site("aws_s3_bucket_policy", "policy", "bucket policy", S3),
+    site("aws_s3_bucket", "policy", "bucket policy", S3),
+    site("aws_sqs_queue_policy", "policy", "queue policy", SQS),
+    site("aws_sqs_queue", "policy", "queue policy", SQS),
+    site("aws_sns_topic_policy", "policy", "topic policy", SNS),
+    site("aws_sns_topic", "policy", "topic policy", SNS),
+    site("aws_ecr_repository_policy", "policy", "repository policy", ECR),
+    site("aws_secretsmanager_secret_policy", "policy", "secret policy", SECRETS),
+    site("aws_secretsmanager_secret", "policy", "secret policy", SECRETS),
+    site("aws_efs_file_system_policy", "policy", "file system policy", EFS),
+    site("aws_backup_vault_policy", "policy", "vault policy", NONE),
+    site("aws_opensearch_domain_policy", "access_policies", "domain access policy", SEARCH),
+    site("aws_opensearch_domain", "access_policies", "domain access policy", SEARCH),
+    site("aws_elasticsearch_domain_policy", "access_policies", "domain access policy", SEARCH),
+    site("aws_elasticsearch_domain", "access_policies", "domain access policy", SEARCH),
+    site("aws_api_gateway_rest_api_policy", "policy", "API policy", API),
+    site("aws_api_gateway_rest_api", "policy", "API policy", API),
+    site("aws_glacier_vault", "access_policy", "vault access policy", GLACIER),
+    site("aws_cloudwatch_log_resource_policy", "policy_document", "log resource policy", NONE),
+    site("aws_vpc_endpoint", "policy", "endpoint policy", NONE),
+    site("aws_vpc_endpoint_policy", "policy", "endpoint policy", NONE),
+];
+
+/// Lambda grants written as attributes rather than documents.
+pub(super) const LAMBDA_PERMISSION: &str = "aws_lambda_permission";
+pub(super) const LAYER_PERMISSION: &str = "aws_lambda_layer_version_permission";
+const FUNCTION_URL: &str = "aws_lambda_function_url";
+pub(super) const KMS_GRANT: &str = "aws_kms_grant";
+
+pub static FAMILY: Family = Family {
+    rules: &[&OPEN_TO_ANYONE, &ADMITS_ANYONE, &BUCKET_POLICY_PUBLIC, &RESOURCE_POLICY_UNVERIFIABLE],
+    // The types that exist only to hold such a policy. Queues, topics, secrets, buckets, search
+    // domains and the like have other settings, judged (or left to the high-risk classes) elsewhere.
+    types: &[
+        "aws_s3_bucket_policy",
+        "aws_sqs_queue_policy",
+        "aws_sns_topic_policy",
+        "aws_ecr_repository_policy",
+        "aws_secretsmanager_secret_policy",
+        "aws_efs_file_system_policy",
+        "aws_backup_vault_policy",
+        "aws_opensearch_domain_policy",
+        "aws_elasticsearch_domain_policy",
+        "aws_api_gateway_rest_api_policy",
+        "aws_cloudwatch_log_resource_policy",
+        LAMBDA_PERMISSION,
+        LAYER_PERMISSION,
+        FUNCTION_URL,
+        KMS_GRANT,
+    ],
+    category: Category::Iam,
+    check,
+    fallback: false,
+    also_reads: |t| SITES.iter().any(|site| site.resource_type == t),
+};
+
+/// Whether the change can newly admit anyone: it creates or updates the resource.
+pub(super) fn admits(change: &Change) -> bool {
+    change.mode != Mode::Data && !matches!(change.action, Action::Delete | Action::Forget | Action::NoOp | Action::Read)
+}
+
+fn check(change: &Change, _: &Context) -> Vec<Hit> {
+    if !admits(change) {
+        return Vec::new();
+    }
+    match change.resource_type.as_ref() {
+        LAMBDA_PERMISSION => lambda_permission(change),
+        LAYER_PERMISSION => layer_permission(change),
+        FUNCTION_URL => function_url(change),
+        t => SITES.iter().filter(|s| s.resource_type == t).flat_map(|site| policy(change, site)).collect(),
+    }
+}
+
+/// A policy document's newly admitted principals.
+fn policy(change: &Change, site: &Site) -> Vec<Hit> {
+    if !change.attribute_changed(site.attribute) {
+        return Vec::new();
+    }
+    let name = change.display_name();
+    let bucket = site.noun == "bucket policy";
+    let unverifiable_rule = if bucket { &BUCKET_POLICY_PUBLIC } else { &RESOURCE_POLICY_UNVERIFIABLE };
+    let values = change.values();
+    let (before_attr, after_attr) = (values.before().get(site.attribute), values.after().get(site.attribute));
+    if computed_when_unset(change, site, before_attr, after_attr) {
+        return Vec::new();
+    }
+    let (before, after) = (Document::read(before_attr), Document::read(after_attr));
+    if let Document::Unverifiable(why) = after {
+        let message = if bucket {
+            format!(
+                "{name}: whether the bucket policy grants access to everyone cannot be verified before apply: {why}"
+            )
+        } else {
+            format!("{name}: whether the {} opens access cannot be verified before apply: {why}", site.noun)
+        };
+        return vec![Hit::new(unverifiable_rule, message)];
+    }
+    let opened = new_grants(&before.anyone_grants(), &after.anyone_grants());
+    if opened.is_empty() {
+        return Vec::new();
+    }
+    // A search domain inside a VPC is reachable only from there: its open policy is not the world's.
+    let in_vpc = matches!(site.resource_type, "aws_opensearch_domain" | "aws_elasticsearch_domain")
+        && values.after().get("vpc_options").elements().any(|v| v.get("subnet_ids").elements().next().is_some());
+    if in_vpc {
+        let all: Vec<&Grant> = opened.iter().collect();
+        let message = format!(
+            "{name}: the {} now admits any principal: {} (the domain is reachable only inside its VPC)",
+            site.noun,
+            describe(&all)
+        );
+        return vec![Hit::new(&ADMITS_ANYONE, message)];
+    }
+    let (data, other): (Vec<&Grant>, Vec<&Grant>) = opened.iter().partition(|g| opens_data(g, site.data));
+    if !data.is_empty() {
+        let message =
+            format!("{name}: the {} now lets anyone {} (no condition restricts who)", site.noun, describe(&data));
+        return vec![Hit::new(&OPEN_TO_ANYONE, message)];
+    }
+    if bucket {
+        let message = format!("{name}: the bucket policy now grants access to everyone: {}", describe(&other));
+        return vec![Hit::new(&BUCKET_POLICY_PUBLIC, message)];
+    }
+    vec![Hit::new(&ADMITS_ANYONE, format!("{name}: the {} now admits any principal: {}", site.noun, describe(&other)))]
+}
+
+/// On resources whose policy is optional and computed when the configuration sets none (a queue,
+/// a topic, a legacy bucket), the policy is often set by its own resource (`aws_sqs_queue_policy`,
+/// `aws_s3_bucket_policy`): a wholly unknown policy that had no value before says nothing, and on
+/// refresh a policy appearing where there was none is that resource's doing, judged on it.
+fn computed_when_unset(change: &Change, site: &Site, before: Attr<'_>, after: Attr<'_>) -> bool {
+    let dedicated = FAMILY.types.contains(&site.resource_type);
+    let had_value = before.as_str().is_some_and(|s| !s.trim().is_empty());
+    !dedicated && !had_value && (change.is_drift() || after.is_wholly_unknown() && !after.is_sensitive())
+}
+
+/// Whether a grant's action covers one of the actions that open the resource's data or code.
+fn opens_data(grant: &Grant, data: &[&str]) -> bool {
+    let pattern = Glob::new(grant.action.to_ascii_lowercase());
+    data.iter().any(|action| pattern.matches(&action.to_ascii_lowercase()))
+}
+
+/// "s3:GetObject, s3:ListBucket on arn:…/*".
+fn describe(grants: &[&Grant]) -> String {
+    describe_grants(grants, |_| String::new())
+}
+
+/// Whether a Lambda grant's attribute newly takes this value (a create, or a change to it).
+fn newly<'v>(change: &'v Change, attribute: &str) -> Option<Attr<'v>> {
+    (change.action == Action::Create || change.attribute_changed(attribute))
+        .then(|| change.values().after().get(attribute))
+}
+
+/// Whether an attribute holds something, known or not. A sensitive value that is there counts as
+/// set, and reading it is noted as hidden (PG-READ-002); a `null` marked sensitive is not set.
+fn is_set(attr: Attr<'_>) -> bool {
+    attr.is_unknown()
+        || attr.as_str().is_some_and(|s| !s.trim().is_empty())
+        || (attr.is_present() && attr.is_sensitive())
+}
+
+/// `aws_lambda_permission`: `principal = "*"` with no `source_arn`, `source_account` or
+/// `principal_org_id` lets anyone call the action.
+fn lambda_permission(change: &Change) -> Vec<Hit> {
+    let name = change.display_name();
+    let after = change.values().after();
+    let restrictors = ["source_arn", "source_account", "principal_org_id"];
+    let watched = ["principal", "action", "source_arn", "source_account", "principal_org_id"];
+    if change.action != Action::Create && !watched.iter().any(|a| change.attribute_changed(a)) {
+        return Vec::new();
+    }
+    let principal = after.get("principal");
+    if principal.is_unknown() || principal.is_sensitive() {
+        return vec![Hit::new(
+            &RESOURCE_POLICY_UNVERIFIABLE,
+            format!("{name}: whether the permission admits anyone cannot be verified before apply: its principal is known only after apply or marked sensitive"),
+        )];
+    }
+    let restricted = restrictors.iter().any(|r| is_set(after.get(r)));
+    if principal.as_str() != Some("*") || restricted {
+        return Vec::new();
+    }
+    let action = after.get("action").as_str().unwrap_or("lambda:InvokeFunction");
+    let grant = Grant { action: action.to_string(), resource: "*".into(), ..Grant::default() };
+    let function = after.get("function_name").as_str().unwrap_or("the function");
+    if opens_data(&grant, &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:GetFunction"]) {
+        vec![Hit::new(
+            &OPEN_TO_ANYONE,
+            format!("{name}: anyone may {action} on {function} (principal \"*\" with no source_arn, source_account or principal_org_id)"),
+        )]
+    } else {
+        vec![Hit::new(&ADMITS_ANYONE, format!("{name}: any principal may {action} on {function}"))]
+    }
+}
+
+/// `aws_lambda_layer_version_permission`: `principal = "*"` without `organization_id` publishes
+/// the layer's code to every AWS account.
+fn layer_permission(change: &Change) -> Vec<Hit> {
+    let watched = ["principal", "organization_id", "action"];
+    if change.action != Action::Create && !watched.iter().any(|a| change.attribute_changed(a)) {
+        return Vec::new();
+    }
+    let principal = change.values().after().get("principal");
+    let name = change.display_name();
+    if principal.is_unknown() || principal.is_sensitive() {
+        return vec![Hit::new(
+            &RESOURCE_POLICY_UNVERIFIABLE,
+            format!("{name}: whether the layer permission admits anyone cannot be verified before apply: its principal is known only after apply or marked sensitive"),
+        )];
+    }
+    if principal.as_str() == Some("*") && !is_set(change.values().after().get("organization_id")) {
+        return vec![Hit::new(
+            &OPEN_TO_ANYONE,
+            format!(
+                "{name}: every AWS account may download the layer's code (principal \"*\" with no organization_id)"
+            ),
+        )];
+    }
+    Vec::new()
+}
+
+/// `aws_lambda_function_url` with `authorization_type = "NONE"`: anyone on the internet can
+/// invoke the function.
+fn function_url(change: &Change) -> Vec<Hit> {
+    let Some(authorization) = newly(change, "authorization_type") else { return Vec::new() };
+    let name = change.display_name();
+    if authorization.is_unknown() {
+        return vec![Hit::new(
+            &RESOURCE_POLICY_UNVERIFIABLE,
+            format!("{name}: whether the function URL requires authorization cannot be verified before apply"),
+        )];
+    }
+    match authorization.as_str() {
+        Some(kind) if kind.eq_ignore_ascii_case("NONE") => vec![Hit::new(
+            &OPEN_TO_ANYONE,
+            format!("{name}: anyone on the internet may invoke the function through its URL (authorization_type NONE)"),
+        )],
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,144 @@
+//! Security Group Changes: inbound and outbound rules, compared as sets across the three AWS forms.
+//! Only what is added or widened is reported; removing or narrowing a rule is not a risk.
+
+use crate::plan::{Action, Change};
+use crate::registry::{Category, INBOUND_ADDED, INBOUND_FROM_INTERNET, INBOUND_UNVERIFIABLE, OUTBOUND_ADDED};
+use crate::rules::model::exposure::{self, describe_cidrs, Exposure};
+use crate::rules::model::permissions::{
+    added, is_group, list_unknown, permissions, unknown_list_permissions, Direction, Permission, Source,
+};
+use crate::rules::{nothing_else, Context, Family, Hit};
+
+/// The resource types whose permissions these rules read.
+const TYPES: &[&str] = &[
+    "aws_security_group",
+    "aws_default_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+];
+
+/// The permissions one change grants in `direction`, before and after; `None` for deletions and
+/// types without permissions. An `after` list known only after apply is `Unknown`.
+fn side_permissions(change: &Change, direction: Direction) -> Option<(Vec<Permission>, After)> {
+    if !TYPES.contains(&change.resource_type.as_ref()) || matches!(change.action, Action::Delete | Action::Forget) {
+        return None;
+    }
+    let list = if direction == Direction::Ingress { "ingress" } else { "egress" };
+    if is_group(&change.resource_type) && !change.attribute_changed(list) {
+        return None;
+    }
+    let values = change.values();
+    let before = permissions(&change.resource_type, values.before(), direction);
+    if list_unknown(&change.resource_type, values.after(), direction) {
+        return Some((before, After::Unknown));
+    }
+    let after = permissions(&change.resource_type, values.after(), direction);
+    Some((before, After::Known(after)))
+}
+
+enum After {
+    Known(Vec<Permission>),
+    /// The whole rule list is known only after apply.
+    Unknown,
+}
+
+/// Permissions added in `direction`, or nothing for deletions and types without permissions.
+fn added_permissions(sides: &Option<(Vec<Permission>, After)>) -> Vec<Permission> {
+    match sides {
+        None => Vec::new(),
+        Some((before, After::Unknown)) => unknown_list_permissions(before),
+        Some((before, After::Known(after))) => added(before, after),
+    }
+}
+
+fn describe(change: &Change, direction: Direction, permissions: &[&Permission]) -> String {
+    let verb = if change.action == Action::Create { "Adding" } else { "Modifying" };
+    let (which, preposition) = match direction {
+        Direction::Ingress => ("inbound", "from"),
+        Direction::Egress => ("outbound", "to"),
+    };
+    let listed: Vec<String> =
+        permissions.iter().map(|p| format!("{} {preposition} {}", p.describe_ports(), p.describe_source())).collect();
+    format!("{verb} {which} rules for {}: {}", change.display_name(), listed.join("; "))
+}
+
+pub static FAMILY: Family = Family {
+    rules: &[&INBOUND_FROM_INTERNET, &INBOUND_ADDED, &OUTBOUND_ADDED, &INBOUND_UNVERIFIABLE],
+    types: TYPES,
+    category: Category::SecurityGroups,
+    check,
+    fallback: false,
+    also_reads: nothing_else,
+};
+
+fn check(change: &Change, _: &Context) -> Vec<Hit> {
+    let inbound_sides = side_permissions(change, Direction::Ingress);
+    let inbound = added_permissions(&inbound_sides);
+    let outbound = added_permissions(&side_permissions(change, Direction::Egress));
+    let opened = match &inbound_sides {
+        Some((before, After::Known(after))) => exposure::opened(before, after),
+        _ => Vec::new(),
+    };
+    [
+        inbound_from_internet(change, &inbound, &opened),
+        inbound_added(change, &inbound),
+        outbound_added(change, &outbound),
+        inbound_unverifiable(change, &inbound),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Added permissions from `0.0.0.0/0` or `::/0`, and internet access the change's rules open only
+/// together (each rule a piece of the address space).
+fn inbound_from_internet(change: &Change, added: &[Permission], opened: &[Exposure]) -> Vec<Hit> {
+    let open: Vec<&Permission> = added.iter().filter(|p| p.is_from_internet()).collect();
+    let mut hits = Vec::new();
+    if !open.is_empty() {
+        hits.push(Hit::new(&INBOUND_FROM_INTERNET, describe(change, Direction::Ingress, &open)));
+    }
+    let pieces: Vec<String> = opened
+        .iter()
+        .filter(|e| !e.explained_by_one(added) && added.iter().any(|p| e.involves(p)))
+        .map(|e| format!("{} from {} (together the internet)", e.describe_ports(), describe_cidrs(&e.cidrs)))
+        .collect();
+    if !pieces.is_empty() {
+        let verb = if change.action == Action::Create { "Adding" } else { "Modifying" };
+        hits.push(Hit::new(
+            &INBOUND_FROM_INTERNET,
+            format!("{verb} inbound rules for {}: {}", change.display_name(), pieces.join("; ")),
+        ));
+    }
+    hits
+}
+
+fn inbound_added(change: &Change, added: &[Permission]) -> Vec<Hit> {
+    let other: Vec<&Permission> =
+        added.iter().filter(|p| !p.is_from_internet() && p.source != Source::Unverifiable).collect();
+    if other.is_empty() {
+        return Vec::new();
+    }
+    vec![Hit::new(&INBOUND_ADDED, describe(change, Direction::Ingress, &other))]
+}
+
+fn outbound_added(change: &Change, added: &[Permission]) -> Vec<Hit> {
+    if added.is_empty() {
+        return Vec::new();
+    }
+    vec![Hit::new(&OUTBOUND_ADDED, describe(change, Direction::Egress, &added.iter().collect::<Vec<_>>()))]
+}
+
+fn inbound_unverifiable(change: &Change, added: &[Permission]) -> Vec<Hit> {
+    if !added.iter().any(|p| p.source == Source::Unverifiable) {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        &INBOUND_UNVERIFIABLE,
+        format!(
+            "Inbound rules for {} cannot be verified before apply: the source or protocol is known only after apply",
+            change.display_name()
+        ),
+    )]
+}

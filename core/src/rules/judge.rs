@@ -1,0 +1,99 @@
+//! Judging a whole plan with every family: each change (and drift entry) as it is read, on
+//! whichever worker reads it, then what only the whole plan shows. The check hands changes in and
+//! takes findings out; which rules there are is known here alone.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::any::{drift, unjudged};
+use super::aws::managed_drift::{self, Gained, Managed};
+use super::plan_wide::Collector;
+use super::{evaluate, unverifiable, Context, PLAN_WIDE};
+use crate::plan::{Change, PlanError, Unjudged};
+use crate::report::{DriftEntry, Finding};
+
+/// The rules of one plan at work.
+pub(crate) struct PlanJudge<'a, 'p> {
+    ctx: Context<'p>,
+    collectors: Vec<Box<dyn Collector<'a> + 'a>>,
+    /// What each change's resource manages of a group or role, to tell Terraform's own drift.
+    managed: Mutex<Vec<Managed>>,
+}
+
+/// What one resource change came to, before the plan-wide findings are added.
+pub(crate) struct Judged {
+    /// Whether it counts (no-ops and reads do not).
+    pub counted: bool,
+    pub findings: Vec<Finding>,
+    /// For a change no rule judges, its provider (one change of it).
+    pub unjudged: Option<Unjudged>,
+}
+
+/// A drift entry, with what a group or role gained on refresh (to tell Terraform's own drift).
+pub(crate) struct Drifted(DriftEntry, Option<Box<Gained>>);
+
+impl<'a, 'p> PlanJudge<'a, 'p> {
+    pub fn new(ctx: Context<'p>) -> PlanJudge<'a, 'p> {
+        PlanJudge { ctx, collectors: PLAN_WIDE.iter().map(|f| f.collector()).collect(), managed: Mutex::default() }
+    }
+
+    /// Judges entry `index` of `resource_changes`; `Err` when a value a rule read cannot be parsed
+    /// (`text` is the plan, to say where).
+    pub fn change(&self, index: usize, change: Change<'a>, text: &[u8]) -> Result<Judged, PlanError> {
+        let change = Arc::new(change);
+        let ctx = &self.ctx;
+        let mut findings = evaluate(&change, ctx);
+        for collector in &self.collectors {
+            collector.observe(index, &change, ctx);
+        }
+        if let Some(managed) = managed_drift::managed(&change) {
+            self.managed.lock().unwrap_or_else(PoisonError::into_inner).push(managed);
+        }
+        findings.extend(unverifiable(&change, ctx));
+        let unjudged = unjudged::unjudged(&change, ctx).then(|| unjudged::provider(&change));
+        if let Some(provider) = &unjudged {
+            findings.extend(unjudged::finding(&change, ctx, provider));
+        }
+        let unjudged = unjudged.map(|provider| Unjudged::one(provider, &change.resource_type, unjudged::harmless));
+        change.readable(text)?;
+        Ok(Judged { counted: change.action.is_counted(), findings, unjudged })
+    }
+
+    /// Describes a drift entry, or `None` when nothing meaningful drifted.
+    pub fn drift(&self, change: Change<'a>, text: &[u8]) -> Result<Option<Drifted>, PlanError> {
+        let described = drift::describe(&change, &self.ctx);
+        let gained = described.as_ref().filter(|d| !d.flags.is_empty()).and_then(|_| managed_drift::gained(&change));
+        change.readable(text)?;
+        Ok(described.map(|d| Drifted(d, gained.map(Box::new))))
+    }
+
+    /// What only the whole plan shows: the plan-wide findings, each added to the change it counts
+    /// against (`judged`, in plan order) or returned as a notice about the plan; and the drift
+    /// entries, those Terraform itself made explained.
+    pub fn finish(
+        self,
+        judged: &mut [Judged],
+        drift: Vec<Drifted>,
+        text: &'a [u8],
+    ) -> Result<(Vec<Finding>, Vec<DriftEntry>), PlanError> {
+        let mut notices = Vec::new();
+        for collector in self.collectors {
+            for (index, finding) in collector.finish(&self.ctx, text)? {
+                match index.and_then(|i| judged.get_mut(i)) {
+                    Some(change) => change.findings.push(finding),
+                    None => notices.push(finding),
+                }
+            }
+        }
+        let managed = self.managed.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let drift = drift
+            .into_iter()
+            .map(|Drifted(mut entry, gained)| {
+                if let Some(gained) = &gained {
+                    managed_drift::explain(&mut entry, gained, &managed);
+                }
+                entry
+            })
+            .collect();
+        Ok((notices, drift))
+    }
+}
