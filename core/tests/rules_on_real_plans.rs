@@ -319,9 +319,12 @@ fn every_rule_fires_on_a_real_plan_and_stays_quiet_on_another() {
 fn every_rule_has_a_case() {
     // PG-READ-001 judges binary plans read natively: its cases are in native_plans.rs (the public
     // plans of provider versions with no table fire; every binary fixture of 5.100.0 is quiet).
+    // The Azure and Google rules have theirs in other_clouds.rs, on those providers' real plans.
     let covered: Vec<&str> =
         CASES.iter().map(|c| c.0).chain(["PG-CLS-001", "PG-WVR-001", "PG-READ-001", "PG-READ-003"]).collect();
-    for rule in plangate::registry::rules() {
+    for rule in
+        plangate::registry::rules().iter().filter(|r| !r.id.starts_with("PG-AZ-") && !r.id.starts_with("PG-GCP-"))
+    {
         assert!(covered.contains(&rule.id), "{} has no real-plan case", rule.id);
     }
 }

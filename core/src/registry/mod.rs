@@ -4,6 +4,8 @@
 
 mod any;
 mod aws;
+mod azure;
+mod google;
 
 use std::sync::LazyLock;
 
@@ -11,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use any::*;
 pub(crate) use aws::*;
+pub(crate) use azure::*;
+pub(crate) use google::*;
 
 /// How bad a finding is. Ordered: `Notice < High < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -167,8 +171,15 @@ impl Rule {
 /// Every rule, family by family, as the registry files declare them: the order `plangate rules`,
 /// `plangate explain` and SARIF's rule table list them in.
 pub fn rules() -> &'static [&'static Rule] {
-    static RULES: LazyLock<Vec<&'static Rule>> =
-        LazyLock::new(|| any::DECLARED.iter().chain(aws::DECLARED).flat_map(|family| family.iter().copied()).collect());
+    static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
+        any::DECLARED
+            .iter()
+            .chain(aws::DECLARED)
+            .chain(azure::DECLARED)
+            .chain(google::DECLARED)
+            .flat_map(|family| family.iter().copied())
+            .collect()
+    });
     &RULES
 }
 

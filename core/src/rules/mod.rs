@@ -10,7 +10,9 @@
 
 mod any;
 mod aws;
+mod azure;
 mod config;
+mod google;
 mod judge;
 mod model;
 mod plan_wide;
@@ -135,15 +137,18 @@ impl Hit {
 pub(crate) static FAMILIES: &[&Family] = &[
     &any::deletions::FAMILY,
     &aws::stateful::FAMILY,
-    &aws::security_group::FAMILY,
+    &any::network_access::FAMILY,
     &aws::iam::FAMILY,
     &aws::database::FAMILY,
     &aws::network::FAMILY,
     &aws::kms::FAMILY,
     &aws::storage::FAMILY,
     &aws::resource_policy::FAMILY,
-    &aws::credentials::FAMILY,
+    &any::credentials::FAMILY,
     &aws::public_exposure::FAMILY,
+    &azure::role_assignment::FAMILY,
+    &azure::storage::FAMILY,
+    &google::iam::FAMILY,
     &any::meanings::FAMILY,
     &any::high_risk_class::FAMILY,
 ];

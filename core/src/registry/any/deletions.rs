@@ -14,7 +14,11 @@ encrypted unreadable, and a deleted VPC or Route53 zone takes down what lives in
 delete followed by a create: the new object starts empty.\n\n\
 **What triggers it.** A `delete`, `[\"delete\", \"create\"]` or `[\"create\", \"delete\"]` action on a \
 resource whose type matches `resource_classifications.critical` (default: `aws_dynamodb_table`, \
-`aws_rds_cluster`, `aws_s3_bucket`, `aws_kms_key`, `aws_vpc`, `aws_route53_zone`). `forget` \
+`aws_rds_cluster`, `aws_s3_bucket`, `aws_kms_key`, `aws_vpc`, `aws_route53_zone`; on Azure, storage \
+accounts, SQL, PostgreSQL and MySQL servers and databases, Cosmos DB accounts and databases, key \
+vaults, managed HSMs and Redis caches; on Google Cloud, buckets, Cloud SQL instances and databases, \
+BigQuery datasets and tables, Spanner, Bigtable and Firestore, KMS keys and key rings: see the \
+`production` preset). `forget` \
 (a `removed` block with `destroy = false`) is not a deletion.\n\n\
 **Example.** Removing `resource \"aws_dynamodb_table\" \"audit_events\"` from the configuration \
 plans `Attempting to delete aws_dynamodb_table.audit_events`.",

@@ -2,6 +2,7 @@
 
 use crate::registry::Rule;
 
+mod credentials;
 mod deletions;
 mod expired_waiver;
 mod hidden;
@@ -9,8 +10,10 @@ mod high_risk_class;
 mod index_shift;
 mod masked;
 mod meanings;
+mod network_access;
 mod unjudged;
 
+pub(crate) use credentials::*;
 pub(crate) use deletions::*;
 pub(crate) use expired_waiver::*;
 pub(crate) use hidden::*;
@@ -18,6 +21,7 @@ pub(crate) use high_risk_class::*;
 pub(crate) use index_shift::*;
 pub(crate) use masked::*;
 pub(crate) use meanings::*;
+pub(crate) use network_access::*;
 pub(crate) use unjudged::*;
 
 /// Every family's rules, family by family, in the order `plangate rules` lists them.
@@ -30,4 +34,6 @@ pub(super) static DECLARED: &[&[&Rule]] = &[
     hidden::DECLARED,
     unjudged::DECLARED,
     expired_waiver::DECLARED,
+    network_access::DECLARED,
+    credentials::DECLARED,
 ];

@@ -2,7 +2,6 @@
 
 use crate::registry::Rule;
 
-mod credentials;
 mod database;
 mod foreign_accounts;
 mod iam;
@@ -10,11 +9,9 @@ mod kms;
 mod network;
 mod public_exposure;
 mod resource_policy;
-mod security_group;
 mod stateful;
 mod storage;
 
-pub(crate) use credentials::*;
 pub(crate) use database::*;
 pub(crate) use foreign_accounts::*;
 pub(crate) use iam::*;
@@ -22,15 +19,12 @@ pub(crate) use kms::*;
 pub(crate) use network::*;
 pub(crate) use public_exposure::*;
 pub(crate) use resource_policy::*;
-pub(crate) use security_group::*;
 pub(crate) use stateful::*;
 pub(crate) use storage::*;
 
 /// Every family's rules, family by family, in the order `plangate rules` lists them.
 pub(super) static DECLARED: &[&[&Rule]] = &[
-    security_group::DECLARED,
     iam::DECLARED,
-    credentials::DECLARED,
     database::DECLARED,
     network::DECLARED,
     kms::DECLARED,

@@ -11,10 +11,11 @@ use crate::registry::{
 };
 use crate::rules::aws::attributes;
 use crate::rules::model::meaning::{Attribute, Guard, Meaning, Table};
+use crate::rules::{azure, google};
 use crate::rules::{Context, Family, Hit};
 
 /// Every provider's table.
-static TABLES: &[&Table] = &[&attributes::TABLE];
+static TABLES: &[&Table] = &[&attributes::TABLE, &azure::attributes::TABLE, &google::attributes::TABLE];
 
 pub static FAMILY: Family = Family {
     rules: &[&CAPACITY_ZERO, &DETECTIVE_CONTROL_OFF, &PROTECTIVE_CONTROL_OFF, &RETENTION_CUT, &TRANSPORT_WEAKENED],

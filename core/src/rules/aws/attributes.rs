@@ -5,10 +5,11 @@
 
 use crate::plan::Attr;
 use crate::rules::model::meaning::{
-    Attribute, Guard, Meaning,
-    Meaning::{Capacity, Protection, Recording, Retention, Transport},
+    Attribute, Guard,
+    Meaning::{Capacity, Protection, Recording, Transport},
     Scale, Table, Zero,
 };
+use crate::rules::model::rows::{count, flag, guard, levels, period, present};
 
 pub(crate) static TABLE: Table = Table { attributes: ATTRIBUTES, guards: GUARDS };
 
@@ -44,42 +45,6 @@ pub(crate) const CONTROL_TYPES: &[&str] = &[
     "aws_iam_account_password_policy",
     "aws_vpc_endpoint_policy",
 ];
-
-const fn count(t: &'static str, path: &'static str, effect: &'static str) -> Attribute {
-    Attribute::new(t, path, Capacity, Scale::Count, effect)
-}
-
-const fn flag(t: &'static str, path: &'static str, meaning: Meaning, safe: bool, effect: &'static str) -> Attribute {
-    Attribute::new(t, path, meaning, Scale::Flag { safe }, effect)
-}
-
-const fn levels(
-    t: &'static str,
-    path: &'static str,
-    meaning: Meaning,
-    levels: &'static [&'static [&'static str]],
-    effect: &'static str,
-) -> Attribute {
-    Attribute::new(t, path, meaning, Scale::Levels(levels), effect)
-}
-
-const fn period(
-    t: &'static str,
-    path: &'static str,
-    unit: &'static str,
-    zero: Zero,
-    effect: &'static str,
-) -> Attribute {
-    Attribute::new(t, path, Retention, Scale::Period { unit, zero }, effect)
-}
-
-const fn present(t: &'static str, path: &'static str, meaning: Meaning, effect: &'static str) -> Attribute {
-    Attribute::new(t, path, meaning, Scale::Present, effect)
-}
-
-const fn guard(t: &'static str, meaning: Meaning, effect: &'static str) -> Guard {
-    Guard { resource_type: t, meaning, effect, when: None }
-}
 
 /// Load balancer and target group protocols: plain text below encrypted.
 const LB_PROTOCOLS: &[&[&str]] = &[&["HTTP", "TCP", "UDP", "TCP_UDP"], &["HTTPS", "TLS"]];

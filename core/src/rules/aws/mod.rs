@@ -1,7 +1,6 @@
 //! The families of the AWS provider (`hashicorp/aws`), each judging the attributes of its types.
 
 pub(super) mod attributes;
-pub(super) mod credentials;
 pub(super) mod database;
 pub(super) mod foreign_accounts;
 pub(super) mod group_exposure;
@@ -11,6 +10,5 @@ pub(super) mod managed_drift;
 pub(super) mod network;
 pub(super) mod public_exposure;
 pub(super) mod resource_policy;
-pub(super) mod security_group;
 pub(super) mod stateful;
 pub(super) mod storage;

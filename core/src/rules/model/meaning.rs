@@ -259,8 +259,11 @@ fn pairs<'v>(
     };
     let shown = if shown.is_empty() { (*step).to_string() } else { format!("{shown}.{step}") };
     let (before, after) = (before.get(step), after.get(step));
+    // A list is walked only to reach what is inside its blocks; a list the path ends at is judged
+    // whole (a block removed altogether leaves no element to compare).
     match (before.list_len(), after.list_len()) {
         (None, None) => pairs(before, after, rest, shown, out),
+        _ if rest.is_empty() => out.push((shown, before, after)),
         (b, a) => {
             let len = b.unwrap_or(0).max(a.unwrap_or(0));
             for i in 0..len {

@@ -8,4 +8,5 @@ pub(super) mod federation;
 pub(super) mod meaning;
 pub(super) mod permissions;
 pub(super) mod policy_document;
+pub(super) mod rows;
 pub(super) mod transition;

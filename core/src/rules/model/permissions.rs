@@ -1,7 +1,8 @@
-//! Security-group permissions as sets of (protocol, port range, source), read alike from the three
-//! AWS forms: inline `ingress`/`egress` blocks of `aws_security_group`, `aws_security_group_rule`,
-//! and `aws_vpc_security_group_ingress_rule`/`_egress_rule`. Comparing sets, with CIDR containment,
-//! tells added or widened access from removed or narrowed access.
+//! Network permissions as sets of (protocol, port range, source), and how the three AWS forms write
+//! them: inline `ingress`/`egress` blocks of `aws_security_group`, `aws_security_group_rule`, and
+//! `aws_vpc_security_group_ingress_rule`/`_egress_rule` (other providers' forms are read in their
+//! folders). Comparing sets, with CIDR containment, tells added or widened access from removed or
+//! narrowed access.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -49,6 +50,9 @@ pub enum Source {
     Cidr(Cidr),
     PrefixList(String),
     SecurityGroup(String),
+    /// A source another provider names rather than numbers, as messages show it: "service tag
+    /// VirtualNetwork", "network tag web".
+    Named(String),
     Itself,
     /// Known only after apply, or marked sensitive: cannot be judged from the plan.
     Unverifiable,
@@ -67,6 +71,25 @@ impl Cidr {
         let max = if address.is_ipv4() { 32 } else { 128 };
         let prefix = if prefix.is_empty() { max } else { prefix.trim().parse().ok().filter(|p| *p <= max)? };
         Some(Cidr { address, prefix })
+    }
+
+    /// The fewest CIDRs that cover the IPv4 addresses `first` to `last` exactly (a firewall rule's
+    /// start and end address); empty when `first` comes after `last`.
+    pub fn covering(first: std::net::Ipv4Addr, last: std::net::Ipv4Addr) -> Vec<Cidr> {
+        let (mut next, last) = (u64::from(u32::from(first)), u64::from(u32::from(last)));
+        let mut cidrs = Vec::new();
+        while next <= last {
+            // The largest block that starts at `next` (aligned) and ends by `last`.
+            let mut size = if next == 0 { 1u64 << 32 } else { 1u64 << next.trailing_zeros().min(32) };
+            while next + size - 1 > last {
+                size >>= 1;
+            }
+            let prefix = 32 - size.trailing_zeros() as u8;
+            let address = std::net::Ipv4Addr::from(u32::try_from(next).unwrap_or(u32::MAX));
+            cidrs.push(Cidr { address: IpAddr::V4(address), prefix });
+            next += size;
+        }
+        cidrs
     }
 
     /// `0.0.0.0/0` or `::/0`.
@@ -155,6 +178,7 @@ impl Permission {
             Source::Cidr(cidr) => cidr.to_string(),
             Source::PrefixList(id) => format!("prefix list {id}"),
             Source::SecurityGroup(id) => format!("security group {id}"),
+            Source::Named(name) => name.clone(),
             Source::Itself => "the group itself".into(),
             Source::Unverifiable => "a source known only after apply".into(),
         }
@@ -191,7 +215,8 @@ pub fn is_group(resource_type: &str) -> bool {
     matches!(resource_type, "aws_security_group" | "aws_default_security_group")
 }
 
-fn unverifiable() -> Permission {
+/// A permission whose protocol or source cannot be read: all traffic from an unknown source.
+pub fn unverifiable() -> Permission {
     Permission { protocol: Protocol::All, from_port: 0, to_port: 65535, source: Source::Unverifiable }
 }
 
@@ -242,7 +267,7 @@ fn from_block(block: Attr<'_>) -> Vec<Permission> {
 }
 
 /// The known strings of an attribute that is a string or a list of strings.
-fn strings<'v>(attr: Attr<'v>) -> impl Iterator<Item = &'v str> {
+pub fn strings<'v>(attr: Attr<'v>) -> impl Iterator<Item = &'v str> {
     let single = attr.as_str().filter(|s| !s.is_empty());
     let list = attr.elements().filter_map(Attr::as_str);
     single.into_iter().chain(list)
@@ -299,6 +324,19 @@ pub(crate) mod tests {
         assert_eq!(c("10.1.2.3/8").range(), (0x0a00_0000, 0x0aff_ffff));
         assert_eq!(c("::/0").range(), (0, u128::MAX));
         assert_eq!(c("0.0.0.0/0").range(), (0, 0xffff_ffff));
+    }
+
+    #[test]
+    fn address_ranges_become_the_fewest_cidrs() {
+        let covering = |a: &str, b: &str| -> Vec<String> {
+            Cidr::covering(a.parse().unwrap(), b.parse().unwrap()).iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(covering("0.0.0.0", "255.255.255.255"), ["0.0.0.0/0"]);
+        assert_eq!(covering("0.0.0.0", "0.0.0.0"), ["0.0.0.0/32"]);
+        assert_eq!(covering("10.0.0.0", "10.0.0.255"), ["10.0.0.0/24"]);
+        assert_eq!(covering("10.0.0.1", "10.0.0.6"), ["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/31", "10.0.0.6/32"]);
+        assert_eq!(covering("1.0.0.0", "255.255.255.255").len(), 8);
+        assert!(covering("10.0.0.2", "10.0.0.1").is_empty());
     }
 
     #[test]

@@ -1,39 +1,90 @@
-//! Security Group Changes: inbound and outbound rules, compared as sets across the three AWS forms.
-//! Only what is added or widened is reported; removing or narrowing a rule is not a risk.
+//! Network access: what a change lets in or out, compared as sets of permissions whatever form a
+//! provider writes them in (AWS security groups and their rules, Azure network security groups and
+//! database firewall rules, Google firewalls and Cloud SQL authorized networks). Only what is added
+//! or widened is reported; removing or narrowing a rule is not a risk.
 
-use crate::plan::{Action, Change};
+use crate::plan::{Action, Attr, Change};
 use crate::registry::{Category, INBOUND_ADDED, INBOUND_FROM_INTERNET, INBOUND_UNVERIFIABLE, OUTBOUND_ADDED};
 use crate::rules::model::exposure::{self, describe_cidrs, Exposure};
-use crate::rules::model::permissions::{
-    added, is_group, list_unknown, permissions, unknown_list_permissions, Direction, Permission, Source,
-};
-use crate::rules::{nothing_else, Context, Family, Hit};
+use crate::rules::model::permissions::{self, added, unknown_list_permissions, Direction, Permission, Source};
+use crate::rules::{azure, google, Context, Family, Hit};
 
-/// The resource types whose permissions these rules read.
+/// How one provider writes network permissions.
+struct Form {
+    /// The types whose permissions it reads.
+    types: &'static [&'static str],
+    /// The attribute that holds a type's inline rules in `direction`, for types that hold a list
+    /// of them (a group); `None` for a type that is one rule, or holds other settings too.
+    inline: fn(&str, Direction) -> Option<&'static str>,
+    /// The permissions one side grants in `direction`.
+    read: fn(&str, Attr<'_>, Direction) -> Vec<Permission>,
+}
+
+static FORMS: &[Form] = &[
+    Form {
+        types: &[
+            "aws_security_group",
+            "aws_default_security_group",
+            "aws_security_group_rule",
+            "aws_vpc_security_group_ingress_rule",
+            "aws_vpc_security_group_egress_rule",
+        ],
+        inline: |t, direction| {
+            permissions::is_group(t).then_some(if direction == Direction::Ingress { "ingress" } else { "egress" })
+        },
+        read: permissions::permissions,
+    },
+    Form {
+        types: azure::network_security::TYPES,
+        inline: azure::network_security::inline,
+        read: azure::network_security::permissions,
+    },
+    Form { types: google::firewall::TYPES, inline: |_, _| None, read: google::firewall::permissions },
+];
+
+/// The types filed with security groups; Cloud SQL instances hold other settings and are read too.
 const TYPES: &[&str] = &[
     "aws_security_group",
     "aws_default_security_group",
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
     "aws_vpc_security_group_egress_rule",
+    "azurerm_network_security_group",
+    "azurerm_network_security_rule",
+    "azurerm_mssql_firewall_rule",
+    "azurerm_sql_firewall_rule",
+    "azurerm_postgresql_firewall_rule",
+    "azurerm_postgresql_flexible_server_firewall_rule",
+    "azurerm_mysql_firewall_rule",
+    "azurerm_mysql_flexible_server_firewall_rule",
+    "azurerm_mariadb_firewall_rule",
+    "azurerm_synapse_firewall_rule",
+    "google_compute_firewall",
 ];
 
+fn form(resource_type: &str) -> Option<&'static Form> {
+    FORMS.iter().find(|f| f.types.contains(&resource_type))
+}
+
 /// The permissions one change grants in `direction`, before and after; `None` for deletions and
-/// types without permissions. An `after` list known only after apply is `Unknown`.
+/// types without permissions. An inline list known only after apply is `Unknown`.
 fn side_permissions(change: &Change, direction: Direction) -> Option<(Vec<Permission>, After)> {
-    if !TYPES.contains(&change.resource_type.as_ref()) || matches!(change.action, Action::Delete | Action::Forget) {
+    let form = form(&change.resource_type)?;
+    if matches!(change.action, Action::Delete | Action::Forget) {
         return None;
     }
-    let list = if direction == Direction::Ingress { "ingress" } else { "egress" };
-    if is_group(&change.resource_type) && !change.attribute_changed(list) {
+    let inline = (form.inline)(&change.resource_type, direction);
+    if inline.is_some_and(|list| !change.attribute_changed(list)) {
         return None;
     }
     let values = change.values();
-    let before = permissions(&change.resource_type, values.before(), direction);
-    if list_unknown(&change.resource_type, values.after(), direction) {
+    let before = (form.read)(&change.resource_type, values.before(), direction);
+    // A wholly unknown inline list is what Terraform plans when the configuration sets no inline
+    // rules (the list is computed, and separate rule resources are judged on their own).
+    if inline.is_some_and(|list| values.after().get(list).is_wholly_unknown()) {
         return Some((before, After::Unknown));
     }
-    let after = permissions(&change.resource_type, values.after(), direction);
+    let after = (form.read)(&change.resource_type, values.after(), direction);
     Some((before, After::Known(after)))
 }
 
@@ -69,7 +120,7 @@ pub static FAMILY: Family = Family {
     category: Category::SecurityGroups,
     check,
     fallback: false,
-    also_reads: nothing_else,
+    also_reads: |t| form(t).is_some(),
 };
 
 fn check(change: &Change, _: &Context) -> Vec<Hit> {

@@ -1,5 +1,6 @@
-//! Long-lived IAM credentials: access keys, console passwords, service-specific credentials and
-//! signing certificates, which work until someone revokes them.
+//! Long-lived credentials, in any cloud: access keys, console passwords, service-specific
+//! credentials, signing certificates, service-account keys and application secrets, which work
+//! until someone revokes them.
 
 use crate::plan::{Action, Change};
 use crate::registry::{Category, LONG_LIVED_CREDENTIALS};
@@ -11,6 +12,11 @@ const CREDENTIALS: &[(&str, &str)] = &[
     ("aws_iam_user_login_profile", "a console password"),
     ("aws_iam_service_specific_credential", "a service-specific credential"),
     ("aws_iam_signing_certificate", "a signing certificate"),
+    ("google_service_account_key", "a service-account key"),
+    ("azuread_application_password", "an application password (client secret)"),
+    ("azuread_application_certificate", "an application certificate credential"),
+    ("azuread_service_principal_password", "a service principal password"),
+    ("azuread_service_principal_certificate", "a service principal certificate credential"),
 ];
 
 pub static FAMILY: Family = Family {
@@ -20,6 +26,11 @@ pub static FAMILY: Family = Family {
         "aws_iam_user_login_profile",
         "aws_iam_service_specific_credential",
         "aws_iam_signing_certificate",
+        "google_service_account_key",
+        "azuread_application_password",
+        "azuread_application_certificate",
+        "azuread_service_principal_password",
+        "azuread_service_principal_certificate",
     ],
     category: Category::Iam,
     check,
@@ -32,7 +43,11 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
     let name = change.display_name();
     let after = change.values().after();
     let user = after.get("user").as_str().or_else(|| after.get("user_name").as_str());
-    let for_user = user.map(|u| format!(" for user {u}")).unwrap_or_default();
+    let for_user = match (user, after.get("service_account_id").as_str()) {
+        (Some(u), _) => format!(" for user {u}"),
+        (None, Some(account)) => format!(" for service account {account}"),
+        (None, None) => String::new(),
+    };
     let created = change.action == Action::Create || change.action.is_replace();
     // An access key (or credential) switched from Inactive back to Active works again.
     let reactivated = change.action == Action::Update

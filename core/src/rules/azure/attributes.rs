@@ -1,0 +1,254 @@
+//! What the `hashicorp/azurerm` provider's attributes mean: rows the `meanings` family judges, as
+//! for AWS (`rules/aws/attributes.rs`). Where the provider renamed an attribute between major
+//! versions (3.x `enable_https_traffic_only`, 4.x `https_traffic_only_enabled`) both are rows.
+
+use crate::rules::model::meaning::{
+    Attribute, Guard,
+    Meaning::{Capacity, Protection, Recording, Transport},
+    Table, Zero,
+};
+use crate::rules::model::rows::{count, flag, guard, levels, period, present};
+
+pub(crate) static TABLE: Table = Table { attributes: ATTRIBUTES, guards: GUARDS };
+
+const STORAGE_TLS: &[&[&str]] = &[&["TLS1_0"], &["TLS1_1"], &["TLS1_2", "TLS1_3"]];
+const SERVER_TLS: &[&[&str]] = &[&["Disabled"], &["1.0"], &["1.1"], &["1.2", "1.3"]];
+const DEFENDER_TIERS: &[&[&str]] = &[&["Free"], &["Standard"]];
+
+static ATTRIBUTES: &[Attribute] = &[
+    // Capacity.
+    count("azurerm_kubernetes_cluster_node_pool", "node_count", "no node runs in the pool"),
+    count("azurerm_kubernetes_cluster_node_pool", "max_count", "no node can run in the pool"),
+    count("azurerm_linux_virtual_machine_scale_set", "instances", "no instance runs"),
+    count("azurerm_windows_virtual_machine_scale_set", "instances", "no instance runs"),
+    count("azurerm_orchestrated_virtual_machine_scale_set", "instances", "no instance runs"),
+    flag("azurerm_linux_function_app", "enabled", Capacity, true, "the function app stops serving"),
+    flag("azurerm_windows_function_app", "enabled", Capacity, true, "the function app stops serving"),
+    flag("azurerm_linux_web_app", "enabled", Capacity, true, "the web app stops serving"),
+    flag("azurerm_windows_web_app", "enabled", Capacity, true, "the web app stops serving"),
+    // Protection: data that can no longer be recovered, resources that can be deleted.
+    flag(
+        "azurerm_key_vault",
+        "purge_protection_enabled",
+        Protection,
+        true,
+        "deleted keys and secrets can be purged at once",
+    ),
+    period(
+        "azurerm_key_vault",
+        "soft_delete_retention_days",
+        "days",
+        Zero::Off,
+        "deleted keys and secrets are kept for less time",
+    ),
+    flag(
+        "azurerm_key_vault_managed_hardware_security_module",
+        "purge_protection_enabled",
+        Protection,
+        true,
+        "deleted keys can be purged at once",
+    ),
+    flag(
+        "azurerm_storage_account",
+        "blob_properties.versioning_enabled",
+        Protection,
+        true,
+        "overwritten blobs are not kept",
+    ),
+    period(
+        "azurerm_storage_account",
+        "blob_properties.delete_retention_policy.days",
+        "days",
+        Zero::Off,
+        "deleted blobs are kept for less time",
+    ),
+    period(
+        "azurerm_storage_account",
+        "blob_properties.container_delete_retention_policy.days",
+        "days",
+        Zero::Off,
+        "deleted containers are kept for less time",
+    ),
+    flag(
+        "azurerm_storage_account",
+        "allow_nested_items_to_be_public",
+        Protection,
+        false,
+        "containers in the account may be made public",
+    ),
+    flag(
+        "azurerm_storage_account",
+        "allow_blob_public_access",
+        Protection,
+        false,
+        "containers in the account may be made public",
+    ),
+    flag(
+        "azurerm_storage_account",
+        "shared_access_key_enabled",
+        Protection,
+        false,
+        "the account's keys and SAS tokens work again",
+    ),
+    flag(
+        "azurerm_storage_account",
+        "public_network_access_enabled",
+        Protection,
+        false,
+        "the account is reachable from any network",
+    ),
+    flag(
+        "azurerm_mssql_server",
+        "public_network_access_enabled",
+        Protection,
+        false,
+        "the server is reachable from any network",
+    ),
+    flag(
+        "azurerm_postgresql_flexible_server",
+        "public_network_access_enabled",
+        Protection,
+        false,
+        "the server is reachable from any network",
+    ),
+    flag(
+        "azurerm_mysql_flexible_server",
+        "public_network_access_enabled",
+        Protection,
+        false,
+        "the server is reachable from any network",
+    ),
+    flag(
+        "azurerm_cosmosdb_account",
+        "public_network_access_enabled",
+        Protection,
+        false,
+        "the account is reachable from any network",
+    ),
+    flag(
+        "azurerm_redis_cache",
+        "public_network_access_enabled",
+        Protection,
+        false,
+        "the cache is reachable from any network",
+    ),
+    flag(
+        "azurerm_key_vault",
+        "public_network_access_enabled",
+        Protection,
+        false,
+        "the vault is reachable from any network",
+    ),
+    flag("azurerm_redis_cache", "non_ssl_port_enabled", Transport, false, "clients may connect without TLS"),
+    flag("azurerm_redis_cache", "enable_non_ssl_port", Transport, false, "clients may connect without TLS"),
+    period(
+        "azurerm_postgresql_flexible_server",
+        "backup_retention_days",
+        "days",
+        Zero::Off,
+        "backups are kept for less time",
+    ),
+    flag(
+        "azurerm_postgresql_flexible_server",
+        "geo_redundant_backup_enabled",
+        Protection,
+        true,
+        "backups are no longer copied to another region",
+    ),
+    period(
+        "azurerm_mysql_flexible_server",
+        "backup_retention_days",
+        "days",
+        Zero::Off,
+        "backups are kept for less time",
+    ),
+    period(
+        "azurerm_mssql_database",
+        "short_term_retention_policy.retention_days",
+        "days",
+        Zero::Off,
+        "point-in-time backups are kept for less time",
+    ),
+    present(
+        "azurerm_kubernetes_cluster",
+        "api_server_access_profile.authorized_ip_ranges",
+        Protection,
+        "the cluster's API server accepts connections from any address",
+    ),
+    flag(
+        "azurerm_kubernetes_cluster",
+        "private_cluster_enabled",
+        Protection,
+        true,
+        "the cluster's API server gets a public endpoint",
+    ),
+    // Recording: Microsoft Defender plans downgraded.
+    levels(
+        "azurerm_security_center_subscription_pricing",
+        "tier",
+        Recording,
+        DEFENDER_TIERS,
+        "Defender's threat detection for the resource type stops",
+    ),
+    // Transport.
+    flag("azurerm_storage_account", "enable_https_traffic_only", Transport, true, "the account accepts plain HTTP"),
+    flag("azurerm_storage_account", "https_traffic_only_enabled", Transport, true, "the account accepts plain HTTP"),
+    levels(
+        "azurerm_storage_account",
+        "min_tls_version",
+        Transport,
+        STORAGE_TLS,
+        "clients may use an older TLS version",
+    ),
+    levels(
+        "azurerm_mssql_server",
+        "minimum_tls_version",
+        Transport,
+        SERVER_TLS,
+        "clients may use an older TLS version",
+    ),
+    flag("azurerm_linux_web_app", "https_only", Transport, true, "the app serves plain HTTP"),
+    flag("azurerm_windows_web_app", "https_only", Transport, true, "the app serves plain HTTP"),
+    flag("azurerm_linux_function_app", "https_only", Transport, true, "the app serves plain HTTP"),
+    flag("azurerm_windows_function_app", "https_only", Transport, true, "the app serves plain HTTP"),
+];
+
+static GUARDS: &[Guard] = &[
+    guard("azurerm_monitor_diagnostic_setting", Recording, "the resource's logs and metrics are no longer exported"),
+    guard("azurerm_monitor_activity_log_alert", Recording, "the alert no longer fires"),
+    guard("azurerm_monitor_metric_alert", Recording, "the alert no longer fires"),
+    guard("azurerm_network_watcher_flow_log", Recording, "network traffic is no longer logged"),
+    guard(
+        "azurerm_security_center_subscription_pricing",
+        Recording,
+        "Defender's plan for the resource type is no longer managed",
+    ),
+    guard("azurerm_management_lock", Protection, "the resource it locked can be deleted or changed"),
+    guard("azurerm_backup_protected_vm", Protection, "the virtual machine is no longer backed up"),
+    guard("azurerm_backup_policy_vm", Protection, "its scheduled backups stop"),
+    guard("azurerm_data_protection_backup_instance_blob_storage", Protection, "the blobs are no longer backed up"),
+    guard("azurerm_data_protection_backup_instance_disk", Protection, "the disk is no longer backed up"),
+    guard("azurerm_data_protection_backup_instance_postgresql", Protection, "the database is no longer backed up"),
+    guard("azurerm_dns_a_record", Capacity, "the name no longer resolves: clients can no longer reach what it named"),
+    guard(
+        "azurerm_dns_aaaa_record",
+        Capacity,
+        "the name no longer resolves: clients can no longer reach what it named",
+    ),
+    guard(
+        "azurerm_dns_cname_record",
+        Capacity,
+        "the name no longer resolves: clients can no longer reach what it named",
+    ),
+    guard(
+        "azurerm_private_dns_a_record",
+        Capacity,
+        "the name no longer resolves: clients can no longer reach what it named",
+    ),
+    Guard {
+        resource_type: "azurerm_network_security_rule",
+        meaning: Protection,
+        effect: "traffic this rule denied is now allowed",
+        when: Some(("access", "Deny")),
+    },
+];

@@ -1,0 +1,142 @@
+//! Azure role-based access: a role assigned to a principal at a scope, and custom roles widened. A
+//! role that can change anything or grant access (Owner, Contributor, User Access Administrator,
+//! Role Based Access Control Administrator) over a whole subscription or management group hands
+//! over the estate.
+
+use crate::plan::{Action, Attr, Change};
+use crate::registry::{Category, AZURE_PRIVILEGED_ROLE, AZURE_ROLE_GRANTED};
+use crate::rules::{list_names, not_covered, nothing_else, Context, Family, Hit};
+
+/// The built-in roles that can change anything or grant access, by name and by definition GUID
+/// (role assignments may name either).
+const PRIVILEGED: &[(&str, &str)] = &[
+    ("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
+    ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
+    ("User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"),
+    ("Role Based Access Control Administrator", "f58310d9-a9f6-439a-9e8d-f62e7b41a168"),
+];
+
+pub static FAMILY: Family = Family {
+    rules: &[&AZURE_PRIVILEGED_ROLE, &AZURE_ROLE_GRANTED],
+    types: &["azurerm_role_assignment", "azurerm_role_definition"],
+    category: Category::Iam,
+    check,
+    fallback: false,
+    also_reads: nothing_else,
+};
+
+fn check(change: &Change, _: &Context) -> Vec<Hit> {
+    if !(change.action == Action::Create || change.action == Action::Update || change.action.is_replace()) {
+        return Vec::new();
+    }
+    match change.resource_type.as_ref() {
+        "azurerm_role_assignment" => assignment(change),
+        _ => definition(change),
+    }
+}
+
+/// How wide a scope is: the root, a management group or a subscription hold everything below.
+fn broad(scope: &str) -> bool {
+    let scope = scope.trim_end_matches('/').to_ascii_lowercase();
+    let parts: Vec<&str> = scope.split('/').filter(|p| !p.is_empty()).collect();
+    matches!(parts.as_slice(), [] | ["subscriptions", _] | ["providers", "microsoft.management", "managementgroups", _])
+}
+
+/// The privileged role an assignment names, by name or by the GUID its definition id ends with.
+fn privileged(after: Attr<'_>) -> Option<&'static str> {
+    let name = after.get("role_definition_name").as_str();
+    let id = after.get("role_definition_id").as_str().and_then(|id| id.rsplit('/').next());
+    PRIVILEGED.iter().find_map(|(role, guid)| {
+        (name.is_some_and(|n| n.eq_ignore_ascii_case(role)) || id.is_some_and(|i| i.eq_ignore_ascii_case(guid)))
+            .then_some(*role)
+    })
+}
+
+fn assignment(change: &Change) -> Vec<Hit> {
+    let after = change.values().after();
+    if change.action == Action::Update {
+        // Every argument of an assignment forces a new one; an update changes nothing it grants.
+        return Vec::new();
+    }
+    let name = change.display_name();
+    let principal = after.get("principal_id").as_str().unwrap_or("a principal known only after apply");
+    let role_attr = |n: &str| after.get(n);
+    let role = role_attr("role_definition_name")
+        .as_str()
+        .or_else(|| role_attr("role_definition_id").as_str())
+        .unwrap_or("a role known only after apply");
+    let scope = after.get("scope");
+    let role_known =
+        role_attr("role_definition_name").as_str().is_some() || role_attr("role_definition_id").as_str().is_some();
+    match (privileged(after), scope.as_str()) {
+        (Some(role), Some(scope)) if broad(scope) => vec![Hit::new(
+            &AZURE_PRIVILEGED_ROLE,
+            format!(
+                "{name}: assigns {role} to {principal} at {scope}: it can change (or grant access to) everything there"
+            ),
+        )],
+        (privileged, scope) if !role_known || scope.is_none() => {
+            let why = match privileged {
+                Some(role) => format!("{role}, at a scope known only after apply"),
+                None => format!("{role} at {}", scope.unwrap_or("a scope known only after apply")),
+            };
+            vec![Hit::new(
+                &AZURE_ROLE_GRANTED,
+                format!("{name}: assigns {why} to {principal}: cannot be verified before apply"),
+            )]
+        }
+        (_, Some(scope)) => {
+            vec![Hit::new(&AZURE_ROLE_GRANTED, format!("{name}: assigns {role} to {principal} at {scope}"))]
+        }
+        (_, None) => Vec::new(),
+    }
+}
+
+/// The actions (and data actions) of a custom role that its old definition did not have.
+fn definition(change: &Change) -> Vec<Hit> {
+    let values = change.values();
+    let actions = |side: Attr<'_>| -> Vec<String> {
+        side.get("permissions")
+            .elements()
+            .flat_map(|p| {
+                ["actions", "data_actions"]
+                    .into_iter()
+                    .flat_map(move |list| p.get(list).elements().filter_map(|a| a.as_str().map(str::to_string)))
+            })
+            .collect()
+    };
+    let after_permissions = values.after().get("permissions");
+    if after_permissions.is_unknown() {
+        return vec![Hit::new(
+            &AZURE_ROLE_GRANTED,
+            format!(
+                "{}: the role's permissions are known only after apply: cannot be verified before apply",
+                change.display_name()
+            ),
+        )];
+    }
+    let before = actions(values.before());
+    let added = not_covered(&before, &actions(values.after()), |old, new| old == new || old == "*");
+    if added.is_empty() {
+        return Vec::new();
+    }
+    let every = if added.iter().any(|a| a == "*") { " (`*`: every action)" } else { "" };
+    vec![Hit::new(
+        &AZURE_ROLE_GRANTED,
+        format!("{}: the custom role now allows {}{every}", change.display_name(), list_names(&added, 5)),
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscriptions_management_groups_and_the_root_are_broad() {
+        assert!(broad("/subscriptions/00000000-0000-0000-0000-000000000000"));
+        assert!(broad("/providers/Microsoft.Management/managementGroups/platform"));
+        assert!(broad("/"));
+        assert!(!broad("/subscriptions/0000/resourceGroups/app"));
+        assert!(!broad("/subscriptions/0000/resourceGroups/app/providers/Microsoft.Storage/storageAccounts/x"));
+    }
+}

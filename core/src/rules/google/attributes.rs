@@ -1,0 +1,147 @@
+//! What the `hashicorp/google` (and `google-beta`) provider's attributes mean: rows the `meanings`
+//! family judges, as for AWS (`rules/aws/attributes.rs`).
+
+use crate::rules::model::meaning::{
+    Attribute, Guard,
+    Meaning::{Capacity, Protection, Recording, Transport},
+    Table, Zero,
+};
+use crate::rules::model::rows::{count, flag, guard, levels, period, present};
+
+pub(crate) static TABLE: Table = Table { attributes: ATTRIBUTES, guards: GUARDS };
+
+const PUBLIC_ACCESS_PREVENTION: &[&[&str]] = &[&["inherited", "unspecified"], &["enforced"]];
+const SQL_SSL: &[&[&str]] =
+    &[&["ALLOW_UNENCRYPTED_AND_ENCRYPTED"], &["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"]];
+const FIRESTORE: &[&[&str]] = &[&["DELETE_PROTECTION_DISABLED"], &["DELETE_PROTECTION_ENABLED"]];
+const SSL_POLICY_TLS: &[&[&str]] = &[&["TLS_1_0"], &["TLS_1_1"], &["TLS_1_2"]];
+
+static ATTRIBUTES: &[Attribute] = &[
+    // Capacity.
+    count("google_container_node_pool", "node_count", "no node runs in the pool"),
+    count("google_container_node_pool", "autoscaling.max_node_count", "no node can run in the pool"),
+    count("google_compute_instance_group_manager", "target_size", "no instance runs"),
+    count("google_compute_region_instance_group_manager", "target_size", "no instance runs"),
+    // Protection.
+    flag("google_sql_database_instance", "deletion_protection", Protection, true, "the instance can be deleted"),
+    flag(
+        "google_sql_database_instance",
+        "settings.deletion_protection_enabled",
+        Protection,
+        true,
+        "the instance can be deleted outside Terraform",
+    ),
+    flag(
+        "google_sql_database_instance",
+        "settings.backup_configuration.enabled",
+        Protection,
+        true,
+        "automated backups stop",
+    ),
+    flag(
+        "google_sql_database_instance",
+        "settings.backup_configuration.point_in_time_recovery_enabled",
+        Protection,
+        true,
+        "the instance can no longer be restored to a point in time",
+    ),
+    flag(
+        "google_sql_database_instance",
+        "settings.ip_configuration.ipv4_enabled",
+        Protection,
+        false,
+        "the instance gets a public IP",
+    ),
+    flag("google_bigquery_table", "deletion_protection", Protection, true, "the table can be deleted"),
+    flag("google_container_cluster", "deletion_protection", Protection, true, "the cluster can be deleted"),
+    flag("google_spanner_database", "deletion_protection", Protection, true, "the database can be deleted"),
+    flag("google_bigtable_instance", "deletion_protection", Protection, true, "the instance can be deleted"),
+    flag("google_compute_instance", "deletion_protection", Protection, true, "the instance can be deleted"),
+    levels(
+        "google_firestore_database",
+        "delete_protection_state",
+        Protection,
+        FIRESTORE,
+        "the database can be deleted",
+    ),
+    flag(
+        "google_storage_bucket",
+        "versioning.enabled",
+        Protection,
+        true,
+        "overwritten and deleted objects are not kept",
+    ),
+    levels(
+        "google_storage_bucket",
+        "public_access_prevention",
+        Protection,
+        PUBLIC_ACCESS_PREVENTION,
+        "the bucket's objects may be made public",
+    ),
+    flag(
+        "google_storage_bucket",
+        "uniform_bucket_level_access",
+        Protection,
+        true,
+        "object ACLs may make single objects public",
+    ),
+    period(
+        "google_storage_bucket",
+        "retention_policy.retention_period",
+        "seconds",
+        Zero::Off,
+        "objects may be deleted sooner",
+    ),
+    present("google_kms_crypto_key", "rotation_period", Protection, "the key is no longer rotated"),
+    flag(
+        "google_container_cluster",
+        "private_cluster_config.enable_private_endpoint",
+        Protection,
+        true,
+        "the cluster's control plane is reachable at a public address",
+    ),
+    present(
+        "google_container_cluster",
+        "master_authorized_networks_config",
+        Protection,
+        "the cluster's control plane accepts connections from any address",
+    ),
+    // Recording.
+    present("google_compute_subnetwork", "log_config", Recording, "flow logs of the subnetwork stop"),
+    // Transport.
+    flag(
+        "google_sql_database_instance",
+        "settings.ip_configuration.require_ssl",
+        Transport,
+        true,
+        "clients may connect without TLS",
+    ),
+    levels(
+        "google_sql_database_instance",
+        "settings.ip_configuration.ssl_mode",
+        Transport,
+        SQL_SSL,
+        "clients may connect without TLS",
+    ),
+    levels(
+        "google_compute_ssl_policy",
+        "min_tls_version",
+        Transport,
+        SSL_POLICY_TLS,
+        "clients may use an older TLS version",
+    ),
+];
+
+static GUARDS: &[Guard] = &[
+    guard("google_logging_project_sink", Recording, "the logs it exported are no longer kept there"),
+    guard("google_logging_folder_sink", Recording, "the logs it exported are no longer kept there"),
+    guard("google_logging_organization_sink", Recording, "the logs it exported are no longer kept there"),
+    guard("google_project_iam_audit_config", Recording, "data-access audit logs of the service stop"),
+    guard("google_folder_iam_audit_config", Recording, "data-access audit logs of the service stop"),
+    guard("google_organization_iam_audit_config", Recording, "data-access audit logs of the service stop"),
+    guard("google_monitoring_alert_policy", Recording, "the alert no longer fires"),
+    guard("google_scc_notification_config", Recording, "Security Command Center findings are no longer sent"),
+    guard("google_compute_security_policy", Protection, "requests are no longer filtered by the Cloud Armor policy"),
+    guard("google_org_policy_policy", Protection, "the organization policy's guardrails no longer apply"),
+    guard("google_dns_record_set", Capacity, "the name no longer resolves: clients can no longer reach what it named"),
+];

@@ -1,0 +1,168 @@
+//! Google Cloud IAM: who is granted which role, read alike from `google_*_iam_member` (one member),
+//! `_iam_binding` (one role, its members) and `_iam_policy` (the whole policy, as JSON). A grant to
+//! `allUsers` or `allAuthenticatedUsers` makes the resource public; owner, editor and the roles
+//! that act as a service account, granted on an organization, folder or project, hand over
+//! everything in it.
+
+use serde_json::Value;
+
+use crate::plan::{Action, Attr, Change};
+use crate::registry::{Category, GOOGLE_PRIVILEGED_ROLE, GOOGLE_PUBLIC_GRANT, GOOGLE_ROLE_GRANTED};
+use crate::rules::{not_covered, Context, Family, Hit};
+
+/// Roles that control everything in a project, folder or organization, or act as any of its
+/// service accounts.
+const PRIVILEGED: &[&str] = &[
+    "roles/owner",
+    "roles/editor",
+    "roles/iam.serviceAccountTokenCreator",
+    "roles/iam.serviceAccountUser",
+    "roles/iam.serviceAccountKeyAdmin",
+    "roles/iam.workloadIdentityUser",
+    "roles/iam.securityAdmin",
+    "roles/resourcemanager.organizationAdmin",
+    "roles/resourcemanager.folderAdmin",
+    "roles/resourcemanager.projectIamAdmin",
+];
+
+/// Members that are anyone on the internet, or anyone with a Google account.
+const PUBLIC: &[&str] = &["allUsers", "allAuthenticatedUsers"];
+
+/// The IAM resources of a whole organization, folder or project.
+const HIERARCHY: &[&str] = &[
+    "google_organization_iam_member",
+    "google_organization_iam_binding",
+    "google_organization_iam_policy",
+    "google_folder_iam_member",
+    "google_folder_iam_binding",
+    "google_folder_iam_policy",
+    "google_project_iam_member",
+    "google_project_iam_binding",
+    "google_project_iam_policy",
+];
+
+pub static FAMILY: Family = Family {
+    rules: &[&GOOGLE_PUBLIC_GRANT, &GOOGLE_PRIVILEGED_ROLE, &GOOGLE_ROLE_GRANTED],
+    types: HIERARCHY,
+    category: Category::Iam,
+    check,
+    fallback: false,
+    also_reads: |t| form(t).is_some(),
+};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Member,
+    Binding,
+    Policy,
+}
+
+fn form(resource_type: &str) -> Option<Form> {
+    let rest = resource_type.strip_prefix("google_")?;
+    if rest.ends_with("_iam_member") {
+        Some(Form::Member)
+    } else if rest.ends_with("_iam_binding") {
+        Some(Form::Binding)
+    } else if rest.ends_with("_iam_policy") {
+        Some(Form::Policy)
+    } else {
+        None
+    }
+}
+
+/// One role granted to one member.
+#[derive(Clone, PartialEq, Eq)]
+struct Grant {
+    role: String,
+    member: String,
+}
+
+/// The grants one side holds; `None` when they cannot be read (known only after apply, sensitive,
+/// or a policy that is not JSON).
+fn grants(form: Form, side: Attr<'_>) -> Option<Vec<Grant>> {
+    let grant = |role: &str, member: &str| Grant { role: role.to_string(), member: member.to_string() };
+    match form {
+        Form::Member => {
+            let (role, member) = (side.get("role"), side.get("member"));
+            if !role.is_present() && !member.is_present() {
+                return Some(Vec::new());
+            }
+            Some(vec![grant(role.as_str()?, member.as_str()?)])
+        }
+        Form::Binding => {
+            let role = side.get("role");
+            if !role.is_present() {
+                return Some(Vec::new());
+            }
+            let role = role.as_str()?;
+            let members = side.get("members");
+            if members.is_unknown() || members.is_sensitive() {
+                return None;
+            }
+            members.elements().map(|m| m.as_str().map(|m| grant(role, m))).collect()
+        }
+        Form::Policy => {
+            let data = side.get("policy_data");
+            if !data.is_present() {
+                return Some(Vec::new());
+            }
+            let policy: Value = serde_json::from_str(data.as_str()?).ok()?;
+            let bindings = policy.get("bindings").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let mut grants = Vec::new();
+            for binding in bindings {
+                let role = binding.get("role").and_then(Value::as_str)?;
+                for member in binding.get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+                    grants.push(grant(role, member.as_str()?));
+                }
+            }
+            Some(grants)
+        }
+    }
+}
+
+fn check(change: &Change, _: &Context) -> Vec<Hit> {
+    let Some(form) = form(&change.resource_type) else { return Vec::new() };
+    if !(change.action == Action::Create || change.action == Action::Update || change.action.is_replace()) {
+        return Vec::new();
+    }
+    let name = change.display_name();
+    let values = change.values();
+    let Some(after) = grants(form, values.after()) else {
+        return vec![Hit::new(
+            &GOOGLE_ROLE_GRANTED,
+            format!("{name}: who is granted which role is known only after apply: cannot be verified before apply"),
+        )];
+    };
+    // Grants that could not be read before count as absent: what the change grants is reported.
+    let before = grants(form, values.before()).unwrap_or_default();
+    let added = not_covered(&before, &after, |old, new| old == new);
+    let hierarchy = HIERARCHY.contains(&change.resource_type.as_ref());
+    let mut hits = Vec::new();
+    let (mut public, mut privileged, mut other) = (Vec::new(), Vec::new(), Vec::new());
+    for grant in &added {
+        let shown = format!("{} to {}", grant.role, grant.member);
+        if PUBLIC.contains(&grant.member.as_str()) {
+            public.push(shown);
+        } else if hierarchy && PRIVILEGED.contains(&grant.role.as_str()) {
+            privileged.push(shown);
+        } else {
+            other.push(shown);
+        }
+    }
+    if !public.is_empty() {
+        hits.push(Hit::new(
+            &GOOGLE_PUBLIC_GRANT,
+            format!("{name}: grants {}: anyone can use the resource", public.join("; ")),
+        ));
+    }
+    if !privileged.is_empty() {
+        hits.push(Hit::new(
+            &GOOGLE_PRIVILEGED_ROLE,
+            format!("{name}: grants {}: control of everything in it", privileged.join("; ")),
+        ));
+    }
+    if !other.is_empty() {
+        hits.push(Hit::new(&GOOGLE_ROLE_GRANTED, format!("{name}: grants {}", other.join("; "))));
+    }
+    hits
+}
