@@ -5439,12 +5439,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42) {
                 position.position += 1;
-                check += 1;
+                check2 += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -19727,9 +19727,6 @@ function error(message, properties = {}) {
 function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
-function notice(message, properties = {}) {
-  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -19783,27 +19780,41 @@ var require_bindings_node = __commonJS({
       if (outcome.error) throw new PlangateError(outcome.error);
       return outcome.ok;
     }
-    async function checkPlan2(plan, options = {}) {
+    async function checkPlan(plan, options = {}) {
       if (typeof plan !== "string" && !Buffer.isBuffer(plan)) {
         throw new TypeError(`plan must be a path or a Buffer, not ${typeof plan}`);
       }
       return unwrap(await native.checkPlan(plan, options));
     }
-    function renderReport3(report, format, options = {}) {
-      return unwrap(native.renderReport(JSON.stringify(report), format, options.label, options.verbose, options.maxChars));
+    function source(input, i, what) {
+      if (typeof input === "string") return { path: input };
+      if (Buffer.isBuffer(input)) return { name: `${what}[${i}]`, content: input };
+      if (input && typeof input === "object") return { name: input.name, content: input.content, path: input.path };
+      throw new TypeError(`${what}[${i}] must be a path, a Buffer or { name, content }, not ${typeof input}`);
     }
-    function escapeMarkdown2(text) {
+    async function checkPlans2(plans, options = {}) {
+      const { reports = [], ...settings } = options;
+      return unwrap(
+        await native.checkPlans(
+          plans.map((plan, i) => source(plan, i, "plans")),
+          reports.map((report, i) => source(report, i, "reports")),
+          settings
+        )
+      );
+    }
+    function renderReport(report, format, options = {}) {
+      return unwrap(native.renderReport(JSON.stringify(report), format, options));
+    }
+    function renderRun2(run2, format, options = {}) {
+      return unwrap(native.renderRun(JSON.stringify(run2), format, options));
+    }
+    function escapeMarkdown(text) {
       return native.escapeMarkdown(String(text));
     }
-    async function scanReports2(reports, options = {}) {
-      const sources = reports.map((report, i) => {
-        if (typeof report === "string") return { path: report };
-        if (Buffer.isBuffer(report)) return { name: `report[${i}]`, content: report };
-        return { name: report.name, content: report.content, path: report.path };
-      });
-      return unwrap(await native.scanReports(sources, options));
+    async function scanReports(reports, options = {}) {
+      return unwrap(await native.scanReports(reports.map((report, i) => source(report, i, "reports")), options));
     }
-    function renderScan2(result, format) {
+    function renderScan(result, format) {
       return unwrap(native.renderScan(JSON.stringify(result), format));
     }
     function retrySchedule(options) {
@@ -19823,54 +19834,19 @@ var require_bindings_node = __commonJS({
     }
     module2.exports = {
       PlangateError,
-      checkPlan: checkPlan2,
+      checkPlan,
+      checkPlans: checkPlans2,
       classify,
-      escapeMarkdown: escapeMarkdown2,
+      escapeMarkdown,
       explain,
-      renderReport: renderReport3,
-      renderScan: renderScan2,
+      renderReport,
+      renderRun: renderRun2,
+      renderScan,
       retrySchedule,
       rules,
-      scanReports: scanReports2,
+      scanReports,
       sourceLocations
     };
-  }
-});
-
-// src/annotations.js
-function annotate(plans, scan) {
-  const errors = [];
-  const warnings = [];
-  for (const { label: label2, report } of plans) {
-    for (const finding of report.findings) {
-      if (finding.waived) continue;
-      const target = finding.severity === "critical" ? errors : finding.severity === "high" ? warnings : null;
-      if (!target) continue;
-      const at = finding.location && "file" in finding.location ? finding.location : null;
-      target.push({
-        message: finding.message,
-        properties: {
-          title: `${finding.rule} ${finding.address}`,
-          file: at ? at.file : label2,
-          startLine: at ? at.start_line : void 0,
-          endLine: at ? at.end_line : void 0
-        }
-      });
-    }
-  }
-  for (const finding of scan ? scan.findings : []) {
-    if (finding.suppressed || !["critical", "high"].includes(finding.severity)) continue;
-    errors.push({ message: finding.title, properties: { title: `${finding.severity} ${finding.rule} (${finding.source})`, file: finding.file } });
-  }
-  errors.slice(0, MAX_PER_KIND).forEach((a) => error(a.message, a.properties));
-  warnings.slice(0, MAX_PER_KIND).forEach((a) => warning(a.message, a.properties));
-  return Math.max(0, errors.length - MAX_PER_KIND) + Math.max(0, warnings.length - MAX_PER_KIND);
-}
-var MAX_PER_KIND;
-var init_annotations = __esm({
-  "src/annotations.js"() {
-    init_core();
-    MAX_PER_KIND = 10;
   }
 });
 
@@ -20994,11 +20970,11 @@ function removeNonChars(variableName) {
   return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
 }
 function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
+  const matches2 = url.match(urlVariableRegex);
+  if (!matches2) {
     return [];
   }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+  return matches2.map(removeNonChars).reduce((a, b) => a.concat(b), []);
 }
 function omit(object, keysToOmit) {
   const result = { __proto__: null };
@@ -21882,8 +21858,8 @@ async function fetchWrapper(requestOptions) {
     data: ""
   };
   if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
+    const matches2 = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches2 && matches2.pop();
     log.warn(
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
@@ -24974,7 +24950,7 @@ async function stickyComment({ token, mode, body }) {
     warning("plangate: no github-token, so no pull-request comment; the annotations and the job summary have the report");
     return void 0;
   }
-  const octokit = getOctokit(token);
+  const octokit = getOctokit(token, { request: { signal: AbortSignal.timeout(TIMEOUT * 1e3) } });
   const where = { ...context3.repo, issue_number: pull.number };
   const text = `${marker(body)}
 ${body}`;
@@ -24993,19 +24969,21 @@ ${body}`;
     const { data } = await octokit.rest.issues.createComment({ ...where, body: text });
     return data.html_url;
   } catch (error2) {
-    const status = error2.status ? `HTTP ${error2.status}` : error2.message;
+    const timedOut = /aborted/i.test(error2.message) || ["TimeoutError", "AbortError"].includes(error2.cause?.name);
+    const status = timedOut ? `no answer within ${TIMEOUT} s` : error2.status ? `HTTP ${error2.status}` : error2.message;
     const fork = error2.status === 403 ? " (a pull request from a fork gets a read-only token)" : "";
     warning(`plangate: cannot write the pull-request comment: ${status}${fork}; the annotations and the job summary have the report`);
     return void 0;
   }
 }
-var import_node_crypto, MARKER, WORKFLOW_TOKEN_ACCOUNT;
+var import_node_crypto, MARKER, TIMEOUT, WORKFLOW_TOKEN_ACCOUNT;
 var init_comment = __esm({
   "src/comment.js"() {
     import_node_crypto = require("node:crypto");
     init_core();
     init_github();
     MARKER = "<!-- plangate:sticky";
+    TIMEOUT = Number(process.env.PLANGATE_API_TIMEOUT || 30);
     WORKFLOW_TOKEN_ACCOUNT = "github-actions[bot]";
   }
 });
@@ -27780,14 +27758,33 @@ var init_glob = __esm({
 });
 
 // src/inputs.js
-async function files(name) {
-  const patterns = getMultilineInput(name).filter((line) => line.trim() !== "");
-  if (patterns.length === 0) return [];
-  const absolute = patterns.map((p) => p.startsWith("!") ? `!${path6.resolve(p.slice(1))}` : path6.resolve(p));
-  const globber = await create(absolute.join("\n"), { matchDirectories: false });
+async function matches(name, line) {
+  const pattern = path6.resolve(line);
+  if (!GLOB_CHARACTERS.test(line)) {
+    let stat2;
+    try {
+      stat2 = fs4.statSync(pattern);
+    } catch (error2) {
+      throw new Error(`input ${name}: ${JSON.stringify(line)} cannot be read (${error2.code ?? error2.message})`);
+    }
+    if (!stat2.isFile()) throw new Error(`input ${name}: ${JSON.stringify(line)} is not a regular file`);
+    return [pattern];
+  }
+  const globber = await create(pattern, { matchDirectories: false });
   const found = (await globber.glob()).sort();
-  if (found.length === 0) throw new Error(`input ${name}: nothing matches ${patterns.join(", ")}`);
+  if (found.length === 0) throw new Error(`input ${name}: nothing matches ${JSON.stringify(line)}`);
+  for (const file of found) {
+    if (!fs4.statSync(file).isFile()) throw new Error(`input ${name}: ${JSON.stringify(line)} matches ${file}, which is not a regular file`);
+  }
   return found;
+}
+async function files(name) {
+  const lines = getMultilineInput(name).map((l) => l.trim()).filter((l) => l !== "");
+  const all = [];
+  for (const line of lines) {
+    for (const file of await matches(name, line)) if (!all.includes(file)) all.push(file);
+  }
+  return all;
 }
 async function readInputs() {
   const comment = getInput("comment") || "on-change";
@@ -27812,63 +27809,15 @@ async function readInputs() {
     sarifOutput: getInput("sarif-output") || void 0
   };
 }
-var path6, COMMENT_MODES;
+var fs4, path6, COMMENT_MODES, GLOB_CHARACTERS;
 var init_inputs = __esm({
   "src/inputs.js"() {
+    fs4 = __toESM(require("node:fs"));
     path6 = __toESM(require("node:path"));
     init_core();
     init_glob();
     COMMENT_MODES = ["always", "on-change", "never"];
-  }
-});
-
-// src/markdown.js
-function runMarkdown(run2, limit) {
-  const sections = () => {
-    const parts = [];
-    if (run2.plans.length + run2.errors.length > 1 || run2.scan) {
-      const verdict = run2.exitCode === 0 ? "passed" : "failed";
-      parts.push(`## ${ICONS[run2.status] ?? ""} plangate: ${run2.status} (${verdict}, exit ${run2.exitCode})
-`);
-    }
-    for (const { plan, message } of run2.errors) {
-      parts.push(`### ${ICONS.error} ${(0, import_bindings_node.escapeMarkdown)(plan)} cannot be read
-
-${(0, import_bindings_node.escapeMarkdown)(message)}
-`);
-    }
-    return parts;
-  };
-  const scan = run2.scan ? (0, import_bindings_node.renderScan)(run2.scan, "markdown") : "";
-  const fixed = sections().join("\n") + scan;
-  const render = (budget) => run2.plans.map(({ label: label2, report }) => {
-    const heading = run2.plans.length > 1 ? `### ${(0, import_bindings_node.escapeMarkdown)(label2)}
-
-` : "";
-    return heading + (0, import_bindings_node.renderReport)(report, "markdown", { label: label2, maxChars: budget });
-  });
-  let plans = render(6e4);
-  const room = limit - fixed.length - 200;
-  if (plans.join("\n").length > room) {
-    const budget = Math.max(2e3, Math.floor(room / Math.max(1, run2.plans.length)) - 200);
-    plans = render(budget);
-    plans.push(
-      `
-> **Shortened:** the reports were cut to fit GitHub's limit of ${limit} characters, lower-risk sections first. The job summary and the JSON report (\`report-path\`) have every finding.
-`
-    );
-  }
-  const text = [...sections(), ...plans, scan].filter(Boolean).join("\n");
-  return text.length <= limit ? text : `${text.slice(0, limit - 120)}
-
-> **Shortened** to GitHub's limit of ${limit} characters.
-`;
-}
-var import_bindings_node, ICONS;
-var init_markdown = __esm({
-  "src/markdown.js"() {
-    import_bindings_node = __toESM(require_bindings_node());
-    ICONS = { critical: "\u{1F534}", high_risk: "\u{1F7E0}", safe: "\u{1F7E2}", error: "\u26A0\uFE0F" };
+    GLOB_CHARACTERS = /[*?[\]{}]/;
   }
 });
 
@@ -27877,86 +27826,37 @@ var run_exports = {};
 __export(run_exports, {
   run: () => run
 });
+function workspace() {
+  return process.env.GITHUB_WORKSPACE || process.cwd();
+}
 function label(file) {
-  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-  const relative2 = path7.relative(workspace, file);
+  const relative2 = path7.relative(workspace(), file);
   return relative2.startsWith("..") || path7.isAbsolute(relative2) ? file : relative2;
 }
-function worseExit(a, b) {
-  const rank = (code) => [0, 2, 1, 3].indexOf(code);
-  return rank(b) > rank(a) ? b : a;
+function writeFile2(file, text) {
+  fs5.mkdirSync(path7.dirname(path7.resolve(file)), { recursive: true });
+  fs5.writeFileSync(file, text);
 }
-async function checkAll(inputs) {
-  const run2 = { plans: [], errors: [], scan: void 0, exitCode: 0, status: "safe" };
-  for (const plan of inputs.plans) {
-    const options = {
+async function check() {
+  const inputs = await readInputs();
+  const result = await (0, import_bindings_node.checkPlans)(
+    inputs.plans.map((plan) => ({ name: label(plan), path: plan })),
+    {
       config: inputs.config,
-      env: inputs.config ? void 0 : inputs.environment,
+      env: inputs.environment,
       failOnHighRisk: inputs.failOnHighRisk || void 0,
       sourceDir: inputs.workingDirectory,
-      label: label(plan)
-    };
-    try {
-      const report = await (0, import_bindings_node2.checkPlan)(plan, options);
-      run2.plans.push({ plan, label: label(plan), report });
-      run2.exitCode = worseExit(run2.exitCode, report.verdict.exit_code);
-      if (STATUS_RANK[report.status] > STATUS_RANK[run2.status]) run2.status = report.status;
-    } catch (error2) {
-      run2.errors.push({ plan: label(plan), message: error2.message });
-      run2.exitCode = 3;
+      // Paths relative to the git root, else to the workspace (a checkout from an archive).
+      sourceRoot: workspace(),
+      reports: inputs.reports.map((report) => ({ name: label(report), path: report }))
     }
-  }
-  if (inputs.reports.length > 0) {
-    try {
-      run2.scan = await (0, import_bindings_node2.scanReports)(inputs.reports, { config: inputs.config });
-      if (!run2.scan.passed) run2.exitCode = worseExit(run2.exitCode, 1);
-    } catch (error2) {
-      run2.errors.push({ plan: inputs.reports.map(label).join(", "), message: error2.message });
-      run2.exitCode = 3;
-    }
-  }
-  if (run2.exitCode === 3) run2.status = "error";
-  return run2;
-}
-function totals(run2) {
-  const sum = (key) => run2.plans.reduce((n, { report }) => n + report[key], 0);
-  return { critical: sum("critical_changes"), highRisk: sum("high_risk_changes"), total: sum("total_changes") };
-}
-function writeReport(run2) {
-  const dir = process.env.RUNNER_TEMP || fs4.mkdtempSync(path7.join(os6.tmpdir(), "plangate-"));
-  const file = path7.join(dir, "plangate-report.json");
-  const t = totals(run2);
-  const content = {
-    schema_version: 1,
-    status: run2.status,
-    exit_code: run2.exitCode,
-    total_changes: t.total,
-    high_risk_changes: t.highRisk,
-    critical_changes: t.critical,
-    plans: run2.plans.map(({ label: label2, report }) => ({ plan: label2, report })),
-    errors: run2.errors,
-    scan: run2.scan ?? null
-  };
-  fs4.writeFileSync(file, `${JSON.stringify(content, null, 2)}
-`);
-  return file;
-}
-function writeSarif(run2, file) {
-  const runs = run2.plans.map(({ label: label2, report }) => {
-    const sarif2 = JSON.parse((0, import_bindings_node2.renderReport)(report, "sarif", { label: label2 }));
-    const only = sarif2.runs[0];
-    only.automationDetails = { id: `plangate/plan/${label2}/` };
-    return only;
-  });
-  const sarif = { $schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs };
-  fs4.mkdirSync(path7.dirname(path7.resolve(file)), { recursive: true });
-  fs4.writeFileSync(file, `${JSON.stringify(sarif, null, 2)}
-`);
+  );
+  return { inputs, result };
 }
 async function run() {
-  let inputs;
+  let checked;
   try {
-    inputs = await readInputs();
+    checked = await check();
   } catch (error2) {
     setOutput("status", "error");
     setOutput("exit-code", "3");
@@ -27964,45 +27864,42 @@ async function run() {
     setFailed(error2.message);
     return;
   }
-  const result = await checkAll(inputs);
-  const t = totals(result);
-  for (const { plan, message } of result.errors) error(message, { title: `plangate cannot read ${plan}` });
-  const hidden = annotate(result.plans, result.scan);
-  const counted = `plangate: ${result.status} (exit ${result.exitCode}): ${t.critical} critical and ${t.highRisk} high-risk of ${t.total} changes`;
-  notice(hidden > 0 ? `${counted}; ${hidden} more annotations not shown: see the job summary` : counted, { title: "plangate summary" });
-  await summary.addRaw(runMarkdown(result, SUMMARY_LIMIT)).write();
-  const commentUrl = await stickyComment({ token: inputs.token, mode: inputs.comment, body: runMarkdown(result, COMMENT_LIMIT - 200) });
-  if (inputs.sarifOutput) writeSarif(result, inputs.sarifOutput);
+  const { inputs, result } = checked;
+  process.stdout.write((0, import_bindings_node.renderRun)(result, "github"));
+  await summary.addRaw((0, import_bindings_node.renderRun)(result, "markdown", { maxBytes: SUMMARY_LIMIT - 1024 })).write();
+  const commentUrl = await stickyComment({
+    token: inputs.token,
+    mode: inputs.comment,
+    body: (0, import_bindings_node.renderRun)(result, "markdown", { maxBytes: COMMENT_LIMIT - 200 })
+  });
+  if (inputs.sarifOutput) writeFile2(inputs.sarifOutput, (0, import_bindings_node.renderRun)(result, "sarif"));
+  const reportPath = path7.join(process.env.RUNNER_TEMP || fs5.mkdtempSync(path7.join(os6.tmpdir(), "plangate-")), "plangate-report.json");
+  writeFile2(reportPath, (0, import_bindings_node.renderRun)(result, "json"));
   setOutput("status", result.status);
-  setOutput("exit-code", String(result.exitCode));
-  setOutput("critical-changes", String(t.critical));
-  setOutput("high-risk-changes", String(t.highRisk));
-  setOutput("total-changes", String(t.total));
-  setOutput("report-path", writeReport(result));
+  setOutput("exit-code", String(result.exit_code));
+  setOutput("critical-changes", String(result.critical_changes));
+  setOutput("high-risk-changes", String(result.high_risk_changes));
+  setOutput("total-changes", String(result.total_changes));
+  setOutput("report-path", reportPath);
   setOutput("comment-url", commentUrl ?? "");
-  if (result.exitCode === 3) {
+  if (result.exit_code === 3) {
     setFailed(`plangate cannot read every input: ${result.errors.map((e) => e.plan).join(", ")}`);
-  } else if (result.exitCode !== 0) {
-    const reasons = result.plans.filter(({ report }) => !report.verdict.passed).map(({ label: label2, report }) => `${label2}: ${report.verdict.reason}`);
-    if (result.scan && !result.scan.passed) reasons.push(`scanner reports: ${result.scan.reasons.join("; ")}`);
-    setFailed(`plangate: the gate failed (exit ${result.exitCode}): ${reasons.join(" ")}`);
+  } else if (result.exit_code !== 0) {
+    setFailed(`plangate: the gate failed (exit ${result.exit_code}): ${result.reason}`);
   }
 }
-var fs4, os6, path7, import_bindings_node2, COMMENT_LIMIT, SUMMARY_LIMIT, STATUS_RANK;
+var fs5, os6, path7, import_bindings_node, COMMENT_LIMIT, SUMMARY_LIMIT;
 var init_run = __esm({
   "src/run.js"() {
-    fs4 = __toESM(require("node:fs"));
+    fs5 = __toESM(require("node:fs"));
     os6 = __toESM(require("node:os"));
     path7 = __toESM(require("node:path"));
     init_core();
-    import_bindings_node2 = __toESM(require_bindings_node());
-    init_annotations();
+    import_bindings_node = __toESM(require_bindings_node());
     init_comment();
     init_inputs();
-    init_markdown();
     COMMENT_LIMIT = 65536;
-    SUMMARY_LIMIT = 1024 * 1024 - 1024;
-    STATUS_RANK = { safe: 0, high_risk: 1, critical: 2 };
+    SUMMARY_LIMIT = 1024 * 1024;
   }
 });
 
