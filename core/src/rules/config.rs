@@ -234,7 +234,7 @@ pub struct RuleConfig {
     /// the accounts that appear in the plan's own resource ARNs.
     pub trusted_accounts: Option<Vec<String>>,
     /// The types whose replacement is how they are deployed (PG-DEL-005); `None` means
-    /// [`ROUTINE_TYPES`].
+    /// `ROUTINE_TYPES`.
     pub routine: Option<Vec<Glob>>,
     /// What a change no rule judges is (`unjudged:`).
     pub unjudged: UnjudgedPolicy,
@@ -272,7 +272,7 @@ impl RuleConfig {
         RuleConfig { classes, settings, waivers, trusted_accounts: None, routine: None, unjudged: UnjudgedPolicy::List }
     }
 
-    /// The same, with the types whose replacement is routine (`None`: [`ROUTINE_TYPES`]).
+    /// The same, with the types whose replacement is routine (`None`: `ROUTINE_TYPES`).
     pub fn routine(mut self, types: Option<Vec<Glob>>) -> RuleConfig {
         self.routine = types;
         self

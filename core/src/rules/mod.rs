@@ -1,10 +1,10 @@
 //! Rules turn normalized changes into findings. Rules come in families, one file each, registered
-//! in two tables here: a per-change family ([`FAMILIES`]) is one pure function that reads a change
+//! in two tables here: a per-change family (`FAMILIES`) is one pure function that reads a change
 //! once and reports hits for any of its rules, and declares the resource types whose attributes it
 //! judges (those declarations are the one source of type knowledge: they decide the category of a
 //! type and which types the high-risk-class fallback must speak for); a plan-wide family
-//! ([`PLAN_WIDE`], see [`plan_wide`]) observes each change and reports once the plan is read.
-//! [`PlanJudge`] runs them all for the check, which knows none of them. Rules never print and never
+//! (`PLAN_WIDE`, see `plan_wide`) observes each change and reports once the plan is read.
+//! `PlanJudge` runs them all for the check, which knows none of them. Rules never print and never
 //! read thresholds: the policy does that. The rules themselves (ids, docs) are declared in
 //! [`crate::registry`].
 
