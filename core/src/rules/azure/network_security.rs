@@ -5,7 +5,9 @@
 use std::net::Ipv4Addr;
 
 use crate::plan::Attr;
-use crate::rules::model::permissions::{strings, unverifiable, Cidr, Direction, Permission, Protocol, Source};
+use crate::rules::model::permissions::{
+    port_range, strings, unverifiable, Cidr, Direction, Permission, Protocol, Source,
+};
 
 /// Database firewall rules and the port their service listens on.
 const FIREWALL_RULES: &[(&str, i64)] = &[
@@ -115,15 +117,6 @@ fn port_ranges(rule: Attr<'_>) -> Option<Vec<(i64, i64)>> {
         }
     }
     Some(ranges)
-}
-
-fn port_range(text: &str) -> Option<(i64, i64)> {
-    let text = text.trim();
-    if text == "*" {
-        return Some((0, 65535));
-    }
-    let (from, to) = text.split_once('-').unwrap_or((text, text));
-    Some((from.trim().parse().ok()?, to.trim().parse().ok()?))
 }
 
 /// The addresses one side of a rule names (`source_address_prefix(es)` and application security

@@ -3,7 +3,9 @@
 //! a public IP admits (`settings.ip_configuration.authorized_networks`).
 
 use crate::plan::Attr;
-use crate::rules::model::permissions::{strings, unverifiable, Cidr, Direction, Permission, Protocol, Source};
+use crate::rules::model::permissions::{
+    port_range, strings, unverifiable, Cidr, Direction, Permission, Protocol, Source,
+};
 
 pub(crate) const TYPES: &[&str] = &["google_compute_firewall", "google_sql_database_instance"];
 
@@ -57,11 +59,6 @@ fn firewall(side: Attr<'_>, direction: Direction) -> Vec<Permission> {
         }
     }
     granted
-}
-
-fn port_range(text: &str) -> Option<(i64, i64)> {
-    let (from, to) = text.split_once('-').unwrap_or((text, text));
-    Some((from.trim().parse().ok()?, to.trim().parse().ok()?))
 }
 
 /// The sources (destinations, outbound) a firewall names; `None` when it cannot be told.

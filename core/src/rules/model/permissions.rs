@@ -266,6 +266,16 @@ fn from_block(block: Attr<'_>) -> Vec<Permission> {
     sources.into_iter().map(|source| Permission { protocol: protocol.clone(), from_port, to_port, source }).collect()
 }
 
+/// A port range as providers write it in rules: `22`, `1000-2000`, or `*` for every port.
+pub fn port_range(text: &str) -> Option<(i64, i64)> {
+    let text = text.trim();
+    if text == "*" {
+        return Some((0, 65535));
+    }
+    let (from, to) = text.split_once('-').unwrap_or((text, text));
+    Some((from.trim().parse().ok()?, to.trim().parse().ok()?))
+}
+
 /// The known strings of an attribute that is a string or a list of strings.
 pub fn strings<'v>(attr: Attr<'v>) -> impl Iterator<Item = &'v str> {
     let single = attr.as_str().filter(|s| !s.is_empty());
