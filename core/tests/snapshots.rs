@@ -31,3 +31,23 @@ fn text_and_json_reports_of_every_fixture_plan() {
         }
     }
 }
+
+#[test]
+fn text_and_json_reports_of_the_azure_and_google_public_plans() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-public");
+    let check_options = CheckOptions::new(Policy::default());
+    for name in [
+        "checkov__azurerm_nsg_rules",
+        "checkov__google_firewalls",
+        "terraform-validator__compute_firewall",
+        "terraform-validator__full_sql_database_instance",
+        "terraform-validator__project_iam_policy",
+        "terraform-validator__storage_bucket_iam_member",
+    ] {
+        let bytes = std::fs::read(dir.join(format!("{name}.json"))).unwrap();
+        let report = check(PlanInput::bytes(&bytes), &check_options).unwrap();
+        let options = RenderOptions::new(format!("fixtures/plans-public/{name}.json"));
+        insta::assert_snapshot!(format!("public-{name}.text"), render(&report, Format::Text, &options));
+        insta::assert_snapshot!(format!("public-{name}.json"), render(&report, Format::Json, &options));
+    }
+}
