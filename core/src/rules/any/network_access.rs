@@ -62,14 +62,16 @@ const TYPES: &[&str] = &[
     "google_compute_firewall",
 ];
 
+/// The form a type is written in. Every change of the plan asks, so the provider's prefix picks
+/// the one list to search.
 fn form(resource_type: &str) -> Option<&'static Form> {
-    FORMS.iter().find(|f| f.types.contains(&resource_type))
+    let provider = resource_type.split('_').next()?;
+    FORMS.iter().find(|f| f.types[0].starts_with(provider) && f.types.contains(&resource_type))
 }
 
 /// The permissions one change grants in `direction`, before and after; `None` for deletions and
 /// types without permissions. An inline list known only after apply is `Unknown`.
-fn side_permissions(change: &Change, direction: Direction) -> Option<(Vec<Permission>, After)> {
-    let form = form(&change.resource_type)?;
+fn side_permissions(change: &Change, form: &Form, direction: Direction) -> Option<(Vec<Permission>, After)> {
     if matches!(change.action, Action::Delete | Action::Forget) {
         return None;
     }
@@ -124,9 +126,10 @@ pub static FAMILY: Family = Family {
 };
 
 fn check(change: &Change, _: &Context) -> Vec<Hit> {
-    let inbound_sides = side_permissions(change, Direction::Ingress);
+    let Some(form) = form(&change.resource_type) else { return Vec::new() };
+    let inbound_sides = side_permissions(change, form, Direction::Ingress);
     let inbound = added_permissions(&inbound_sides);
-    let outbound = added_permissions(&side_permissions(change, Direction::Egress));
+    let outbound = added_permissions(&side_permissions(change, form, Direction::Egress));
     let opened = match &inbound_sides {
         Some((before, After::Known(after))) => exposure::opened(before, after),
         _ => Vec::new(),
