@@ -380,6 +380,41 @@ fn google_iam_grants_public_privileged_and_other() {
         "service-account key for service account projects/p"
     ));
 
+    // Cloud Storage ACLs make a bucket public as surely as IAM does.
+    let report = analyze(&plan_of(
+        "terraform-validator__storage_bucket_iam_member",
+        vec![
+            google(
+                "google_storage_bucket_acl.site",
+                &["create"],
+                Value::Null,
+                json!({"bucket": "b", "role_entity": ["OWNER:project-owners-1", "READER:allUsers"]}),
+            ),
+            google(
+                "google_storage_default_object_acl.site",
+                &["create"],
+                Value::Null,
+                json!({"bucket": "b", "predefined_acl": "publicRead"}),
+            ),
+            google(
+                "google_storage_bucket_access_control.team",
+                &["create"],
+                Value::Null,
+                json!({"bucket": "b", "role": "READER", "entity": "group-team@x.com"}),
+            ),
+        ],
+    ));
+    assert!(
+        says(&report, "PG-GCP-001", "google_storage_bucket_acl.site", "READER to allUsers"),
+        "{:#?}",
+        report.findings
+    );
+    assert!(says(&report, "PG-GCP-001", "google_storage_default_object_acl.site", "publicRead to allUsers"));
+    assert_eq!(
+        findings(&report, "google_storage_bucket_access_control.team"),
+        [("PG-GCP-003".to_string(), Severity::High)]
+    );
+
     // A policy known only after apply cannot be verified.
     let mut unknown = google("google_project_iam_policy.generated", &["create"], Value::Null, json!({"project": "p"}));
     unknown["change"]["after_unknown"] = json!({"policy_data": true, "etag": true});

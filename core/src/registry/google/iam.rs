@@ -13,7 +13,9 @@ with a Google account: a bucket, function, service or dataset granted to either 
 AWS resource policy admitting `*`.\n\n\
 **What triggers it.** A new grant of any role to `allUsers` or `allAuthenticatedUsers` in any \
 `google_*_iam_member`, `google_*_iam_binding` or `google_*_iam_policy` (its `policy_data` read as \
-JSON), on any resource.\n\n\
+JSON), on any resource; and in Cloud Storage ACLs (`google_storage_bucket_acl`, `…_object_acl`, \
+`…_default_object_acl` `role_entity` such as `READER:allUsers`, a `predefined_acl` of `publicRead`, \
+`publicReadWrite` or `authenticatedRead`, or an `…_access_control` with `entity = \"allUsers\"`).\n\n\
 **Example.** `google_storage_bucket_iam_member` with `role = \"roles/storage.objectViewer\"`, \
 `member = \"allUsers\"` reports `…: grants roles/storage.objectViewer to allUsers: anyone can use the \
 resource`.",

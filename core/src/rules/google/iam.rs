@@ -1,5 +1,6 @@
 //! Google Cloud IAM: who is granted which role, read alike from `google_*_iam_member` (one member),
-//! `_iam_binding` (one role, its members) and `_iam_policy` (the whole policy, as JSON). A grant to
+//! `_iam_binding` (one role, its members), `_iam_policy` (the whole policy, as JSON) and the Cloud
+//! Storage ACLs (`role_entity` pairs, one `entity` and `role`, or a predefined ACL). A grant to
 //! `allUsers` or `allAuthenticatedUsers` makes the resource public; owner, editor and the roles
 //! that act as a service account, granted on an organization, folder or project, hand over
 //! everything in it.
@@ -55,10 +56,29 @@ enum Form {
     Member,
     Binding,
     Policy,
+    Acl,
 }
+
+/// The Cloud Storage ACL types: they grant `READER`, `WRITER` or `OWNER` to entities such as
+/// `allUsers`, alongside IAM.
+const ACLS: &[&str] = &[
+    "google_storage_bucket_acl",
+    "google_storage_object_acl",
+    "google_storage_default_object_acl",
+    "google_storage_bucket_access_control",
+    "google_storage_object_access_control",
+    "google_storage_default_object_access_control",
+];
+
+/// Predefined ACLs that admit anyone, and who they admit.
+const PUBLIC_ACLS: &[(&str, &str)] =
+    &[("publicRead", "allUsers"), ("publicReadWrite", "allUsers"), ("authenticatedRead", "allAuthenticatedUsers")];
 
 fn form(resource_type: &str) -> Option<Form> {
     let rest = resource_type.strip_prefix("google_")?;
+    if ACLS.contains(&resource_type) {
+        return Some(Form::Acl);
+    }
     if rest.ends_with("_iam_member") {
         Some(Form::Member)
     } else if rest.ends_with("_iam_binding") {
@@ -113,6 +133,29 @@ fn grants(form: Form, side: Attr<'_>) -> Option<Vec<Grant>> {
                 let role = binding.get("role").and_then(Value::as_str)?;
                 for member in binding.get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
                     grants.push(grant(role, member.as_str()?));
+                }
+            }
+            Some(grants)
+        }
+        Form::Acl => {
+            let mut grants = Vec::new();
+            let pairs = side.get("role_entity");
+            if pairs.is_unknown() || pairs.is_sensitive() {
+                return None;
+            }
+            for pair in pairs.elements() {
+                let (role, entity) = pair.as_str()?.split_once(':')?;
+                grants.push(grant(role, entity));
+            }
+            let (role, entity) = (side.get("role"), side.get("entity"));
+            if role.is_present() || entity.is_present() {
+                grants.push(grant(role.as_str()?, entity.as_str()?));
+            }
+            let predefined = side.get("predefined_acl");
+            if predefined.is_present() {
+                let name = predefined.as_str()?;
+                if let Some((_, who)) = PUBLIC_ACLS.iter().find(|(acl, _)| acl.eq_ignore_ascii_case(name)) {
+                    grants.push(grant(name, who));
                 }
             }
             Some(grants)
