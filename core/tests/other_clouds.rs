@@ -2,13 +2,14 @@
 //! (fixtures/plans-public: checkov's azurerm plan, terraform-validator's google plans) or on a
 //! change derived from one, keeping its envelope and structure, with a look-alike that stays quiet.
 
-use std::path::PathBuf;
-
 use plangate::{check, CheckOptions, PlanInput, Policy, Report, Severity};
 use serde_json::{json, Value};
+use support::derived;
+
+mod support;
 
 fn public_plan(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-public").join(format!("{name}.json"));
+    let path = support::fixtures().join("plans-public").join(format!("{name}.json"));
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
@@ -28,52 +29,28 @@ fn plan_of(name: &str, changes: Vec<Value>) -> Value {
     plan
 }
 
-/// The first change of type `template_type` in the real plan `name`, made into a change of
-/// `address` with these actions and sides; `unknown` is its `after_unknown`.
-fn derived(
-    name: &str,
-    template_type: &str,
-    address: &str,
-    actions: &[&str],
-    sides: (Value, Value),
-    unknown: Value,
-) -> Value {
+/// The first change of `resource_type` in the real plan `name`.
+fn real_change(name: &str, resource_type: &str) -> Value {
     let plan = public_plan(name);
-    let template = plan["resource_changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["type"] == template_type)
-        .unwrap_or_else(|| panic!("{name} has no {template_type}"));
-    let (resource_type, rest) = address.split_once('.').unwrap();
-    let mut change = template.clone();
-    change["address"] = address.into();
-    change["type"] = resource_type.into();
-    change["name"] = rest.into();
-    change["change"]["actions"] = json!(actions);
-    change["change"]["before"] = sides.0;
-    change["change"]["after"] = sides.1;
-    change["change"]["after_unknown"] = unknown;
-    change["change"]["before_sensitive"] = json!(false);
-    change["change"]["after_sensitive"] = json!({});
-    change
+    let found = plan["resource_changes"].as_array().unwrap().iter().find(|c| c["type"] == resource_type);
+    found.unwrap_or_else(|| panic!("{name} has no {resource_type}")).clone()
 }
 
 /// An azurerm change, on the envelope of checkov's real azurerm plan.
 fn azure(address: &str, actions: &[&str], before: Value, after: Value) -> Value {
-    derived("checkov__azurerm_nsg_rules", "azurerm_network_security_rule", address, actions, (before, after), json!({}))
+    derived(
+        &real_change("checkov__azurerm_nsg_rules", "azurerm_network_security_rule"),
+        address,
+        actions,
+        before,
+        after,
+    )
 }
 
 /// A google change, on the envelope of terraform-validator's real firewall plan.
 fn google(address: &str, actions: &[&str], before: Value, after: Value) -> Value {
-    derived(
-        "terraform-validator__compute_firewall",
-        "google_compute_firewall",
-        address,
-        actions,
-        (before, after),
-        json!({}),
-    )
+    let template = real_change("terraform-validator__compute_firewall", "google_compute_firewall");
+    derived(&template, address, actions, before, after)
 }
 
 fn findings(report: &Report, address: &str) -> Vec<(String, Severity)> {
@@ -86,13 +63,7 @@ fn says(report: &Report, rule: &str, address: &str, words: &str) -> bool {
 
 /// The real azurerm security rule of checkov's plan (a Deny), with `changes` applied to its after.
 fn nsg_rule(address: &str, changes: Value) -> Value {
-    let plan = public_plan("checkov__azurerm_nsg_rules");
-    let real = plan["resource_changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["type"] == "azurerm_network_security_rule")
-        .unwrap();
+    let real = real_change("checkov__azurerm_nsg_rules", "azurerm_network_security_rule");
     let mut after = real["change"]["after"].clone();
     for (k, v) in changes.as_object().unwrap() {
         after[k] = v.clone();
@@ -187,14 +158,7 @@ fn azure_inline_rules_are_compared_before_and_after() {
     let mut unknown =
         nsg_rule("azurerm_network_security_rule.from_var", json!({"access": "Allow", "source_address_prefix": null}));
     unknown["change"]["after_unknown"] = json!({"id": true, "source_address_prefix": true});
-    let plan = public_plan("checkov__azurerm_nsg_rules");
-    let deny = plan["resource_changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["type"] == "azurerm_network_security_rule")
-        .unwrap()["change"]["after"]
-        .clone();
+    let deny = real_change("checkov__azurerm_nsg_rules", "azurerm_network_security_rule")["change"]["after"].clone();
     let deleted = azure("azurerm_network_security_rule.pass", &["delete"], deny, Value::Null);
     let report = analyze(&plan_of("checkov__azurerm_nsg_rules", vec![unknown, deleted]));
     assert_eq!(

@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 
+mod support;
+
 use plangate::{check, CheckOptions, Date, PlanInput, Policy, Report};
+use support::derived;
 
 fn analyze_with(plan: &str, policy: &Policy) -> Report {
     analyze_on(plan, policy, Date::today())
@@ -29,29 +32,6 @@ fn fires(report: &Report, rule: &str, address: &str) -> bool {
 /// Whether `rule` reports `address` with a message containing `words`.
 fn says(report: &Report, rule: &str, address: &str, words: &str) -> bool {
     report.findings.iter().any(|f| f.rule == rule && f.address == address && f.message.contains(words))
-}
-
-/// A real change (`template`) made into a change of `address` with these actions and sides,
-/// nothing unknown or sensitive: for the types moto cannot create.
-fn derived(
-    template: &serde_json::Value,
-    address: &str,
-    actions: &[&str],
-    before: serde_json::Value,
-    after: serde_json::Value,
-) -> serde_json::Value {
-    let (resource_type, name) = address.split_once('.').unwrap();
-    let mut change = template.clone();
-    change["address"] = address.into();
-    change["type"] = resource_type.into();
-    change["name"] = name.into();
-    change["change"]["actions"] = serde_json::json!(actions);
-    change["change"]["before"] = before;
-    change["change"]["after"] = after;
-    for mask in ["after_unknown", "before_sensitive", "after_sensitive"] {
-        change["change"][mask] = serde_json::json!({});
-    }
-    change
 }
 
 /// (rule, plan and address it reports, plan and address it must not report)

@@ -176,17 +176,8 @@ pub fn explain(id: &str) -> Result<String, UnknownRule> {
     let mut text = rule.explanation();
     let covered = any::meanings::coverage(rule);
     if !covered.is_empty() {
-        text.push_str(
-            "
-**What it reads.**
-",
-        );
-        for line in covered {
-            text.push_str(&format!(
-                "- {line}
-"
-            ));
-        }
+        text.push_str("\n**What it reads.**\n");
+        text.push_str(&bullets(&covered));
     }
     Ok(text)
 }
@@ -200,21 +191,15 @@ pub fn markdown_table() -> String {
         if covered.is_empty() {
             continue;
         }
-        out.push_str(&format!(
-            "
-**`{}` {}** reads:
-
-",
-            rule.id, rule.title
-        ));
-        for line in covered {
-            out.push_str(&format!(
-                "- {line}
-"
-            ));
-        }
+        out.push_str(&format!("\n**`{}` {}** reads:\n\n", rule.id, rule.title));
+        out.push_str(&bullets(&covered));
     }
     out
+}
+
+/// Markdown list items, one a line.
+fn bullets(lines: &[String]) -> String {
+    lines.iter().map(|line| format!("- {line}\n")).collect()
 }
 
 /// The family that judges this type's attributes, if one does.

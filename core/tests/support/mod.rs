@@ -1,6 +1,6 @@
-//! What several test files need of the fixtures: where they are, and a binary plan file taken apart
-//! into its members and put together again, and
-//! resource changes to add to its plan message.
+//! What several test files need of the fixtures: where they are, a binary plan file taken apart
+//! into its members and put together again, resource changes to add to its plan message, and a real
+//! resource change made into another one.
 
 #![allow(dead_code, reason = "each test file uses what it needs")]
 
@@ -76,4 +76,28 @@ pub fn change(address: &str, before: &[u8], after: &[u8], steps: usize) -> Vec<u
     let mut entry = Vec::new();
     field(&mut entry, 3, &rc);
     entry
+}
+
+/// A real change (`template`) made into a change of `address` with these actions and sides,
+/// nothing unknown or sensitive: for changes no plan we can make holds (types moto cannot create,
+/// providers we cannot install), kept in a real plan's structure.
+pub fn derived(
+    template: &serde_json::Value,
+    address: &str,
+    actions: &[&str],
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> serde_json::Value {
+    let (resource_type, name) = address.split_once('.').unwrap();
+    let mut change = template.clone();
+    change["address"] = address.into();
+    change["type"] = resource_type.into();
+    change["name"] = name.into();
+    change["change"]["actions"] = serde_json::json!(actions);
+    change["change"]["before"] = before;
+    change["change"]["after"] = after;
+    for mask in ["after_unknown", "before_sensitive", "after_sensitive"] {
+        change["change"][mask] = serde_json::json!({});
+    }
+    change
 }

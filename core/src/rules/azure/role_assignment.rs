@@ -53,42 +53,39 @@ fn privileged(after: Attr<'_>) -> Option<&'static str> {
 }
 
 fn assignment(change: &Change) -> Vec<Hit> {
-    let after = change.values().after();
+    // Every argument of an assignment forces a new one: an update changes nothing it grants.
     if change.action == Action::Update {
-        // Every argument of an assignment forces a new one; an update changes nothing it grants.
         return Vec::new();
     }
+    let after = change.values().after();
     let name = change.display_name();
     let principal = after.get("principal_id").as_str().unwrap_or("a principal known only after apply");
-    let role_attr = |n: &str| after.get(n);
-    let role = role_attr("role_definition_name")
-        .as_str()
-        .or_else(|| role_attr("role_definition_id").as_str())
-        .unwrap_or("a role known only after apply");
-    let scope = after.get("scope");
-    let role_known =
-        role_attr("role_definition_name").as_str().is_some() || role_attr("role_definition_id").as_str().is_some();
-    match (privileged(after), scope.as_str()) {
-        (Some(role), Some(scope)) if broad(scope) => vec![Hit::new(
-            &AZURE_PRIVILEGED_ROLE,
-            format!(
-                "{name}: assigns {role} to {principal} at {scope}: it can change (or grant access to) everything there"
-            ),
-        )],
-        (privileged, scope) if !role_known || scope.is_none() => {
-            let why = match privileged {
-                Some(role) => format!("{role}, at a scope known only after apply"),
-                None => format!("{role} at {}", scope.unwrap_or("a scope known only after apply")),
+    let role = after.get("role_definition_name").as_str().or_else(|| after.get("role_definition_id").as_str());
+    match (role, after.get("scope").as_str()) {
+        (Some(role), Some(scope)) => match privileged(after) {
+            Some(privileged) if broad(scope) => vec![Hit::new(
+                &AZURE_PRIVILEGED_ROLE,
+                format!(
+                    "{name}: assigns {privileged} to {principal} at {scope}: it can change (or grant access to) \
+                     everything there"
+                ),
+            )],
+            _ => vec![Hit::new(&AZURE_ROLE_GRANTED, format!("{name}: assigns {role} to {principal} at {scope}"))],
+        },
+        (role, scope) => {
+            let why = match privileged(after) {
+                Some(privileged) => format!("{privileged}, at a scope known only after apply"),
+                None => format!(
+                    "{} at {}",
+                    role.unwrap_or("a role known only after apply"),
+                    scope.unwrap_or("a scope known only after apply")
+                ),
             };
             vec![Hit::new(
                 &AZURE_ROLE_GRANTED,
                 format!("{name}: assigns {why} to {principal}: cannot be verified before apply"),
             )]
         }
-        (_, Some(scope)) => {
-            vec![Hit::new(&AZURE_ROLE_GRANTED, format!("{name}: assigns {role} to {principal} at {scope}"))]
-        }
-        (_, None) => Vec::new(),
     }
 }
 
