@@ -25,11 +25,22 @@ pub enum Command {
         /// text, json or markdown (the README's table)
         #[arg(short, long, default_value = "text")]
         format: String,
+        /// A configuration file: its own rules (`custom_rules:`, `policies:`) are listed too.
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<String>,
     },
     /// Print the documentation of one rule.
     Explain {
         /// A rule id, e.g. PG-DEL-001
         id: String,
+        /// A configuration file that declares the rule, for your own rules.
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<String>,
+    },
+    /// Your own rules: `plangate policy test` runs their tests.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
     },
     /// Retry schedules computed from a step's policy.
     Retry {
@@ -50,6 +61,20 @@ pub enum Command {
     Notify {
         #[command(subcommand)]
         command: NotifyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run the Rego policies' `test_` rules and the CEL rules' `examples:` (like `conftest
+    /// verify`): exit 0 when all pass, 1 when one fails, 3 when the configuration cannot be read.
+    Test {
+        /// The configuration file (default: the file TF_PLAN_CHECK_CONFIG names).
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<String>,
+        /// text or json
+        #[arg(short, long, default_value = "text")]
+        format: String,
     },
 }
 

@@ -19,7 +19,7 @@ use std::ffi::OsString;
 
 use clap::Parser;
 
-use args::{BreakerCommand, Cli, Command, NotifyCommand, RetryCommand};
+use args::{BreakerCommand, Cli, Command, NotifyCommand, PolicyCommand, RetryCommand};
 
 /// Exit code for anything that prevents a verdict.
 const CANNOT_ANALYSE: u8 = 3;
@@ -51,8 +51,11 @@ where
     };
     let result = match &cli.command {
         Command::Check(args) => check::run(args),
-        Command::Rules { format } => rule_docs::list(format).and_then(|text| print(&text)),
-        Command::Explain { id } => rule_docs::explain(id).and_then(|text| print(&text)),
+        Command::Rules { format, config } => rule_docs::list(format, config.as_deref()).and_then(|text| print(&text)),
+        Command::Explain { id, config } => rule_docs::explain(id, config.as_deref()).and_then(|text| print(&text)),
+        Command::Policy { command: PolicyCommand::Test { config, format } } => {
+            rule_docs::test(config.as_deref(), format)
+        }
         Command::Retry { command: RetryCommand::Schedule { config, step, seed, format } } => {
             retry_cmd::schedule(config, step, *seed, format).and_then(|text| print(&text))
         }

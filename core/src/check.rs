@@ -293,6 +293,9 @@ fn analyze_plan_releasing(
         findings.extend(change.findings);
         unjudged.extend(change.unjudged);
     }
+    // A finding about the plan as a whole (a Rego policy's message that names no resource) counts
+    // as one change: the plan itself.
+    counts.add(false, &notices);
     let mut header = header;
     header.unjudged = Unjudged::tally(unjudged);
     findings.extend(notices);

@@ -25,4 +25,4 @@ pub use load::Interrupt;
 pub(crate) use load::{check_bytes, load, load_stdin};
 pub(crate) use reader::{read_streaming, Section};
 pub use reader::{PlanHeader, Unjudged};
-pub(crate) use values::Attr;
+pub(crate) use values::{Attr, Side, REDACTED, UNKNOWN};

@@ -122,6 +122,11 @@ impl<'a> Side<'a> {
         })
     }
 
+    /// Whether the side has a member of this name.
+    pub fn has(&self, name: &str) -> bool {
+        self.index(name).is_some()
+    }
+
     /// Whether the side is the literal `true` (only a mask may be).
     pub fn is_true(&self) -> bool {
         self.all
@@ -145,6 +150,25 @@ impl<'a> Side<'a> {
     /// The same, with the names as the plan text holds them.
     pub fn named_members(&self) -> impl Iterator<Item = (&Cow<'a, str>, &'a RawValue)> {
         self.members.iter().map(|(n, raw)| (n, *raw))
+    }
+
+    /// For a mask: the paths it marks (`tags.owner`, `ingress[0].cidr_blocks`), `""` for the whole
+    /// side. A member that cannot be parsed marks itself as a whole: nothing it may cover is shown.
+    pub fn marked_paths(&self) -> Vec<String> {
+        if self.all {
+            return vec![String::new()];
+        }
+        let mut paths = Vec::new();
+        for (name, raw) in self.members() {
+            if !text_marks_anything(raw.get()) {
+                continue;
+            }
+            match self.get(name) {
+                Some(mask) => mask_paths(mask, name.to_string(), &mut paths),
+                None => paths.push(name.to_string()),
+            }
+        }
+        paths
     }
 
     /// For a mask: whether it marks anything at all.
@@ -223,6 +247,24 @@ pub fn mask_has_true(mask: &Value) -> bool {
         Value::Array(items) => items.iter().any(mask_has_true),
         Value::Object(map) => map.values().any(mask_has_true),
         _ => false,
+    }
+}
+
+/// The paths under `path` that `mask` marks.
+fn mask_paths(mask: &Value, path: String, paths: &mut Vec<String>) {
+    match mask {
+        Value::Bool(true) => paths.push(path),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                mask_paths(item, format!("{path}[{i}]"), paths);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                mask_paths(item, format!("{path}.{key}"), paths);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -15,8 +15,11 @@ use crate::format::Format;
 use crate::glob::Glob;
 use crate::notify::Notifications;
 use crate::plan::PlanReader;
+use crate::registry::custom;
 use crate::resilience::{BreakerConfig, ResilienceConfig};
-use crate::rules::{AccountId, ClassificationsSection, RuleSettings, UnjudgedPolicy, Waiver};
+use crate::rules::{
+    AccountId, ClassificationsSection, CustomRules, CustomSections, RuleSettings, UnjudgedPolicy, Waiver,
+};
 use crate::scan::GateConfig;
 
 /// The configuration file, every section typed by the subsystem that reads it. Every key is
@@ -58,6 +61,17 @@ pub struct Config {
     /// Schema tables (made with `scripts/schema-table`) for provider versions plangate does not
     /// embed; relative paths are relative to the configuration file.
     pub schema_tables: Option<Vec<PathBuf>>,
+    /// Your own rules, as CEL conditions over each change (compiled into `custom`).
+    #[serde(default, rename = "custom_rules")]
+    #[allow(dead_code, reason = "read (and checked) before the rest of the file, into `custom`")]
+    custom_rules: Option<serde::de::IgnoredAny>,
+    /// Your own Rego policies, conftest-compatible (loaded into `custom`).
+    #[serde(default, rename = "policies")]
+    #[allow(dead_code, reason = "read (and checked) before the rest of the file, into `custom`")]
+    policies: Option<serde::de::IgnoredAny>,
+    /// The users' own rules the two sections above declare, compiled.
+    #[serde(skip)]
+    pub custom: CustomRules,
 }
 
 impl Config {
@@ -66,7 +80,19 @@ impl Config {
     /// # Errors
     /// [`ConfigError::Invalid`] with the key, line and column at fault.
     pub fn from_yaml(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        parse_yaml(text, origin).map(Option::unwrap_or_default)
+        // The users' own rules first: the rest of the file may name them (`rules:`, `waivers:`).
+        let sections: CustomSections = parse_yaml(text, origin)?.unwrap_or_default();
+        let base = Path::new(origin).parent().filter(|_| !origin.starts_with("preset "));
+        let custom = CustomRules::load(sections, origin, base).map_err(|e| ConfigError::Invalid {
+            origin: e.file,
+            key: None,
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+        let (rules, mentioned) = custom.nameable();
+        let config: Option<Config> = custom::with_scope(rules, mentioned, || parse_yaml(text, origin))?;
+        Ok(Config { custom, ..config.unwrap_or_default() })
     }
 
     /// Reads and parses a configuration file.

@@ -198,7 +198,8 @@ impl Policy {
             rules: RuleConfig::new(classes, config.rules.unwrap_or_default(), config.waivers.unwrap_or_default())
                 .trusting(config.trusted_accounts)
                 .routine(config.routine)
-                .unjudged(config.unjudged),
+                .unjudged(config.unjudged)
+                .custom(config.custom),
             thresholds: Thresholds::new(
                 config.thresholds.unwrap_or_default(),
                 config.fail_on_high_risk.unwrap_or(false),

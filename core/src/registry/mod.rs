@@ -5,6 +5,7 @@
 mod any;
 mod aws;
 mod azure;
+pub(crate) mod custom;
 mod google;
 
 use std::sync::LazyLock;
@@ -183,24 +184,14 @@ pub fn rules() -> &'static [&'static Rule] {
     &RULES
 }
 
-/// The rule table of the README (`plangate rules -f markdown`).
-pub fn markdown_table() -> String {
-    let mut out = String::from("| id | severity | family | title |\n|---|---|---|---|\n");
-    for rule in rules().iter() {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            rule.id,
-            rule.severity.as_str(),
-            rule.category.title(),
-            rule.title
-        ));
-    }
-    out
-}
-
-/// The rule with this id (case-insensitive).
+/// The built-in rule with this id (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Rule> {
     rules().iter().copied().find(|rule| rule.id.eq_ignore_ascii_case(id))
+}
+
+/// The rule a finding names: built-in, or one of the users' own rules a loaded policy declared.
+pub fn describe(id: &str) -> Option<&'static Rule> {
+    find(id).or_else(|| custom::find_declared(id))
 }
 
 #[cfg(test)]

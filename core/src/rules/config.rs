@@ -14,6 +14,8 @@ use crate::glob::Glob;
 use crate::registry::{self, Rule, Severity};
 use crate::report::{Finding, Waived};
 
+use super::custom::CustomRules;
+
 /// Resource classes by type glob.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Classes {
@@ -74,10 +76,15 @@ pub struct RuleSettings(BTreeMap<&'static str, RuleSetting>);
 impl RuleSettings {
     /// The severity the rule reports with, or `None` when it is turned off.
     pub fn severity_of(&self, rule: &Rule) -> Option<Severity> {
+        self.severity_or(rule, rule.severity)
+    }
+
+    /// The same for a finding whose own severity is `default` (a Rego message may say it).
+    pub fn severity_or(&self, rule: &Rule, default: Severity) -> Option<Severity> {
         match self.0.get(rule.id) {
             Some(RuleSetting { enabled: Some(false), .. }) => None,
             Some(RuleSetting { severity: Some(severity), .. }) => Some(*severity),
-            _ => Some(rule.severity),
+            _ => Some(default),
         }
     }
 }
@@ -132,8 +139,11 @@ impl Visitor<'_> for RuleIdVisitor<'_> {
         f.write_str("a rule id such as PG-DEL-001")
     }
     fn visit_str<E: de::Error>(self, id: &str) -> Result<&'static Rule, E> {
-        let rule = registry::find(id)
-            .ok_or_else(|| E::custom(format_args!("unknown rule id `{id}`; `plangate rules` lists them")))?;
+        let rule = registry::custom::find_in_scope(id).ok_or_else(|| {
+            E::custom(format_args!(
+                "unknown rule id `{id}`: neither a built-in rule (`plangate rules` lists them) nor one the configuration declares"
+            ))
+        })?;
         if self.configured.is_some_and(|c| c.contains_key(rule.id)) {
             return Err(E::custom(format_args!("{} is configured twice under `rules:`; say it once", rule.id)));
         }
@@ -238,6 +248,8 @@ pub struct RuleConfig {
     pub routine: Option<Vec<Glob>>,
     /// What a change no rule judges is (`unjudged:`).
     pub unjudged: UnjudgedPolicy,
+    /// The users' own rules (`custom_rules:`, `policies:`).
+    pub custom: CustomRules,
 }
 
 /// What a change no rule judges is: counted in the report's `plan.unjudged` only (`list`, the
@@ -269,7 +281,21 @@ pub const ROUTINE_TYPES: &[&str] = &[
 impl RuleConfig {
     /// A configuration of the rules.
     pub fn new(classes: Classes, settings: RuleSettings, waivers: Vec<Waiver>) -> RuleConfig {
-        RuleConfig { classes, settings, waivers, trusted_accounts: None, routine: None, unjudged: UnjudgedPolicy::List }
+        RuleConfig {
+            classes,
+            settings,
+            waivers,
+            trusted_accounts: None,
+            routine: None,
+            unjudged: UnjudgedPolicy::List,
+            custom: CustomRules::default(),
+        }
+    }
+
+    /// The same, with the users' own rules.
+    pub fn custom(mut self, custom: CustomRules) -> RuleConfig {
+        self.custom = custom;
+        self
     }
 
     /// The same, with the types whose replacement is routine (`None`: `ROUTINE_TYPES`).

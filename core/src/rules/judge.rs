@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::any::{drift, unjudged};
 use super::aws::managed_drift::{self, Gained, Managed};
 use super::plan_wide::Collector;
-use super::{evaluate, unverifiable, Context, PLAN_WIDE};
+use super::{custom, evaluate, judged, unverifiable, Context, PLAN_WIDE};
 use crate::plan::{Change, PlanError, Unjudged};
 use crate::report::{DriftEntry, Finding};
 
@@ -33,7 +33,9 @@ pub(crate) struct Drifted(DriftEntry, Option<Box<Gained>>);
 
 impl<'a, 'p> PlanJudge<'a, 'p> {
     pub fn new(ctx: Context<'p>) -> PlanJudge<'a, 'p> {
-        PlanJudge { ctx, collectors: PLAN_WIDE.iter().map(|f| f.collector()).collect(), managed: Mutex::default() }
+        let mut collectors: Vec<_> = PLAN_WIDE.iter().map(|f| f.collector()).collect();
+        collectors.extend(ctx.config.custom.collector());
+        PlanJudge { ctx, collectors, managed: Mutex::default() }
     }
 
     /// Judges entry `index` of `resource_changes`; `Err` when a value a rule read cannot be parsed
@@ -42,6 +44,9 @@ impl<'a, 'p> PlanJudge<'a, 'p> {
         let change = Arc::new(change);
         let ctx = &self.ctx;
         let mut findings = evaluate(&change, ctx);
+        if judged(&change) {
+            findings.extend(custom::evaluate(&change, ctx));
+        }
         for collector in &self.collectors {
             collector.observe(index, &change, ctx);
         }

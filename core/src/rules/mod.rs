@@ -12,6 +12,7 @@ mod any;
 mod aws;
 mod azure;
 mod config;
+mod custom;
 mod google;
 mod judge;
 mod model;
@@ -21,12 +22,14 @@ pub use config::{
     AccountId, Classes, ClassificationsSection, RuleConfig, RuleSetting, RuleSettings, UnjudgedPolicy, Waiver,
     WaiverRule,
 };
+pub(crate) use custom::CustomSections;
+pub use custom::{CustomRules, PolicyTest, TestOutcome};
 pub(crate) use judge::{Drifted, Judged, PlanJudge};
 use plan_wide::PlanWide;
 
 use crate::date::Date;
 use crate::plan::{Action, Change, Mode};
-use crate::registry::{Category, Rule};
+use crate::registry::{Category, Rule, Severity};
 use crate::report::Finding;
 
 /// What a rule may read besides the change itself, and what the runner applies to its findings.
@@ -79,8 +82,14 @@ impl<'p> Context<'p> {
 
     /// The finding with the configured severity and any waiver applied; `None` when the rule is
     /// turned off.
-    pub fn settle(&self, rule: &Rule, mut finding: Finding) -> Option<Finding> {
-        finding.severity = self.config.settings.severity_of(rule)?;
+    pub fn settle(&self, rule: &Rule, finding: Finding) -> Option<Finding> {
+        self.settle_with_default(rule, rule.severity, finding)
+    }
+
+    /// The same for a finding whose severity, unless configured, is `default` rather than the
+    /// rule's (a Rego message may say its own).
+    pub fn settle_with_default(&self, rule: &Rule, default: Severity, mut finding: Finding) -> Option<Finding> {
+        finding.severity = self.config.settings.severity_or(rule, default)?;
         self.config.apply_waivers(&mut finding, self.today);
         Some(finding)
     }
@@ -172,7 +181,7 @@ pub struct UnknownRule {
 /// What `plangate explain ID` prints: the rule's documentation and, for the rules of attribute
 /// meanings, every attribute and resource it reads.
 pub fn explain(id: &str) -> Result<String, UnknownRule> {
-    let rule = crate::registry::find(id).ok_or_else(|| UnknownRule { id: id.to_string() })?;
+    let rule = crate::registry::describe(id).ok_or_else(|| UnknownRule { id: id.to_string() })?;
     let mut text = rule.explanation();
     let covered = any::meanings::coverage(rule);
     if !covered.is_empty() {
@@ -185,7 +194,7 @@ pub fn explain(id: &str) -> Result<String, UnknownRule> {
 /// The README's rule table, then what each rule of attribute meanings reads
 /// (`plangate rules -f markdown`).
 pub fn markdown_table() -> String {
-    let mut out = crate::registry::markdown_table();
+    let mut out = markdown_table_of(crate::registry::rules());
     for rule in crate::registry::rules() {
         let covered = any::meanings::coverage(rule);
         if covered.is_empty() {
@@ -193,6 +202,25 @@ pub fn markdown_table() -> String {
         }
         out.push_str(&format!("\n**`{}` {}** reads:\n\n", rule.id, rule.title));
         out.push_str(&bullets(&covered));
+    }
+    out
+}
+
+/// The rule table of the README for any rules. The built-in titles are our own Markdown; the
+/// users' own are text, escaped.
+pub fn markdown_table_of(rules: &[&Rule]) -> String {
+    let mut out = String::from("| id | severity | family | title |\n|---|---|---|---|\n");
+    for rule in rules {
+        let title = match crate::registry::find(rule.id) {
+            Some(_) => rule.title.to_string(),
+            None => crate::text::markdown(rule.title),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {title} |\n",
+            rule.id,
+            rule.severity.as_str(),
+            rule.category.title()
+        ));
     }
     out
 }

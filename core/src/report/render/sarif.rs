@@ -1,6 +1,7 @@
 //! SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. Every rule of the registry is
-//! declared, so rule indexes are stable from one run to the next. Written as a stream and held to
-//! GitHub's upload limits, so a plan with a million findings makes a file code scanning accepts.
+//! declared, so rule indexes are stable from one run to the next; the users' own rules follow.
+//! Written as a stream and held to GitHub's upload limits, so a plan with a million findings makes
+//! a file code scanning accepts.
 
 use serde_json::{json, Value};
 
@@ -18,7 +19,8 @@ const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// report's findings), within GitHub's limits; what is left out is said in the run's
 /// `toolExecutionNotifications`.
 pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let rules: Vec<Value> = registry::rules().iter().map(|rule| describe_rule(rule)).collect();
+    let table = rule_table(report);
+    let rules: Vec<Value> = table.iter().map(|rule| describe_rule(rule)).collect();
     let head = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -49,7 +51,7 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Wr
     let mut budget = MAX_BYTES.saturating_sub(start.len() + 1024);
     let (mut written, mut left_out) = (0usize, 0usize);
     for finding in &report.findings {
-        let result = serde_json::to_vec(&describe_result(finding, options))?;
+        let result = serde_json::to_vec(&describe_result(finding, &table, options))?;
         if written >= MAX_RESULTS || result.len() + 2 > budget {
             left_out += 1;
             continue;
@@ -123,8 +125,20 @@ fn physical_location(finding: &Finding, options: &RenderOptions) -> Value {
     }
 }
 
-fn describe_result(finding: &Finding, options: &RenderOptions) -> Value {
-    let rule_index = registry::rules().iter().position(|r| r.id == finding.rule);
+/// Every built-in rule, in the registry's order (so their indexes are stable), then the users' own
+/// rules the findings name.
+fn rule_table(report: &Report) -> Vec<&'static Rule> {
+    let mut table: Vec<&'static Rule> = registry::rules().to_vec();
+    for finding in &report.findings {
+        if !table.iter().any(|r| r.id == finding.rule) {
+            table.extend(registry::describe(&finding.rule));
+        }
+    }
+    table
+}
+
+fn describe_result(finding: &Finding, table: &[&Rule], options: &RenderOptions) -> Value {
+    let rule_index = table.iter().position(|r| r.id == finding.rule);
     // Waived findings stay visible to code scanning, as suppressed with the waiver's reason.
     let suppressions: Vec<Value> = finding
         .waived
