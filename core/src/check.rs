@@ -239,10 +239,13 @@ fn analyze_plan_releasing(
     let judge = PlanJudge::new(Context::new(&policy.rules, today).masking(masked));
     let batches: Mutex<Vec<(Section, usize, Batch)>> = Mutex::new(Vec::new());
     let header = rayon::in_place_scope(|scope| {
+        // What reads the whole plan at once starts now, beside the streaming pass.
+        let judge = &judge;
+        scope.spawn(move |_| judge.prepare(text));
         plan::read_streaming(
             text,
             |section, first, entries| {
-                let (batches, judge) = (&batches, &judge);
+                let batches = &batches;
                 scope.spawn(move |_| {
                     let parsed = entries
                         .iter()

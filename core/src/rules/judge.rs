@@ -38,6 +38,14 @@ impl<'a, 'p> PlanJudge<'a, 'p> {
         PlanJudge { ctx, collectors, managed: Mutex::default() }
     }
 
+    /// Lets the plan-wide families that read the whole plan at once start on it (on the worker that
+    /// calls this), while the changes are read one by one.
+    pub fn prepare(&self, text: &'a [u8]) {
+        for collector in &self.collectors {
+            collector.prepare(text);
+        }
+    }
+
     /// Judges entry `index` of `resource_changes`; `Err` when a value a rule read cannot be parsed
     /// (`text` is the plan, to say where).
     pub fn change(&self, index: usize, change: Change<'a>, text: &[u8]) -> Result<Judged, PlanError> {

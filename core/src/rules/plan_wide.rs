@@ -33,6 +33,10 @@ pub(crate) trait Collector<'a>: Send + Sync {
     /// judge, or not: unchanged resources may matter to what others change).
     fn observe(&self, index: usize, change: &Arc<Change<'a>>, ctx: &Context<'_>);
 
+    /// Starts on the whole plan text, beside the reading of its changes (the Rego policies, which
+    /// read the plan as one value).
+    fn prepare(&self, _text: &'a [u8]) {}
+
     /// The findings once every change was observed, each with the index of the change it counts
     /// against, or `None` for a notice about the plan. `text` is the plan, for errors.
     fn finish(self: Box<Self>, ctx: &Context<'_>, text: &'a [u8]) -> Result<Vec<(Option<usize>, Finding)>, PlanError>;

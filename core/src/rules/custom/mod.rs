@@ -103,9 +103,10 @@ impl CustomRules {
 
     /// The plan-wide part, when there are Rego policies.
     pub(crate) fn collector<'a>(&self) -> Option<Box<dyn Collector<'a> + 'a>> {
-        self.rego
-            .clone()
-            .map(|rego| Box::new(RegoCollector { rego, changes: Mutex::default() }) as Box<dyn Collector<'a>>)
+        self.rego.clone().map(|rego| {
+            Box::new(RegoCollector { rego, changes: Mutex::default(), input: Mutex::default() })
+                as Box<dyn Collector<'a>>
+        })
     }
 }
 
@@ -139,9 +140,16 @@ pub(crate) fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
 struct RegoCollector {
     rego: Arc<RegoPolicies>,
     changes: Mutex<HashMap<String, (usize, String, Action)>>,
+    /// The masked plan, made while the changes are read.
+    input: Mutex<Option<Result<regorus::Value, String>>>,
 }
 
 impl<'a> Collector<'a> for RegoCollector {
+    fn prepare(&self, text: &'a [u8]) {
+        let input = input::masked_plan(text);
+        *self.input.lock().unwrap_or_else(PoisonError::into_inner) = Some(input);
+    }
+
     fn observe(&self, index: usize, change: &Arc<Change<'a>>, _: &Context<'_>) {
         if change.is_drift() {
             return;
@@ -152,7 +160,8 @@ impl<'a> Collector<'a> for RegoCollector {
 
     fn finish(self: Box<Self>, ctx: &Context<'_>, text: &'a [u8]) -> Result<Vec<(Option<usize>, Finding)>, PlanError> {
         let changes = self.changes.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let hits = match input::masked_plan(text) {
+        let prepared = self.input.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let hits = match prepared.unwrap_or_else(|| input::masked_plan(text)) {
             Ok(input) => self.rego.evaluate(input),
             Err(why) => {
                 let rule = self.rego.rules().next().expect("loaded policies query at least one rule (checked)");

@@ -230,9 +230,9 @@ impl RegoPolicies {
 
     /// Every message of every queried rule about the masked plan `input`. A rule that fails to
     /// evaluate is a message saying so, at its severity.
-    pub fn evaluate(&self, input: Value) -> Vec<RegoHit> {
+    pub fn evaluate(&self, input: regorus::Value) -> Vec<RegoHit> {
         let mut engine = self.engine.clone();
-        engine.set_input(regorus::Value::from(input));
+        engine.set_input(input);
         let mut excepted_names: Vec<(String, BTreeSet<String>)> = Vec::new();
         let mut hits = Vec::new();
         for namespace in &self.exceptions {

@@ -14,6 +14,7 @@ pub struct PolicyTest {
     /// `ACME-TAG-001 example 1`, or the Rego test rule (`main.test_denies_public_buckets`).
     pub name: String,
     /// Whether it passed.
+    #[serde(flatten)]
     pub outcome: TestOutcome,
 }
 
