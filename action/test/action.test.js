@@ -361,6 +361,30 @@ test('no sensitive value reaches annotations, summaries, comments, outputs or lo
   }
 })
 
+test("the team's own rules (CEL and Rego, from the configuration) annotate, comment and gate like the built-in ones", async () => {
+  const api = await startGitHub()
+  try {
+    const config = path.join(FIXTURES, 'policies', 'acme', 'gate.yaml')
+    const result = await runAction({ inputs: { plan: plan('critical-deletions'), config, comment: 'always' }, api })
+    assert.equal(result.outputs['exit-code'], '1')
+    assert.ok(result.commands.some((c) => c.startsWith('::error') && c.includes('a database is destroyed')), result.commands.join('\n'))
+    assert.match(api.comments.at(-1).body, /ACME-DB-001/)
+    const report = JSON.parse(fs.readFileSync(result.outputs['report-path'], 'utf8'))
+    const rules = report.plans.flatMap((p) => p.report.findings.map((f) => f.rule))
+    assert.ok(rules.includes('ACME-DB-001'), rules.join(', '))
+    // Written to leak: still nothing sensitive anywhere.
+    const leaky = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-leak-'))
+    fs.writeFileSync(path.join(leaky, 'leak.rego'), 'package main\nimport rego.v1\ndeny contains sprintf("%v", [input]) if { true }\n')
+    fs.writeFileSync(path.join(leaky, 'gate.yaml'), 'policies: [{path: leak.rego}]\n')
+    const leak = await runAction({ inputs: { plan: plan('sensitive'), config: path.join(leaky, 'gate.yaml'), comment: 'always' }, api })
+    assert.equal(leak.outputs['exit-code'], '1')
+    const everything = [leak.stdout, leak.stderr, leak.summary, JSON.stringify(leak.outputs), fs.readFileSync(leak.outputs['report-path'], 'utf8'), ...api.comments.map((c) => c.body)].join('\n')
+    for (const secret of SECRETS) assert.ok(!everything.includes(secret), secret)
+  } finally {
+    await api.close()
+  }
+})
+
 test('scanner reports are gated as well, and a SARIF file with the .tf locations is written', async () => {
   const api = await startGitHub()
   const repo = workspace('exposure')
