@@ -69,7 +69,7 @@ async function checkPlans(plans, options = {}) {
   )
 }
 
-/** A report as text, json, sarif, markdown or github (workflow commands). */
+/** A report as text, json, sarif, markdown, github (workflow commands), gitlab, gitlab-terraform, azure-devops or junit. */
 function renderReport(report, format, options = {}) {
   return unwrap(native.renderReport(JSON.stringify(report), format, options))
 }
@@ -89,7 +89,7 @@ async function scanReports(reports, options = {}) {
   return unwrap(await native.scanReports(reports.map((report, i) => source(report, i, 'reports')), options))
 }
 
-/** A scan result as text, json, sarif, markdown or github. */
+/** A scan result as text, json, sarif, markdown, github, gitlab, azure-devops or junit. */
 function renderScan(result, format) {
   return unwrap(native.renderScan(JSON.stringify(result), format))
 }

@@ -99,7 +99,8 @@ pub struct ScanArgs {
     /// A previous `plangate scan -f json` output: findings in it do not fail the gate.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<String>,
-    /// text, json, sarif (merged, within GitHub's upload limits), markdown or github
+    /// text, json, sarif (merged, within GitHub's upload limits), markdown, github, gitlab (Code
+    /// Quality), azure-devops or junit
     #[arg(short = 'f', long = "output-format", default_value = "text", value_name = "FORMAT")]
     pub output_format: String,
     /// Write the result to FILE (atomically).
@@ -221,8 +222,9 @@ pub struct CheckArgs {
     #[arg(short, long, value_name = "ENV")]
     pub env: Option<String>,
 
-    /// Output format: text, json, sarif, markdown, github (default: the config's output_format,
-    /// else text).
+    /// Output format: text, json, sarif, markdown, github, gitlab (Code Quality), gitlab-terraform
+    /// (the merge-request widget's counts), azure-devops or junit (default: the config's
+    /// output_format, else text).
     #[arg(short, long, value_name = "FORMAT")]
     pub format: Option<String>,
 

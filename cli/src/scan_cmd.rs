@@ -17,6 +17,11 @@ pub fn run(args: &ScanArgs) -> Result<u8, Failure> {
     settings.baseline = args.baseline.as_ref().map(Into::into);
     let options = settings.resolve()?.scan;
     let format = args.output_format.parse::<Format>().map_err(|e| Failure(e.to_string()))?;
+    if format == Format::GitlabTerraform {
+        return Err(Failure(
+            "-f gitlab-terraform counts a plan's resource changes; a scan has none: use -f gitlab (Code Quality) for scans".into(),
+        ));
+    }
 
     let inputs: Vec<ReportInput<'_>> = args.reports.iter().map(ReportInput::path).collect();
     let outcome = scan::check(&inputs, &options).map_err(|failed| {

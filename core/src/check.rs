@@ -291,7 +291,9 @@ fn analyze_plan_releasing(
     let mut counts = Counts::default();
     let mut findings = Vec::new();
     let mut unjudged = Vec::new();
+    let mut actions = plan::ActionCounts::default();
     for change in judged {
+        actions.add(change.action);
         counts.add(change.counted, &change.findings);
         findings.extend(change.findings);
         unjudged.extend(change.unjudged);
@@ -301,6 +303,7 @@ fn analyze_plan_releasing(
     counts.add(false, &notices);
     let mut header = header;
     header.unjudged = Unjudged::tally(unjudged);
+    header.actions = actions;
     findings.extend(notices);
     findings.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.address.cmp(&b.address)).then_with(|| a.rule.cmp(&b.rule))

@@ -20,11 +20,24 @@ pub enum Format {
     Markdown,
     /// GitHub Actions workflow-command annotations.
     Github,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
+    /// GitLab's Terraform report, the counts its merge-request widget shows
+    /// (`artifacts:reports:terraform`); for plans only.
+    #[serde(rename = "gitlab-terraform")]
+    GitlabTerraform,
+    /// Azure Pipelines logging commands (`##vso[task.logissue]`).
+    #[serde(rename = "azure-devops")]
+    AzureDevops,
+    /// JUnit XML, which every CI shows as test results.
+    Junit,
 }
 
 /// An output format name that is not one of [`Format::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown output format {found:?}: expected text, json, sarif, markdown or github")]
+#[error(
+    "unknown output format {found:?}: expected text, json, sarif, markdown, github, gitlab, gitlab-terraform, azure-devops or junit"
+)]
 pub struct UnknownFormat {
     /// The name that was given.
     pub found: String,
@@ -32,7 +45,17 @@ pub struct UnknownFormat {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [Format::Text, Format::Json, Format::Sarif, Format::Markdown, Format::Github];
+    pub const ALL: [Format; 9] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Github,
+        Format::Gitlab,
+        Format::GitlabTerraform,
+        Format::AzureDevops,
+        Format::Junit,
+    ];
 
     /// The format's name, as `-f` takes it.
     pub fn name(self) -> &'static str {
@@ -42,6 +65,10 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
             Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::GitlabTerraform => "gitlab-terraform",
+            Format::AzureDevops => "azure-devops",
+            Format::Junit => "junit",
         }
     }
 }

@@ -38,6 +38,7 @@
 
 // The vocabulary: leaves that import nothing above them.
 mod address;
+mod ci_reports;
 mod date;
 mod details;
 mod fingerprint;

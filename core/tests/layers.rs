@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // The vocabulary: leaves.
     &["registry", "text", "date", "glob", "fingerprint", "format", "details", "address"],
-    // Workflow commands, written with the escaping of `text`.
-    &["workflow"],
+    // Workflow commands and the other CIs' report formats, written with the escaping of `text`.
+    &["workflow", "ci_reports"],
     // The input limits (whose messages are escaped text), and the YAML reading they bound.
     &["limits"],
     &["yaml"],

@@ -24,5 +24,5 @@ pub use error::{Location, PlanError};
 pub use load::Interrupt;
 pub(crate) use load::{check_bytes, load, load_stdin};
 pub(crate) use reader::{read_streaming, Section};
-pub use reader::{PlanHeader, Unjudged};
+pub use reader::{ActionCounts, PlanHeader, Unjudged};
 pub(crate) use values::{Attr, Side, REDACTED, UNKNOWN};

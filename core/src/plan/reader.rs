@@ -33,6 +33,36 @@ pub struct PlanHeader {
     /// always judged), by provider.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unjudged: Vec<Unjudged>,
+    /// How many resource changes create, update and delete an object, as GitLab's merge-request
+    /// widget counts them (a replacement is a create and a delete).
+    #[serde(default)]
+    pub actions: ActionCounts,
+}
+
+/// Resource changes by what they do to objects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ActionCounts {
+    /// Changes that create an object (creates and replacements).
+    pub create: usize,
+    /// Changes in place.
+    pub update: usize,
+    /// Changes that delete an object (deletions and replacements).
+    pub delete: usize,
+}
+
+impl ActionCounts {
+    /// Counts one change.
+    pub(crate) fn add(&mut self, action: super::Action) {
+        for name in action.terraform_names() {
+            match *name {
+                "create" => self.create += 1,
+                "update" => self.update += 1,
+                "delete" => self.delete += 1,
+                _ => {}
+            }
+        }
+    }
 }
 
 /// How many changes of one provider no rule reads.
@@ -165,6 +195,7 @@ where
         read_by: None,
         masked_providers: Vec::new(),
         unjudged: Vec::new(),
+        actions: ActionCounts::default(),
     })
 }
 

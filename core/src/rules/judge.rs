@@ -8,7 +8,7 @@ use super::any::{drift, unjudged};
 use super::aws::managed_drift::{self, Gained, Managed};
 use super::plan_wide::Collector;
 use super::{custom, evaluate, judged, unverifiable, Context, PLAN_WIDE};
-use crate::plan::{Change, PlanError, Unjudged};
+use crate::plan::{Action, Change, PlanError, Unjudged};
 use crate::report::{DriftEntry, Finding};
 
 /// The rules of one plan at work.
@@ -21,6 +21,8 @@ pub(crate) struct PlanJudge<'a, 'p> {
 
 /// What one resource change came to, before the plan-wide findings are added.
 pub(crate) struct Judged {
+    /// What Terraform will do.
+    pub action: Action,
     /// Whether it counts (no-ops and reads do not).
     pub counted: bool,
     pub findings: Vec<Finding>,
@@ -68,7 +70,7 @@ impl<'a, 'p> PlanJudge<'a, 'p> {
         }
         let unjudged = unjudged.map(|provider| Unjudged::one(provider, &change.resource_type, unjudged::harmless));
         change.readable(text)?;
-        Ok(Judged { counted: change.action.is_counted(), findings, unjudged })
+        Ok(Judged { action: change.action, counted: change.action.is_counted(), findings, unjudged })
     }
 
     /// Describes a drift entry, or `None` when nothing meaningful drifted.

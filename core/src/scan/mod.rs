@@ -27,6 +27,7 @@ pub use error::{ScanError, ScanErrors};
 pub use finding::{ScanFinding, ScanSeverity};
 pub use gate::{score, Counts, GateConfig, ReportSummary, ScanOutcome, SCORE_VERSION};
 pub(crate) use render::annotate;
+pub(crate) use render::ci::issues as ci_issues;
 pub use render::{render, SarifLimits, GITHUB_LIMITS};
 pub use suppressions::Suppression;
 

@@ -1,6 +1,7 @@
 //! One renderer per output format. Renderers only arrange what the report holds; untrusted plan
 //! text (addresses, names) is escaped for each format where it is written.
 
+mod ci;
 mod github;
 mod json;
 mod markdown;
@@ -70,5 +71,8 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Sarif => sarif::render(report, options),
         Format::Markdown => markdown::render(report, options.max_bytes),
         Format::Github => github::render(report, options),
+        Format::Gitlab | Format::GitlabTerraform | Format::AzureDevops | Format::Junit => {
+            ci::render(report, format, options)
+        }
     }
 }

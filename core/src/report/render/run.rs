@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::{github, markdown, sarif, text, RenderOptions};
+use super::{ci, github, markdown, sarif, text, RenderOptions};
 use crate::format::Format;
 use crate::report::{Run, RunStatus};
 use crate::text::{log_lines, markdown as escape, one_line};
@@ -20,6 +20,7 @@ pub fn render_run(run: &Run, format: Format, options: &RenderOptions) -> String 
         Format::Sarif => render_sarif(run, options),
         Format::Markdown => render_markdown(run, options.max_bytes),
         Format::Github => github::render_run(run),
+        Format::Gitlab | Format::GitlabTerraform | Format::AzureDevops | Format::Junit => ci::render_run(run, format),
     }
 }
 

@@ -2,8 +2,6 @@
 //! medium ones warnings, through the one annotation writer (so a run of plans and reports shares
 //! GitHub's per-step limits); the rest summed up in one notice.
 
-use std::fmt::Write;
-
 use crate::scan::{ScanOutcome, ScanSeverity};
 use crate::workflow::{hidden_note, Annotations};
 
@@ -30,20 +28,5 @@ pub fn annotate(annotations: &mut Annotations, outcome: &ScanOutcome) {
 pub fn render(outcome: &ScanOutcome) -> String {
     let mut annotations = Annotations::default();
     annotate(&mut annotations, outcome);
-    annotations.write(None, "plangate scan", |hidden| {
-        let c = &outcome.counts;
-        let mut summary = format!(
-            "plangate scan: {} — score {} (critical {}, high {}, medium {}, low {})",
-            if outcome.passed { "passed" } else { "failed" },
-            outcome.score,
-            c.critical,
-            c.high,
-            c.medium,
-            c.low
-        );
-        if !outcome.reasons.is_empty() {
-            let _ = write!(summary, ": {}", outcome.reasons.join("; "));
-        }
-        summary + &hidden_note(hidden)
-    })
+    annotations.write(None, "plangate scan", |hidden| super::ci::summary(outcome) + &hidden_note(hidden))
 }

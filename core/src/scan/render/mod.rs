@@ -1,5 +1,6 @@
 //! One renderer per output format for the result of a scan.
 
+pub(crate) mod ci;
 mod github;
 mod markdown;
 mod sarif;
@@ -20,5 +21,15 @@ pub fn render(outcome: &ScanOutcome, format: Format) -> String {
         Format::Sarif => sarif::render(outcome, &GITHUB_LIMITS),
         Format::Markdown => markdown::render(outcome),
         Format::Github => github::render(outcome),
+        Format::Gitlab => crate::ci_reports::code_quality(&ci::issues(outcome)),
+        Format::AzureDevops => crate::ci_reports::azure_devops(&ci::issues(outcome), &ci::summary(outcome)),
+        Format::Junit => crate::ci_reports::junit(&[crate::ci_reports::Suite {
+            name: "plangate scan",
+            issues: ci::issues(outcome),
+            error: None,
+        }]),
+        // Counts of resource changes say nothing of a scan (the command line refuses it): the
+        // outcome as JSON rather than numbers that would mean nothing.
+        Format::GitlabTerraform => render(outcome, Format::Json),
     }
 }

@@ -1,0 +1,247 @@
+//! Findings in the native report formats of other CI systems, for plan and scan reports alike:
+//! GitLab Code Quality JSON, Azure Pipelines logging commands and JUnit XML. Each renderer takes
+//! neutral [`Issue`]s, so a plan, a scan and a run of several write the same way. Plan and report
+//! text is untrusted: each format escapes it as its reader parses it.
+
+use std::fmt::Write;
+
+use serde_json::json;
+
+/// How loudly a CI shows an issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Level {
+    /// Fails the gate: an error annotation, a failed test, a Code Quality `blocker`.
+    Blocker,
+    /// An error annotation, a failed test, `critical`.
+    Critical,
+    /// A warning, a failed test, `major`.
+    Major,
+    /// A failed test, `minor`; no annotation.
+    Minor,
+    /// Shown in the test results only, `info`.
+    Info,
+}
+
+impl Level {
+    fn code_quality(self) -> &'static str {
+        match self {
+            Level::Blocker => "blocker",
+            Level::Critical => "critical",
+            Level::Major => "major",
+            Level::Minor => "minor",
+            Level::Info => "info",
+        }
+    }
+}
+
+/// One thing a CI shows: what, how bad, and where.
+#[derive(Debug, Clone)]
+pub(crate) struct Issue {
+    /// The rule or check id.
+    pub rule: String,
+    /// What it is about: a resource address, a package.
+    pub subject: String,
+    pub message: String,
+    pub level: Level,
+    /// A file relative to the repository, and a line in it when known.
+    pub path: String,
+    pub line: Option<usize>,
+    pub fingerprint: String,
+    /// Why it does not count (a waiver or a suppression), if it does not.
+    pub accepted: Option<String>,
+}
+
+impl Issue {
+    /// `RULE: message`, or `RULE SUBJECT: message` when the message does not name its subject.
+    fn text(&self) -> String {
+        if self.message.contains(&self.subject) {
+            format!("{}: {}", self.rule, self.message)
+        } else {
+            format!("{} {}: {}", self.rule, self.subject, self.message)
+        }
+    }
+}
+
+/// GitLab Code Quality: a JSON array of CodeClimate issues. Accepted issues are left out: the
+/// widget compares branches, and an accepted risk is not a new problem.
+pub(crate) fn code_quality(issues: &[Issue]) -> String {
+    let entries: Vec<serde_json::Value> = issues
+        .iter()
+        .filter(|issue| issue.accepted.is_none())
+        .map(|issue| {
+            json!({
+                "type": "issue",
+                "description": issue.text(),
+                "check_name": issue.rule,
+                "fingerprint": issue.fingerprint,
+                "severity": issue.level.code_quality(),
+                "location": {"path": issue.path, "lines": {"begin": issue.line.unwrap_or(1)}},
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"
+}
+
+/// Azure Pipelines: a `##vso[task.logissue]` command per blocking or major issue, on its file and
+/// line, then `summary` as a plain line.
+pub(crate) fn azure_devops(issues: &[Issue], summary: &str) -> String {
+    let mut out = String::new();
+    for issue in issues.iter().filter(|issue| issue.accepted.is_none()) {
+        let kind = match issue.level {
+            Level::Blocker | Level::Critical => "error",
+            Level::Major => "warning",
+            Level::Minor | Level::Info => continue,
+        };
+        let _ = write!(out, "##vso[task.logissue type={kind};sourcepath={}", property(&issue.path));
+        if let Some(line) = issue.line {
+            let _ = write!(out, ";linenumber={line}");
+        }
+        let _ = writeln!(out, ";code={}]{}", property(&issue.rule), data(&issue.text()));
+    }
+    let _ = writeln!(out, "{}", data(summary));
+    out
+}
+
+/// A logging command's message: `%`, CR and LF are encoded as the agent decodes them, so the text
+/// cannot end the command or start another.
+fn data(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%AZP25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A logging command's property value: also `;` and `]`, which end a property or the command.
+fn property(text: &str) -> String {
+    data(text).replace(';', "%3B").replace(']', "%5D")
+}
+
+/// One JUnit test suite: a test case per issue (failed unless it is `Info` or accepted, which is
+/// skipped with the reason), or one passing case when there is none.
+pub(crate) struct Suite<'a> {
+    pub name: &'a str,
+    pub issues: Vec<Issue>,
+    /// An input that could not be read: the suite's one error.
+    pub error: Option<String>,
+}
+
+/// JUnit XML of the suites.
+pub(crate) fn junit(suites: &[Suite]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"plangate\">\n");
+    for suite in suites {
+        let failures = suite.issues.iter().filter(|i| i.accepted.is_none() && i.level != Level::Info).count();
+        let skipped = suite.issues.iter().filter(|i| i.accepted.is_some()).count();
+        let tests = suite.issues.len().max(1);
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\" skipped=\"{skipped}\">",
+            xml(suite.name),
+            usize::from(suite.error.is_some())
+        );
+        if let Some(error) = &suite.error {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"plangate\" name=\"read {}\">\n      <error message=\"{}\"/>\n    </testcase>",
+                xml(suite.name),
+                xml(error)
+            );
+        } else if suite.issues.is_empty() {
+            let _ = writeln!(out, "    <testcase classname=\"plangate\" name=\"{}\"/>", xml(suite.name));
+        }
+        for issue in &suite.issues {
+            let place = match issue.line {
+                Some(line) => format!("{}:{line}", issue.path),
+                None => issue.path.clone(),
+            };
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",
+                xml(&issue.rule),
+                xml(&issue.subject),
+                xml(&issue.path)
+            );
+            match (&issue.accepted, issue.level) {
+                (Some(reason), _) => {
+                    let _ = writeln!(out, ">\n      <skipped message=\"{}\"/>\n    </testcase>", xml(reason));
+                }
+                (None, Level::Info) => {
+                    let _ = writeln!(out, ">\n      <system-out>{}</system-out>\n    </testcase>", xml(&issue.message));
+                }
+                (None, level) => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure type=\"{}\" message=\"{}\">{} ({place})</failure>\n    </testcase>",
+                        level.code_quality(),
+                        xml(&issue.message),
+                        xml(&issue.message)
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Text for XML attributes and content: the five entities, and no character XML 1.0 forbids
+/// (control characters other than tab, LF and CR; those in attributes as references).
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issue(message: &str) -> Issue {
+        Issue {
+            rule: "PG-X;]".into(),
+            subject: "aws_s3_bucket.a".into(),
+            message: message.into(),
+            level: Level::Blocker,
+            path: "infra/main.tf".into(),
+            line: Some(3),
+            fingerprint: "f".into(),
+            accepted: None,
+        }
+    }
+
+    #[test]
+    fn plan_text_cannot_break_out_of_any_format() {
+        let hostile = "100%\n##vso[task.setvariable variable=x]1\r</failure><x>&\u{1}\"";
+        let ado = azure_devops(&[issue(hostile)], "done");
+        assert_eq!(ado.lines().count(), 2, "one command and the summary:\n{ado}");
+        assert!(
+            ado.starts_with("##vso[task.logissue type=error;sourcepath=infra/main.tf;linenumber=3;code=PG-X%3B%5D]")
+        );
+        assert!(ado.contains("100%AZP25%0A##vso") && !ado.contains('\u{1}'), "{ado}");
+        let xml = junit(&[Suite { name: "p", issues: vec![issue(hostile)], error: None }]);
+        assert!(!xml.contains("<x>") && !xml.contains('\u{1}') && xml.contains("&lt;/failure&gt;"), "{xml}");
+        let quality: serde_json::Value = serde_json::from_str(&code_quality(&[issue(hostile)])).unwrap();
+        assert_eq!(quality[0]["location"]["lines"]["begin"], 3);
+        assert_eq!(quality[0]["severity"], "blocker");
+    }
+}
