@@ -28,6 +28,22 @@ fn exit_codes() {
 }
 
 #[test]
+fn the_other_cis_formats_carry_the_findings_and_gitlab_terraform_is_for_plans() {
+    let tfsec = report("defectdojo/tfsec__many_findings_current.json");
+    let out = scan(&["-f", "gitlab", &tfsec]);
+    let issues: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!issues.as_array().unwrap().is_empty());
+    assert!(issues.as_array().unwrap().iter().all(|i| i["location"]["lines"]["begin"].as_u64() >= Some(1)));
+    let junit = String::from_utf8(scan(&["-f", "junit", &tfsec]).stdout).unwrap();
+    assert!(junit.contains("<testsuite name=\"plangate scan\"") && junit.contains("<failure"), "{junit}");
+    let azure = String::from_utf8(scan(&["-f", "azure-devops", &tfsec]).stdout).unwrap();
+    assert!(azure.starts_with("##vso[task.logissue type="), "{azure}");
+    let refused = scan(&["-f", "gitlab-terraform", &tfsec]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("use -f gitlab"));
+}
+
+#[test]
 fn json_output_with_config_suppressions_and_baseline() {
     let dir = tempfile::tempdir().unwrap();
     let trivy = report("defectdojo/trivy__misconfigurations_and_secrets.json");

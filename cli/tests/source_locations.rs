@@ -127,6 +127,15 @@ fn sarif_github_text_and_markdown_name_the_file_and_line() {
     assert!(github.lines().next().unwrap().contains(&format!("file={file},line={line},endLine=")), "{github}");
     assert!(check(&plan, dir.path(), "text").contains(&format!("({file}:{line})")));
     assert!(check(&plan, dir.path(), "markdown").contains(&format!(" · {file}:{line}</sub>")));
+    // The other CIs' formats point at the same place.
+    let quality: serde_json::Value = serde_json::from_str(&check(&plan, dir.path(), "gitlab")).unwrap();
+    assert_eq!(
+        (quality[0]["location"]["path"].as_str(), quality[0]["location"]["lines"]["begin"].as_u64()),
+        (Some(file), Some(line))
+    );
+    let azure = check(&plan, dir.path(), "azure-devops");
+    assert!(azure.lines().next().unwrap().contains(&format!(";sourcepath={file};linenumber={line};")), "{azure}");
+    assert!(check(&plan, dir.path(), "junit").contains(&format!("file=\"{file}\"")));
 }
 
 #[test]
