@@ -31,12 +31,14 @@ pub fn harmless(provider: &str) -> bool {
 }
 
 /// Whether no rule judges this change: a managed create or update (deletions, replacements and
-/// forgets are always judged) of a type no family reads and no high-risk class names.
+/// forgets are always judged) of a type no family reads, no high-risk class names and no rule of
+/// the user's own is written for.
 pub fn unjudged(change: &Change, ctx: &Context) -> bool {
     change.mode == Mode::Managed
         && matches!(change.action, Action::Create | Action::Update)
         && !crate::rules::reads(&change.resource_type)
         && !ctx.classes().is_high_risk(&change.resource_type)
+        && !ctx.config.custom.judges(&change.resource_type, change.action)
 }
 
 /// The finding `unjudged: high` asks for, for a change no rule judges.

@@ -96,6 +96,12 @@ impl CustomRules {
         (self.rules(), mentioned)
     }
 
+    /// Whether a CEL rule is written for changes of this type and action: one whose `types:` name
+    /// it (a rule for every type judges no type in particular). Such a change is not "unjudged".
+    pub(crate) fn judges(&self, resource_type: &str, action: Action) -> bool {
+        self.cel.iter().any(|(rule, _)| !rule.types.is_empty() && rule.selects(resource_type, action.terraform_names()))
+    }
+
     /// Runs the policies' own tests: Rego `test_` rules and the CEL rules' `examples:`.
     pub fn test(&self) -> Vec<PolicyTest> {
         testing::run(&self.cel, self.rego.as_deref())
