@@ -8,12 +8,7 @@ use crate::args::CheckArgs;
 use crate::{output, Failure};
 
 pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
-    // -c, else the file TF_PLAN_CHECK_CONFIG names (the pipeline script's variable).
-    let config = args
-        .config
-        .clone()
-        .or_else(|| std::env::var("TF_PLAN_CHECK_CONFIG").ok().filter(|p| !p.is_empty()))
-        .map(|path| ConfigSource::File(path.into()));
+    let config = crate::config_file(args.config.as_deref()).map(|path| ConfigSource::File(path.into()));
     let mut settings = Settings::default();
     settings.config = config;
     settings.environment.clone_from(&args.env);

@@ -77,6 +77,12 @@ where
     }
 }
 
+/// The configuration file: `-c FILE`, else the file TF_PLAN_CHECK_CONFIG names (the pipeline
+/// script's variable).
+fn config_file(flag: Option<&str>) -> Option<String> {
+    flag.map(str::to_string).or_else(|| std::env::var("TF_PLAN_CHECK_CONFIG").ok().filter(|p| !p.is_empty()))
+}
+
 fn print(text: &str) -> Result<u8, Failure> {
     output::print(text).map(|()| 0).map_err(|e| Failure(format!("cannot write to standard output: {e}")))
 }

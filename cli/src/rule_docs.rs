@@ -9,8 +9,7 @@ use crate::Failure;
 
 /// The policy of `-c FILE`, else of the file TF_PLAN_CHECK_CONFIG names, if any.
 fn policy(config: Option<&str>) -> Result<Option<Policy>, Failure> {
-    let from_env = std::env::var("TF_PLAN_CHECK_CONFIG").ok().filter(|p| !p.is_empty());
-    match config.map(str::to_string).or(from_env) {
+    match crate::config_file(config) {
         Some(path) => Policy::from_file(&path).map(Some).map_err(|e| Failure(e.to_string())),
         None => Ok(None),
     }

@@ -7,6 +7,8 @@ use std::fmt::Write;
 
 use serde_json::json;
 
+use crate::text::{azure_data as data, azure_property as property, xml};
+
 /// How loudly a CI shows an issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Level {
@@ -102,27 +104,6 @@ pub(crate) fn azure_devops(issues: &[Issue], summary: &str) -> String {
     out
 }
 
-/// A logging command's message: `%`, CR and LF are encoded as the agent decodes them, so the text
-/// cannot end the command or start another.
-fn data(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%AZP25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A logging command's property value: also `;` and `]`, which end a property or the command.
-fn property(text: &str) -> String {
-    data(text).replace(';', "%3B").replace(']', "%5D")
-}
-
 /// One JUnit test suite: a test case per issue (failed unless it is `Info` or accepted, which is
 /// skipped with the reason), or one passing case when there is none.
 pub(crate) struct Suite<'a> {
@@ -191,27 +172,6 @@ pub(crate) fn junit(suites: &[Suite]) -> String {
     out
 }
 
-/// Text for XML attributes and content: the five entities, and no character XML 1.0 forbids
-/// (control characters other than tab, LF and CR; those in attributes as references).
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => {
-                let _ = write!(out, "&#{};", u32::from(c));
-            }
-            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +198,8 @@ mod tests {
             ado.starts_with("##vso[task.logissue type=error;sourcepath=infra/main.tf;linenumber=3;code=PG-X%3B%5D]")
         );
         assert!(ado.contains("100%AZP25%0A##vso") && !ado.contains('\u{1}'), "{ado}");
+        let reordered = azure_devops(&[issue("deny \u{202E}gnp.exe")], "done");
+        assert!(!reordered.contains('\u{202E}') && reordered.contains("U+202E"), "{reordered}");
         let xml = junit(&[Suite { name: "p", issues: vec![issue(hostile)], error: None }]);
         assert!(!xml.contains("<x>") && !xml.contains('\u{1}') && xml.contains("&lt;/failure&gt;"), "{xml}");
         let quality: serde_json::Value = serde_json::from_str(&code_quality(&[issue(hostile)])).unwrap();

@@ -93,10 +93,34 @@ fn push_visible(out: &mut String, c: char) {
 /// encoded as the runner decodes them); other control characters (terminal escapes the log viewer
 /// would obey) become spaces, bidirectional overrides become visible.
 pub fn workflow_data(text: &str) -> String {
+    command_data(text, "%25")
+}
+
+/// A property value of a workflow command (`file=`, `title=`), which additionally may not hold `:`
+/// or `,`.
+pub fn workflow_property(text: &str) -> String {
+    workflow_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The message of an Azure Pipelines logging command (`##vso[…]message`): as a workflow command's,
+/// but the agent decodes `%` from `%AZP25`.
+pub fn azure_data(text: &str) -> String {
+    command_data(text, "%AZP25")
+}
+
+/// A property value of an Azure Pipelines logging command, which may not hold `;` or `]` (they end
+/// the property or the command).
+pub fn azure_property(text: &str) -> String {
+    azure_data(text).replace(';', "%3B").replace(']', "%5D")
+}
+
+/// A CI command's message with `%` written as `percent`, CR and LF encoded, other control
+/// characters as spaces and bidirectional overrides visible.
+fn command_data(text: &str, percent: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '%' => out.push_str("%25"),
+            '%' => out.push_str(percent),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
             c if c.is_control() => out.push(' '),
@@ -107,10 +131,25 @@ pub fn workflow_data(text: &str) -> String {
     out
 }
 
-/// A property value of a workflow command (`file=`, `title=`), which additionally may not hold `:`
-/// or `,`.
-pub fn workflow_property(text: &str) -> String {
-    workflow_data(text).replace(':', "%3A").replace(',', "%2C")
+/// Text for XML attributes and content: the five entities, tab, LF and CR as references (so an
+/// attribute keeps them), and no character XML 1.0 forbids (other control characters, U+FFFE and
+/// U+FFFF become spaces); bidirectional overrides visible.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push_str(&format!("&#{};", u32::from(c))),
+            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push(' '),
+            c if is_bidi_control(c) => push_visible(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -56,10 +56,26 @@ impl<'p> Context<'p> {
         &self.config.classes
     }
 
-    /// A finding of `rule` about one resource, settled (see [`Context::settle`]).
+    /// A finding of `rule` about one resource, settled (see [`Context::settle_with_default`]).
     pub fn finding(
         &self,
         rule: &Rule,
+        category: Category,
+        address: String,
+        resource_type: String,
+        actions: Action,
+        message: String,
+    ) -> Option<Finding> {
+        self.finding_with_default(rule, rule.severity, category, address, resource_type, actions, message)
+    }
+
+    /// The same for a finding whose severity, unless configured, is `default` rather than the
+    /// rule's (see [`Context::settle_with_default`]).
+    #[allow(clippy::too_many_arguments, reason = "the fields of a finding, named at each call")]
+    pub fn finding_with_default(
+        &self,
+        rule: &Rule,
+        default: Severity,
         category: Category,
         address: String,
         resource_type: String,
@@ -70,25 +86,19 @@ impl<'p> Context<'p> {
             address,
             resource_type,
             actions,
-            severity: rule.severity,
+            severity: default,
             rule: rule.id.to_string(),
             category,
             message,
             waived: None,
             location: None,
         };
-        self.settle(rule, finding)
+        self.settle_with_default(rule, default, finding)
     }
 
-    /// The finding with the configured severity and any waiver applied; `None` when the rule is
-    /// turned off.
-    pub fn settle(&self, rule: &Rule, finding: Finding) -> Option<Finding> {
-        self.settle_with_default(rule, rule.severity, finding)
-    }
-
-    /// The same for a finding whose severity, unless configured, is `default` rather than the
-    /// rule's (a Rego message may say its own).
-    pub fn settle_with_default(&self, rule: &Rule, default: Severity, mut finding: Finding) -> Option<Finding> {
+    /// The finding with the configured severity (else `default`: the rule's, or what a Rego
+    /// message says) and any waiver applied; `None` when the rule is turned off.
+    fn settle_with_default(&self, rule: &Rule, default: Severity, mut finding: Finding) -> Option<Finding> {
         finding.severity = self.config.settings.severity_or(rule, default)?;
         self.config.apply_waivers(&mut finding, self.today);
         Some(finding)

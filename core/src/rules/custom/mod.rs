@@ -136,7 +136,7 @@ pub(crate) fn evaluate(change: &Change, ctx: &Context) -> Vec<Finding> {
             Ok(true) => rule.message.render(&model, declared.id),
             Err(why) => format!("{} cannot be evaluated on {}: {why}", declared.id, model.address),
         };
-        let (address, resource_type) = (change.display_name(), change.resource_type.to_string());
+        let (address, resource_type) = (model.address.clone(), model.resource_type.clone());
         findings.extend(ctx.finding(declared, Category::Other, address, resource_type, change.action, message));
     }
     findings
@@ -172,8 +172,9 @@ impl<'a> Collector<'a> for RegoCollector {
             Err(why) => {
                 let rule = self.rego.rules().next().expect("loaded policies query at least one rule (checked)");
                 let message = format!("the Rego policies cannot be evaluated: {why}");
-                let finding = about(PLAN_ADDRESS, "", Action::NoOp, rule, message);
-                return Ok(ctx.settle(rule, finding).map(|f| (None, f)).into_iter().collect());
+                let finding =
+                    ctx.finding(rule, Category::Other, PLAN_ADDRESS.into(), String::new(), Action::NoOp, message);
+                return Ok(finding.map(|f| (None, f)).into_iter().collect());
             }
         };
         let mut findings = Vec::new();
@@ -189,8 +190,17 @@ impl<'a> Collector<'a> for RegoCollector {
                 (Some(named), None) => format!("{} (about {named}, which the plan does not change)", hit.message),
                 _ => hit.message,
             };
-            let finding = about(address, resource_type, action, hit.rule, message);
-            let Some(mut finding) = ctx.settle_with_default(hit.rule, hit.severity, finding) else { continue };
+            let (address, resource_type) = (address.to_string(), resource_type.to_string());
+            let finding = ctx.finding_with_default(
+                hit.rule,
+                hit.severity,
+                Category::Other,
+                address,
+                resource_type,
+                action,
+                message,
+            );
+            let Some(mut finding) = finding else { continue };
             if hit.excepted {
                 finding.severity = crate::registry::Severity::Notice;
                 finding.message = format!("(exempted by the policy's exception rule) {}", finding.message);
@@ -198,20 +208,5 @@ impl<'a> Collector<'a> for RegoCollector {
             findings.push((index, finding));
         }
         Ok(findings)
-    }
-}
-
-/// A finding of a custom rule, before its settings and waivers apply.
-fn about(address: &str, resource_type: &str, actions: Action, rule: &Rule, message: String) -> Finding {
-    Finding {
-        address: address.to_string(),
-        resource_type: resource_type.to_string(),
-        actions,
-        severity: rule.severity,
-        rule: rule.id.to_string(),
-        category: Category::Other,
-        message,
-        waived: None,
-        location: None,
     }
 }
