@@ -184,6 +184,30 @@ export function renderReport(
   options?: { label?: string; verbose?: boolean; maxBytes?: number },
 ): string
 export function renderRun(run: Run, format: OutputFormat, options?: { verbose?: boolean; maxBytes?: number }): string
+export interface CommentOptions {
+  /** Where the request is. */
+  provider: 'github' | 'gitlab' | 'azure-devops' | 'bitbucket'
+  /** The token; without it, the provider's variable (GITHUB_TOKEN, GITLAB_TOKEN, SYSTEM_ACCESSTOKEN, BITBUCKET_TOKEN). */
+  token?: string
+  /** Reports with the same key share one comment (default: the plans' names). */
+  key?: string
+  behaviour?: 'update' | 'hide-and-new' | 'delete-and-new' | 'new'
+  /** Write even when the comment already shows this report. */
+  refresh?: boolean
+  /** Seconds all calls may take together (default 60). */
+  timeout?: number
+}
+export interface CommentOutcome {
+  action: 'created' | 'updated' | 'unchanged' | 'not-written'
+  url?: string | null
+  /** Earlier comments of the key hidden or deleted. */
+  superseded?: number
+  warnings?: string[]
+  notes?: string[]
+  /** Why there is no request to comment on (a push, a branch pipeline). */
+  nowhere?: string
+}
+export function postComment(run: Run, options: CommentOptions): Promise<CommentOutcome>
 export function escapeMarkdown(text: string): string
 export function scanReports(reports: (string | Buffer | { name: string; content: Buffer })[], options?: ScanOptions): Promise<ScanResult>
 export function renderScan(result: ScanResult, format: OutputFormat): string

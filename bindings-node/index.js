@@ -79,6 +79,14 @@ function renderRun(run, format, options = {}) {
   return unwrap(native.renderRun(JSON.stringify(run), format, options))
 }
 
+/**
+ * Writes a run (as `checkPlans` gave it) as one sticky comment on the pull or merge request the
+ * CI's variables name. A comment is not the gate: what goes wrong is in the outcome's `warnings`.
+ */
+async function postComment(run, options) {
+  return unwrap(await native.postComment(JSON.stringify(run), options))
+}
+
 /** Untrusted text escaped for Markdown and HTML on one line (no markup, HTML or @-mentions). */
 function escapeMarkdown(text) {
   return native.escapeMarkdown(String(text))
@@ -126,6 +134,7 @@ module.exports = {
   classify,
   escapeMarkdown,
   explain,
+  postComment,
   renderReport,
   renderRun,
   renderScan,

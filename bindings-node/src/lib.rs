@@ -441,3 +441,68 @@ pub fn rules() -> String {
 pub fn explain(id: String) -> String {
     done(plangate::rules::explain(&id).map_err(|e| error(&e.into())))
 }
+
+/// How `postComment` writes the sticky comment: the request is the one the runner's variables
+/// name (`GITHUB_*` on GitHub Actions, each CI's own elsewhere).
+#[napi(object)]
+#[derive(Default, Clone)]
+pub struct CommentSettings {
+    /// github, gitlab, azure-devops or bitbucket.
+    pub provider: String,
+    /// The token; without it, the provider's own variable (`GITHUB_TOKEN`, `GITLAB_TOKEN`, …).
+    pub token: Option<String>,
+    /// Reports with the same key share one comment (default: the plans' names).
+    pub key: Option<String>,
+    /// update, hide-and-new, delete-and-new or new.
+    pub behaviour: Option<String>,
+    /// Write even when the comment already shows this report.
+    pub refresh: Option<bool>,
+    /// Seconds all calls may take together (default 60).
+    pub timeout: Option<f64>,
+}
+
+/// A comment, written on the thread pool: the engine's sticky-comment code over its HTTP client.
+pub struct CommentTask {
+    run_json: String,
+    settings: CommentSettings,
+}
+
+impl Task for CommentTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> napi::Result<String> {
+        use plangate::comment::{self, CommentError, Request, UreqHttp};
+        use plangate::resilience::{SystemClock, ThreadSleep};
+        let run = || -> Result<comment::Outcome, Value> {
+            let run: Run =
+                serde_json::from_str(&self.run_json).map_err(|e| invalid("run", format!("not a plangate run: {e}")))?;
+            let settings = self.settings.clone();
+            let mut request = Request::new(settings.provider);
+            request.token = settings.token;
+            request.key = settings.key;
+            request.behaviour = settings.behaviour;
+            request.refresh = settings.refresh.unwrap_or(false);
+            request.timeout = settings.timeout;
+            let env = |name: &str| std::env::var(name).ok();
+            comment::post_run(&run, &request, &env, &UreqHttp::new(), &SystemClock, &mut ThreadSleep).map_err(|e| {
+                match e {
+                    CommentError::Argument { name, message } => invalid(&name, message),
+                    other => invalid("provider", other.to_string()),
+                }
+            })
+        };
+        Ok(done(run()))
+    }
+
+    fn resolve(&mut self, _: Env, output: String) -> napi::Result<String> {
+        Ok(output)
+    }
+}
+
+/// Writes a run (as `checkPlans` gave it) as the sticky comment on the pull request; never fails
+/// for the comment's sake: the outcome carries warnings.
+#[napi]
+pub fn post_comment(run_json: String, settings: CommentSettings) -> AsyncTask<CommentTask> {
+    AsyncTask::new(CommentTask { run_json, settings })
+}

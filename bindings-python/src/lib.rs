@@ -2,6 +2,7 @@
 //! core's entry points (and the CLI's, for the console script); the Pythonic surface
 //! (`plangate/__init__.py`) is written over it.
 
+mod comment;
 mod errors;
 mod plan;
 mod resilience;
@@ -26,6 +27,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan::limits, m)?)?;
     m.add_function(wrap_pyfunction!(plan::explain, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan_reports, m)?)?;
+    m.add_function(wrap_pyfunction!(comment::post_comment, m)?)?;
     m.add_class::<plan::Policy>()?;
     m.add_class::<plan::Report>()?;
     m.add_class::<plan::Run>()?;

@@ -62,6 +62,9 @@ pub enum Command {
         #[command(subcommand)]
         command: NotifyCommand,
     },
+    /// Put the JSON reports on the pull or merge request as one sticky comment (GitHub, GitLab,
+    /// Azure DevOps, Bitbucket), reading the CI's own variables.
+    Comment(CommentArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,6 +109,28 @@ pub struct ScanArgs {
     /// Write the result to FILE (atomically).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CommentArgs {
+    /// github, gitlab, azure-devops or bitbucket
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: String,
+    /// The JSON reports of `plangate check -f json` (or `plangate run -f json`).
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<String>,
+    /// Reports with the same key share one comment [default: the plans' names]
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// update (edit the comment in place), hide-and-new, delete-and-new or new
+    #[arg(long, value_name = "BEHAVIOUR", default_value = "update")]
+    pub behaviour: String,
+    /// Write the comment even when it already shows this report.
+    #[arg(long)]
+    pub refresh: bool,
+    /// Seconds all calls to the API may take together.
+    #[arg(long, value_name = "SECONDS", default_value = "60")]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Subcommand)]

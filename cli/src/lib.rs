@@ -7,6 +7,7 @@
 mod args;
 mod breaker_cmd;
 mod check;
+mod comment_cmd;
 mod notify_cmd;
 mod output;
 mod retry_cmd;
@@ -67,6 +68,7 @@ where
         },
         Command::Notify { command: NotifyCommand::Slack(args) } => notify_cmd::slack(args),
         Command::Scan(args) => scan_cmd::run(args),
+        Command::Comment(args) => comment_cmd::run(args),
     };
     match result {
         Ok(code) => code,

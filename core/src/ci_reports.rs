@@ -77,7 +77,7 @@ pub(crate) fn code_quality(issues: &[Issue]) -> String {
                 "check_name": issue.rule,
                 "fingerprint": issue.fingerprint,
                 "severity": issue.level.code_quality(),
-                "location": {"path": issue.path, "lines": {"begin": issue.line.unwrap_or(1)}},
+                "location": {"path": repository_path(&issue.path), "lines": {"begin": issue.line.unwrap_or(1)}},
             })
         })
         .collect();
@@ -170,6 +170,20 @@ pub(crate) fn junit(suites: &[Suite]) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// A path as GitLab links it: relative to the repository, which the job runs in. An absolute path
+/// (a plan named by its full path) is made relative to the working directory when inside it, else
+/// only its file name is kept: GitLab cannot link outside the repository either way.
+fn repository_path(path: &str) -> String {
+    let trimmed = path.trim_start_matches("./");
+    let as_path = std::path::Path::new(trimmed);
+    if !as_path.is_absolute() {
+        return trimmed.to_string();
+    }
+    let inside = std::env::current_dir().ok().and_then(|cwd| as_path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()));
+    let relative = inside.or_else(|| as_path.file_name().map(std::path::PathBuf::from)).unwrap_or_default();
+    relative.to_string_lossy().into_owned()
 }
 
 #[cfg(test)]

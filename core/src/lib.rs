@@ -51,6 +51,7 @@ mod workflow;
 mod yaml;
 
 // The subsystems.
+pub mod comment;
 pub mod notify;
 pub mod plan;
 pub mod report;

@@ -78,6 +78,58 @@ fn ends_with_www(text: &str) -> bool {
     bytes.len() >= 3 && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"www")
 }
 
+/// Untrusted text as a Markdown code span, on one line, its backticks fenced by a longer run and
+/// bidirectional controls made visible. Text with `<`, `>`, `&` or `@` goes in a `<code>` element
+/// with the escaping of [`markdown`] instead: a code span would show it as it is, but it would stand
+/// in the comment's source as raw HTML, a marker or a mention, for any reader less careful than a
+/// Markdown renderer.
+pub fn markdown_code(text: &str) -> String {
+    if text.contains(['<', '>', '&', '@']) {
+        return format!("<code>{}</code>", markdown(text));
+    }
+    let mut inner = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            c if c.is_control() => inner.push(' '),
+            c if is_bidi_control(c) => push_visible(&mut inner, c),
+            c => inner.push(c),
+        }
+    }
+    let longest = inner.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A code span's content that starts or ends with a backtick (or is blank) needs a space inside.
+    let pad = if inner.starts_with('`') || inner.ends_with('`') || inner.trim().is_empty() { " " } else { "" };
+    format!("{fence}{pad}{inner}{pad}{fence}")
+}
+
+/// A string as a YAML double-quoted scalar (JSON's escapes, which YAML reads the same), with
+/// bidirectional controls escaped too, so the text pasted is the text matched; and `<`, `>`, `&`
+/// and `@` as `\uXXXX`, so no raw HTML, marker or mention stands in the Markdown around it.
+pub fn yaml_string(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string());
+    let mut out = String::with_capacity(quoted.len());
+    for c in quoted.chars() {
+        if is_bidi_control(c) || matches!(c, '<' | '>' | '&' | '@') {
+            out.push_str(&format!("\\u{:04X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A relative file path for a URL: every byte but unreserved ones and `/` percent-encoded.
+pub fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(char::from(byte)),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
 /// Characters that reorder the text around them (embeddings, overrides, isolates and marks), so a
 /// reviewer would read something other than what is there (the "Trojan Source" trick).
 fn is_bidi_control(c: char) -> bool {
@@ -155,6 +207,19 @@ pub fn xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_code_and_yaml_strings_keep_the_text_and_hide_the_markup() {
+        assert_eq!(markdown_code("aws_s3_bucket.a"), "`aws_s3_bucket.a`");
+        assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown_code("`a"), "`` `a ``");
+        assert_eq!(markdown_code("x<!-- y -->@z"), "<code>x&lt;\\!-- y --&gt;&#64;z</code>");
+        let hostile = "aws_s3_bucket.a[\"<!-- plangate:sticky -->\u{202E}@admins\"]";
+        let quoted = yaml_string(hostile);
+        assert!(!quoted.contains(['<', '>', '@', '\u{202E}']), "{quoted}");
+        let back: String = serde_yaml_ng::from_str(&quoted).unwrap();
+        assert_eq!(back, hostile, "what is pasted is what a waiver matches");
+    }
 
     #[test]
     fn untrusted_text_cannot_inject_markup() {

@@ -83,6 +83,7 @@ __all__ = [
     "TrafficShift",
     "check_plan",
     "check_plans",
+    "comment",
     "explain",
     "limits",
     "retry",
@@ -190,6 +191,30 @@ def limits() -> dict[str, int]:
 def rules() -> list[Rule]:
     """Every rule of the registry, in report order."""
     return _native.rules()
+
+
+def comment(
+    reports: Union[PathLike, Iterable[PathLike]],
+    *,
+    provider: str,
+    key: Optional[str] = None,
+    behaviour: str = "update",
+    refresh: bool = False,
+    timeout: float = 60.0,
+    token: Optional[str] = None,
+) -> dict[str, Any]:
+    """Puts the JSON reports of ``plangate check -f json`` on the pull or merge request as one
+    sticky comment, exactly as ``plangate comment`` does: ``provider`` is ``github``, ``gitlab``,
+    ``azure-devops`` or ``bitbucket``, and the request and token come from that CI's variables
+    (``token`` overrides the latter). Reports with the same ``key`` (default: their plans' names)
+    share one comment; ``behaviour`` is ``update``, ``hide-and-new``, ``delete-and-new`` or ``new``.
+
+    A comment is not the gate: the returned dict says what was done (``action``: ``created``,
+    ``updated``, ``unchanged`` or ``not-written``; ``url``; ``warnings``; or ``nowhere`` when the
+    pipeline is not for a request). :class:`ReportError` for a report that cannot be read,
+    :class:`InvalidArgument` for an unknown provider or behaviour or a CI variable that is missing."""
+    paths = [os.fspath(reports)] if isinstance(reports, (str, os.PathLike)) else [os.fspath(r) for r in reports]
+    return json.loads(_native.post_comment(paths, provider, key, behaviour, refresh, timeout, token))
 
 
 def explain(rule_id: str) -> str:

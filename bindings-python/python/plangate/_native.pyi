@@ -13,6 +13,7 @@ __all__ = [
     "limits",
     "explain",
     "scan_reports",
+    "post_comment",
     "Policy",
     "Report",
     "Run",
@@ -58,6 +59,15 @@ def check_plans(
 def rules() -> List[Rule]: ...
 def limits() -> Dict[str, int]: ...
 def explain(rule_id: str) -> str: ...
+def post_comment(
+    reports: Sequence[str],
+    provider: str,
+    key: Optional[str] = None,
+    behaviour: str = "update",
+    refresh: bool = False,
+    timeout: float = 60.0,
+    token: Optional[str] = None,
+) -> str: ...
 def scan_reports(
     reports: Sequence[Union[str, Tuple[str, bytes]]],
     fail_on: Optional[str] = None,

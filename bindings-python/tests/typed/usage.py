@@ -73,6 +73,12 @@ def registry() -> List[str]:
     return [f"{r.id} {r.severity} {r.category} {r.title} {len(r.doc)}" for r in rules] + [plangate.explain("PG-DEL-001")]
 
 
+def comment(reports: List[Path]) -> Optional[str]:
+    outcome = plangate.comment(reports, provider="gitlab", key="production", behaviour="hide-and-new", refresh=True, timeout=30.0)
+    url: Optional[str] = outcome.get("url")
+    return url
+
+
 def scan(paths: List[Path], baseline: Optional[ScanResult]) -> ScanResult:
     result: ScanResult = plangate.scan_reports(paths, fail_on="high", baseline=baseline)
     one: ScanResult = plangate.scan_reports(("report.json", b"null"))

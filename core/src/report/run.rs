@@ -143,6 +143,34 @@ impl Run {
         }
     }
 
+    /// The run the JSON report files of `plangate check -f json` (or `run -f json`) describe
+    /// together: a run's plans, errors and scan as they are, a single plan's report under its
+    /// file's name.
+    ///
+    /// # Errors
+    /// [`ReportFileError`](super::ReportFileError) naming the first file that cannot be read or
+    /// is neither.
+    pub fn from_report_files(paths: &[String]) -> Result<Run, super::ReportFileError> {
+        let (mut plans, mut errors, mut scan) = (Vec::new(), Vec::new(), None);
+        for path in paths {
+            let text = crate::limits::Limits::from_env()
+                .unwrap_or_default()
+                .read_text(std::path::Path::new(path), crate::limits::Bound::ReportBytes)
+                .map_err(|e| super::ReportFileError { path: path.clone(), message: format!("cannot read it: {e}") })?;
+            if let Ok(run) = serde_json::from_str::<Run>(&text) {
+                plans.extend(run.plans);
+                errors.extend(run.errors);
+                scan = scan.or(run.scan);
+                continue;
+            }
+            let report = serde_json::from_str::<Report>(&text).map_err(|e| super::ReportFileError {
+                path: path.clone(),
+                message: format!("it is not a plangate report ({e}): expected the output of `plangate check -f json`"),
+            })?;
+            plans.push(PlanReport { plan: path.clone(), report });
+        }
+        Ok(Run::new(plans, errors, scan))
+    }
     /// Whether the gate lets everything through.
     pub fn passed(&self) -> bool {
         self.exit_code == 0

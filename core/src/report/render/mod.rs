@@ -27,17 +27,26 @@ pub struct RenderOptions {
     /// The most bytes (of UTF-8) the Markdown report may have: lower-risk sections are cut first, and
     /// the report says what it left out.
     pub max_bytes: usize,
+    /// Where the Markdown links a finding's `file:line`: a URL template with `{path}` and
+    /// `{line}` (the file at the reviewed commit on the provider's site).
+    pub source_url: Option<String>,
 }
 
 impl RenderOptions {
     /// Options naming the plan `plan_label`, verbose.
     pub fn new(plan_label: impl Into<String>) -> RenderOptions {
-        RenderOptions { plan_label: plan_label.into(), verbose: true, max_bytes: MAX_MARKDOWN_BYTES }
+        RenderOptions { plan_label: plan_label.into(), verbose: true, max_bytes: MAX_MARKDOWN_BYTES, source_url: None }
     }
 
     /// The same, with the Markdown report held to `max_bytes` bytes.
     pub fn max_bytes(mut self, max_bytes: usize) -> RenderOptions {
         self.max_bytes = max_bytes;
+        self
+    }
+
+    /// The same, linking `file:line` through `template` (`{path}`, `{line}`).
+    pub fn source_url(mut self, template: Option<String>) -> RenderOptions {
+        self.source_url = template;
         self
     }
 
@@ -69,7 +78,13 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Text => text::render(report, options),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report, options),
-        Format::Markdown => markdown::render(report, options.max_bytes),
+        Format::Markdown => markdown::render(
+            report,
+            markdown::Layout {
+                source_url: options.source_url.as_deref(),
+                ..markdown::Layout::alone(options.max_bytes)
+            },
+        ),
         Format::Github => github::render(report, options),
         Format::Gitlab | Format::GitlabTerraform | Format::AzureDevops | Format::Junit => {
             ci::render(report, format, options)

@@ -18,7 +18,7 @@ pub fn render_run(run: &Run, format: Format, options: &RenderOptions) -> String 
         // A run is plain data (strings, numbers, enums); serializing it cannot fail.
         Format::Json => serde_json::to_string_pretty(run).unwrap_or_default() + "\n",
         Format::Sarif => render_sarif(run, options),
-        Format::Markdown => render_markdown(run, options.max_bytes),
+        Format::Markdown => render_markdown(run, options.max_bytes, options.source_url.as_deref()),
         Format::Github => github::render_run(run),
         Format::Gitlab | Format::GitlabTerraform | Format::AzureDevops | Format::Junit => ci::render_run(run, format),
     }
@@ -84,7 +84,7 @@ fn render_sarif(run: &Run, options: &RenderOptions) -> String {
 /// The verdict over everything first, then each input: a plan that cannot be read, each plan's
 /// report (all cut to a smaller budget, lower-risk sections first, when the whole does not fit
 /// in `max_bytes`), the scan.
-fn render_markdown(run: &Run, max_bytes: usize) -> String {
+fn render_markdown(run: &Run, max_bytes: usize, source_url: Option<&str>) -> String {
     const ICONS: [(RunStatus, &str); 4] =
         [(RunStatus::Critical, "🔴"), (RunStatus::HighRisk, "🟠"), (RunStatus::Safe, "🟢"), (RunStatus::Error, "⚠️")];
     let several = run.plans.len() + run.errors.len() > 1 || run.scan.is_some();
@@ -102,14 +102,15 @@ fn render_markdown(run: &Run, max_bytes: usize) -> String {
         run.plans
             .iter()
             .map(|plan| {
-                let heading =
-                    if run.plans.len() > 1 { format!("### {}\n\n", escape(&plan.plan)) } else { String::new() };
-                heading + &markdown::render(&plan.report, budget)
+                let name = (run.plans.len() > 1).then_some(plan.plan.as_str());
+                markdown::render(&plan.report, markdown::Layout { max_bytes: budget, source_url, plan: name })
             })
             .collect()
     };
-    let room = max_bytes.saturating_sub(head.len() + scan.len() + 400);
-    let mut rendered = plans(markdown::MAX_BYTES.min(room.max(2000)));
+    let findings = run.plans.iter().flat_map(|p| &p.report.findings);
+    let waive = if run.plans.len() > 1 { markdown::how_to_waive(findings) } else { String::new() };
+    let room = max_bytes.saturating_sub(head.len() + scan.len() + waive.len() + 400);
+    let mut rendered = plans(room.max(2000));
     let mut note = String::new();
     if rendered.iter().map(|p| p.len() + 1).sum::<usize>() > room {
         let budget = (room / run.plans.len().max(1)).saturating_sub(200).max(2000);
@@ -121,6 +122,7 @@ fn render_markdown(run: &Run, max_bytes: usize) -> String {
         out.push_str(&plan);
         out.push('\n');
     }
+    out.push_str(&waive);
     out.push_str(&note);
     out.push_str(&scan);
     if out.len() > max_bytes {
