@@ -8,8 +8,37 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import jsonschema
+
 import plangate
-from conftest import PLANS, plan
+from conftest import FIXTURES, PLANS, plan
+
+SCHEMAS = FIXTURES / "schemas"
+
+
+def validator(name: str) -> jsonschema.Draft7Validator:
+    schema = json.loads((SCHEMAS / name).read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+
+def test_every_fixture_plan_validates_against_the_published_schemas() -> None:
+    """SARIF against OASIS's schema, GitLab's two reports against the schemas of its documentation
+    (`fixtures/schemas/`): one plan at a time and several plans at once."""
+    sarif = validator("sarif-schema-2.1.0.json")
+    code_quality = validator("gitlab-code-quality.schema.json")
+    terraform = validator("gitlab-terraform-report.schema.json")
+    paths = sorted(PLANS.glob("*.plan.json"))
+    for path in paths:
+        report = plangate.check_plan(path)
+        for check, fmt in ((sarif, "sarif"), (code_quality, "gitlab"), (terraform, "gitlab-terraform")):
+            errors = [e.message for e in check.iter_errors(json.loads(report.render(fmt)))]
+            assert errors == [], f"{path.name} -f {fmt}: {errors[:3]}"
+    run = plangate.check_plans([(p.name, str(p)) for p in paths[:6]])
+    for check, fmt in ((sarif, "sarif"), (code_quality, "gitlab")):
+        assert list(check.iter_errors(json.loads(run.render(fmt)))) == [], fmt
+    # The validators catch what GitLab would drop: a sanity check that they are not vacuous.
+    assert list(code_quality.iter_errors([{"description": "x", "check_name": "y", "fingerprint": "z", "severity": "high", "location": {"path": "a"}}]))
 
 SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 
