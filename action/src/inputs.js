@@ -8,7 +8,8 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import * as glob from '@actions/glob'
 
-export const COMMENT_MODES = ['always', 'on-change', 'never']
+import { COMMENT_MODES } from './comment.js'
+
 
 const GLOB_CHARACTERS = /[*?[\]{}]/
 
@@ -63,6 +64,7 @@ export async function readInputs() {
     failOnHighRisk: failOnHighRisk === 'true',
     workingDirectory: core.getInput('working-directory') || undefined,
     comment,
+    commentKey: core.getInput('comment-key') || undefined,
     token: core.getInput('github-token'),
     reports: await files('reports'),
     sarifOutput: core.getInput('sarif-output') || undefined,

@@ -12,7 +12,6 @@ import { checkPlans, renderRun } from '../../bindings-node/index.js'
 import { stickyComment } from './comment.js'
 import { readInputs } from './inputs.js'
 
-const COMMENT_LIMIT = 65536
 const SUMMARY_LIMIT = 1024 * 1024
 
 function workspace() {
@@ -64,11 +63,7 @@ export async function run() {
   // The annotations, escaped and held to GitHub's limits by the engine.
   process.stdout.write(renderRun(result, 'github'))
   await core.summary.addRaw(renderRun(result, 'markdown', { maxBytes: SUMMARY_LIMIT - 1024 })).write()
-  const commentUrl = await stickyComment({
-    token: inputs.token,
-    mode: inputs.comment,
-    body: renderRun(result, 'markdown', { maxBytes: COMMENT_LIMIT - 200 }),
-  })
+  const commentUrl = await stickyComment({ run: result, token: inputs.token, mode: inputs.comment, key: inputs.commentKey })
   if (inputs.sarifOutput) writeFile(inputs.sarifOutput, renderRun(result, 'sarif'))
   const reportPath = path.join(process.env.RUNNER_TEMP || fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-')), 'plangate-report.json')
   writeFile(reportPath, renderRun(result, 'json'))

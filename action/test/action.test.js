@@ -95,7 +95,7 @@ for (const [name, node] of NODES) {
     const api = await startGitHub()
     const repo = workspace('exposure')
     try {
-      const inputs = { plan: plan('exposure'), 'working-directory': path.join(repo, 'infra') }
+      const inputs = { plan: plan('exposure'), 'working-directory': path.join(repo, 'infra'), 'comment-key': 'infra' }
       const first = await runAction({ inputs, node, api, cwd: repo })
       assert.equal(first.code, 1, 'the gate fails (a bucket policy that lets anyone read its objects is critical): the step fails')
       assert.equal(first.outputs['exit-code'], '1')
@@ -109,7 +109,7 @@ for (const [name, node] of NODES) {
       assert.match(first.summary, /plangate: critical/)
       assert.match(first.summary, / · infra\/main\.tf:\d+<\/sub>/)
       assert.equal(api.comments.length, 1)
-      assert.match(api.comments[0].body, /^<!-- plangate:sticky sha256=[0-9a-f]{64} -->\n/)
+      assert.match(api.comments[0].body, /^<!-- plangate:sticky key=[0-9a-f]{16} hash=[0-9a-f]{16} -->\n/)
       assert.equal(first.outputs['comment-url'], api.comments[0].html_url)
       const report = JSON.parse(fs.readFileSync(first.outputs['report-path'], 'utf8'))
       assert.equal(report.plans[0].report.high_risk_changes, 5)
@@ -125,7 +125,7 @@ for (const [name, node] of NODES) {
       assert.equal(third.outputs['comment-url'], api.comments[0].html_url)
       assert.equal(api.comments.length, 1)
       assert.equal(api.requests.filter((r) => r.method === 'PATCH').length, 1)
-      assert.match(api.comments[0].body, /aws_security_group_rule\\\.from_nat|aws\\_security\\_group\\_rule\.from\\_nat/)
+      assert.match(api.comments[0].body, /`aws_security_group_rule\.from_nat`/)
     } finally {
       await api.close()
     }
@@ -154,8 +154,8 @@ test('several plans: one section each, and the worst verdict wins', async () => 
     const result = await runAction({ inputs: { plan: `${plan('safe')}\n${path.join(FIXTURES, 'plans', 'kms*.plan.json')}` }, api })
     assert.equal(result.code, 1)
     assert.deepEqual([result.outputs.status, result.outputs['exit-code']], ['critical', '1'])
-    assert.match(result.summary, /### fixtures\/plans\/kms\.plan\.json/)
-    assert.match(result.summary, /### fixtures\/plans\/safe\.plan\.json/)
+    assert.match(result.summary, /### 🔴 `fixtures\/plans\/kms\.plan\.json` — critical/)
+    assert.match(result.summary, /### 🟢 `fixtures\/plans\/safe\.plan\.json` — safe/)
     const report = JSON.parse(fs.readFileSync(result.outputs['report-path'], 'utf8'))
     assert.deepEqual(report.plans.map((p) => p.plan), ['fixtures/plans/safe.plan.json', 'fixtures/plans/kms.plan.json'], 'in the order of the lines')
   } finally {
@@ -315,6 +315,30 @@ test('the comment is found among the comments of the token account only, by the 
     assert.equal(api.comments[0].body, '<!-- plangate:sticky sha256=00 -->\nquoted')
     await runAction({ inputs: { plan: plan('kms'), comment: 'always' }, api })
     assert.equal(api.comments.length, 2, 'updated in place')
+  } finally {
+    await api.close()
+  }
+})
+
+test('steps for different plans keep separate comments; a personal token that cannot say who it is touches none', async () => {
+  const api = await startGitHub()
+  try {
+    // Before: a later safe staging step replaced the critical production report.
+    await runAction({ inputs: { plan: plan('kms') }, api })
+    await runAction({ inputs: { plan: plan('safe') }, api })
+    assert.equal(api.comments.length, 2)
+    assert.match(api.comments[0].body, /plangate: critical/)
+    assert.match(api.comments[1].body, /plangate: safe/)
+    // The same key, given explicitly, shares one comment.
+    await runAction({ inputs: { plan: plan('safe'), 'comment-key': 'prod' }, api })
+    await runAction({ inputs: { plan: plan('kms'), 'comment-key': 'prod' }, api })
+    assert.equal(api.comments.length, 3)
+    assert.match(api.comments[2].body, /plangate: critical/)
+    // Before: a personal token whose GET /user fails edited github-actions[bot]'s comments.
+    const before = JSON.stringify(api.comments)
+    const result = await runAction({ inputs: { plan: plan('network'), 'github-token': 'github_pat_cannotaskwhoiam' }, api })
+    assert.equal(JSON.stringify(api.comments), before)
+    assert.ok(result.commands.some((c) => c.startsWith('::warning::') && c.includes('cannot tell which account the token writes as')), result.stdout)
   } finally {
     await api.close()
   }
