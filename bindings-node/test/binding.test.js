@@ -210,3 +210,13 @@ test('a binary plan with a sensitive path without end is an error, not a crash o
   const made = execFileSync('python3', [script, 'deep-path', '50000'], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
   await assert.rejects(plangate.checkPlan(made, { planReader: 'native' }), (e) => e.code === 'PLAN_INVALID' && /a sensitive path of 50000 steps/.test(e.message))
 })
+
+test('postComment: the engine decides; a pipeline without a request writes nothing, a wrong provider is an error', async () => {
+  const run = await plangate.checkPlans([plan('kms')])
+  delete process.env.CI_MERGE_REQUEST_IID
+  const outcome = await plangate.postComment(run, { provider: 'gitlab' })
+  assert.equal(outcome.action, 'not-written')
+  assert.match(outcome.nowhere, /not a merge-request pipeline/)
+  await assert.rejects(plangate.postComment(run, { provider: 'gitea' }), { code: 'INVALID_ARGUMENT', message: /expected github, gitlab, azure-devops or bitbucket/ })
+  await assert.rejects(plangate.postComment(run, { provider: 'gitlab', behaviour: 'sometimes' }), { code: 'INVALID_ARGUMENT' })
+})

@@ -7,6 +7,7 @@ import {
   classify,
   escapeMarkdown,
   explain,
+  postComment,
   renderReport,
   renderRun,
   renderScan,
@@ -35,7 +36,10 @@ async function gate(path: string): Promise<number> {
   const run: Run = await checkPlans([path, { name: 'again', content: fs.readFileSync(path) }], { env: 'staging', reports: ['trivy.json'], failOn: 'high' })
   const summary: string = renderRun(run, 'markdown', { maxBytes: 1 << 20 }) + renderRun(run, 'github')
   const worst: number = run.exit_code + run.plans.length + run.errors.length
-  console.log(lines, text, sarif, delays, retryable, ids, located, explain('PG-DEL-001'), scan.counts.critical, summary, worst)
+  const posted = await postComment(run, { provider: 'gitlab', key: 'production', behaviour: 'hide-and-new', refresh: true, timeout: 30 })
+  const url: string | null | undefined = posted.url
+  const warned: number = (posted.warnings ?? []).length + (posted.nowhere ? 1 : 0)
+  console.log(lines, text, sarif, delays, retryable, ids, located, explain('PG-DEL-001'), scan.counts.critical, summary, worst, url, warned)
   return report.verdict.exit_code
 }
 
