@@ -57,6 +57,7 @@ pub mod plan;
 pub mod report;
 pub mod resilience;
 pub mod rules;
+pub mod run_task;
 pub mod scan;
 pub mod source;
 

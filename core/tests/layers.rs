@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     // Subsystems that need only the vocabulary.
     &["plan", "scan", "resilience", "source"],
     &["report"],
-    &["rules", "notify", "comment"],
+    &["rules", "notify", "comment", "run_task"],
     // The configuration, composed from the subsystems' sections.
     &["policy"],
     // The boundary: one error type, then the entry points.

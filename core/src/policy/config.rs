@@ -50,6 +50,8 @@ pub struct Config {
     pub unjudged: Option<UnjudgedPolicy>,
     /// Where `plangate notify` posts.
     pub notifications: Option<Notifications>,
+    /// The run-task server's settings (HCP Terraform, Terraform Enterprise).
+    pub run_task: Option<crate::run_task::RunTaskConfig>,
     /// Retry and auto-heal policies of pipeline steps.
     pub resilience: Option<ResilienceConfig>,
     /// The circuit breaker of `plangate breaker`.
