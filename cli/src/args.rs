@@ -62,6 +62,10 @@ pub enum Command {
         #[command(subcommand)]
         command: NotifyCommand,
     },
+    /// Serve HCP Terraform / Terraform Enterprise run tasks: verify each signed request, check the
+    /// run's plan, and send the result back.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Put the JSON reports on the pull or merge request as one sticky comment (GitHub, GitLab,
     /// Azure DevOps, Bitbucket), reading the CI's own variables.
     Comment(CommentArgs),
@@ -109,6 +113,20 @@ pub struct ScanArgs {
     /// Write the result to FILE (atomically).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", env = "PLANGATE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// The configuration file: the policy and its `run_task:` section.
+    #[arg(short, long, value_name = "FILE", env = "PLANGATE_CONFIG")]
+    pub config: String,
+    /// Seconds shutdown waits for jobs in flight before failing them explicitly.
+    #[arg(long, value_name = "SECONDS", default_value = "30")]
+    pub grace: f64,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,8 @@ mod retry_cmd;
 mod rule_docs;
 mod run_cmd;
 mod scan_cmd;
+#[cfg(feature = "serve")]
+mod serve_cmd;
 mod signals;
 
 use std::ffi::OsString;
@@ -69,6 +71,8 @@ where
         Command::Notify { command: NotifyCommand::Slack(args) } => notify_cmd::slack(args),
         Command::Scan(args) => scan_cmd::run(args),
         Command::Comment(args) => comment_cmd::run(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve_cmd::run(args),
     };
     match result {
         Ok(code) => code,

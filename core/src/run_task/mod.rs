@@ -21,7 +21,7 @@ use crate::glob::Glob;
 
 pub use hosts::{AllowedHosts, HostError};
 pub use payload::{Payload, PayloadError, Stage};
-pub use result::{failed_result, task_result, MAX_BODY_CHARS, MAX_MESSAGE_CHARS, MAX_OUTCOMES};
+pub use result::{failed_result, passed_result, task_result, MAX_BODY_CHARS, MAX_MESSAGE_CHARS, MAX_OUTCOMES};
 pub use signature::{sign, verify_signature, SignatureError, SIGNATURE_HEADER};
 
 /// The `run_task:` section.
@@ -33,7 +33,8 @@ pub struct RunTaskConfig {
     /// server refuses to start).
     pub hmac_key_env: String,
     /// Hosts the plan and callback URLs may name, over https; `http://host:port` also allows plain
-    /// HTTP to that one endpoint. Default: `app.terraform.io`.
+    /// HTTP to that one endpoint. Default: `app.terraform.io` and `archivist.terraform.io` (where
+    /// the plan JSON is redirected).
     #[serde(default = "default_hosts")]
     pub allowed_hosts: Vec<String>,
     /// Jobs checked at once.
@@ -67,7 +68,7 @@ pub struct WorkspacePolicy {
 }
 
 fn default_hosts() -> Vec<String> {
-    vec!["app.terraform.io".into()]
+    vec!["app.terraform.io".into(), "archivist.terraform.io".into()]
 }
 fn default_concurrent() -> usize {
     4

@@ -44,6 +44,11 @@ pub fn task_result(report: &Report) -> Value {
     document(if report.verdict.passed { "passed" } else { "failed" }, &message, outcomes)
 }
 
+/// A passed result with nothing to list: a stage with nothing to judge.
+pub fn passed_result(message: &str) -> Value {
+    document("passed", &format!("plangate: {}", one_line(message)), Vec::new())
+}
+
 /// A failed result for a run that cannot be checked (the plan cannot be fetched or read): never a
 /// pass.
 pub fn failed_result(reason: &str) -> Value {
