@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use plangate::resilience::{Jitter, Next, Random, Retrier, RetryStrategy};
-use plangate::run_task::{failed_result, passed_result, task_result, Payload, Stage};
+use plangate::run_task::{failed_result, result_without_plan, task_result, Payload};
 use plangate::PlanInput;
 use serde_json::{json, Value};
 use tokio::time::Instant;
@@ -82,10 +82,8 @@ async fn judge(shared: &Shared, payload: &Payload) -> Result<Option<(Value, &'st
     if payload.is_verification() {
         return Ok(None);
     }
-    match payload.stage {
-        Stage::PrePlan => return Ok(Some((passed_result("nothing to judge before the plan"), "passed"))),
-        Stage::PostApply => return Ok(Some((passed_result("the plan was judged before the apply"), "passed"))),
-        _ => {}
+    if let Some(result) = result_without_plan(payload.stage) {
+        return Ok(Some((result, "passed")));
     }
     let url = payload.plan_json_api_url.as_deref().ok_or("the request names no plan")?;
     let plan = fetch(shared, url, &payload.access_token).await?;

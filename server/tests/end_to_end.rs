@@ -1,176 +1,17 @@
-//! `plangate serve` end to end against a stand-in of HCP Terraform on 127.0.0.1: it sends signed
-//! run-task requests, serves plans (the real fixtures, through a redirect to an "archivist" as
-//! HCP does) and records the callbacks. Every request that is accepted must end in exactly one
-//! callback with the right verdict; every request that is refused in none.
+//! `plangate serve` end to end against a stand-in of HCP Terraform on 127.0.0.1 (`support`): it
+//! sends signed run-task requests, serves plans (the real fixtures, through a redirect to an
+//! "archivist" as HCP does) and records the callbacks. Every request that is accepted must end in
+//! exactly one callback with the right verdict; every request that is refused in none.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod support;
+
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, patch};
-use axum::Router;
 use plangate::run_task::sign;
-use plangate_server::{App, Log, Options};
+use plangate_server::{App, Options};
 use serde_json::{json, Value};
-
-const TOKEN: &str = "atlasv1.s3cret-run-token";
-const KEY: &str = "the-task-hmac-key";
-
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
-}
-
-/// The stand-in HCP.
-#[derive(Default)]
-struct Hcp {
-    plans: Mutex<HashMap<String, Vec<u8>>>,
-    callbacks: Mutex<Vec<(String, String, Value)>>,
-    /// Callbacks answered 503 before one is taken.
-    refuse_callbacks: AtomicUsize,
-    /// Seconds the archivist waits before answering.
-    slow_plans: Mutex<f64>,
-    seen_tokens_elsewhere: AtomicUsize,
-}
-
-async fn plan_api(UrlPath(id): UrlPath<String>, headers: HeaderMap) -> Response {
-    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {TOKEN}")) {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    if id == "elsewhere" {
-        // A redirect off the allowed hosts: the server must not follow it.
-        return Redirect::temporary("http://127.0.0.2:9/archivist/x").into_response();
-    }
-    Redirect::temporary(&format!("/archivist/{id}?signature=presigned")).into_response()
-}
-
-async fn archivist(State(hcp): State<Arc<Hcp>>, UrlPath(id): UrlPath<String>, headers: HeaderMap) -> Response {
-    if headers.contains_key("authorization") {
-        hcp.seen_tokens_elsewhere.fetch_add(1, Ordering::SeqCst);
-    }
-    let delay = *hcp.slow_plans.lock().unwrap();
-    tokio::time::sleep(Duration::from_secs_f64(delay)).await;
-    match hcp.plans.lock().unwrap().get(&id) {
-        Some(plan) => plan.clone().into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-async fn callback(
-    State(hcp): State<Arc<Hcp>>,
-    UrlPath(id): UrlPath<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if hcp.refuse_callbacks.load(Ordering::SeqCst) > 0 {
-        hcp.refuse_callbacks.fetch_sub(1, Ordering::SeqCst);
-        return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "0")]).into_response();
-    }
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    let value: Value = serde_json::from_slice(&body).unwrap();
-    hcp.callbacks.lock().unwrap().push((id, auth, value));
-    StatusCode::OK.into_response()
-}
-
-async fn start_hcp() -> (Arc<Hcp>, SocketAddr) {
-    let hcp = Arc::new(Hcp::default());
-    let app = Router::new()
-        .route("/api/v2/plans/{id}/json-output", get(plan_api))
-        .route("/archivist/{id}", get(archivist))
-        .route("/api/v2/task-results/{id}/callback", patch(callback))
-        .with_state(hcp.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (hcp, address)
-}
-
-struct Served {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    done: tokio::task::JoinHandle<()>,
-    logs: Arc<Mutex<Vec<String>>>,
-    _dir: tempfile::TempDir,
-}
-
-/// The server under test, with `extra` YAML in its `run_task:` section.
-async fn start_server(hcp: SocketAddr, name: &str, extra: &str, grace: Duration) -> Served {
-    let dir = tempfile::tempdir().unwrap();
-    let variable = format!("PLANGATE_TEST_HMAC_{name}");
-    std::env::set_var(&variable, KEY);
-    let config = dir.path().join("gate.yaml");
-    std::fs::write(
-        &config,
-        format!(
-            "fail_on_high_risk: false\nrun_task:\n  hmac_key_env: {variable}\n  allowed_hosts: [\"http://{hcp}\"]\n  job_timeout_seconds: 60\n  max_request_bytes: 65536\n{extra}"
-        ),
-    )
-    .unwrap();
-    let logs = Arc::new(Mutex::new(Vec::new()));
-    let sink = logs.clone();
-    let options =
-        Options::new(&config).grace(grace).log(Log::to(move |line| sink.lock().unwrap().push(line.to_string())));
-    let app = App::load(options).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let done = tokio::spawn(async move {
-        app.serve(listener, async move {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap()
-    });
-    Served { url, stop: Some(stop), done, logs, _dir: dir }
-}
-
-fn payload(hcp: SocketAddr, plan: &str, run: &str, stage: &str) -> Vec<u8> {
-    json!({
-        "payload_version": 1, "stage": stage, "access_token": TOKEN,
-        "plan_json_api_url": format!("http://{hcp}/api/v2/plans/{plan}/json-output"),
-        "task_result_callback_url": format!("http://{hcp}/api/v2/task-results/{run}/callback"),
-        "task_result_enforcement_level": "mandatory", "workspace_name": "prod-network",
-        "organization_name": "acme", "run_id": run, "is_speculative": false, "capabilities": {"outcomes": true},
-    })
-    .to_string()
-    .into_bytes()
-}
-
-async fn post(url: &str, body: &[u8], signature: Option<String>) -> reqwest::Response {
-    let mut request = reqwest::Client::new().post(url).body(body.to_vec());
-    if let Some(signature) = signature {
-        request = request.header("X-TFC-Task-Signature", signature);
-    }
-    request.send().await.unwrap()
-}
-
-async fn signed(url: &str, body: &[u8]) -> reqwest::Response {
-    post(url, body, Some(sign(KEY.as_bytes(), body))).await
-}
-
-/// The callbacks for `run`, once there are `count` of them (or after 30 s).
-async fn callbacks_for(hcp: &Hcp, run: &str, count: usize) -> Vec<Value> {
-    for _ in 0..600 {
-        let found: Vec<Value> =
-            hcp.callbacks.lock().unwrap().iter().filter(|(id, _, _)| id == run).map(|(_, _, v)| v.clone()).collect();
-        if found.len() >= count {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Vec::new()
-}
-
-fn load_plan(hcp: &Hcp, id: &str, fixture: &str) {
-    let bytes = std::fs::read(fixtures().join("plans").join(format!("{fixture}.plan.json"))).unwrap();
-    hcp.plans.lock().unwrap().insert(id.into(), bytes);
-}
+use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verdicts_reach_hcp_once_each_and_unreadable_plans_fail() {
@@ -179,7 +20,7 @@ async fn verdicts_reach_hcp_once_each_and_unreadable_plans_fail() {
     load_plan(&hcp, "safe", "safe");
     load_plan(&hcp, "kms", "kms");
     load_plan(&hcp, "sensitive", "sensitive");
-    hcp.plans.lock().unwrap().insert("garbage".into(), b"{\"resource_changes\": [".to_vec());
+    hcp.plans.lock().unwrap().insert("garbage".into(), axum::body::Bytes::from_static(b"{\"resource_changes\": ["));
 
     for (plan, run) in [
         ("safe", "run-safe"),

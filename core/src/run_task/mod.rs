@@ -21,7 +21,7 @@ use crate::glob::Glob;
 
 pub use hosts::{AllowedHosts, HostError};
 pub use payload::{Payload, PayloadError, Stage};
-pub use result::{failed_result, passed_result, task_result, MAX_BODY_CHARS, MAX_MESSAGE_CHARS, MAX_OUTCOMES};
+pub use result::{failed_result, result_without_plan, task_result, MAX_BODY_CHARS, MAX_MESSAGE_CHARS, MAX_OUTCOMES};
 pub use signature::{sign, verify_signature, SignatureError, SIGNATURE_HEADER};
 
 /// The `run_task:` section.

@@ -26,6 +26,11 @@ impl Stage {
     pub fn has_plan(self) -> bool {
         !matches!(self, Stage::PrePlan)
     }
+
+    /// Whether plangate judges the plan at this stage (not after the apply: it was judged before).
+    pub fn is_judged(self) -> bool {
+        matches!(self, Stage::PostPlan | Stage::PreApply)
+    }
 }
 
 /// Why a payload is refused.

@@ -10,6 +10,7 @@
 
 use serde_json::{json, Value};
 
+use super::payload::Stage;
 use crate::fingerprint::fingerprint;
 use crate::registry::Severity;
 use crate::report::{Finding, Report};
@@ -44,9 +45,16 @@ pub fn task_result(report: &Report) -> Value {
     document(if report.verdict.passed { "passed" } else { "failed" }, &message, outcomes)
 }
 
-/// A passed result with nothing to list: a stage with nothing to judge.
-pub fn passed_result(message: &str) -> Value {
-    document("passed", &format!("plangate: {}", one_line(message)), Vec::new())
+/// The result for a stage that comes without a plan, which plangate passes saying why: before
+/// the plan there is nothing to judge, after the apply it was judged before. `None` for the
+/// stages that come with a plan.
+pub fn result_without_plan(stage: Stage) -> Option<Value> {
+    let why = match stage {
+        Stage::PrePlan => "nothing to judge before the plan",
+        Stage::PostApply => "the plan was judged before the apply",
+        _ => return None,
+    };
+    Some(document("passed", &format!("plangate: {why}"), Vec::new()))
 }
 
 /// A failed result for a run that cannot be checked (the plan cannot be fetched or read): never a
