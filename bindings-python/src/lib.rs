@@ -6,6 +6,7 @@ mod comment;
 mod errors;
 mod plan;
 mod resilience;
+mod run_task;
 mod scan;
 
 use pyo3::prelude::*;
@@ -28,6 +29,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan::explain, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan_reports, m)?)?;
     m.add_function(wrap_pyfunction!(comment::post_comment, m)?)?;
+    m.add_function(wrap_pyfunction!(run_task::run_task_request, m)?)?;
+    m.add_function(wrap_pyfunction!(run_task::run_task_failed, m)?)?;
+    m.add_function(wrap_pyfunction!(run_task::run_task_allows, m)?)?;
     m.add_class::<plan::Policy>()?;
     m.add_class::<plan::Report>()?;
     m.add_class::<plan::Run>()?;

@@ -423,6 +423,12 @@ impl Report {
         Ok(report::render(&self.inner, parse_format(format)?, &self.render))
     }
 
+    /// The HCP Terraform task result for this report (the JSON document to `PATCH`), held to
+    /// HCP's limits.
+    fn task_result<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_value(py, &plangate::run_task::task_result(&self.inner))
+    }
+
     fn __repr__(&self) -> String {
         let r = &self.inner;
         format!(

@@ -88,6 +88,9 @@ __all__ = [
     "limits",
     "retry",
     "rules",
+    "run_task_allows",
+    "run_task_failed",
+    "run_task_request",
     "scan_reports",
 ]
 
@@ -215,6 +218,30 @@ def comment(
     :class:`InvalidArgument` for an unknown provider or behaviour or a CI variable that is missing."""
     paths = [os.fspath(reports)] if isinstance(reports, (str, os.PathLike)) else [os.fspath(r) for r in reports]
     return json.loads(_native.post_comment(paths, provider, key, behaviour, refresh, timeout, token))
+
+
+def run_task_request(
+    body: bytes, signature: Optional[str], key: bytes, allowed_hosts: Sequence[str] = ("app.terraform.io", "archivist.terraform.io")
+) -> dict[str, Any]:
+    """Checks an HCP Terraform run-task request as ``plangate serve`` does: the
+    ``X-TFC-Task-Signature`` (HMAC-SHA512 of the raw ``body`` with ``key``) first, then the payload,
+    whose plan and callback URLs must name one of ``allowed_hosts``. Returns
+    ``{"refused": {"status": 401 or 400, "why"}}`` or ``{"payload": {stage, judged,
+    result_without_plan, verification, access_token, plan_json_api_url, task_result_callback_url,
+    workspace_name, run_id}}``; never log the access token. Report the verdict with
+    :meth:`Report.task_result` (or ``result_without_plan`` when the stage is not ``judged``), or
+    :func:`run_task_failed` when the plan cannot be checked."""
+    return json.loads(_native.run_task_request(body, signature, key, list(allowed_hosts)))
+
+
+def run_task_allows(url: str, allowed_hosts: Sequence[str] = ("app.terraform.io", "archivist.terraform.io")) -> bool:
+    """Whether ``url`` names one of ``allowed_hosts``: check a redirect's target before following it."""
+    return _native.run_task_allows(url, list(allowed_hosts))
+
+
+def run_task_failed(reason: str) -> dict[str, Any]:
+    """The failed task result for a run that cannot be checked (never a pass)."""
+    return json.loads(_native.run_task_failed(reason))
 
 
 def explain(rule_id: str) -> str:
