@@ -83,7 +83,8 @@ async fn run_task(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
         "info",
         "request accepted",
         json!({"run_id": payload.run_id, "workspace": payload.workspace_name, "organization": payload.organization_name,
-               "stage": format!("{:?}", payload.stage), "verification": payload.is_verification()}),
+               "stage": format!("{:?}", payload.stage), "enforcement": payload.task_result_enforcement_level,
+               "verification": payload.is_verification()}),
     );
     let worker = shared.clone();
     shared.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).spawn(async move {
