@@ -3,7 +3,9 @@
 
 use pyo3::prelude::*;
 
-use plangate::run_task::{failed_result, result_without_plan, verify_signature, AllowedHosts, Payload};
+use plangate::run_task::{
+    failed_result, result_without_plan, verify_signature, AllowedHosts, Payload, DEFAULT_ALLOWED_HOSTS,
+};
 
 use crate::errors::invalid_argument;
 
@@ -11,14 +13,14 @@ use crate::errors::invalid_argument;
 /// hosts. JSON: `{"refused": {"status": 401|400, "why"}}` or `{"payload": {…}}` (with the access
 /// token, which the caller must not log, and the result to send for a stage plangate does not judge).
 #[pyfunction]
-#[pyo3(signature = (body, signature, key, allowed_hosts))]
+#[pyo3(signature = (body, signature, key, allowed_hosts=None))]
 pub fn run_task_request(
     body: &[u8],
     signature: Option<&str>,
     key: &[u8],
-    allowed_hosts: Vec<String>,
+    allowed_hosts: Option<Vec<String>>,
 ) -> PyResult<String> {
-    let hosts = AllowedHosts::parse(&allowed_hosts).map_err(|e| invalid_argument("allowed_hosts", &e.to_string()))?;
+    let hosts = hosts(allowed_hosts)?;
     let refused = |status: u16, why: String| serde_json::json!({"refused": {"status": status, "why": why}}).to_string();
     if let Err(e) = verify_signature(key, body, signature) {
         return Ok(refused(401, e.to_string()));
@@ -43,9 +45,15 @@ pub fn run_task_request(
 
 /// Whether `url` names one of `allowed_hosts` (a redirect's target, before it is followed).
 #[pyfunction]
-pub fn run_task_allows(url: &str, allowed_hosts: Vec<String>) -> PyResult<bool> {
-    let hosts = AllowedHosts::parse(&allowed_hosts).map_err(|e| invalid_argument("allowed_hosts", &e.to_string()))?;
-    Ok(hosts.allows(url))
+#[pyo3(signature = (url, allowed_hosts=None))]
+pub fn run_task_allows(url: &str, allowed_hosts: Option<Vec<String>>) -> PyResult<bool> {
+    Ok(hosts(allowed_hosts)?.allows(url))
+}
+
+/// The hosts given, or HCP Terraform's.
+fn hosts(given: Option<Vec<String>>) -> PyResult<AllowedHosts> {
+    let entries = given.unwrap_or_else(|| DEFAULT_ALLOWED_HOSTS.map(String::from).to_vec());
+    AllowedHosts::parse(&entries).map_err(|e| invalid_argument("allowed_hosts", &e.to_string()))
 }
 
 /// The failed task result for a run that cannot be checked, as JSON.

@@ -34,7 +34,6 @@ from typing import Any, Dict, List, Optional
 
 import plangate
 
-DEFAULT_HOSTS = "app.terraform.io,archivist.terraform.io"
 TIMEOUT = 8.0
 
 
@@ -48,8 +47,10 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
-def _hosts() -> List[str]:
-    return [h.strip() for h in os.environ.get("PLANGATE_ALLOWED_HOSTS", DEFAULT_HOSTS).split(",") if h.strip()]
+def _hosts() -> Optional[List[str]]:
+    """``PLANGATE_ALLOWED_HOSTS``, or ``None`` for HCP Terraform's own."""
+    hosts = [h.strip() for h in os.environ.get("PLANGATE_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    return hosts or None
 
 
 def _max_plan_bytes() -> int:
@@ -68,7 +69,7 @@ def _open(url: str, token: Optional[str], method: str = "GET", body: Optional[by
         return answer  # a status to look at, 3xx included
 
 
-def _fetch_plan(url: str, token: str, hosts: List[str]) -> bytes:
+def _fetch_plan(url: str, token: str, hosts: Optional[List[str]]) -> bytes:
     answer = _open(url, token)
     for _ in range(5):
         if answer.status not in (301, 302, 303, 307, 308):

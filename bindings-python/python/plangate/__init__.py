@@ -220,9 +220,7 @@ def comment(
     return json.loads(_native.post_comment(paths, provider, key, behaviour, refresh, timeout, token))
 
 
-def run_task_request(
-    body: bytes, signature: Optional[str], key: bytes, allowed_hosts: Sequence[str] = ("app.terraform.io", "archivist.terraform.io")
-) -> dict[str, Any]:
+def run_task_request(body: bytes, signature: Optional[str], key: bytes, allowed_hosts: Optional[Sequence[str]] = None) -> dict[str, Any]:
     """Checks an HCP Terraform run-task request as ``plangate serve`` does: the
     ``X-TFC-Task-Signature`` (HMAC-SHA512 of the raw ``body`` with ``key``) first, then the payload,
     whose plan and callback URLs must name one of ``allowed_hosts``. Returns
@@ -231,12 +229,14 @@ def run_task_request(
     workspace_name, run_id}}``; never log the access token. Report the verdict with
     :meth:`Report.task_result` (or ``result_without_plan`` when the stage is not ``judged``), or
     :func:`run_task_failed` when the plan cannot be checked."""
-    return json.loads(_native.run_task_request(body, signature, key, list(allowed_hosts)))
+    hosts = None if allowed_hosts is None else list(allowed_hosts)
+    return json.loads(_native.run_task_request(body, signature, key, hosts))
 
 
-def run_task_allows(url: str, allowed_hosts: Sequence[str] = ("app.terraform.io", "archivist.terraform.io")) -> bool:
-    """Whether ``url`` names one of ``allowed_hosts``: check a redirect's target before following it."""
-    return _native.run_task_allows(url, list(allowed_hosts))
+def run_task_allows(url: str, allowed_hosts: Optional[Sequence[str]] = None) -> bool:
+    """Whether ``url`` names one of ``allowed_hosts`` (default HCP Terraform's): check a redirect's
+    target before following it."""
+    return _native.run_task_allows(url, None if allowed_hosts is None else list(allowed_hosts))
 
 
 def run_task_failed(reason: str) -> dict[str, Any]:

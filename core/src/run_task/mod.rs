@@ -67,8 +67,11 @@ pub struct WorkspacePolicy {
     pub config: PathBuf,
 }
 
+/// The hosts HCP Terraform's run tasks call back on and redirect the plan to.
+pub const DEFAULT_ALLOWED_HOSTS: [&str; 2] = ["app.terraform.io", "archivist.terraform.io"];
+
 fn default_hosts() -> Vec<String> {
-    vec!["app.terraform.io".into(), "archivist.terraform.io".into()]
+    DEFAULT_ALLOWED_HOSTS.map(String::from).to_vec()
 }
 fn default_concurrent() -> usize {
     4
