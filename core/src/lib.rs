@@ -47,6 +47,7 @@ mod glob;
 mod limits;
 pub mod registry;
 mod text;
+mod url;
 mod workflow;
 mod yaml;
 

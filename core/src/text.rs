@@ -118,18 +118,6 @@ pub fn yaml_string(text: &str) -> String {
     out
 }
 
-/// A relative file path for a URL: every byte but unreserved ones and `/` percent-encoded.
-pub fn url_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(char::from(byte)),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 /// Characters that reorder the text around them (embeddings, overrides, isolates and marks), so a
 /// reviewer would read something other than what is there (the "Trojan Source" trick).
 fn is_bidi_control(c: char) -> bool {

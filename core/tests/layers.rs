@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first. A module may use only modules on layers below its own.
 const LAYERS: &[&[&str]] = &[
     // The vocabulary: leaves.
-    &["registry", "text", "date", "glob", "fingerprint", "format", "details", "address"],
+    &["registry", "text", "url", "date", "glob", "fingerprint", "format", "details", "address"],
     // Workflow commands and the other CIs' report formats, written with the escaping of `text`.
     &["workflow", "ci_reports"],
     // The input limits (whose messages are escaped text), and the YAML reading they bound.

@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use super::forge::{missing, text, Forge, Posted};
-use super::http::{segment, Api, CallError, Method};
+use super::http::{Api, CallError, Method};
+use crate::url::segment;
 
 const VERSION: &str = "api-version=7.1";
 

@@ -4,8 +4,9 @@
 use serde_json::json;
 
 use super::forge::{missing, text, Forge, Posted};
-use super::http::{segment, Api, CallError, Method};
+use super::http::{Api, CallError, Method};
 use super::marker::Style;
+use crate::url::segment;
 
 pub(crate) struct Bitbucket {
     /// `https://api.bitbucket.org/2.0`.

@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use super::forge::{missing, text, Forge, Posted};
-use super::http::{next_link, segment, Api, CallError, Method};
+use super::http::{next_link, Api, CallError, Method};
+use crate::url::segment;
 
 pub(crate) struct Gitlab {
     /// `https://gitlab.com/api/v4` (`CI_API_V4_URL`).

@@ -6,6 +6,7 @@
 //! answer that names another host is refused, so the token is never sent anywhere else.
 
 use crate::resilience::{Clock, Failure, Jitter, Random, Retrier, RetryStrategy, Sleep};
+use crate::url::Origin;
 
 /// An HTTP method the providers' APIs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +127,7 @@ pub(crate) struct Api<'a> {
     http: &'a dyn Http,
     clock: &'a dyn Clock,
     sleep: &'a mut dyn Sleep,
-    origin: String,
+    origin: Option<Origin>,
     auth: Vec<(String, String)>,
     deadline: f64,
     timeout: f64,
@@ -144,21 +145,12 @@ impl<'a> Api<'a> {
         timeout: f64,
     ) -> Api<'a> {
         let deadline = clock.now() + timeout;
-        Api {
-            http,
-            clock,
-            sleep,
-            origin: origin(base).unwrap_or_default(),
-            auth,
-            deadline,
-            timeout,
-            retries: Vec::new(),
-        }
+        Api { http, clock, sleep, origin: Origin::of(base), auth, deadline, timeout, retries: Vec::new() }
     }
 
     /// Whether `url` is on the API's origin.
     pub fn allows(&self, url: &str) -> bool {
-        !self.origin.is_empty() && origin(url).as_deref() == Some(self.origin.as_str())
+        self.origin.is_some() && Origin::of(url) == self.origin
     }
 
     /// `GET url`, parsed as JSON.
@@ -187,7 +179,10 @@ impl<'a> Api<'a> {
         if !self.allows(url) {
             return Err(CallError {
                 status: None,
-                problem: format!("{what}: refused, the URL is not on the API's origin {}", self.origin),
+                problem: match &self.origin {
+                    Some(origin) => format!("{what}: refused, the URL is not on the API's origin {origin}"),
+                    None => format!("{what}: refused, the API's base URL is not an http(s) URL"),
+                },
             });
         }
         let mut headers = self.auth.clone();
@@ -262,38 +257,11 @@ fn json(response: &HttpResponse, url: &str) -> Result<serde_json::Value, CallErr
     })
 }
 
-/// `scheme://host[:port]` of a URL, lower-cased; `None` when it is not http(s).
-pub(crate) fn origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "https" && scheme != "http" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    // Credentials in a URL would be sent by some clients: no such URL is an API's.
-    if authority.is_empty() || authority.contains('@') {
-        return None;
-    }
-    Some(format!("{scheme}://{}", authority.to_ascii_lowercase()))
-}
-
 /// A URL's path, for messages: no query (it may carry a continuation token).
 fn path_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let path = rest.find('/').map_or("/", |i| &rest[i..]);
     path.split(['?', '#']).next().unwrap_or(path)
-}
-
-/// Percent-encodes a path segment (a project path, a name with spaces).
-pub(crate) fn segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(char::from(byte)),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// The `rel="next"` URL of a `Link` header (GitHub, GitLab).
@@ -313,13 +281,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn origins_and_paths() {
-        assert_eq!(origin("https://API.github.com/repos/a/b?x=1").as_deref(), Some("https://api.github.com"));
-        assert_eq!(origin("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(origin("https://user:pw@evil.test/"), None);
-        assert_eq!(origin("file:///etc/passwd"), None);
+    fn paths_for_messages_leave_the_query_out() {
         assert_eq!(path_of("https://h/a/b?token=secret"), "/a/b");
-        assert_eq!(segment("group/my project"), "group%2Fmy%20project");
     }
 
     #[test]

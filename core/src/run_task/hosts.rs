@@ -4,6 +4,8 @@
 //! endpoint (tests, or a private TFE behind TLS termination). A URL with credentials, another
 //! scheme, another port or a host that is only a suffix match is refused.
 
+use crate::url::Origin;
+
 /// Why a configured host cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{entry:?}: {problem}")]
@@ -15,16 +17,9 @@ pub struct HostError {
     pub problem: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Endpoint {
-    https: bool,
-    host: String,
-    port: u16,
-}
-
 /// The configured hosts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllowedHosts(Vec<Endpoint>);
+pub struct AllowedHosts(Vec<Origin>);
 
 impl AllowedHosts {
     /// Parses `allowed_hosts` entries.
@@ -51,40 +46,19 @@ impl AllowedHosts {
 
     /// Whether `url` may be called.
     pub fn allows(&self, url: &str) -> bool {
-        endpoint_of_url(url).is_some_and(|e| self.0.contains(&e))
+        Origin::of(url).is_some_and(|e| self.0.contains(&e))
     }
 }
 
 /// `scheme://host[:port]` with nothing after but an optional `/`.
-fn endpoint(text: &str) -> Option<Endpoint> {
+fn endpoint(text: &str) -> Option<Origin> {
     let rest_start = text.find("://")? + 3;
     let authority = &text[rest_start..];
     let authority = authority.strip_suffix('/').unwrap_or(authority);
     if authority.contains(['/', '?', '#']) {
         return None;
     }
-    endpoint_of_url(text)
-}
-
-fn endpoint_of_url(url: &str) -> Option<Endpoint> {
-    let (scheme, rest) = url.split_once("://")?;
-    let https = match scheme.to_ascii_lowercase().as_str() {
-        "https" => true,
-        "http" => false,
-        _ => return None,
-    };
-    let authority = rest.split(['/', '?', '#']).next()?;
-    if authority.is_empty() || authority.contains(['@', '\\', ' ']) {
-        return None;
-    }
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => (host, port.parse().ok()?),
-        _ => (authority, if https { 443 } else { 80 }),
-    };
-    if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':')) {
-        return None;
-    }
-    Some(Endpoint { https, host: host.trim_end_matches('.').to_ascii_lowercase(), port })
+    Origin::of(text)
 }
 
 #[cfg(test)]

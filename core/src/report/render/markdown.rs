@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use crate::registry::Severity;
 use crate::report::{Finding, Report, Status};
-use crate::text::{markdown as escape, markdown_code as code, url_path, yaml_string};
+use crate::text::{markdown as escape, markdown_code as code, yaml_string};
 
 /// The most bytes the comment may have.
 pub use crate::text::MARKDOWN_MAX_BYTES as MAX_BYTES;
@@ -148,7 +148,7 @@ fn about(finding: &Finding, source_url: Option<&str>) -> String {
     match source_url {
         Some(template) => {
             let url = template
-                .replace("{path}", &url_path(&location.file))
+                .replace("{path}", &crate::url::path(&location.file))
                 .replace("{line}", &location.start_line.to_string());
             format!("{rule} · [{text}]({url})")
         }
