@@ -110,6 +110,18 @@ async fn phase(
     ((last - started).as_secs_f64(), latencies)
 }
 
+/// One phase's line: throughput, request-to-callback percentiles, the server's peak RSS so far.
+fn summary(phase: &str, requests: usize, wall: f64, latencies: &[f64], server: u32) {
+    println!(
+        "{phase}: {:.2} requests/s; request to callback p50 {:.3} s, p99 {:.3} s, max {:.3} s; server peak RSS {:.0} MiB",
+        requests as f64 / wall,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+        latencies.last().unwrap(),
+        peak_rss_mib(server)
+    );
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -145,13 +157,12 @@ async fn main() {
     let runs: Vec<(String, String)> =
         (0..requests).map(|i| (format!("run-{i}"), fixtures[i % fixtures.len()].to_string())).collect();
     let (wall, latencies) = phase(&hcp, address, &url, runs.clone(), concurrency).await;
-    println!(
-        "fixtures: {requests} requests, {concurrency} at a time: {:.1} requests/s; request to callback p50 {:.3} s, p99 {:.3} s, max {:.3} s; server peak RSS {:.0} MiB",
-        requests as f64 / wall,
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
-        latencies.last().unwrap(),
-        peak_rss_mib(server.id())
+    summary(
+        &format!("fixtures: {requests} requests, {concurrency} at a time"),
+        requests,
+        wall,
+        &latencies,
+        server.id(),
     );
     let mut all_runs = runs;
     if let Some(big) = arg("--big") {
@@ -160,14 +171,7 @@ async fn main() {
         hcp.plans.lock().unwrap().insert("big".into(), Bytes::from(plan));
         let runs: Vec<(String, String)> = (0..big_requests).map(|i| (format!("big-{i}"), "big".to_string())).collect();
         let (wall, latencies) = phase(&hcp, address, &url, runs.clone(), big_requests).await;
-        println!(
-            "100 MB plan: {big_requests} requests at once: {:.2} requests/s; request to callback p50 {:.2} s, p99 {:.2} s, max {:.2} s; server peak RSS {:.0} MiB",
-            big_requests as f64 / wall,
-            percentile(&latencies, 0.5),
-            percentile(&latencies, 0.99),
-            latencies.last().unwrap(),
-            peak_rss_mib(server.id())
-        );
+        summary(&format!("{big}: {big_requests} requests at once"), big_requests, wall, &latencies, server.id());
         all_runs.extend(runs);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -54,11 +54,7 @@ pub(crate) async fn run(shared: &Shared, id: u64, payload: Payload) {
     if let Some(counter) = counter {
         Metrics::add(counter);
     }
-    let pending = Pending {
-        callback: payload.task_result_callback_url.clone(),
-        token: payload.access_token.clone(),
-        run_id: payload.run_id.clone(),
-    };
+    let pending = Pending::of(&payload);
     let delivered = match &result {
         Some(result) => deliver(shared, &pending, result, deadline + Duration::from_secs(30)).await,
         None => true,

@@ -77,6 +77,16 @@ struct Pending {
     run_id: Option<String>,
 }
 
+impl Pending {
+    fn of(payload: &plangate::run_task::Payload) -> Pending {
+        Pending {
+            callback: payload.task_result_callback_url.clone(),
+            token: payload.access_token.clone(),
+            run_id: payload.run_id.clone(),
+        }
+    }
+}
+
 /// Everything the handlers and jobs share.
 struct Shared {
     section: RunTaskConfig,

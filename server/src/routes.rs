@@ -71,12 +71,7 @@ async fn run_task(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
     Metrics::add(&shared.metrics.accepted);
     let id = shared.next_job.fetch_add(1, Ordering::Relaxed);
     if !payload.is_verification() {
-        let pending = Pending {
-            callback: payload.task_result_callback_url.clone(),
-            token: payload.access_token.clone(),
-            run_id: payload.run_id.clone(),
-        };
-        shared.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id, pending);
+        shared.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id, Pending::of(&payload));
     }
     shared.metrics.in_flight.fetch_add(1, Ordering::SeqCst);
     shared.log.event(
