@@ -192,12 +192,12 @@ pub fn check_all(
     Run::new(checked, errors, outcome)
 }
 
-/// Analyzes plan bytes: JSON as it is (calling `release` with each skipped section of the bytes,
-/// which a memory-mapped plan gives back), a binary plan through the binary reader (`path` is its
+/// Analyzes plan bytes: JSON as it is (calling `release` with each part of the bytes nothing reads
+/// again, which a memory-mapped plan gives back), a binary plan through the binary reader (`path` is its
 /// file, if any).
 fn analyze_input(
     bytes: &[u8],
-    release: &dyn Fn(&[u8]),
+    release: &(dyn Fn(&[u8]) + Sync),
     path: Option<&Path>,
     policy: &Policy,
     limits: &Limits,
@@ -218,6 +218,13 @@ fn analyze_input(
     Ok(report)
 }
 
+/// The part of `text` from the start of `first` to the end of `last`, both slices of it.
+fn spanning<'t>(text: &'t [u8], first: &[u8], last: &[u8]) -> &'t [u8] {
+    let start = first.as_ptr() as usize - text.as_ptr() as usize;
+    let end = last.as_ptr() as usize - text.as_ptr() as usize + last.len();
+    &text[start..end]
+}
+
 /// What one batch of entries came to.
 enum Batch {
     Changes(Vec<Result<Judged, PlanError>>),
@@ -225,7 +232,7 @@ enum Batch {
 }
 
 /// Analyzes decoded UTF-8 plan text, calling `release` with each skipped section once it is
-/// scanned; `masked` are the providers whose values a native reading had to mask. The streaming
+/// scanned and each batch of entries once it is judged; `masked` are the providers whose values a native reading had to mask. The streaming
 /// pass hands batches of entries to rayon workers as it scans them, so the rules run on the other
 /// core while the rest of the plan is scanned; each change is parsed, judged and dropped within its
 /// task, so its values never outlive the rules.
@@ -234,7 +241,7 @@ fn analyze_plan_releasing(
     policy: &Policy,
     today: Date,
     masked: &[&str],
-    release: &dyn Fn(&[u8]),
+    release: &(dyn Fn(&[u8]) + Sync),
 ) -> Result<Report, PlanError> {
     let judge = PlanJudge::new(Context::new(&policy.rules, today).masking(masked));
     let batches: Mutex<Vec<(Section, usize, Batch)>> = Mutex::new(Vec::new());
@@ -259,6 +266,10 @@ fn analyze_plan_releasing(
                             Batch::Drift(parsed.map(|(_, change)| judge.drift(change?, text)).collect())
                         }
                     };
+                    // Nothing reads these entries again (an error re-reads nothing either).
+                    if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
+                        release(spanning(text, first.get().as_bytes(), last.get().as_bytes()));
+                    }
                     batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, batch));
                 });
             },
