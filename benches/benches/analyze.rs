@@ -1,13 +1,17 @@
 //! Criterion benches: the whole analysis of every fixture plan, each binary fixture read natively
-//! beside its JSON twin, and, when `PLANGATE_BIG_PLAN` names the 100 MB plan from `bigplan.py`, the
-//! analysis beside the `serde_json` → `IgnoredAny` floor (`PLANGATE_BIG_BINARY_PLAN` names a large
-//! binary plan made with `gen.py`, benched natively).
+//! beside its JSON twin, and, when `PLANGATE_BIG_PLAN` names the 100 MB plan from `bigplan.py`, each
+//! stage of its analysis beside the `serde_json` → `IgnoredAny` floor: `split` (the streaming pass
+//! alone), `parse` (and every entry normalized), `analyze` (the whole analysis, on every core, the
+//! rules included) and `render` (its report as JSON, SARIF and Markdown); the stages before
+//! `analyze` run on one thread. `PLANGATE_BIG_BINARY_PLAN` names a large binary plan made with
+//! `gen.py`, benched natively. The whole-process ratios are `benches/whole_process.py`'s.
 
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use plangate::plan::PlanReader;
-use plangate::{check, CheckOptions, PlanInput, Policy};
+use plangate::plan::{stages, PlanReader};
+use plangate::report::{render, RenderOptions};
+use plangate::{check, CheckOptions, Format, PlanInput, Policy};
 
 fn fixtures() -> Vec<(String, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans");
@@ -72,9 +76,18 @@ fn big_plan(c: &mut Criterion) {
     group.bench_function("ignored_any_floor", |b| {
         b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap())
     });
+    group.bench_function("split", |b| b.iter(|| stages::split(&bytes).unwrap()));
+    group.bench_function("parse", |b| b.iter(|| stages::parse(&bytes).unwrap()));
     group.bench_function("analyze", |b| {
         b.iter_batched(|| (), |()| check(PlanInput::bytes(&bytes), &options).unwrap(), BatchSize::PerIteration)
     });
+    let report = check(PlanInput::bytes(&bytes), &options).unwrap();
+    let render_options = RenderOptions::new("big.plan.json");
+    for format in [Format::Json, Format::Sarif, Format::Markdown] {
+        group.bench_function(format!("render/{format:?}").to_lowercase(), |b| {
+            b.iter(|| render(&report, format, &render_options))
+        });
+    }
     group.finish();
 }
 

@@ -11,6 +11,8 @@ mod load;
 mod mapping;
 mod native;
 pub(crate) mod reader;
+#[doc(hidden)]
+pub mod stages;
 mod terraform;
 #[cfg(test)]
 pub(crate) mod testing;
