@@ -193,8 +193,8 @@ pub fn check_all(
 }
 
 /// Analyzes plan bytes: JSON as it is (calling `release` with each part of the bytes nothing reads
-/// again, which a memory-mapped plan gives back), a binary plan through the binary reader (`path` is its
-/// file, if any).
+/// again, which a memory-mapped plan gives back), a binary plan through the binary reader (`path`
+/// is its file, if any).
 fn analyze_input(
     bytes: &[u8],
     release: &(dyn Fn(&[u8]) + Sync),
@@ -232,10 +232,10 @@ enum Batch {
 }
 
 /// Analyzes decoded UTF-8 plan text, calling `release` with each skipped section once it is
-/// scanned and each batch of entries once it is judged; `masked` are the providers whose values a native reading had to mask. The streaming
-/// pass hands batches of entries to rayon workers as it scans them, so the rules run on the other
-/// core while the rest of the plan is scanned; each change is parsed, judged and dropped within its
-/// task, so its values never outlive the rules.
+/// scanned and each batch of entries once it is judged; `masked` are the providers whose values a
+/// native reading had to mask. The streaming pass hands batches of entries to rayon workers as it
+/// scans them, so the rules run on the other core while the rest of the plan is scanned; each
+/// change is parsed, judged and dropped within its task, so its values never outlive the rules.
 fn analyze_plan_releasing(
     text: &[u8],
     policy: &Policy,
@@ -266,7 +266,8 @@ fn analyze_plan_releasing(
                             Batch::Drift(parsed.map(|(_, change)| judge.drift(change?, text)).collect())
                         }
                     };
-                    // Nothing reads these entries again (an error re-reads nothing either).
+                    // The rules are done with these entries; should anything read them again (an
+                    // error's location), the map faults the pages back in from the file.
                     if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
                         release(spanning(text, first.get().as_bytes(), last.get().as_bytes()));
                     }
