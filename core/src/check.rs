@@ -9,6 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use crate::date::Date;
 use crate::error::Error;
 use crate::limits::Limits;
+use crate::plan::reader::offset_in;
 use crate::plan::{self, Action, Change, Interrupt, PlanError, Section, Unjudged};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
@@ -218,13 +219,6 @@ fn analyze_input(
     Ok(report)
 }
 
-/// The part of `text` from the start of `first` to the end of `last`, both slices of it.
-fn spanning<'t>(text: &'t [u8], first: &[u8], last: &[u8]) -> &'t [u8] {
-    let start = first.as_ptr() as usize - text.as_ptr() as usize;
-    let end = last.as_ptr() as usize - text.as_ptr() as usize + last.len();
-    &text[start..end]
-}
-
 /// What one batch of entries came to.
 enum Batch {
     Changes(Vec<Result<Judged, PlanError>>),
@@ -269,7 +263,8 @@ fn analyze_plan_releasing(
                     // The rules are done with these entries; should anything read them again (an
                     // error's location), the map faults the pages back in from the file.
                     if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
-                        release(spanning(text, first.get().as_bytes(), last.get().as_bytes()));
+                        let (start, end) = (offset_in(text, first), offset_in(text, last) + last.get().len());
+                        release(&text[start..end]);
                     }
                     batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, batch));
                 });
