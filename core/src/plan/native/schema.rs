@@ -3,7 +3,6 @@
 //! for one provider version. The tables plangate knows are embedded; more can be given as files.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -14,19 +13,16 @@ use serde_json::Value as Tree;
 use crate::limits::{Bound, Limits};
 use crate::plan::PlanError;
 
-/// The embedded tables: (provider source, version, table text gzip-compressed by `build.rs`).
-const EMBEDDED: &[(&str, &str, &[u8])] = &[
-    (
-        "registry.terraform.io/hashicorp/aws",
-        "5.100.0",
-        include_bytes!(concat!(env!("OUT_DIR"), "/schemas/registry.terraform.io/hashicorp/aws/5.100.0.json.gz")),
-    ),
-    (
-        BUILTIN,
-        BUILTIN_VERSION,
-        include_bytes!(concat!(env!("OUT_DIR"), "/schemas/terraform.io/builtin/terraform/builtin.json.gz")),
-    ),
-];
+/// A table embedded by `build.rs`: each type's entry unparsed, sorted by type name.
+struct EmbeddedTable {
+    provider: &'static str,
+    version: &'static str,
+    resources: &'static [(&'static str, &'static str)],
+    data_sources: &'static [(&'static str, &'static str)],
+}
+
+/// The embedded tables (`core/schemas/`).
+const EMBEDDED: &[EmbeddedTable] = include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
 
 /// Terraform's built-in provider (`terraform_data`, `terraform_remote_state`): part of terraform
 /// itself, so the lock file never lists it; its table stands for every version.
@@ -34,10 +30,37 @@ pub const BUILTIN: &str = "terraform.io/builtin/terraform";
 pub const BUILTIN_VERSION: &str = "builtin";
 
 /// One table: types stay unparsed until a plan asks for them.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Table {
     pub provider: String,
     pub version: String,
+    resources: Types,
+    data_sources: Types,
+}
+
+/// A table's types, each entry unparsed.
+#[derive(Debug)]
+enum Types {
+    /// Embedded: sorted by name.
+    Embedded(&'static [(&'static str, &'static str)]),
+    /// Read from a table file.
+    Read(HashMap<String, Box<RawValue>>),
+}
+
+impl Types {
+    fn get(&self, name: &str) -> Option<&str> {
+        match self {
+            Types::Embedded(types) => types.binary_search_by(|(n, _)| (*n).cmp(name)).ok().map(|i| types[i].1),
+            Types::Read(types) => types.get(name).map(|raw| raw.get()),
+        }
+    }
+}
+
+/// A table file as `scripts/schema-table` writes it.
+#[derive(Deserialize)]
+struct TableFile {
+    provider: String,
+    version: String,
     resources: HashMap<String, Box<RawValue>>,
     data_sources: HashMap<String, Box<RawValue>>,
 }
@@ -56,19 +79,26 @@ pub struct TypeSchema {
 
 impl Table {
     fn parse(text: &str, origin: &str) -> Result<Table, PlanError> {
-        serde_json::from_str(text).map_err(|e| unusable(origin, format!("it is not a valid table: {e}")))
+        let file: TableFile =
+            serde_json::from_str(text).map_err(|e| unusable(origin, format!("it is not a valid table: {e}")))?;
+        Ok(Table {
+            provider: file.provider,
+            version: file.version,
+            resources: Types::Read(file.resources),
+            data_sources: Types::Read(file.data_sources),
+        })
     }
 
     /// Whether the provider version has this type.
     pub fn has_type(&self, data: bool, resource_type: &str) -> bool {
-        if data { &self.data_sources } else { &self.resources }.contains_key(resource_type)
+        if data { &self.data_sources } else { &self.resources }.get(resource_type).is_some()
     }
 
     /// What the table says of a type; `None` when the provider version has no such type.
     pub fn type_schema(&self, data: bool, resource_type: &str) -> Result<Option<TypeSchema>, PlanError> {
         let types = if data { &self.data_sources } else { &self.resources };
         let Some(raw) = types.get(resource_type) else { return Ok(None) };
-        serde_json::from_str(raw.get()).map(Some).map_err(|e| {
+        serde_json::from_str(raw).map(Some).map_err(|e| {
             unusable(&format!("{} {}", self.provider, self.version), format!("it is not valid at {resource_type}: {e}"))
         })
     }
@@ -79,10 +109,11 @@ fn embedded() -> &'static [Table] {
     TABLES.get_or_init(|| {
         EMBEDDED
             .iter()
-            .map(|(provider, version, compressed)| {
-                let mut text = String::new();
-                flate2::read::GzDecoder::new(*compressed).read_to_string(&mut text).expect("embedded tables inflate");
-                Table::parse(&text, &format!("{provider} {version}")).expect("embedded tables are valid (tested)")
+            .map(|table| Table {
+                provider: table.provider.to_string(),
+                version: table.version.to_string(),
+                resources: Types::Embedded(table.resources),
+                data_sources: Types::Embedded(table.data_sources),
             })
             .collect()
     })
@@ -167,7 +198,8 @@ mod tests {
     fn embedded_tables_are_valid_and_complete() {
         let tables = Tables::default();
         let aws = tables.find("registry.terraform.io/hashicorp/aws", "5.100.0").expect("embedded");
-        assert_eq!(aws.resources.len(), 1526, "every resource type of the provider");
+        let Types::Embedded(resources) = aws.resources else { panic!("the AWS table is embedded") };
+        assert_eq!(resources.len(), 1526, "every resource type of the provider");
         let db = aws.type_schema(false, "aws_db_instance").unwrap().unwrap();
         assert_eq!(db.sensitive.unwrap()["password"], Tree::Bool(true));
         assert!(aws.type_schema(false, "aws_no_such_thing").unwrap().is_none());
@@ -175,9 +207,10 @@ mod tests {
         assert_eq!(secret.sensitive.unwrap()["secret_string"], Tree::Bool(true));
         assert!(tables.find("registry.opentofu.org/hashicorp/aws", "5.100.0").is_some());
         assert!(tables.find("registry.terraform.io/hashicorp/aws", "5.35.0").is_none());
-        for table in embedded() {
-            for (data, types) in [(false, &table.resources), (true, &table.data_sources)] {
-                for name in types.keys() {
+        for (table, embedded) in embedded().iter().zip(EMBEDDED) {
+            for (data, types) in [(false, embedded.resources), (true, embedded.data_sources)] {
+                assert!(types.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted, for the binary search");
+                for (name, _) in types {
                     assert!(table.type_schema(data, name).unwrap().is_some(), "{name}");
                 }
             }
