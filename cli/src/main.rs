@@ -10,10 +10,23 @@
 
 use std::ffi::{c_char, c_int};
 
+/// The analysis makes and drops many small values on every core (names, parsed attributes,
+/// findings); mimalloc's per-thread heaps do that for less than glibc's malloc: on the 100 MB plan
+/// of `benches/whole_process.py`, 0.191 s against 0.204 s, at the same peak memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// `mi_option_arena_eager_commit` in the enum of the mimalloc 3 that libmimalloc-sys 0.1.49 builds
+/// (pinned in Cargo.toml). Off, memory is committed as it is used: eagerly, a 4.6 MB plan peaked
+/// at 39 MiB instead of 17 MiB.
+const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     // SAFETY: setting a signal's disposition to "ignore" before any thread exists.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    // SAFETY: sets an option before anything is allocated; no other thread exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
     // A panic is a bug; it is reported (by the panic hook) and must not look like a verdict either.
     std::panic::catch_unwind(|| plangate_cli::run(std::env::args_os())).map_or(3, c_int::from)
 }
