@@ -11,14 +11,16 @@
 use std::ffi::{c_char, c_int};
 
 /// The analysis makes and drops many small values on every core (names, parsed attributes,
-/// findings); mimalloc's per-thread heaps do that for less than glibc's malloc: on the 100 MB plan
-/// of `benches/whole_process.py`, 0.191 s against 0.204 s, at the same peak memory.
+/// findings); mimalloc's per-thread heaps do that for less than glibc's malloc. Medians of
+/// interleaved runs: the 100 MB plan of `benches/whole_process.py` in 0.197 s against 0.209 s, a
+/// 4.6 MB plan in 27.0 ms against 29.4 ms, a 16-change plan in the same 5.7 ms.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// `mi_option_arena_eager_commit` in the enum of the mimalloc 3 that libmimalloc-sys 0.1.49 builds
-/// (pinned in Cargo.toml). Off, memory is committed as it is used: eagerly, a 4.6 MB plan peaked
-/// at 39 MiB instead of 17 MiB.
+/// (pinned in Cargo.toml). Off, memory is committed as it is used. mimalloc's default on Linux
+/// (eager) was 4% faster on the 100 MB plan, but every run paid for it: the 16-change plan took
+/// 6.9 ms and 21.8 MiB instead of 5.8 ms and 12.7 MiB.
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 
 #[unsafe(no_mangle)]
