@@ -187,6 +187,8 @@ impl Decoded {
                 Ok(text)
             })
             .collect::<Result<_, PlanError>>()?;
+        // Once, rather than doubling its way there: the text is megabytes for thousands of changes.
+        json.reserve(name.len() + 6 + written.iter().map(|text| text.len() + 2).sum::<usize>());
         json.push_str(",\"");
         json.push_str(name);
         json.push_str("\":[");
