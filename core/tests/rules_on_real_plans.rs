@@ -652,6 +652,37 @@ fn drift_terraform_made_is_explained_and_real_drift_stays_flagged() {
     assert!(db.flags.iter().any(|f| f.rule == "PG-SG-001"), "{db:#?}");
 }
 
+/// When several resources of the configuration manage what drifted, the explanation names the
+/// first in plan order, whichever worker judged it first: the same plan gives the same report.
+#[test]
+fn drift_explained_by_several_resources_names_the_first_in_plan_order() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans/iam.plan.json");
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let manager = changes.iter().find(|c| c["address"] == "aws_iam_role_policy_attachment.deployer_reports").unwrap();
+    // Copies after it, over several batches of entries (256 each), each managing the same policy.
+    let copies: Vec<_> = (0..700)
+        .map(|i| {
+            let mut copy = manager.clone();
+            copy["address"] = format!("aws_iam_role_policy_attachment.copy_{i:03}").into();
+            copy["name"] = format!("copy_{i:03}").into();
+            copy
+        })
+        .collect();
+    changes.extend(copies);
+    let text = serde_json::to_vec(&plan).unwrap();
+    for _ in 0..5 {
+        let report = check(PlanInput::bytes(&text), &CheckOptions::new(Policy::default())).unwrap();
+        let deployer = report.drift.iter().find(|d| d.address == "aws_iam_role.deployer").unwrap();
+        assert!(
+            deployer
+                .message
+                .contains("managed by aws_iam_role_policy_attachment.deployer_reports of this configuration"),
+            "{deployer:#?}"
+        );
+    }
+}
+
 /// A role's trust policy follows the same definition of another account: trusting a foreign
 /// account root without `sts:ExternalId` (or an organization condition) is PG-RP-003.
 #[test]

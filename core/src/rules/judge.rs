@@ -2,11 +2,11 @@
 //! whichever worker reads it, then what only the whole plan shows. The check hands changes in and
 //! takes findings out; which rules there are is known here alone.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use super::any::{drift, unjudged};
 use super::aws::managed_drift::{self, Gained, Managed};
-use super::plan_wide::Collector;
+use super::plan_wide::{Collector, Kept};
 use super::{custom, evaluate, judged, unverifiable, Context, PLAN_WIDE};
 use crate::plan::{Action, Change, PlanError, Unjudged};
 use crate::report::{DriftEntry, Finding};
@@ -15,8 +15,9 @@ use crate::report::{DriftEntry, Finding};
 pub(crate) struct PlanJudge<'a, 'p> {
     ctx: Context<'p>,
     collectors: Vec<Box<dyn Collector<'a> + 'a>>,
-    /// What each change's resource manages of a group or role, to tell Terraform's own drift.
-    managed: Mutex<Vec<Managed>>,
+    /// What each change's resource manages of a group or role, to tell Terraform's own drift (in
+    /// plan order once sorted, so that the same plan always names the same resource).
+    managed: Kept<Managed>,
 }
 
 /// What one resource change came to, before the plan-wide findings are added.
@@ -37,7 +38,7 @@ impl<'a, 'p> PlanJudge<'a, 'p> {
     pub fn new(ctx: Context<'p>) -> PlanJudge<'a, 'p> {
         let mut collectors: Vec<_> = PLAN_WIDE.iter().map(|f| f.collector()).collect();
         collectors.extend(ctx.config.custom.collector());
-        PlanJudge { ctx, collectors, managed: Mutex::default() }
+        PlanJudge { ctx, collectors, managed: Kept::default() }
     }
 
     /// Lets the plan-wide families that read the whole plan at once start on it (on the worker that
@@ -61,7 +62,7 @@ impl<'a, 'p> PlanJudge<'a, 'p> {
             collector.observe(index, &change, ctx);
         }
         if let Some(managed) = managed_drift::managed(&change) {
-            self.managed.lock().unwrap_or_else(PoisonError::into_inner).push(managed);
+            self.managed.push(index, managed);
         }
         findings.extend(unverifiable(&change, ctx));
         let unjudged = unjudged::unjudged(&change, ctx).then(|| unjudged::provider(&change));
@@ -99,7 +100,7 @@ impl<'a, 'p> PlanJudge<'a, 'p> {
                 }
             }
         }
-        let managed = self.managed.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let managed: Vec<Managed> = self.managed.into_sorted().into_iter().map(|(_, managed)| managed).collect();
         let drift = drift
             .into_iter()
             .map(|Drifted(mut entry, gained)| {
