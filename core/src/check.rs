@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use std::sync::{Mutex, PoisonError};
 
+use rayon::iter::{IntoParallelIterator as _, ParallelIterator as _};
+use rayon::slice::ParallelSliceMut as _;
+
 use crate::date::Date;
 use crate::error::Error;
 use crate::limits::Limits;
@@ -13,7 +16,7 @@ use crate::plan::reader::offset_in;
 use crate::plan::{self, Action, Change, Interrupt, PlanError, Section, Unjudged};
 use crate::policy::verdict::{self, Counts};
 use crate::policy::Policy;
-use crate::report::{InputError, PlanReport, Report, Run, SCHEMA_VERSION};
+use crate::report::{Finding, InputError, PlanReport, Report, Run, SCHEMA_VERSION};
 use crate::rules::{Context, Drifted, Judged, PlanJudge};
 use crate::scan::{ReportInput, ScanOptions};
 use crate::source::SourceMap;
@@ -219,10 +222,53 @@ fn analyze_input(
     Ok(report)
 }
 
-/// What one batch of entries came to.
+/// What one batch of entries came to, or the first error among them.
 enum Batch {
-    Changes(Vec<Result<Judged, PlanError>>),
-    Drift(Vec<Result<Option<Drifted>, PlanError>>),
+    Changes(Result<Vec<Judged>, PlanError>),
+    Drift(Result<Vec<Drifted>, PlanError>),
+}
+
+/// What judged changes add up to: tallied batch by batch on every core, then summed in plan order.
+#[derive(Default)]
+struct Tally {
+    counts: Counts,
+    actions: plan::ActionCounts,
+    findings: Vec<Finding>,
+    unjudged: Vec<Unjudged>,
+}
+
+impl Tally {
+    /// The changes of one batch.
+    fn of(judged: Vec<Judged>) -> Tally {
+        let mut tally = Tally::default();
+        for mut change in judged {
+            tally.actions.add(change.action);
+            tally.counts.add(change.counted, &change.findings);
+            tally.findings.append(&mut change.findings);
+            tally.unjudged.extend(change.unjudged);
+        }
+        tally
+    }
+
+    /// The tallies of consecutive batches as one, in their order.
+    fn sum(tallies: Vec<Tally>) -> Tally {
+        let mut sum = Tally::default();
+        sum.findings.reserve_exact(tallies.iter().map(|t| t.findings.len()).sum());
+        for mut tally in tallies {
+            sum.counts = sum.counts.plus(tally.counts);
+            sum.actions = sum.actions.plus(tally.actions);
+            sum.findings.append(&mut tally.findings);
+            sum.unjudged.append(&mut tally.unjudged);
+        }
+        sum
+    }
+}
+
+/// The judged change at `index` of `resource_changes`, in batches listed with their first index.
+fn judged_at(batches: &mut [(usize, Vec<Judged>)], index: usize) -> Option<&mut Judged> {
+    let batch = batches.partition_point(|(first, _)| *first <= index).checked_sub(1)?;
+    let (first, judged) = &mut batches[batch];
+    judged.get_mut(index - *first)
 }
 
 /// Analyzes decoded UTF-8 plan text, calling `release` with each skipped section once it is
@@ -256,9 +302,11 @@ fn analyze_plan_releasing(
                         Section::ResourceChanges => {
                             Batch::Changes(parsed.map(|(i, change)| judge.change(i, change?, text)).collect())
                         }
-                        Section::ResourceDrift => {
-                            Batch::Drift(parsed.map(|(_, change)| judge.drift(change?, text)).collect())
-                        }
+                        Section::ResourceDrift => Batch::Drift(
+                            parsed
+                                .filter_map(|(_, change)| change.and_then(|c| judge.drift(c, text)).transpose())
+                                .collect(),
+                        ),
                     };
                     // The rules are done with these entries; should anything read them again (an
                     // error's location), the map faults the pages back in from the file.
@@ -275,36 +323,25 @@ fn analyze_plan_releasing(
     let mut batches = batches.into_inner().unwrap_or_else(PoisonError::into_inner);
     // Put the batches back in plan order, so the first error reported is the first in the plan.
     batches.sort_unstable_by_key(|(section, first, _)| (*section, *first));
-
-    let mut judged = Vec::new();
+    let mut changes = Vec::new();
     let mut drifted = Vec::new();
-    for (_, _, batch) in batches {
+    for (_, first, batch) in batches {
         match batch {
-            Batch::Changes(outcomes) => {
-                for outcome in outcomes {
-                    judged.push(outcome?);
-                }
-            }
-            Batch::Drift(entries) => {
-                for entry in entries {
-                    drifted.extend(entry?);
-                }
-            }
+            Batch::Changes(judged) => changes.push((first, judged?)),
+            Batch::Drift(entries) => drifted.extend(entries?),
         }
     }
     // What only the whole plan shows is added before anything is counted.
-    let (notices, mut drift) = judge.finish(&mut judged, drifted, text)?;
-
-    let mut counts = Counts::default();
-    let mut findings = Vec::new();
-    let mut unjudged = Vec::new();
-    let mut actions = plan::ActionCounts::default();
-    for change in judged {
-        actions.add(change.action);
-        counts.add(change.counted, &change.findings);
-        findings.extend(change.findings);
-        unjudged.extend(change.unjudged);
+    let (plan_wide, mut drift) = judge.finish(drifted, text)?;
+    let mut notices = Vec::new();
+    for (index, finding) in plan_wide {
+        match index.and_then(|i| judged_at(&mut changes, i)) {
+            Some(change) => change.findings.push(finding),
+            None => notices.push(finding),
+        }
     }
+    let tallies = changes.into_par_iter().map(|(_, judged)| Tally::of(judged)).collect();
+    let Tally { mut counts, actions, mut findings, unjudged } = Tally::sum(tallies);
     // A finding about the plan as a whole (a Rego policy's message that names no resource) counts
     // as one change: the plan itself.
     counts.add(false, &notices);
@@ -312,10 +349,10 @@ fn analyze_plan_releasing(
     header.unjudged = Unjudged::tally(unjudged);
     header.actions = actions;
     findings.extend(notices);
-    findings.sort_by(|a, b| {
+    findings.par_sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.address.cmp(&b.address)).then_with(|| a.rule.cmp(&b.rule))
     });
-    drift.sort_by(|a, b| a.address.cmp(&b.address));
+    drift.par_sort_by(|a, b| a.address.cmp(&b.address));
 
     Ok(Report {
         schema_version: SCHEMA_VERSION,

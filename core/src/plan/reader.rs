@@ -52,6 +52,15 @@ pub struct ActionCounts {
 }
 
 impl ActionCounts {
+    /// These counts and `other`'s together.
+    pub(crate) fn plus(self, other: ActionCounts) -> ActionCounts {
+        ActionCounts {
+            create: self.create + other.create,
+            update: self.update + other.update,
+            delete: self.delete + other.delete,
+        }
+    }
+
     /// Counts one change.
     pub(crate) fn add(&mut self, action: super::Action) {
         for name in action.terraform_names() {

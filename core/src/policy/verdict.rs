@@ -25,6 +25,15 @@ impl Counts {
         }
     }
 
+    /// These counts and `other`'s together.
+    pub fn plus(self, other: Counts) -> Counts {
+        Counts {
+            total: self.total + other.total,
+            high_risk: self.high_risk + other.high_risk,
+            critical: self.critical + other.critical,
+        }
+    }
+
     pub fn status(&self) -> Status {
         if self.critical > 0 {
             Status::Critical

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use rayon::iter::{IntoParallelIterator as _, ParallelIterator as _};
+
 use super::any::{drift, unjudged};
 use super::aws::managed_drift::{self, Gained, Managed};
 use super::plan_wide::{Collector, Kept};
@@ -30,6 +32,10 @@ pub(crate) struct Judged {
     /// For a change no rule judges, its provider (one change of it).
     pub unjudged: Option<Unjudged>,
 }
+
+/// Findings about the whole plan, each with the index in `resource_changes` of the change it counts
+/// against (`None` for a notice about the plan).
+pub(crate) type PlanWideFindings = Vec<(Option<usize>, Finding)>;
 
 /// A drift entry, with what a group or role gained on refresh (to tell Terraform's own drift).
 pub(crate) struct Drifted(DriftEntry, Option<Box<Gained>>);
@@ -82,34 +88,30 @@ impl<'a, 'p> PlanJudge<'a, 'p> {
         Ok(described.map(|d| Drifted(d, gained.map(Box::new))))
     }
 
-    /// What only the whole plan shows: the plan-wide findings, each added to the change it counts
-    /// against (`judged`, in plan order) or returned as a notice about the plan; and the drift
-    /// entries, those Terraform itself made explained.
-    pub fn finish(
-        self,
-        judged: &mut [Judged],
-        drift: Vec<Drifted>,
-        text: &'a [u8],
-    ) -> Result<(Vec<Finding>, Vec<DriftEntry>), PlanError> {
-        let mut notices = Vec::new();
-        for collector in self.collectors {
-            for (index, finding) in collector.finish(&self.ctx, text)? {
-                match index.and_then(|i| judged.get_mut(i)) {
-                    Some(change) => change.findings.push(finding),
-                    None => notices.push(finding),
-                }
-            }
+    /// What only the whole plan shows: the plan-wide findings, in the order the families report
+    /// them; and the drift entries, those Terraform itself made explained. The families and the
+    /// explanations do not depend on each other: they run on every core.
+    pub fn finish(self, drift: Vec<Drifted>, text: &'a [u8]) -> Result<(PlanWideFindings, Vec<DriftEntry>), PlanError> {
+        let PlanJudge { ctx, collectors, managed } = self;
+        let managed: Vec<Managed> = managed.into_sorted().into_iter().map(|(_, managed)| managed).collect();
+        let (found, drift) = rayon::join(
+            || collectors.into_par_iter().map(|collector| collector.finish(&ctx, text)).collect::<Vec<_>>(),
+            || {
+                drift
+                    .into_iter()
+                    .map(|Drifted(mut entry, gained)| {
+                        if let Some(gained) = &gained {
+                            managed_drift::explain(&mut entry, gained, &managed);
+                        }
+                        entry
+                    })
+                    .collect()
+            },
+        );
+        let mut plan_wide = Vec::new();
+        for findings in found {
+            plan_wide.extend(findings?);
         }
-        let managed: Vec<Managed> = self.managed.into_sorted().into_iter().map(|(_, managed)| managed).collect();
-        let drift = drift
-            .into_iter()
-            .map(|Drifted(mut entry, gained)| {
-                if let Some(gained) = &gained {
-                    managed_drift::explain(&mut entry, gained, &managed);
-                }
-                entry
-            })
-            .collect();
-        Ok((notices, drift))
+        Ok((plan_wide, drift))
     }
 }
