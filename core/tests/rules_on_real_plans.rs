@@ -660,24 +660,27 @@ fn drift_explained_by_several_resources_names_the_first_in_plan_order() {
     let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let changes = plan["resource_changes"].as_array_mut().unwrap();
     let manager = changes.iter().find(|c| c["address"] == "aws_iam_role_policy_attachment.deployer_reports").unwrap();
-    // Copies after it, over several batches of entries (256 each), each managing the same policy.
-    let copies: Vec<_> = (0..700)
-        .map(|i| {
-            let mut copy = manager.clone();
-            copy["address"] = format!("aws_iam_role_policy_attachment.copy_{i:03}").into();
-            copy["name"] = format!("copy_{i:03}").into();
-            copy
-        })
-        .collect();
-    changes.extend(copies);
+    let other = changes.iter().find(|c| c["address"] == "aws_iam_user.ci").unwrap();
+    let copy = |of: &serde_json::Value, resource_type: &str, name: String| {
+        let mut copy = of.clone();
+        copy["address"] = format!("{resource_type}.{name}").into();
+        copy["name"] = name.into();
+        copy
+    };
+    // The first manager is the last entry of the first batch (256 entries a batch), the others fill
+    // the next batch: a worker on that one reaches its managers long before the first is judged.
+    let mut entries: Vec<_> = changes.iter().filter(|c| c["address"] != manager["address"]).cloned().collect();
+    let fill = 255 - entries.len();
+    entries.extend((0..fill).map(|i| copy(other, "aws_iam_user", format!("ci_{i:03}"))));
+    entries.push(copy(manager, "aws_iam_role_policy_attachment", "first".into()));
+    entries.extend((0..256).map(|i| copy(manager, "aws_iam_role_policy_attachment", format!("later_{i:03}"))));
+    *changes = entries;
     let text = serde_json::to_vec(&plan).unwrap();
     for _ in 0..5 {
         let report = check(PlanInput::bytes(&text), &CheckOptions::new(Policy::default())).unwrap();
         let deployer = report.drift.iter().find(|d| d.address == "aws_iam_role.deployer").unwrap();
         assert!(
-            deployer
-                .message
-                .contains("managed by aws_iam_role_policy_attachment.deployer_reports of this configuration"),
+            deployer.message.contains("managed by aws_iam_role_policy_attachment.first of this configuration"),
             "{deployer:#?}"
         );
     }
