@@ -122,6 +122,20 @@ pub(crate) struct Family {
     pub also_reads: fn(&str) -> bool,
 }
 
+impl Family {
+    /// Whether the family reads the attributes of this type.
+    fn reads(&self, resource_type: &str) -> bool {
+        self.types.contains(&resource_type) || (self.also_reads)(resource_type)
+    }
+
+    /// Whether the family is asked about a change to this type: one that judges only the action
+    /// is asked about every type, the others only about the types they read, so that a family
+    /// never judges another provider's attribute that happens to share a name with one of its own.
+    fn judges(&self, resource_type: &str) -> bool {
+        self.types.is_empty() || self.reads(resource_type)
+    }
+}
+
 /// For a family that reads no type beyond its own `types`.
 pub(crate) fn nothing_else(_: &str) -> bool {
     false
@@ -130,8 +144,7 @@ pub(crate) fn nothing_else(_: &str) -> bool {
 /// Whether some family reads the attributes of this type (creates and updates of the others are
 /// not judged: see `any::unjudged`).
 pub(crate) fn reads(resource_type: &str) -> bool {
-    FAMILIES.iter().any(|f| f.types.contains(&resource_type) || (f.also_reads)(resource_type))
-        || PLAN_WIDE.iter().any(|f| f.reads(resource_type))
+    FAMILIES.iter().any(|f| f.reads(resource_type)) || PLAN_WIDE.iter().any(|f| f.reads(resource_type))
 }
 
 /// What a family says about a change, for one of its rules; the runner makes it a [`Finding`].
@@ -282,7 +295,9 @@ pub(crate) fn evaluate_with(change: &Change, ctx: &Context, wanted: impl Fn(&Rul
         if fallback && !findings.is_empty() {
             break;
         }
-        let families = FAMILIES.iter().filter(|f| f.fallback == fallback && f.rules.iter().any(|r| wanted(r)));
+        let families = FAMILIES
+            .iter()
+            .filter(|f| f.fallback == fallback && f.judges(&change.resource_type) && f.rules.iter().any(|r| wanted(r)));
         for hit in families.flat_map(|family| (family.check)(change, ctx)).filter(|hit| wanted(hit.rule)) {
             let category = hit.category.unwrap_or(hit.rule.category);
             let (address, resource_type) = (change.display_name(), change.resource_type.to_string());

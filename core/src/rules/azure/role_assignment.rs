@@ -31,7 +31,8 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
     }
     match change.resource_type.as_ref() {
         "azurerm_role_assignment" => assignment(change),
-        _ => definition(change),
+        "azurerm_role_definition" => definition(change),
+        _ => Vec::new(),
     }
 }
 
