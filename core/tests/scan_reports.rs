@@ -248,6 +248,13 @@ fn broken_truncated_failed_partial_and_unknown_reports_are_errors() {
         read(failed_sarif.as_bytes(), "x.sarif", None, &Limits::default()),
         Err(ScanError::ScannerFailed { .. })
     ));
+    // The real report's findings, then `Results` again, empty: the report most JSON readers (the
+    // last value wins) would read as clean.
+    let text = String::from_utf8(trivy.clone()).unwrap();
+    let end = text.rfind('}').unwrap();
+    let twice = format!("{}, \"Results\": []}}", &text[..end].trim_end());
+    let err = read(twice.as_bytes(), "twice.json", None, &Limits::default()).unwrap_err();
+    assert!(matches!(err, ScanError::Syntax { .. }) && err.to_string().contains("`Results` is written twice"), "{err}");
     let partial = r#"{"results":[],"errors":[{"message":"Timeout when running rule foo"}]}"#;
     let err = read(partial.as_bytes(), "semgrep.json", None, &Limits::default()).unwrap_err();
     assert!(matches!(err, ScanError::Partial { .. }) && err.to_string().contains("Timeout"), "{err}");
