@@ -44,6 +44,7 @@ mod details;
 mod fingerprint;
 mod format;
 mod glob;
+mod json;
 mod limits;
 pub mod registry;
 mod text;

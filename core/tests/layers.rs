@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // The vocabulary: leaves.
     &["registry", "text", "url", "date", "glob", "fingerprint", "format", "details", "address"],
+    // JSON read strictly (a key written twice is refused; the error quotes it through `text`).
+    &["json"],
     // Workflow commands and the other CIs' report formats, written with the escaping of `text`.
     &["workflow", "ci_reports"],
     // The input limits (whose messages are escaped text), and the YAML reading they bound.

@@ -264,3 +264,23 @@ fn collect(value: &Value, field: &str, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// A key written twice inside a value a rule reads: readers that keep the first value see the web
+/// group's HTTP rule open to the internet, readers that keep the last (serde_json's `Value`, jq)
+/// see 10.0.0.0/8. The change cannot be verified: the check fails, naming the key.
+#[test]
+fn a_key_written_twice_inside_a_value_makes_the_change_unverifiable() {
+    let text = String::from_utf8(read_fixture("plans/security-groups.plan.json")).unwrap();
+    let changes = text.find(r#""resource_changes""#).unwrap();
+    let web = changes + text[changes..].find(r#""address":"aws_security_group.web""#).unwrap();
+    let after = web + text[web..].find(r#""after":"#).unwrap();
+    let rule = after + text[after..].find(r#""ingress":[{"#).unwrap() + r#""ingress":[{"#.len();
+    let twice = format!(r#"{}"cidr_blocks":["0.0.0.0/0"],{}"#, &text[..rule], &text[rule..]);
+    assert!(twice[rule..].starts_with(r#""cidr_blocks":["0.0.0.0/0"],"cidr_blocks":["10.0.0.0/8"]"#));
+    let err = check(PlanInput::bytes(twice.as_bytes()), &CheckOptions::new(Policy::default())).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("aws_security_group.web") && message.contains("`cidr_blocks` is written twice"),
+        "{message}"
+    );
+}

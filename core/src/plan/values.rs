@@ -95,7 +95,8 @@ impl<'a> Side<'a> {
         let parsed = self.parsed.get_or_init(|| self.members.iter().map(|_| OnceLock::new()).collect());
         let value = parsed[i].get_or_init(|| {
             serde_json::from_str(self.members[i].1.get())
-                .map_err(|e| {
+                .map(|crate::json::Unique(value)| value)
+                .map_err(|e: serde_json::Error| {
                     let full = e.to_string();
                     let message = full.rfind(" at line ").map_or(full.as_str(), |at| &full[..at]).to_string();
                     let (line, column) = (e.line(), e.column());

@@ -10,7 +10,6 @@ mod error;
 mod finding;
 mod formats;
 mod gate;
-mod json;
 mod render;
 mod shape;
 mod suppressions;
@@ -73,7 +72,7 @@ pub fn read(bytes: &[u8], file: &str, format: Option<ReportFormat>, limits: &Lim
     if text.iter().all(u8::is_ascii_whitespace) {
         return Err(ScanError::Unrecognized { file: file.into(), found: "an empty file".into() });
     }
-    let json::Unique(value) = serde_json::from_slice(text).map_err(|e: serde_json::Error| {
+    let crate::json::Unique(value) = serde_json::from_slice(text).map_err(|e: serde_json::Error| {
         let full = e.to_string();
         let message = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]).to_string();
         let message = if e.is_eof() { format!("{message} (the file is cut short)") } else { message };

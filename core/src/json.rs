@@ -1,11 +1,13 @@
-//! A report's JSON as a value in which no object names a key twice. JSON readers differ on which of
-//! two values counts (most keep the last, some the first, some refuse), so a report that names
-//! `results` twice, the first with a critical finding and the second empty, is two different
-//! reports: it is refused, as a plan's is.
+//! JSON read into a value in which no object names a key twice. JSON readers differ on which of two
+//! values counts (most keep the last, some the first, some refuse), so a document that names a key
+//! twice is two different documents: a scan report naming `results` twice (the first with a
+//! critical finding, the second empty), or a plan's rule naming `cidr_blocks` twice (`0.0.0.0/0`,
+//! then `10.0.0.0/8`). Plangate refuses it rather than pick one.
 
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// A JSON value whose objects each name a key once.
@@ -60,14 +62,18 @@ impl<'de> Visitor<'de> for UniqueVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if members.contains_key(&key) {
-                return Err(de::Error::custom(format!(
-                    "`{}` is written twice in one object (JSON readers differ on which counts)",
-                    crate::text::excerpt(&key, 80)
-                )));
-            }
             let Unique(value) = map.next_value()?;
-            members.insert(key, value);
+            match members.entry(key) {
+                Entry::Vacant(vacant) => {
+                    vacant.insert(value);
+                }
+                Entry::Occupied(occupied) => {
+                    return Err(de::Error::custom(format!(
+                        "`{}` is written twice in one object (JSON readers differ on which counts)",
+                        crate::text::excerpt(occupied.key(), 80)
+                    )));
+                }
+            }
         }
         Ok(Value::Object(members))
     }
@@ -85,7 +91,7 @@ mod tests {
 
         let err = serde_json::from_str::<Unique>("{\"runs\": [{\"results\": [1],\n \"results\": []}]}").err().unwrap();
         assert!(err.to_string().contains("`results` is written twice"), "{err}");
-        // Where the second key ends.
-        assert_eq!((err.line(), err.column()), (2, 10), "{err}");
+        // Where the second value ends.
+        assert_eq!((err.line(), err.column()), (2, 15), "{err}");
     }
 }
