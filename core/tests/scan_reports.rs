@@ -476,3 +476,27 @@ fn checkov_lists_and_the_simple_issues_shape() {
         .to_string();
     assert!(err.contains("$.issues[0].title: expected a string, found null"), "{err}");
 }
+
+/// A result suppressed in its source and rejected by a reviewer is not suppressed: every
+/// suppression must be accepted (as the SARIF SDK and GitLab read it). On the real report whose
+/// results are suppressed in source and externally.
+#[test]
+fn a_sarif_suppression_rejected_or_under_review_keeps_the_result_counted() {
+    let bytes = std::fs::read(path("defectdojo/sarif__suppression_test.sarif")).unwrap();
+    let suppressed = |report: &ScanReport| report.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let original = read(&bytes, "x.sarif", None, &Limits::default()).unwrap();
+    assert_eq!(suppressed(&original), 3);
+    for status in ["rejected", "underReview", "pending"] {
+        let mut report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        for result in report["runs"][0]["results"].as_array_mut().unwrap() {
+            if let Some(list) = result.get_mut("suppressions").and_then(|s| s.as_array_mut()) {
+                if !list.is_empty() {
+                    list.push(serde_json::json!({"kind": "external", "status": status}));
+                }
+            }
+        }
+        let edited = read(&serde_json::to_vec(&report).unwrap(), "x.sarif", None, &Limits::default()).unwrap();
+        assert_eq!(suppressed(&edited), 0, "{status}");
+        assert_eq!(edited.findings.len(), original.findings.len());
+    }
+}

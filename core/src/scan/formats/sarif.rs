@@ -3,10 +3,11 @@
 //! back from the result to its rule's default configuration to `warning`, read case-insensitively;
 //! a level SARIF does not define is an unknown severity. A `security-severity` (result or rule
 //! properties) is mapped with GitHub's bands (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low > 0),
-//! or read as a word (`"CRITICAL"`, `"High"`); anything else is an unknown severity. Results count unless their
-//! `kind` says they passed or do not apply. A suppression applies when accepted (or without a
-//! status, as the SARIF SDK reads it), not while under review or rejected. A run without `results`
-//! (absent or `null`), or an invocation that did not succeed, means the tool failed.
+//! or read as a word (`"CRITICAL"`, `"High"`); anything else is an unknown severity. Results count
+//! unless their `kind` says they passed or do not apply. A result is suppressed when every
+//! suppression it has is accepted (or without a status, as the SARIF SDK reads it): one under
+//! review or rejected keeps it counted. A run without `results` (absent or `null`), or an
+//! invocation that did not succeed, means the tool failed.
 
 use serde_json::Value;
 
@@ -200,16 +201,25 @@ fn security_severity(object: &Value) -> Option<(String, &'static str)> {
     Some((crate::text::one_line(&raw), band))
 }
 
-/// The justification of the first suppression that applies.
+/// How the first suppression says the result is suppressed, when the result is: every suppression
+/// it has is accepted (or has no status). One under review, rejected, or of a status SARIF does not
+/// define keeps it counted, as the SARIF SDK and GitLab read it: a reviewer's "rejected" beside an
+/// in-source suppression must not pass the gate.
 fn accepted_suppression(result: &Value) -> Option<String> {
     let suppressions = result.get("suppressions")?.as_array()?;
-    suppressions.iter().find(|s| text(s, "status").is_none_or(|status| status.eq_ignore_ascii_case("accepted"))).map(
-        |s| {
-            let kind = text(s, "kind").unwrap_or("external");
-            match text(s, "justification") {
-                Some(j) => format!("suppressed in the report ({kind}): {j}"),
-                None => format!("suppressed in the report ({kind})"),
-            }
-        },
-    )
+    let accepted = |s: &Value| {
+        s.get("status").is_none_or(|status| {
+            status.is_null() || status.as_str().is_some_and(|status| status.eq_ignore_ascii_case("accepted"))
+        })
+    };
+    if !suppressions.iter().all(accepted) {
+        return None;
+    }
+    suppressions.first().map(|s| {
+        let kind = text(s, "kind").unwrap_or("external");
+        match text(s, "justification") {
+            Some(j) => format!("suppressed in the report ({kind}): {j}"),
+            None => format!("suppressed in the report ({kind})"),
+        }
+    })
 }
