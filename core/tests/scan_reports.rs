@@ -500,3 +500,37 @@ fn a_sarif_suppression_rejected_or_under_review_keeps_the_result_counted() {
         assert_eq!(edited.findings.len(), original.findings.len());
     }
 }
+
+/// A result whose `ruleId` and `ruleIndex` name two rules is read differently by different readers
+/// (one rule may be critical, the other low): the report is refused. A sub-rule id (`RULE/1`) names
+/// its rule. On CodeQL's real report, whose second run has two rules.
+#[test]
+fn a_sarif_result_naming_two_rules_is_refused_and_a_sub_rule_names_its_rule() {
+    let bytes = std::fs::read(path("codeql-action/valid-sarif.sarif")).unwrap();
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        edit(&mut report["runs"][1]["results"][0]);
+        read(&serde_json::to_vec(&report).unwrap(), "codeql.sarif", None, &Limits::default())
+    };
+    let err = edited(&|result| result["ruleIndex"] = 1.into()).unwrap_err().to_string();
+    assert!(
+        err.contains("$.runs[1].results[0].ruleId")
+            && err.contains("`js/inconsistent-use-of-new`")
+            && err.contains("found `js/unused-local-variable`"),
+        "{err}"
+    );
+    let err = edited(&|result| result["rule"] = serde_json::json!({"id": "js/inconsistent-use-of-new"}))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the same id as `rule.id`"), "{err}");
+    let original = edited(&|_| {}).unwrap();
+    let sub = edited(&|result| {
+        result["ruleId"] = "js/unused-local-variable/1".into();
+        result.as_object_mut().unwrap().remove("ruleIndex");
+    })
+    .unwrap();
+    let severity = |report: &ScanReport| {
+        report.findings.iter().find(|f| f.rule.starts_with("js/unused-local-variable")).map(|f| f.severity)
+    };
+    assert_eq!(severity(&sub), severity(&original));
+}

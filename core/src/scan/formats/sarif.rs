@@ -1,5 +1,7 @@
 //! SARIF 2.1.0. A result's rule is found in the driver or, through `rule.toolComponent`, in an
-//! extension (what CodeQL writes for query packs); failing that, by id in any of them. Level falls
+//! extension (what CodeQL writes for query packs); failing that, by id in any of them (a sub-rule
+//! id, `CA2101/1`, finds `CA2101`). A result whose `ruleId`, `rule.id` and indexed rule disagree is
+//! refused: readers would differ on its severity. Level falls
 //! back from the result to its rule's default configuration to `warning`, read case-insensitively;
 //! a level SARIF does not define is an unknown severity. A `security-severity` (result or rule
 //! properties) is mapped with GitHub's bands (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low > 0),
@@ -51,6 +53,11 @@ pub fn parse(report: &Value, b: &FindingBuilder) -> Result<Parsed, Problem> {
                 continue;
             }
             let rule = find_rule(run, result);
+            same_rule(result, rule).map_err(|(expected, found)| Problem::Shape {
+                path: format!("{path}.results[{i}].ruleId"),
+                expected,
+                found,
+            })?;
             let rule_id = text(result, "ruleId")
                 .or_else(|| text_at(result, &["rule", "id"]))
                 .or_else(|| rule.and_then(|r| text(r, "id")))
@@ -160,11 +167,37 @@ fn find_rule<'r>(run: &'r Value, result: &Value) -> Option<&'r Value> {
         return Some(rule);
     }
     let id = text(result, "ruleId").or_else(|| reference.and_then(|r| text(r, "id")))?;
-    std::iter::once(driver)
-        .flatten()
-        .chain(extensions)
-        .flat_map(|c| rules_of(Some(c)))
+    let rules = || std::iter::once(driver).flatten().chain(extensions).flat_map(|c| rules_of(Some(c)));
+    // The rule itself, else the rule a sub-rule id (`CA2101/1`) belongs to.
+    rules()
         .find(|r| text(r, "id") == Some(id))
+        .or_else(|| rules().find(|r| text(r, "id").is_some_and(|r| names(id, r))))
+}
+
+/// Whether a result's rule id names this rule: the rule itself or one of its sub-rules (SARIF's
+/// hierarchical ids: `CA2101/1` is of `CA2101`).
+fn names(id: &str, rule: &str) -> bool {
+    id == rule || id.strip_prefix(rule).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A result must name one rule: its `ruleId`, its `rule.id` and the id of the rule its index finds
+/// agree (a `ruleId` may name a sub-rule: `CA2101/1` of `CA2101`). Otherwise readers differ on its
+/// severity (by index, `LOW`; by id, `CRIT`): `Err` says what was expected and what was found.
+fn same_rule(result: &Value, rule: Option<&Value>) -> Result<(), (String, String)> {
+    let quoted = |id: &str| format!("`{}`", crate::text::excerpt(id, 80));
+    let (id, reference) = (text(result, "ruleId"), text_at(result, &["rule", "id"]));
+    if let (Some(id), Some(reference)) = (id, reference) {
+        if id != reference {
+            return Err((format!("{}, the same id as `rule.id`", quoted(reference)), quoted(id)));
+        }
+    }
+    match (id.or(reference), rule.and_then(|r| text(r, "id"))) {
+        (Some(id), Some(found)) if !names(id, found) => Err((
+            format!("{} (or one of its sub-rules), the id of the rule its index names", quoted(found)),
+            quoted(id),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The `security-severity` property as the file writes it, with its band: a score of zero or more
