@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 
 use super::action::{Action, ActionReason};
 use super::error::Location;
+use super::members::{each_member, plain_string, value_end};
 use super::reader::{json_error, offset_in, Section};
 use super::values::{Side, Values};
 use super::PlanError;
@@ -97,8 +98,8 @@ struct RawResourceChange<'a> {
 #[derive(Debug, Deserialize)]
 struct RawChangeBody<'a> {
     /// Kept raw for its position in the text, for errors.
-    #[serde(borrow)]
-    actions: &'a RawValue,
+    #[serde(borrow, deserialize_with = "raw_text")]
+    actions: &'a str,
     #[serde(borrow, default)]
     before: Side<'a>,
     #[serde(borrow, default)]
@@ -113,7 +114,56 @@ struct RawChangeBody<'a> {
     replace_paths: Option<Vec<Vec<PathStep>>>,
 }
 
-impl RawResourceChange<'_> {
+/// A value's text, as it stands in the plan.
+fn raw_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'de str, D::Error> {
+    <&RawValue>::deserialize(d).map(RawValue::get)
+}
+
+impl<'a> RawResourceChange<'a> {
+    /// The entry read from its members (see [`super::members`]), for `text` that is well formed;
+    /// `None` wherever serde_json's reading must decide, which includes every entry it refuses: a
+    /// field written twice or missing, or of the wrong type, and keys with escapes.
+    fn from_well_formed(text: &'a str) -> Option<RawResourceChange<'a>> {
+        let (mut address, mut module_address, mut name, mut index, mut mode) = (None, None, None, None, None);
+        let (mut resource_type, mut deposed, mut action_reason, mut provider_name, mut change) =
+            (None, None, None, None, None);
+        each_member(text, 0, |key, start| {
+            if key == "change" {
+                let (body, end) = RawChangeBody::read_well_formed(text, start)?;
+                return fill(&mut change, body).then_some(end);
+            }
+            let end = value_end(text, start)?;
+            let value = text.get(start..end)?;
+            let filled = match key {
+                "address" => fill(&mut address, optional_text(value)?),
+                "module_address" => fill(&mut module_address, optional_text(value)?),
+                "name" => fill(&mut name, optional_text(value)?),
+                "index" => {
+                    fill(&mut index, if value == "null" { None } else { Some(serde_json::from_str(value).ok()?) })
+                }
+                "mode" => fill(&mut mode, optional_text(value)?),
+                "type" => fill(&mut resource_type, optional_text(value)??),
+                "deposed" => fill(&mut deposed, optional_text(value)?),
+                "action_reason" => fill(&mut action_reason, optional_text(value)?),
+                "provider_name" => fill(&mut provider_name, optional_text(value)?),
+                _ => true,
+            };
+            filled.then_some(end)
+        })?;
+        Some(RawResourceChange {
+            address: address.flatten(),
+            module_address: module_address.flatten(),
+            name: name.flatten(),
+            index: index.flatten(),
+            mode: mode.flatten(),
+            resource_type: resource_type?,
+            deposed: deposed.flatten(),
+            action_reason: action_reason.flatten(),
+            provider_name: provider_name.flatten(),
+            change: change?,
+        })
+    }
+
     /// The address made from its parts (`module_address`, `mode`, `type`, `name`, `index`), as
     /// Terraform writes it, for an entry that leaves it out.
     fn derived_address(&self) -> Result<String, String> {
@@ -137,16 +187,77 @@ impl RawResourceChange<'_> {
     }
 }
 
+impl<'a> RawChangeBody<'a> {
+    /// The same for the `change` object starting at `start`, and where it ends.
+    fn read_well_formed(text: &'a str, start: usize) -> Option<(RawChangeBody<'a>, usize)> {
+        let (mut actions, mut before, mut after, mut after_unknown) = (None, None, None, None);
+        let (mut before_sensitive, mut after_sensitive, mut replace_paths) = (None, None, None);
+        let end = each_member(text, start, |key, start| {
+            let slot = match key {
+                "before" => &mut before,
+                "after" => &mut after,
+                "after_unknown" => &mut after_unknown,
+                "before_sensitive" => &mut before_sensitive,
+                "after_sensitive" => &mut after_sensitive,
+                _ => {
+                    let end = value_end(text, start)?;
+                    let value = text.get(start..end)?;
+                    let filled = match key {
+                        "actions" => fill(&mut actions, value),
+                        "replace_paths" => fill(&mut replace_paths, serde_json::from_str(value).ok()?),
+                        _ => true,
+                    };
+                    return filled.then_some(end);
+                }
+            };
+            let (side, end) = Side::read_well_formed(text, start)?;
+            fill(slot, side).then_some(end)
+        })?;
+        let body = RawChangeBody {
+            actions: actions?,
+            before: before.unwrap_or_default(),
+            after: after.unwrap_or_default(),
+            after_unknown: after_unknown.unwrap_or_default(),
+            before_sensitive: before_sensitive.unwrap_or_default(),
+            after_sensitive: after_sensitive.unwrap_or_default(),
+            replace_paths: replace_paths.flatten(),
+        };
+        Some((body, end))
+    }
+}
+
+/// Fills an empty slot; `false` when it was filled already (a field written twice, which
+/// serde_json refuses).
+fn fill<T>(slot: &mut Option<T>, value: T) -> bool {
+    slot.replace(value).is_none()
+}
+
+/// A string field's value, borrowed when it has no escape; `Some(None)` for `null`, `None` for
+/// anything serde_json must read (an escape) or would refuse (not a string).
+fn optional_text(value: &str) -> Option<Option<Cow<'_, str>>> {
+    if value == "null" {
+        return Some(None);
+    }
+    match plain_string(value) {
+        Some(text) => Some(Some(Cow::Borrowed(text))),
+        None => serde_json::from_str::<String>(value).ok().map(|text| Some(Cow::Owned(text))),
+    }
+}
+
 impl<'a> Change<'a> {
     /// Normalizes entry `index` of `section` from its raw slice of `text` (the whole plan, for
-    /// error locations).
+    /// error locations). `raw` was read as a `RawValue`, so it is well formed: it is split into
+    /// members by one light scan, and read by serde_json only where that scan cannot decide.
     pub fn parse(text: &'a [u8], section: Section, index: usize, raw: &'a RawValue) -> Result<Change<'a>, PlanError> {
+        if let Some(entry) = RawResourceChange::from_well_formed(raw.get()) {
+            return Change::from_raw(text, section, index, entry);
+        }
         let entry: RawResourceChange<'a> = serde_json::from_str(raw.get()).map_err(|e| {
-            let (message, location) = match json_error(text, offset_in(text, raw), &e) {
+            let (message, location) = match json_error(text, offset_in(text, raw.get()), &e) {
                 PlanError::Syntax { message, location, .. } | PlanError::Shape { message, location } => {
                     (message, location)
                 }
-                other => (other.to_string(), Location::of_offset(text, offset_in(text, raw))),
+                other => (other.to_string(), Location::of_offset(text, offset_in(text, raw.get()))),
             };
             PlanError::InvalidChange { section: section.name(), index, address: None, message, location }
         })?;
@@ -178,10 +289,10 @@ impl<'a> Change<'a> {
             message,
             location: location(),
         };
-        let actions: Vec<Cow<'_, str>> = serde_json::from_str(entry.change.actions.get()).map_err(|_| {
+        let actions: Vec<Cow<'_, str>> = serde_json::from_str(entry.change.actions).map_err(|_| {
             invalid(format!(
                 "expected `actions` to be a list of strings, found {}",
-                crate::text::excerpt(entry.change.actions.get(), 120)
+                crate::text::excerpt(entry.change.actions, 120)
             ))
         })?;
         let action = Action::from_terraform(&actions).ok_or_else(|| {
@@ -349,6 +460,56 @@ mod tests {
         assert_eq!(change.address, "aws_s3_bucket.b[2]");
         let err = parse(r#"{"type":"t","name":"b","index":{"x":1},"change":{"actions":["update"]}}"#).unwrap_err();
         assert!(err.to_string().contains("a number or a string"), "{err}");
+    }
+
+    /// Every entry of every real plan among the fixtures is read by the light scan alone, and read
+    /// exactly as serde_json reads it.
+    #[test]
+    fn the_light_scan_reads_real_entries_as_serde_json_does() {
+        fn plans(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+                let path = entry.path();
+                if path.is_dir() {
+                    plans(&path, found);
+                } else if path.to_string_lossy().ends_with("plan.json") {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        plans(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures"), &mut found);
+        let mut entries = 0;
+        for path in &found {
+            let bytes = std::fs::read(path).unwrap();
+            let Ok(plan) = crate::plan::reader::read_outer(&bytes) else { continue };
+            for raw in plan.resource_changes.iter().chain(&plan.resource_drift) {
+                let scanned = RawResourceChange::from_well_formed(raw.get())
+                    .unwrap_or_else(|| panic!("{}: an entry left to serde_json: {}", path.display(), raw.get()));
+                let parsed: RawResourceChange<'_> = serde_json::from_str(raw.get()).unwrap();
+                assert_eq!(format!("{scanned:?}"), format!("{parsed:?}"), "{}", path.display());
+                entries += 1;
+            }
+        }
+        assert!(found.len() >= 30 && entries >= 500, "{} plans, {entries} entries", found.len());
+    }
+
+    #[test]
+    fn entries_the_light_scan_cannot_read_are_read_by_serde_json() {
+        for entry in [
+            r#"{"address":"a.b","type":"a","type":"b","change":{"actions":["create"]}}"#,
+            r#"{"address":"a.b","type":"a","change":{"actions":["create"],"after":{"x":1,"x":2}}}"#,
+            r#"{"address":"a.b","type":"a","change":{"actions":["create"],"after":[1]}}"#,
+            r#"{"address":"a.b","type":null,"change":{"actions":["create"]}}"#,
+            r#"{"address":"a.b","type":"a"}"#,
+            r#"{"address":"a.b","type":"a","change":{"actions":["create"],"after":{"x\"y":1}}}"#,
+            r#"{"addr\u0065ss":"a.b","type":"a","change":{"actions":["create"]}}"#,
+        ] {
+            assert!(RawResourceChange::from_well_formed(entry).is_none(), "{entry}");
+        }
+        let escaped = parse(r#"{"address":"a.b","type":"a","change":{"actions":["create"],"after":{"x\"y":1}}}"#);
+        assert_eq!(escaped.unwrap().values().after().get("x\"y").as_i64(), Some(1));
+        let twice = parse(r#"{"address":"a.b","type":"a","change":{"actions":["create"],"after":{"x":1,"x":2}}}"#);
+        assert!(twice.unwrap_err().to_string().contains("`x` is written twice"));
     }
 
     #[test]

@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::values::{text_marks_anything, Side};
@@ -29,11 +28,11 @@ pub fn changed_attributes<'a>(
     loop {
         let name = [b.peek(), a.peek(), u.peek()].into_iter().flatten().map(|(n, _)| *n).min_by(|x, y| x.cmp(y));
         let Some(name) = name else { break };
-        let take = |side: &mut std::iter::Peekable<_>| -> Option<&RawValue> {
-            side.next_if(|(n, _): &(&Cow<'a, str>, &RawValue)| *n == name).map(|(_, raw)| raw)
+        let take = |side: &mut std::iter::Peekable<_>| -> Option<&str> {
+            side.next_if(|(n, _): &(&Cow<'a, str>, &str)| *n == name).map(|(_, raw)| raw)
         };
         let (old, new, mask) = (take(&mut b), take(&mut a), take(&mut u));
-        if !same_value(old, new, deep) || mask.is_some_and(|m| text_marks_anything(m.get())) {
+        if !same_value(old.unwrap_or("null"), new.unwrap_or("null"), deep) || mask.is_some_and(text_marks_anything) {
             changed.push(name.clone());
         }
     }
@@ -43,9 +42,8 @@ pub fn changed_attributes<'a>(
 /// Equal, counting `null`, `{}`, `[]` and `""` as the same: providers switch between them without
 /// anything changing (`tags: null -> {}`). With `deep`, at any depth too (a nested block's
 /// `security_group_ids: null -> []`): two containers of one kind whose texts differ are compared as
-/// values. Anything else that differs in text differs.
-fn same_value(a: Option<&RawValue>, b: Option<&RawValue>, deep: bool) -> bool {
-    let (a, b) = (raw_text(a), raw_text(b));
+/// values. Anything else that differs in text differs. (An attribute absent from a side is `null`.)
+fn same_value(a: &str, b: &str, deep: bool) -> bool {
     let empty = |t: &str| matches!(t, "null" | "{}" | "[]" | "\"\"");
     if a == b || (empty(a) && empty(b)) || same_ignoring_white_space(a, b) {
         return true;
@@ -88,10 +86,6 @@ fn equivalent(a: &Value, b: &Value) -> bool {
         }
         _ => a == b,
     }
-}
-
-fn raw_text(raw: Option<&RawValue>) -> &str {
-    raw.map_or("null", RawValue::get)
 }
 
 /// The tokens of two JSON texts, compared without the white space between them.

@@ -9,6 +9,7 @@ pub(crate) mod encoding;
 mod error;
 mod load;
 mod mapping;
+mod members;
 mod native;
 pub(crate) mod reader;
 #[doc(hidden)]

@@ -184,11 +184,11 @@ where
     let format_version = match outer.format_version {
         Some(raw) => {
             let version: String =
-                serde_json::from_str(raw.get()).map_err(|e| json_error(text, offset_in(text, raw), &e))?;
+                serde_json::from_str(raw.get()).map_err(|e| json_error(text, offset_in(text, raw.get()), &e))?;
             if !is_supported_format(&version) {
                 return Err(PlanError::UnsupportedFormat {
                     found: version,
-                    location: Location::of_offset(text, offset_in(text, raw)),
+                    location: Location::of_offset(text, offset_in(text, raw.get())),
                 });
             }
             Some(version)
@@ -209,8 +209,8 @@ where
 }
 
 /// Where `raw` starts inside `text`; `raw` is always a slice of `text`.
-pub(crate) fn offset_in(text: &[u8], raw: &RawValue) -> usize {
-    (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+pub(crate) fn offset_in(text: &[u8], raw: &str) -> usize {
+    (raw.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }
 
 /// A serde_json error as a [`PlanError::Syntax`] (malformed JSON) or [`PlanError::Shape`] (JSON

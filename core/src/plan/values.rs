@@ -26,7 +26,8 @@ pub const UNKNOWN: &str = "(known after apply)";
 /// first use.
 #[derive(Debug, Default)]
 pub struct Side<'a> {
-    members: Vec<(Cow<'a, str>, &'a RawValue)>,
+    /// Each member's name and its value's text.
+    members: Vec<(Cow<'a, str>, &'a str)>,
     /// One slot per member, made when the first member is read; `None` when it cannot be parsed.
     parsed: OnceLock<Box<[OnceLock<Option<Value>>]>>,
     /// The first member a rule asked for that cannot be parsed.
@@ -43,7 +44,7 @@ pub struct Unreadable<'s> {
     /// The member's name.
     pub member: &'s str,
     /// Its text in the plan, for the error's location.
-    pub raw: &'s RawValue,
+    pub raw: &'s str,
     /// Why it cannot be parsed.
     pub message: &'s str,
     /// Where inside `raw` (1-based line and column, as serde_json counts them).
@@ -85,6 +86,26 @@ impl<'a> Side<'a> {
         }
     }
 
+    /// The side whose value starts at `start` in `text`, a well-formed entry, split without
+    /// serde_json (see [`super::members`]), and where it ends; `None` wherever serde_json must
+    /// decide: a key with an escape, an attribute written twice, a value that is not an object,
+    /// `null` or a boolean.
+    pub(super) fn read_well_formed(text: &'a str, start: usize) -> Option<(Side<'a>, usize)> {
+        let (members, end) = if text.as_bytes().get(start) == Some(&b'{') {
+            let (members, end) = super::members::object_members(text, start)?;
+            (Members::Listed(members), end)
+        } else {
+            let end = super::members::value_end(text, start)?;
+            let members = match text.get(start..end)? {
+                "null" | "false" => Members::default(),
+                "true" => Members::All,
+                _ => return None,
+            };
+            (members, end)
+        };
+        Some((Side::from_members(members).ok()?, end))
+    }
+
     fn index(&self, name: &str) -> Option<usize> {
         self.members.binary_search_by(|(n, _)| n.as_ref().cmp(name)).ok()
     }
@@ -94,7 +115,7 @@ impl<'a> Side<'a> {
         let Some(i) = self.index(name) else { return Member::Absent };
         let parsed = self.parsed.get_or_init(|| self.members.iter().map(|_| OnceLock::new()).collect());
         let value = parsed[i].get_or_init(|| {
-            serde_json::from_str(self.members[i].1.get())
+            serde_json::from_str(self.members[i].1)
                 .map(|crate::json::Unique(value)| value)
                 .map_err(|e: serde_json::Error| {
                     let full = e.to_string();
@@ -140,16 +161,16 @@ impl<'a> Side<'a> {
     /// A member's JSON text, unparsed: for a reader that needs one short value from every change
     /// and should not pay for parsing it.
     pub fn raw(&self, name: &str) -> Option<&'a str> {
-        self.index(name).map(|i| self.members[i].1.get())
+        self.index(name).map(|i| self.members[i].1)
     }
 
     /// The members in name order, unparsed.
-    pub fn members(&self) -> impl Iterator<Item = (&str, &'a RawValue)> {
+    pub fn members(&self) -> impl Iterator<Item = (&str, &'a str)> {
         self.members.iter().map(|(n, raw)| (n.as_ref(), *raw))
     }
 
     /// The same, with the names as the plan text holds them.
-    pub fn named_members(&self) -> impl Iterator<Item = (&Cow<'a, str>, &'a RawValue)> {
+    pub fn named_members(&self) -> impl Iterator<Item = (&Cow<'a, str>, &'a str)> {
         self.members.iter().map(|(n, raw)| (n, *raw))
     }
 
@@ -161,7 +182,7 @@ impl<'a> Side<'a> {
         }
         let mut paths = Vec::new();
         for (name, raw) in self.members() {
-            if !text_marks_anything(raw.get()) {
+            if !text_marks_anything(raw) {
                 continue;
             }
             match self.get(name) {
@@ -174,7 +195,7 @@ impl<'a> Side<'a> {
 
     /// For a mask: whether it marks anything at all.
     fn marks_anything(&self) -> bool {
-        self.all || self.members.iter().any(|(_, raw)| text_marks_anything(raw.get()))
+        self.all || self.members.iter().any(|(_, raw)| text_marks_anything(raw))
     }
 }
 
@@ -232,7 +253,7 @@ impl<'a> Values<'a> {
     pub fn sensitive_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = [&self.before_sensitive, &self.after_sensitive]
             .into_iter()
-            .flat_map(|side| side.members().filter(|(_, mask)| text_marks_anything(mask.get())).map(|(name, _)| name))
+            .flat_map(|side| side.members().filter(|(_, mask)| text_marks_anything(mask)).map(|(name, _)| name))
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -494,7 +515,7 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for Side<'a> {
 enum Members<'a> {
     /// The literal `true` (a mask marking everything).
     All,
-    Listed(Vec<(Cow<'a, str>, &'a RawValue)>),
+    Listed(Vec<(Cow<'a, str>, &'a str)>),
 }
 
 impl Default for Members<'_> {
@@ -519,7 +540,7 @@ impl<'de> Visitor<'de> for MembersVisitor {
                 // Resources have tens of attributes: grow once, not four times.
                 members.reserve(24);
             }
-            members.push((key, map.next_value()?));
+            members.push((key, map.next_value::<&'de RawValue>()?.get()));
         }
         Ok(Members::Listed(members))
     }

@@ -1,0 +1,230 @@
+//! The members of a JSON object whose text is already known to be well formed, found by one scan
+//! that follows only strings and brackets.
+//!
+//! Every entry a change is made from is a slice the streaming pass has already validated
+//! ([`super::reader`] reads it as a `RawValue`). Splitting its values into members with serde_json
+//! checked every string and number a second time, which was a quarter of the CPU time of checking a
+//! large plan; this scan only needs to know where each member starts and ends.
+//!
+//! Whatever serde_json might read differently gives `None` (a key with an escape, text that is not
+//! an object): the caller then parses the text with serde_json, so the answer, and every error, stay
+//! serde_json's.
+
+use std::borrow::Cow;
+
+/// A member's name (borrowed here; serde_json may have to unescape one) and its value's text.
+pub(crate) type Member<'a> = (Cow<'a, str>, &'a str);
+
+/// The members of the object that starts at `start` in `text`, in their order: each key without
+/// its quotes and each value's text (without the white space around it, as a `RawValue` holds it);
+/// and where the object ends. `None` when there is no object there or a key has an escape. `text`
+/// must be well-formed JSON; on other text the answer means nothing, but this never panics.
+pub(crate) fn object_members(text: &str, start: usize) -> Option<(Vec<Member<'_>>, usize)> {
+    // Resources have tens of attributes: grow once, not four times.
+    let mut members = Vec::with_capacity(24);
+    let end = each_member(text, start, |key, start| {
+        let end = value_end(text, start)?;
+        members.push((Cow::Borrowed(key), text.get(start..end)?));
+        Some(end)
+    })?;
+    Some((members, end))
+}
+
+/// Walks the object that starts at `start` (white space before it allowed) in `text`: `member` gets
+/// each key and where its value starts, and says where that value ends, having read it itself or
+/// through [`value_end`]; so a caller descends into the members it wants in the same scan. Where
+/// the object ends; `None` when there is no object there, a key has an escape or `member` gives
+/// up. The same terms as [`object_members`].
+pub(crate) fn each_member<'a>(
+    text: &'a str,
+    start: usize,
+    mut member: impl FnMut(&'a str, usize) -> Option<usize>,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, start);
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    at = skip_space(bytes, at + 1);
+    if bytes.get(at) == Some(&b'}') {
+        return Some(at + 1);
+    }
+    loop {
+        if bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        let (key_end, escaped) = string_end(bytes, at)?;
+        if escaped {
+            return None;
+        }
+        let key = text.get(at + 1..key_end - 1)?;
+        at = skip_space(bytes, key_end);
+        if bytes.get(at) != Some(&b':') {
+            return None;
+        }
+        at = skip_space(bytes, member(key, skip_space(bytes, at + 1))?);
+        match bytes.get(at) {
+            Some(b',') => at = skip_space(bytes, at + 1),
+            Some(b'}') => return Some(at + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// The text of a string value without its quotes, when it has no escape (so the text is the
+/// string); `None` for anything else.
+pub(crate) fn plain_string(value: &str) -> Option<&str> {
+    let inner = value.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains(['\\', '"'])).then_some(inner)
+}
+
+/// JSON's whitespace, as serde_json skips it.
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Where the string opening at `open` ends (just past its closing quote), and whether it holds an
+/// escape.
+fn string_end(bytes: &[u8], open: usize) -> Option<(usize, bool)> {
+    let mut at = open + 1;
+    let mut escaped = false;
+    loop {
+        // Eight bytes at a time: strings in plans are mostly short, too short for memchr's set-up
+        // to pay.
+        while let Some(chunk) = bytes.get(at..at + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let found = has_byte(word, b'"') | has_byte(word, b'\\');
+            if found != 0 {
+                at += found.trailing_zeros() as usize / 8;
+                break;
+            }
+            at += 8;
+        }
+        match bytes.get(at)? {
+            b'"' => return Some((at + 1, escaped)),
+            // The escaped character is never a quote ending the string; `\u` is followed by hex
+            // digits.
+            b'\\' => {
+                escaped = true;
+                at += 2;
+            }
+            _ => at += 1,
+        }
+    }
+}
+
+/// A word with the high bit set in each byte of `word` equal to `byte`, at least in the lowest
+/// such byte (higher bytes may be marked falsely, so only the lowest mark is read).
+fn has_byte(word: u64, byte: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
+/// Where the value starting at `start` in `text` ends.
+pub(crate) fn value_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    match bytes.get(start)? {
+        b'"' => string_end(bytes, start).map(|(end, _)| end),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut at = start;
+            loop {
+                match bytes.get(at)? {
+                    b'"' => {
+                        at = string_end(bytes, at)?.0;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(at + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                at += 1;
+            }
+        }
+        // A number, `true`, `false` or `null`: up to the next delimiter.
+        _ => Some(
+            bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\t' | b'\r'))
+                .map_or(bytes.len(), |n| start + n),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What serde_json finds: each key (unescaped) and its value's raw text, in order.
+    fn by_serde(text: &str) -> Vec<(String, String)> {
+        struct Pairs(Vec<(String, String)>);
+        impl<'de> serde::Deserialize<'de> for Pairs {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Visit;
+                impl<'de> serde::de::Visitor<'de> for Visit {
+                    type Value = Pairs;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+                        let mut pairs = Vec::new();
+                        while let Some((key, value)) = map.next_entry::<String, &serde_json::value::RawValue>()? {
+                            pairs.push((key, value.get().to_string()));
+                        }
+                        Ok(Pairs(pairs))
+                    }
+                }
+                d.deserialize_map(Visit)
+            }
+        }
+        serde_json::from_str::<Pairs>(text).expect("well-formed test text").0
+    }
+
+    fn by_scan(text: &str) -> Option<Vec<(String, String)>> {
+        let (members, end) = object_members(text, 0)?;
+        assert_eq!(text[end..].trim(), "", "{text}: the object ends where the text does");
+        Some(members.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn finds_what_serde_json_finds() {
+        for text in [
+            "{}",
+            " { } ",
+            r#"{"a":1}"#,
+            "{\n  \"a\" : -1.5e3 ,\t\"b\":true,\"c\":false,\"d\":null }\n",
+            r#"{"s":"x\"}]{[,","t":"\\","u":"\u00e9\"","v":"é"}"#,
+            r#"{"o":{"p":[1,{"q":"]}"},[]],"r":{}},"l":[[],[[{}]]],"e":""}"#,
+            r#"{"a":1,"a":2}"#,
+            r#"{"n":[1 , 2 ] , "m" : { "k" : "v" } }"#,
+        ] {
+            assert_eq!(by_scan(text), Some(by_serde(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn leaves_to_serde_json_what_it_might_read_differently() {
+        for text in [r#"{"a\"b":1}"#, r#"{"\u0061":1}"#, "[1]", "null", "true", r#""x""#, "7", ""] {
+            assert_eq!(object_members(text, 0), None, "{text}");
+        }
+        // Text that is not well formed: any answer, never a panic.
+        for text in
+            ["{", r#"{"a"#, r#"{"a":"#, r#"{"a":[1"#, r#"{"a":"x\"#, r#"{"a":1,"#, "{]", r#"{"a" 1}"#, "{\"a\":1 x"]
+        {
+            let _ = object_members(text, 0);
+        }
+        assert_eq!(plain_string(r#""abc""#), Some("abc"));
+        for text in [r#""a\"b""#, "\"a", "null", r#""a"b""#] {
+            assert_eq!(plain_string(text), None, "{text}");
+        }
+    }
+}
