@@ -311,8 +311,7 @@ fn analyze_plan_releasing(
                     // The rules are done with these entries; should anything read them again (an
                     // error's location), the map faults the pages back in from the file.
                     if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
-                        let (start, end) =
-                            (offset_in(text, first.get()), offset_in(text, last.get()) + last.get().len());
+                        let (start, end) = (offset_in(text, first), offset_in(text, last) + last.len());
                         release(&text[start..end]);
                     }
                     batches.lock().unwrap_or_else(PoisonError::into_inner).push((section, first, batch));

@@ -9,9 +9,10 @@ use serde_json::value::RawValue;
 
 use super::action::{Action, ActionReason};
 use super::error::Location;
-use super::members::{each_member, plain_string, value_end};
+use super::members::{plain_string, value_end};
 use super::reader::{json_error, offset_in, Section};
 use super::values::{Side, Values};
+use super::well_formed::each_member;
 use super::PlanError;
 use crate::address::{Address, Key};
 
@@ -246,18 +247,18 @@ fn optional_text(value: &str) -> Option<Option<Cow<'_, str>>> {
 
 impl<'a> Change<'a> {
     /// Normalizes entry `index` of `section` from its raw slice of `text` (the whole plan, for
-    /// error locations). `raw` was read as a `RawValue`, so it is well formed: it is split into
+    /// error locations). `raw` is well formed (the streaming pass checked it): it is split into
     /// members by one light scan, and read by serde_json only where that scan cannot decide.
-    pub fn parse(text: &'a [u8], section: Section, index: usize, raw: &'a RawValue) -> Result<Change<'a>, PlanError> {
-        if let Some(entry) = RawResourceChange::from_well_formed(raw.get()) {
+    pub fn parse(text: &'a [u8], section: Section, index: usize, raw: &'a str) -> Result<Change<'a>, PlanError> {
+        if let Some(entry) = RawResourceChange::from_well_formed(raw) {
             return Change::from_raw(text, section, index, entry);
         }
-        let entry: RawResourceChange<'a> = serde_json::from_str(raw.get()).map_err(|e| {
-            let (message, location) = match json_error(text, offset_in(text, raw.get()), &e) {
+        let entry: RawResourceChange<'a> = serde_json::from_str(raw).map_err(|e| {
+            let (message, location) = match json_error(text, offset_in(text, raw), &e) {
                 PlanError::Syntax { message, location, .. } | PlanError::Shape { message, location } => {
                     (message, location)
                 }
-                other => (other.to_string(), Location::of_offset(text, offset_in(text, raw.get()))),
+                other => (other.to_string(), Location::of_offset(text, offset_in(text, raw))),
             };
             PlanError::InvalidChange { section: section.name(), index, address: None, message, location }
         })?;
@@ -466,26 +467,15 @@ mod tests {
     /// exactly as serde_json reads it.
     #[test]
     fn the_light_scan_reads_real_entries_as_serde_json_does() {
-        fn plans(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-            for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
-                let path = entry.path();
-                if path.is_dir() {
-                    plans(&path, found);
-                } else if path.to_string_lossy().ends_with("plan.json") {
-                    found.push(path);
-                }
-            }
-        }
-        let mut found = Vec::new();
-        plans(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures"), &mut found);
+        let found = crate::plan::testing::fixture_plans();
         let mut entries = 0;
         for path in &found {
             let bytes = std::fs::read(path).unwrap();
             let Ok(plan) = crate::plan::reader::read_outer(&bytes) else { continue };
             for raw in plan.resource_changes.iter().chain(&plan.resource_drift) {
-                let scanned = RawResourceChange::from_well_formed(raw.get())
-                    .unwrap_or_else(|| panic!("{}: an entry left to serde_json: {}", path.display(), raw.get()));
-                let parsed: RawResourceChange<'_> = serde_json::from_str(raw.get()).unwrap();
+                let scanned = RawResourceChange::from_well_formed(raw)
+                    .unwrap_or_else(|| panic!("{}: an entry left to serde_json: {}", path.display(), raw));
+                let parsed: RawResourceChange<'_> = serde_json::from_str(raw).unwrap();
                 assert_eq!(format!("{scanned:?}"), format!("{parsed:?}"), "{}", path.display());
                 entries += 1;
             }

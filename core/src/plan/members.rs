@@ -1,16 +1,20 @@
 //! The members of a JSON object whose text is already known to be well formed, found by one scan
 //! that follows only strings and brackets.
 //!
-//! Every entry a change is made from is a slice the streaming pass has already validated
-//! ([`super::reader`] reads it as a `RawValue`). Splitting its values into members with serde_json
-//! checked every string and number a second time, which was a quarter of the CPU time of checking a
-//! large plan; this scan only needs to know where each member starts and ends.
+//! Every entry a change is made from is a slice the streaming pass has already checked
+//! ([`super::well_formed`], or serde_json where that check gives up). Splitting its values into
+//! members with serde_json checked every string and number a second time, which was a quarter of the
+//! CPU time of checking a large plan; this scan only needs to know where each member starts and
+//! ends. It walks objects with [`super::well_formed::each_member`], whose checks of keys cost
+//! little.
 //!
 //! Whatever serde_json might read differently gives `None` (a key with an escape, text that is not
 //! an object): the caller then parses the text with serde_json, so the answer, and every error, stay
 //! serde_json's.
 
 use std::borrow::Cow;
+
+use super::well_formed::{each_member, has_byte};
 
 /// A member's name (borrowed here; serde_json may have to unescape one) and its value's text.
 pub(crate) type Member<'a> = (Cow<'a, str>, &'a str);
@@ -30,47 +34,6 @@ pub(crate) fn object_members(text: &str, start: usize) -> Option<(Vec<Member<'_>
     Some((members, end))
 }
 
-/// Walks the object that starts at `start` (white space before it allowed) in `text`: `member` gets
-/// each key and where its value starts, and says where that value ends, having read it itself or
-/// through [`value_end`]; so a caller descends into the members it wants in the same scan. Where
-/// the object ends; `None` when there is no object there, a key has an escape or `member` gives
-/// up. The same terms as [`object_members`].
-pub(crate) fn each_member<'a>(
-    text: &'a str,
-    start: usize,
-    mut member: impl FnMut(&'a str, usize) -> Option<usize>,
-) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut at = skip_space(bytes, start);
-    if bytes.get(at) != Some(&b'{') {
-        return None;
-    }
-    at = skip_space(bytes, at + 1);
-    if bytes.get(at) == Some(&b'}') {
-        return Some(at + 1);
-    }
-    loop {
-        if bytes.get(at) != Some(&b'"') {
-            return None;
-        }
-        let (key_end, escaped) = string_end(bytes, at)?;
-        if escaped {
-            return None;
-        }
-        let key = text.get(at + 1..key_end - 1)?;
-        at = skip_space(bytes, key_end);
-        if bytes.get(at) != Some(&b':') {
-            return None;
-        }
-        at = skip_space(bytes, member(key, skip_space(bytes, at + 1))?);
-        match bytes.get(at) {
-            Some(b',') => at = skip_space(bytes, at + 1),
-            Some(b'}') => return Some(at + 1),
-            _ => return None,
-        }
-    }
-}
-
 /// The text of a string value without its quotes, when it has no escape (so the text is the
 /// string); `None` for anything else.
 pub(crate) fn plain_string(value: &str) -> Option<&str> {
@@ -78,19 +41,9 @@ pub(crate) fn plain_string(value: &str) -> Option<&str> {
     (!inner.contains(['\\', '"'])).then_some(inner)
 }
 
-/// JSON's whitespace, as serde_json skips it.
-fn skip_space(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(at) {
-        at += 1;
-    }
-    at
-}
-
-/// Where the string opening at `open` ends (just past its closing quote), and whether it holds an
-/// escape.
-fn string_end(bytes: &[u8], open: usize) -> Option<(usize, bool)> {
+/// Where the string opening at `open` ends (just past its closing quote).
+fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut at = open + 1;
-    let mut escaped = false;
     loop {
         // Eight bytes at a time: strings in plans are mostly short, too short for memchr's set-up
         // to pay.
@@ -104,38 +57,27 @@ fn string_end(bytes: &[u8], open: usize) -> Option<(usize, bool)> {
             at += 8;
         }
         match bytes.get(at)? {
-            b'"' => return Some((at + 1, escaped)),
+            b'"' => return Some(at + 1),
             // The escaped character is never a quote ending the string; `\u` is followed by hex
             // digits.
-            b'\\' => {
-                escaped = true;
-                at += 2;
-            }
+            b'\\' => at += 2,
             _ => at += 1,
         }
     }
-}
-
-/// A word with the high bit set in each byte of `word` equal to `byte`, at least in the lowest
-/// such byte (higher bytes may be marked falsely, so only the lowest mark is read).
-fn has_byte(word: u64, byte: u8) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let x = word ^ (ONES * u64::from(byte));
-    x.wrapping_sub(ONES) & !x & (ONES << 7)
 }
 
 /// Where the value starting at `start` in `text` ends.
 pub(crate) fn value_end(text: &str, start: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     match bytes.get(start)? {
-        b'"' => string_end(bytes, start).map(|(end, _)| end),
+        b'"' => string_end(bytes, start),
         b'{' | b'[' => {
             let mut depth = 0usize;
             let mut at = start;
             loop {
                 match bytes.get(at)? {
                     b'"' => {
-                        at = string_end(bytes, at)?.0;
+                        at = string_end(bytes, at)?;
                         continue;
                     }
                     b'{' | b'[' => depth += 1,

@@ -18,6 +18,7 @@ mod terraform;
 #[cfg(test)]
 pub(crate) mod testing;
 pub(crate) mod values;
+mod well_formed;
 
 pub use action::{Action, ActionReason, KnownReason};
 pub(crate) use binary::read as read_binary;

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::error::Location;
+use super::well_formed::{self, skip_space};
 use super::PlanError;
 
 /// The header fields of a plan. Both are optional: some tools strip them.
@@ -141,8 +142,8 @@ pub const BATCH_SIZE: usize = 256;
 #[derive(Debug)]
 pub struct RawPlan<'a> {
     pub header: PlanHeader,
-    pub resource_changes: Vec<&'a RawValue>,
-    pub resource_drift: Vec<&'a RawValue>,
+    pub resource_changes: Vec<&'a str>,
+    pub resource_drift: Vec<&'a str>,
 }
 
 /// Reads `text`, which must be a whole plan document, collecting every entry.
@@ -163,32 +164,46 @@ pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
 /// Reads `text`, which must be a whole plan document, calling `on_batch(section, index of the
 /// first entry, entries)` for each batch of entries as soon as it is scanned, and `on_skipped`
 /// with each top-level value it skips (`prior_state`, `configuration`, …): nothing refers to that
-/// text again, so a caller holding it in a memory map may give its pages back.
+/// text again, so a caller holding it in a memory map may give its pages back. Every entry is well
+/// formed (serde_json would read it).
 pub fn read_streaming<'a, F, S>(text: &'a [u8], mut on_batch: F, mut on_skipped: S) -> Result<PlanHeader, PlanError>
 where
-    F: FnMut(Section, usize, Vec<&'a RawValue>),
+    F: FnMut(Section, usize, Vec<&'a str>),
     S: FnMut(&'a [u8]),
 {
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let outer = de
-        .deserialize_any(OuterVisitor { on_batch: &mut on_batch, on_skipped: &mut on_skipped })
-        .and_then(|outer| de.end().map(|()| outer))
-        .map_err(|e| json_error(text, 0, &e))?;
-    let outer = match outer {
-        Outer::Plan(outer) => outer,
-        Outer::NotAnObject(found) => return Err(PlanError::NotAPlan { found: found.into() }),
+    // How many entries of each section were handed out before the quick reading gave up.
+    let mut handed = [0; 2];
+    let quick = read_well_formed(
+        text,
+        |section, first, batch| {
+            handed[section as usize] = first + batch.len();
+            on_batch(section, first, batch);
+        },
+        &mut on_skipped,
+    );
+    let outer = match quick {
+        Some(outer) => outer,
+        // serde_json decides, and words any error; the batches handed out already are not again.
+        None => read_by_serde(
+            text,
+            |section, first, batch| {
+                if first >= handed[section as usize] {
+                    on_batch(section, first, batch);
+                }
+            },
+            on_skipped,
+        )?,
     };
     if !outer.looks_like_plan {
         return Err(PlanError::NotAPlan { found: describe_keys(&outer.keys) });
     }
     let format_version = match outer.format_version {
         Some(raw) => {
-            let version: String =
-                serde_json::from_str(raw.get()).map_err(|e| json_error(text, offset_in(text, raw.get()), &e))?;
+            let version: String = serde_json::from_str(raw).map_err(|e| json_error(text, offset_in(text, raw), &e))?;
             if !is_supported_format(&version) {
                 return Err(PlanError::UnsupportedFormat {
                     found: version,
-                    location: Location::of_offset(text, offset_in(text, raw.get())),
+                    location: Location::of_offset(text, offset_in(text, raw)),
                 });
             }
             Some(version)
@@ -206,6 +221,94 @@ where
         unjudged: Vec::new(),
         actions: ActionCounts::default(),
     })
+}
+
+/// The streaming pass by serde_json, for any text: what it finds, or its error.
+fn read_by_serde<'a>(
+    text: &'a [u8],
+    mut on_batch: impl FnMut(Section, usize, Vec<&'a str>),
+    mut on_skipped: impl FnMut(&'a [u8]),
+) -> Result<OuterFields<'a>, PlanError> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let outer = de
+        .deserialize_any(OuterVisitor { on_batch: &mut on_batch, on_skipped: &mut on_skipped })
+        .and_then(|outer| de.end().map(|()| outer))
+        .map_err(|e| json_error(text, 0, &e))?;
+    match outer {
+        Outer::Plan(outer) => Ok(outer),
+        Outer::NotAnObject(found) => Err(PlanError::NotAPlan { found: found.into() }),
+    }
+}
+
+/// The keys plangate reads, once each: JSON readers differ on which of two counts.
+const READ: [&str; 5] = ["format_version", "terraform_version", "errored", "resource_changes", "resource_drift"];
+
+/// The streaming pass over a plan that [`well_formed`] finds well formed, in one scan: what
+/// serde_json's reading ([`OuterVisitor`]) would find, or `None` wherever that reading must decide
+/// (any error, a key with an escape, text that is not UTF-8 or not an object), having handed out
+/// only whole batches.
+fn read_well_formed<'a>(
+    text: &'a [u8],
+    mut on_batch: impl FnMut(Section, usize, Vec<&'a str>),
+    on_skipped: &mut impl FnMut(&'a [u8]),
+) -> Option<OuterFields<'a>> {
+    let text = std::str::from_utf8(text).ok()?;
+    let mut fields = OuterFields::default();
+    let mut seen = [false; READ.len()];
+    let end = well_formed::each_member(text, 0, |key, start| {
+        if let Some(i) = READ.iter().position(|k| *k == key) {
+            if std::mem::replace(&mut seen[i], true) {
+                return None;
+            }
+        }
+        if fields.keys.len() < 64 {
+            fields.keys.push(key.to_string());
+        }
+        let section = match key {
+            "resource_changes" => Section::ResourceChanges,
+            "resource_drift" => Section::ResourceDrift,
+            _ => {
+                let end = well_formed::value_end(text, start)?;
+                let value = &text[start..end];
+                match key {
+                    "format_version" => fields.format_version = Some(value),
+                    "terraform_version" => fields.terraform_version = serde_json::from_str(value).ok()?,
+                    "errored" => {
+                        fields.errored = match value {
+                            "true" => true,
+                            "false" | "null" => false,
+                            _ => return None,
+                        }
+                    }
+                    other => {
+                        fields.looks_like_plan |= matches!(other, "planned_values" | "output_changes");
+                        on_skipped(value.as_bytes());
+                    }
+                }
+                return Some(end);
+            }
+        };
+        fields.looks_like_plan = true;
+        if text[start..].starts_with("null") {
+            return Some(start + 4);
+        }
+        let mut batch = Vec::with_capacity(BATCH_SIZE);
+        let mut first = 0;
+        let end = well_formed::each_element(text, start, |at| {
+            let end = well_formed::value_end(text, at)?;
+            batch.push(&text[at..end]);
+            if batch.len() == BATCH_SIZE {
+                on_batch(section, first, std::mem::replace(&mut batch, Vec::with_capacity(BATCH_SIZE)));
+                first += BATCH_SIZE;
+            }
+            Some(end)
+        })?;
+        if !batch.is_empty() {
+            on_batch(section, first, batch);
+        }
+        Some(end)
+    })?;
+    (skip_space(text.as_bytes(), end) == text.len()).then_some(fields)
 }
 
 /// Where `raw` starts inside `text`; `raw` is always a slice of `text`.
@@ -286,9 +389,9 @@ enum Outer<'a> {
     NotAnObject(&'static str),
 }
 
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq)]
 struct OuterFields<'a> {
-    format_version: Option<&'a RawValue>,
+    format_version: Option<&'a str>,
     terraform_version: Option<String>,
     /// Terraform stopped with errors while planning.
     errored: bool,
@@ -304,7 +407,7 @@ struct OuterVisitor<'f, F, S> {
 
 impl<'de, F, S> Visitor<'de> for OuterVisitor<'_, F, S>
 where
-    F: FnMut(Section, usize, Vec<&'de RawValue>),
+    F: FnMut(Section, usize, Vec<&'de str>),
     S: FnMut(&'de [u8]),
 {
     type Value = Outer<'de>;
@@ -315,9 +418,6 @@ where
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields = OuterFields::default();
-        // The keys plangate reads, once each: JSON readers differ on which of two counts.
-        const READ: [&str; 5] =
-            ["format_version", "terraform_version", "errored", "resource_changes", "resource_drift"];
         let mut seen = [false; READ.len()];
         while let Some(KeyName(key)) = map.next_key::<KeyName<'de>>()? {
             if let Some(i) = READ.iter().position(|k| *k == key) {
@@ -326,7 +426,7 @@ where
                 }
             }
             match key.as_ref() {
-                "format_version" => fields.format_version = Some(map.next_value()?),
+                "format_version" => fields.format_version = Some(map.next_value::<&RawValue>()?.get()),
                 "terraform_version" => fields.terraform_version = map.next_value()?,
                 "errored" => fields.errored = map.next_value::<Option<bool>>()?.unwrap_or(false),
                 "resource_changes" | "resource_drift" => {
@@ -378,14 +478,14 @@ struct Batches<'f, F> {
     on_batch: &'f mut F,
 }
 
-impl<'de, F: FnMut(Section, usize, Vec<&'de RawValue>)> de::DeserializeSeed<'de> for Batches<'_, F> {
+impl<'de, F: FnMut(Section, usize, Vec<&'de str>)> de::DeserializeSeed<'de> for Batches<'_, F> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de, F: FnMut(Section, usize, Vec<&'de RawValue>)> Visitor<'de> for Batches<'_, F> {
+impl<'de, F: FnMut(Section, usize, Vec<&'de str>)> Visitor<'de> for Batches<'_, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -396,7 +496,7 @@ impl<'de, F: FnMut(Section, usize, Vec<&'de RawValue>)> Visitor<'de> for Batches
         let mut first = 0;
         let mut batch = Vec::with_capacity(BATCH_SIZE);
         while let Some(entry) = seq.next_element::<&'de RawValue>()? {
-            batch.push(entry);
+            batch.push(entry.get());
             if batch.len() == BATCH_SIZE {
                 (self.on_batch)(self.section, first, std::mem::replace(&mut batch, Vec::with_capacity(BATCH_SIZE)));
                 first += BATCH_SIZE;
@@ -448,7 +548,7 @@ mod tests {
         assert_eq!(plan.header.format_version.as_deref(), Some("1.2"));
         assert_eq!(plan.header.terraform_version.as_deref(), Some("1.11.4"));
         assert_eq!(plan.resource_changes.len(), 2);
-        assert!(plan.resource_changes[1].get().starts_with(r#"{"address":"c.d""#));
+        assert!(plan.resource_changes[1].starts_with(r#"{"address":"c.d""#));
         assert!(plan.resource_drift.is_empty());
     }
 
@@ -462,6 +562,70 @@ mod tests {
         assert!(err.contains("unsupported plan format_version \"2.0\" at line 1, column 19"), "{err}");
         let err = read_outer(br#"{"errored":true,"resource_changes":[],"errored":false}"#).unwrap_err().to_string();
         assert!(err.contains("`errored` is written twice"), "{err}");
+    }
+
+    /// What one reading hands out (each entry with its section and index) and what else it finds.
+    type Reading<'a> = (Vec<(Section, usize, &'a str)>, Option<OuterFields<'a>>);
+
+    /// Both readings of `text`: the quick one, then serde_json's.
+    fn both_readings(text: &[u8]) -> [Reading<'_>; 2] {
+        let mut quick = Vec::new();
+        let quick_fields = read_well_formed(
+            text,
+            |section, first, batch| quick.extend(batch.into_iter().enumerate().map(|(i, e)| (section, first + i, e))),
+            &mut |_| {},
+        );
+        let mut serde = Vec::new();
+        let serde_fields = read_by_serde(
+            text,
+            |section, first, batch| serde.extend(batch.into_iter().enumerate().map(|(i, e)| (section, first + i, e))),
+            |_| {},
+        )
+        .ok();
+        [(quick, quick_fields), (serde, serde_fields)]
+    }
+
+    /// Every real plan among the fixtures is read by the quick reading alone, exactly as serde_json
+    /// reads it.
+    #[test]
+    fn the_quick_reading_reads_real_plans_as_serde_json_does() {
+        let plans = crate::plan::testing::fixture_plans();
+        let mut entries = 0;
+        for path in &plans {
+            let bytes = std::fs::read(path).unwrap();
+            let [quick, serde] = both_readings(&bytes);
+            assert!(quick.1.is_some(), "{}: left to serde_json", path.display());
+            assert_eq!(quick, serde, "{}", path.display());
+            entries += quick.0.len();
+        }
+        assert!(plans.len() >= 30 && entries >= 500, "{} plans, {entries} entries", plans.len());
+    }
+
+    /// Where the quick reading gives up part way (here on an escaped key, or nesting deeper than it
+    /// follows, which serde_json reads), serde_json reads the plan again and hands out only the
+    /// entries not handed out yet: each exactly once, in order.
+    #[test]
+    fn what_the_quick_reading_leaves_is_read_once_by_serde_json() {
+        let entry = |i: usize| format!(r#"{{"address":"a.r{i}","type":"a","change":{{"actions":["create"]}}}}"#);
+        let deep = format!("{}1{}", "[".repeat(well_formed::MAX_DEPTH + 1), "]".repeat(well_formed::MAX_DEPTH + 1));
+        let entries: Vec<String> = (0..600)
+            .map(|i| if i == 300 { entry(i).replacen('}', &format!(r#","x":{deep}}}"#), 1) } else { entry(i) })
+            .collect();
+        for plan in [
+            format!(r#"{{"resource_changes":[{}],"a":1}}"#, entries.join(",")),
+            format!(r#"{{"resource_drift":[{}],"resource_changes":[{}]}}"#, entries.join(","), entries.join(",")),
+        ] {
+            let [quick, serde] = both_readings(plan.as_bytes());
+            assert!(quick.1.is_none() && !quick.0.is_empty(), "the quick reading gives up after handing some out");
+            let mut seen = Vec::new();
+            read_streaming(
+                plan.as_bytes(),
+                |section, first, batch| seen.extend((0..batch.len()).map(|i| (section, first + i))),
+                |_| {},
+            )
+            .unwrap();
+            assert_eq!(seen, serde.0.iter().map(|(s, i, _)| (*s, *i)).collect::<Vec<_>>());
+        }
     }
 
     #[test]

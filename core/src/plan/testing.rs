@@ -11,6 +11,24 @@ pub(crate) fn parse(json: &str) -> Result<Change<'static>, PlanError> {
     Change::parse(plan.as_bytes(), Section::ResourceChanges, 0, raw.resource_changes[0])
 }
 
+/// Every JSON plan among the repository's fixtures (`*plan.json`), sorted.
+pub(crate) fn fixture_plans() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.to_string_lossy().ends_with("plan.json") {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures"), &mut found);
+    found.sort();
+    found
+}
+
 /// An update of `TYPE.r` from `before` to `after` (JSON objects), nothing unknown or sensitive.
 pub(crate) fn update(resource_type: &str, before: &str, after: &str) -> Change<'static> {
     update_with_unknown(resource_type, before, after, "{}")

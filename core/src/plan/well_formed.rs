@@ -1,0 +1,431 @@
+//! A JSON check for the streaming pass that accepts only what serde_json accepts, ending each value
+//! where serde_json ends it, and is faster because it does nothing else.
+//!
+//! serde_json's streaming pass over a large plan cost more CPU than anything else on the thread that
+//! every other core waits for: it checks each byte through its general reader (a `Result` per
+//! character, a peek and an eat per byte). This check follows the grammar in one loop, strings eight
+//! bytes at a time.
+//!
+//! It may refuse text serde_json accepts (nesting deeper than [`MAX_DEPTH`]); it must never accept
+//! text serde_json refuses, nor end a value elsewhere. The caller treats `None` as "let serde_json
+//! decide", so every error, and its message and location, stays serde_json's.
+
+/// How deeply arrays and objects may nest here; deeper text is left to serde_json.
+pub(crate) const MAX_DEPTH: usize = 64 * 64;
+
+/// Where the JSON value that starts exactly at `start` in `text` ends, when it is well formed as
+/// serde_json reads a value it skips (any depth, strings not unescaped); `None` for anything else.
+pub(crate) fn value_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // Which open brackets are objects, a bit per level.
+    let mut objects = [0u64; MAX_DEPTH / 64];
+    let mut depth = 0usize;
+    let mut at = start;
+    'value: loop {
+        at = match *bytes.get(at)? {
+            b'"' => string_end(bytes, at)?.0,
+            open @ (b'{' | b'[') => {
+                at = skip_space(bytes, at + 1);
+                let close = if open == b'{' { b'}' } else { b']' };
+                if bytes.get(at) == Some(&close) {
+                    at + 1
+                } else {
+                    if depth == MAX_DEPTH {
+                        return None;
+                    }
+                    let bit = 1 << (depth % 64);
+                    if open == b'{' {
+                        objects[depth / 64] |= bit;
+                        at = key_and_colon(bytes, at)?;
+                    } else {
+                        objects[depth / 64] &= !bit;
+                    }
+                    depth += 1;
+                    continue 'value;
+                }
+            }
+            b't' => literal_end(bytes, at, b"true")?,
+            b'f' => literal_end(bytes, at, b"false")?,
+            b'n' => literal_end(bytes, at, b"null")?,
+            _ => number_end(bytes, at)?,
+        };
+        // A value ended at `at`: what follows is a comma or the end of the enclosing brackets.
+        loop {
+            let Some(level) = depth.checked_sub(1) else { return Some(at) };
+            let in_object = objects[level / 64] & (1 << (level % 64)) != 0;
+            at = skip_space(bytes, at);
+            match *bytes.get(at)? {
+                b',' => {
+                    at = skip_space(bytes, at + 1);
+                    if in_object {
+                        at = key_and_colon(bytes, at)?;
+                    }
+                    continue 'value;
+                }
+                b'}' if in_object => {}
+                b']' if !in_object => {}
+                _ => return None,
+            }
+            depth = level;
+            at += 1;
+        }
+    }
+}
+
+/// Walks the object that starts at `start` (white space before it allowed) in `text`, checking its
+/// syntax: `member` gets each key and where its value starts, and says where that value ends,
+/// having checked it (with [`value_end`] or as it knows better). Where the object ends; `None`
+/// when the text is not such an object, a key has an escape (its name would need unescaping) or
+/// `member` gives up.
+pub(crate) fn each_member<'a>(
+    text: &'a str,
+    start: usize,
+    mut member: impl FnMut(&'a str, usize) -> Option<usize>,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, start);
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    at = skip_space(bytes, at + 1);
+    if bytes.get(at) == Some(&b'}') {
+        return Some(at + 1);
+    }
+    loop {
+        if bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        let (key_end, escaped) = string_end(bytes, at)?;
+        if escaped {
+            return None;
+        }
+        let key = text.get(at + 1..key_end - 1)?;
+        at = skip_space(bytes, key_end);
+        if bytes.get(at) != Some(&b':') {
+            return None;
+        }
+        at = skip_space(bytes, member(key, skip_space(bytes, at + 1))?);
+        match bytes.get(at) {
+            Some(b',') => at = skip_space(bytes, at + 1),
+            Some(b'}') => return Some(at + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// Walks the array that starts exactly at `start`: `element` gets where each element starts and
+/// says where it ends. Where the array ends, or `None` as for [`each_member`].
+pub(crate) fn each_element(text: &str, start: usize, mut element: impl FnMut(usize) -> Option<usize>) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.get(start) != Some(&b'[') {
+        return None;
+    }
+    let mut at = skip_space(bytes, start + 1);
+    if bytes.get(at) == Some(&b']') {
+        return Some(at + 1);
+    }
+    loop {
+        at = skip_space(bytes, element(at)?);
+        match bytes.get(at) {
+            Some(b',') => at = skip_space(bytes, at + 1),
+            Some(b']') => return Some(at + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// A key at `at`, its colon and the white space after it: where the value starts.
+fn key_and_colon(bytes: &[u8], at: usize) -> Option<usize> {
+    if bytes.get(at) != Some(&b'"') {
+        return None;
+    }
+    let at = skip_space(bytes, string_end(bytes, at)?.0);
+    (bytes.get(at) == Some(&b':')).then(|| skip_space(bytes, at + 1))
+}
+
+/// Where the string whose opening quote is at `open` ends (past its closing quote), when its
+/// escapes are JSON's and it holds no control character, as serde_json checks a string it skips;
+/// and whether it has an escape.
+fn string_end(bytes: &[u8], open: usize) -> Option<(usize, bool)> {
+    let mut at = open + 1;
+    let mut escaped = false;
+    loop {
+        // Eight bytes at a time, up to the first quote, backslash or control character.
+        while let Some(chunk) = bytes.get(at..at + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS;
+            let found = has_byte(word, b'"') | has_byte(word, b'\\') | control;
+            if found != 0 {
+                at += found.trailing_zeros() as usize / 8;
+                break;
+            }
+            at += 8;
+        }
+        match *bytes.get(at)? {
+            b'"' => return Some((at + 1, escaped)),
+            b'\\' => match *bytes.get(at + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                    (escaped, at) = (true, at + 2);
+                }
+                b'u' if bytes.get(at + 2..at + 6)?.iter().all(u8::is_ascii_hexdigit) => {
+                    (escaped, at) = (true, at + 6);
+                }
+                _ => return None,
+            },
+            0..=0x1f => return None,
+            _ => at += 1,
+        }
+    }
+}
+
+/// Where the number that starts at `start` ends, in JSON's grammar: `-`, then `0` or digits not
+/// starting with `0`, then a fraction and an exponent, each with at least one digit.
+fn number_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start + usize::from(bytes.get(start) == Some(&b'-'));
+    at = match bytes.get(at)? {
+        // One leading zero only; serde_json refuses `01` even where nothing else could follow.
+        b'0' if matches!(bytes.get(at + 1), Some(b'0'..=b'9')) => return None,
+        b'0' => at + 1,
+        b'1'..=b'9' => digits_end(bytes, at + 1),
+        _ => return None,
+    };
+    if bytes.get(at) == Some(&b'.') {
+        at = some_digits_end(bytes, at + 1)?;
+    }
+    if let Some(b'e' | b'E') = bytes.get(at) {
+        at += 1;
+        if let Some(b'+' | b'-') = bytes.get(at) {
+            at += 1;
+        }
+        at = some_digits_end(bytes, at)?;
+    }
+    Some(at)
+}
+
+/// JSON's white space, as serde_json skips it.
+pub(crate) fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// A one in each byte of a word, and each byte's high bit.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = ONES << 7;
+
+/// A word with the high bit set in each byte of `word` equal to `byte`, at least in the lowest
+/// such byte (higher bytes may be marked falsely, so only the lowest mark is read).
+pub(crate) fn has_byte(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGH_BITS
+}
+
+fn digits_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b'0'..=b'9') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Where a run of at least one digit that starts at `at` ends.
+fn some_digits_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let end = digits_end(bytes, at);
+    (end > at).then_some(end)
+}
+
+fn literal_end(bytes: &[u8], at: usize, word: &[u8]) -> Option<usize> {
+    (bytes.get(at..at + word.len())? == word).then_some(at + word.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde::Deserialize;
+    use serde_json::value::RawValue;
+
+    /// Where serde_json, reading a value as the streaming pass reads an entry, ends the value at
+    /// the start of `text`; `None` when it refuses it (or finds white space first).
+    fn serde_end(text: &str) -> Option<usize> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let raw = <&RawValue>::deserialize(&mut de).ok()?;
+        std::ptr::eq(raw.get().as_ptr(), text.as_ptr()).then(|| raw.get().len())
+    }
+
+    fn agree(text: &str) {
+        assert_eq!(value_end(text, 0), serde_end(text), "{text:?}");
+    }
+
+    #[test]
+    fn accepts_and_refuses_as_serde_json_does() {
+        for text in [
+            "0",
+            "-0",
+            "12",
+            "-1.5e+3",
+            "1E5",
+            "0.25",
+            "1e-0",
+            "true",
+            "false",
+            "null",
+            r#""""#,
+            r#""a\"b\\/\b\f\n\r\t""#,
+            r#""\u00e9\uD83D\uDE00""#,
+            "\"é😀\"",
+            "[]",
+            "{}",
+            " [ ] ",
+            "[1,2]",
+            "[ 1 , [ {} ] ]",
+            r#"{"a":1,"b":{"c":[true,null]}}"#,
+            r#"{ "a" : "}" , "b" : "]" }"#,
+            "[1] x",
+            "1 2",
+            // Refused by both.
+            "",
+            " 1",
+            "01",
+            "-",
+            "-a",
+            "1.",
+            "1.e3",
+            "1e",
+            "1e+",
+            ".5",
+            "+1",
+            "tru",
+            "nul",
+            "True",
+            "[1,]",
+            "[,1]",
+            "[1 2]",
+            "{,}",
+            r#"{"a"}"#,
+            r#"{"a":}"#,
+            r#"{"a" 1}"#,
+            r#"{"a":1,}"#,
+            "{1:2}",
+            r#"{'a':1}"#,
+            "[1}",
+            r#"{"a":1]"#,
+            "[",
+            "{",
+            r#"""#,
+            r#""\x""#,
+            r#""\u12g4""#,
+            r#""\u12""#,
+            "\"a\nb\"",
+            "\"\u{1f}\"",
+            "\"a\tb\"",
+            r#""\"#,
+            "[\"]",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "[1,2",
+            r#"{"a":[1,{"b":2]}}"#,
+        ] {
+            agree(text);
+        }
+    }
+
+    #[test]
+    fn walks_objects_and_arrays_checking_their_syntax() {
+        let text = r#" { "a" : [1, 2] , "b":{} } "#;
+        let mut keys = Vec::new();
+        let end = each_member(text, 0, |key, at| {
+            keys.push(key);
+            value_end(text, at)
+        });
+        assert_eq!((end, keys), (Some(text.len() - 1), vec!["a", "b"]));
+        for bad in [r#"{"a":1,}"#, r#"{"a":1 "b":2}"#, r#"{"a\"":1}"#, r#"{"a":1"#, "[]", r#"{"a"1}"#] {
+            assert_eq!(each_member(bad, 0, |_, at| value_end(bad, at)), None, "{bad}");
+        }
+        let text = "[1 , {\"x\":[]},\"]\" ]";
+        let mut starts = Vec::new();
+        let end = each_element(text, 0, |at| {
+            starts.push(at);
+            value_end(text, at)
+        });
+        assert_eq!((end, starts), (Some(text.len()), vec![1, 5, 14]));
+        for bad in ["[1,]", "[1 2]", "[1", "{}", " []"] {
+            assert_eq!(each_element(bad, 0, |at| value_end(bad, at)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn leaves_nesting_deeper_than_its_limit_to_serde_json() {
+        let deep = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(value_end(&deep(MAX_DEPTH), 0), Some(2 * MAX_DEPTH + 1));
+        assert_eq!(value_end(&deep(MAX_DEPTH + 1), 0), None);
+        assert_eq!(serde_end(&deep(MAX_DEPTH + 1)), Some(2 * MAX_DEPTH + 3));
+        let objects = format!("{}1{}", r#"{"a":"#.repeat(100), "}".repeat(100));
+        agree(&objects);
+    }
+
+    /// Pieces of JSON, right and wrong, to build text from.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            " ",
+            "\n",
+            "\"",
+            "\"k\"",
+            "\"v\\\"\"",
+            "\\",
+            "\\u00",
+            "\\n",
+            "1",
+            "0",
+            "-",
+            ".",
+            "e",
+            "E",
+            "+",
+            "5",
+            "true",
+            "fals",
+            "null",
+            "\"é\"",
+            "\t",
+            "\u{1}",
+            "x",
+            "\"a b c d e f g h\"",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        /// Random pieces: mostly wrong, sometimes right; never a different answer from serde_json's.
+        #[test]
+        fn agrees_with_serde_json_on_any_text(pieces in prop::collection::vec(piece(), 0..24)) {
+            let text = pieces.concat();
+            prop_assert_eq!(value_end(&text, 0), serde_end(&text), "{:?}", text);
+        }
+
+        /// A real entry with one byte replaced, inserted or removed.
+        #[test]
+        fn agrees_with_serde_json_on_damaged_entries(at in 0usize..400, byte in prop::sample::select(
+            b"{}[],:\"\\ 0123456789-+.eEtrufalsn\x01\x1fx".to_vec()), how in 0u8..3) {
+            let entry = r#"{"address":"aws_security_group.web","type":"aws_security_group","change":{"actions":["update"],"before":{"ingress":[{"cidr_blocks":["10.0.0.0/8"],"from_port":22,"description":"a \"quoted\" \\ path\u00e9"}],"n":-1.5e-3},"after":{"ingress":[],"n":0,"ok":true,"none":null}}}"#;
+            let mut bytes = entry.as_bytes().to_vec();
+            let at = at % bytes.len();
+            match how {
+                0 => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                _ => { bytes.remove(at); }
+            }
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                prop_assert_eq!(value_end(text, 0), serde_end(text), "{:?}", text);
+            }
+        }
+    }
+}
