@@ -50,9 +50,16 @@ def test_ctrl_c_stops_a_check_waiting_on_a_fifo(tmp_path: Path) -> None:
 
     fifo = tmp_path / "plan.json"
     os.mkfifo(fifo)
+    # A shell starting the tests as a background job (`cmd &`) makes them ignore SIGINT, and then
+    # Python installs no handler: the signal would be lost and the wait below never end. Ctrl-C's
+    # own handler is put in place for this test.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     started = time.monotonic()
     timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        plangate.check_plan(fifo)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            plangate.check_plan(fifo)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert time.monotonic() - started < 10
