@@ -246,16 +246,19 @@ const READ: [&str; 5] = ["format_version", "terraform_version", "errored", "reso
 /// The streaming pass over a plan that [`well_formed`] finds well formed, in one scan: what
 /// serde_json's reading ([`OuterVisitor`]) would find, or `None` wherever that reading must decide
 /// (any error, a key with an escape, text that is not UTF-8 or not an object), having handed out
-/// only whole batches.
+/// only whole batches. Each value is checked as UTF-8 once scanned, as serde_json's `RawValue`
+/// does: checking the whole text first would touch every page of a mapped file at once, where the
+/// pass gives each part back once read.
 fn read_well_formed<'a>(
     text: &'a [u8],
     mut on_batch: impl FnMut(Section, usize, Vec<&'a str>),
     on_skipped: &mut impl FnMut(&'a [u8]),
 ) -> Option<OuterFields<'a>> {
-    let text = std::str::from_utf8(text).ok()?;
+    let utf8 = |range: std::ops::Range<usize>| std::str::from_utf8(&text[range]).ok();
     let mut fields = OuterFields::default();
     let mut seen = [false; READ.len()];
-    let end = well_formed::each_member(text, 0, |key, start| {
+    let end = well_formed::each_key(text, 0, |key, start| {
+        let key = utf8(key)?;
         if let Some(i) = READ.iter().position(|k| *k == key) {
             if std::mem::replace(&mut seen[i], true) {
                 return None;
@@ -269,7 +272,7 @@ fn read_well_formed<'a>(
             "resource_drift" => Section::ResourceDrift,
             _ => {
                 let end = well_formed::value_end(text, start)?;
-                let value = &text[start..end];
+                let value = utf8(start..end)?;
                 match key {
                     "format_version" => fields.format_version = Some(value),
                     "terraform_version" => fields.terraform_version = serde_json::from_str(value).ok()?,
@@ -289,14 +292,14 @@ fn read_well_formed<'a>(
             }
         };
         fields.looks_like_plan = true;
-        if text[start..].starts_with("null") {
+        if text[start..].starts_with(b"null") {
             return Some(start + 4);
         }
         let mut batch = Vec::with_capacity(BATCH_SIZE);
         let mut first = 0;
         let end = well_formed::each_element(text, start, |at| {
             let end = well_formed::value_end(text, at)?;
-            batch.push(&text[at..end]);
+            batch.push(utf8(at..end)?);
             if batch.len() == BATCH_SIZE {
                 on_batch(section, first, std::mem::replace(&mut batch, Vec::with_capacity(BATCH_SIZE)));
                 first += BATCH_SIZE;
@@ -308,7 +311,7 @@ fn read_well_formed<'a>(
         }
         Some(end)
     })?;
-    (skip_space(text.as_bytes(), end) == text.len()).then_some(fields)
+    (skip_space(text, end) == text.len()).then_some(fields)
 }
 
 /// Where `raw` starts inside `text`; `raw` is always a slice of `text`.

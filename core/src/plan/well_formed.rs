@@ -15,8 +15,7 @@ pub(crate) const MAX_DEPTH: usize = 64 * 64;
 
 /// Where the JSON value that starts exactly at `start` in `text` ends, when it is well formed as
 /// serde_json reads a value it skips (any depth, strings not unescaped); `None` for anything else.
-pub(crate) fn value_end(text: &str, start: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
+pub(crate) fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
     // Which open brackets are objects, a bit per level.
     let mut objects = [0u64; MAX_DEPTH / 64];
     let mut depth = 0usize;
@@ -82,7 +81,16 @@ pub(crate) fn each_member<'a>(
     start: usize,
     mut member: impl FnMut(&'a str, usize) -> Option<usize>,
 ) -> Option<usize> {
-    let bytes = text.as_bytes();
+    each_key(text.as_bytes(), start, |key, value| member(text.get(key)?, value))
+}
+
+/// The same over bytes that may not be UTF-8 (the keys' bytes are not checked): `member` gets the
+/// range of each key's text.
+pub(crate) fn each_key(
+    bytes: &[u8],
+    start: usize,
+    mut member: impl FnMut(std::ops::Range<usize>, usize) -> Option<usize>,
+) -> Option<usize> {
     let mut at = skip_space(bytes, start);
     if bytes.get(at) != Some(&b'{') {
         return None;
@@ -99,7 +107,7 @@ pub(crate) fn each_member<'a>(
         if escaped {
             return None;
         }
-        let key = text.get(at + 1..key_end - 1)?;
+        let key = at + 1..key_end - 1;
         at = skip_space(bytes, key_end);
         if bytes.get(at) != Some(&b':') {
             return None;
@@ -115,8 +123,11 @@ pub(crate) fn each_member<'a>(
 
 /// Walks the array that starts exactly at `start`: `element` gets where each element starts and
 /// says where it ends. Where the array ends, or `None` as for [`each_member`].
-pub(crate) fn each_element(text: &str, start: usize, mut element: impl FnMut(usize) -> Option<usize>) -> Option<usize> {
-    let bytes = text.as_bytes();
+pub(crate) fn each_element(
+    bytes: &[u8],
+    start: usize,
+    mut element: impl FnMut(usize) -> Option<usize>,
+) -> Option<usize> {
     if bytes.get(start) != Some(&b'[') {
         return None;
     }
@@ -254,7 +265,7 @@ mod tests {
     }
 
     fn agree(text: &str) {
-        assert_eq!(value_end(text, 0), serde_end(text), "{text:?}");
+        assert_eq!(value_end(text.as_bytes(), 0), serde_end(text), "{text:?}");
     }
 
     #[test]
@@ -337,29 +348,29 @@ mod tests {
         let mut keys = Vec::new();
         let end = each_member(text, 0, |key, at| {
             keys.push(key);
-            value_end(text, at)
+            value_end(text.as_bytes(), at)
         });
         assert_eq!((end, keys), (Some(text.len() - 1), vec!["a", "b"]));
         for bad in [r#"{"a":1,}"#, r#"{"a":1 "b":2}"#, r#"{"a\"":1}"#, r#"{"a":1"#, "[]", r#"{"a"1}"#] {
-            assert_eq!(each_member(bad, 0, |_, at| value_end(bad, at)), None, "{bad}");
+            assert_eq!(each_member(bad, 0, |_, at| value_end(bad.as_bytes(), at)), None, "{bad}");
         }
         let text = "[1 , {\"x\":[]},\"]\" ]";
         let mut starts = Vec::new();
-        let end = each_element(text, 0, |at| {
+        let end = each_element(text.as_bytes(), 0, |at| {
             starts.push(at);
-            value_end(text, at)
+            value_end(text.as_bytes(), at)
         });
         assert_eq!((end, starts), (Some(text.len()), vec![1, 5, 14]));
         for bad in ["[1,]", "[1 2]", "[1", "{}", " []"] {
-            assert_eq!(each_element(bad, 0, |at| value_end(bad, at)), None, "{bad}");
+            assert_eq!(each_element(bad.as_bytes(), 0, |at| value_end(bad.as_bytes(), at)), None, "{bad}");
         }
     }
 
     #[test]
     fn leaves_nesting_deeper_than_its_limit_to_serde_json() {
         let deep = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
-        assert_eq!(value_end(&deep(MAX_DEPTH), 0), Some(2 * MAX_DEPTH + 1));
-        assert_eq!(value_end(&deep(MAX_DEPTH + 1), 0), None);
+        assert_eq!(value_end(deep(MAX_DEPTH).as_bytes(), 0), Some(2 * MAX_DEPTH + 1));
+        assert_eq!(value_end(deep(MAX_DEPTH + 1).as_bytes(), 0), None);
         assert_eq!(serde_end(&deep(MAX_DEPTH + 1)), Some(2 * MAX_DEPTH + 3));
         let objects = format!("{}1{}", r#"{"a":"#.repeat(100), "}".repeat(100));
         agree(&objects);
@@ -408,7 +419,7 @@ mod tests {
         #[test]
         fn agrees_with_serde_json_on_any_text(pieces in prop::collection::vec(piece(), 0..24)) {
             let text = pieces.concat();
-            prop_assert_eq!(value_end(&text, 0), serde_end(&text), "{:?}", text);
+            prop_assert_eq!(value_end(text.as_bytes(), 0), serde_end(&text), "{:?}", text);
         }
 
         /// A real entry with one byte replaced, inserted or removed.
@@ -424,7 +435,7 @@ mod tests {
                 _ => { bytes.remove(at); }
             }
             if let Ok(text) = std::str::from_utf8(&bytes) {
-                prop_assert_eq!(value_end(text, 0), serde_end(text), "{:?}", text);
+                prop_assert_eq!(value_end(text.as_bytes(), 0), serde_end(text), "{:?}", text);
             }
         }
     }
