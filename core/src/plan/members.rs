@@ -41,7 +41,9 @@ pub(crate) fn plain_string(value: &str) -> Option<&str> {
     (!inner.contains(['\\', '"'])).then_some(inner)
 }
 
-/// Where the string opening at `open` ends (just past its closing quote).
+/// Where the string opening at `open` ends (just past its closing quote). Lighter than
+/// [`super::well_formed`]'s, which also checks escapes and control characters: on text already
+/// checked, that costs 2.6% more instructions for a whole check of the 100 MB plan.
 fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut at = open + 1;
     loop {

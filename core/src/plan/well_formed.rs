@@ -84,8 +84,8 @@ pub(crate) fn each_member<'a>(
     each_key(text.as_bytes(), start, |key, value| member(text.get(key)?, value))
 }
 
-/// The same over bytes that may not be UTF-8 (the keys' bytes are not checked): `member` gets the
-/// range of each key's text.
+/// The same over bytes that may not be UTF-8 (keys are checked as JSON strings, not as UTF-8):
+/// `member` gets the range of each key's text.
 pub(crate) fn each_key(
     bytes: &[u8],
     start: usize,
