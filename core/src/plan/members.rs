@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use super::well_formed::{each_member, has_byte};
+use super::well_formed::{each_member, plain_text_end};
 
 /// A member's name (borrowed here; serde_json may have to unescape one) and its value's text.
 pub(crate) type Member<'a> = (Cow<'a, str>, &'a str);
@@ -47,23 +47,12 @@ pub(crate) fn plain_string(value: &str) -> Option<&str> {
 fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut at = open + 1;
     loop {
-        // Eight bytes at a time: strings in plans are mostly short, too short for memchr's set-up
-        // to pay.
-        while let Some(chunk) = bytes.get(at..at + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            let found = has_byte(word, b'"') | has_byte(word, b'\\');
-            if found != 0 {
-                at += found.trailing_zeros() as usize / 8;
-                break;
-            }
-            at += 8;
-        }
+        at = plain_text_end::<false>(bytes, at);
         match bytes.get(at)? {
             b'"' => return Some(at + 1),
             // The escaped character is never a quote ending the string; `\u` is followed by hex
             // digits.
-            b'\\' => at += 2,
-            _ => at += 1,
+            _ => at += 2,
         }
     }
 }
