@@ -38,7 +38,9 @@ pub(crate) fn object_members(text: &str, start: usize) -> Option<(Vec<Member<'_>
 /// string); `None` for anything else.
 pub(crate) fn plain_string(value: &str) -> Option<&str> {
     let inner = value.strip_prefix('"')?.strip_suffix('"')?;
-    (!inner.contains(['\\', '"'])).then_some(inner)
+    // Bytes, not chars: a pattern of chars decodes the text as it goes, and this runs for every
+    // string field of every entry.
+    (!inner.bytes().any(|b| b == b'\\' || b == b'"')).then_some(inner)
 }
 
 /// Where the string opening at `open` ends (just past its closing quote). Lighter than
