@@ -71,22 +71,33 @@ pub(crate) fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
     }
 }
 
-/// Walks the object that starts at `start` (white space before it allowed) in `text`, checking its
-/// syntax: `member` gets each key and where its value starts, and says where that value ends,
-/// having checked it (with [`value_end`] or as it knows better). Where the object ends; `None`
-/// when the text is not such an object, a key has an escape (its name would need unescaping) or
-/// `member` gives up.
+/// Walks the object that starts at `start` (white space before it allowed) in `text`, text the
+/// streaming pass has already checked: `member` gets each key and where its value starts, and says
+/// where that value ends. Where the object ends; `None` when the text is not such an object, a key
+/// has an escape (its name would need unescaping) or `member` gives up. Keys are only found, not
+/// checked again: on text that is not well formed the answer means nothing, but this never panics.
 pub(crate) fn each_member<'a>(
     text: &'a str,
     start: usize,
     mut member: impl FnMut(&'a str, usize) -> Option<usize>,
 ) -> Option<usize> {
-    each_key(text.as_bytes(), start, |key, value| member(text.get(key)?, value))
+    walk_object::<false>(text.as_bytes(), start, |key, value| member(text.get(key)?, value))
 }
 
-/// The same over bytes that may not be UTF-8 (keys are checked as JSON strings, not as UTF-8):
-/// `member` gets the range of each key's text.
+/// The same over bytes that may not be UTF-8, checking the object's syntax and its keys as JSON
+/// strings (not as UTF-8): `member` gets the range of each key's text, and checks its value.
 pub(crate) fn each_key(
+    bytes: &[u8],
+    start: usize,
+    member: impl FnMut(std::ops::Range<usize>, usize) -> Option<usize>,
+) -> Option<usize> {
+    walk_object::<true>(bytes, start, member)
+}
+
+/// [`each_member`] and [`each_key`]: with `CHECK_KEYS`, each key is checked as
+/// [`value_end`] checks a string; without, only its closing quote is looked for (a backslash
+/// before it is an escape: `None`).
+fn walk_object<const CHECK_KEYS: bool>(
     bytes: &[u8],
     start: usize,
     mut member: impl FnMut(std::ops::Range<usize>, usize) -> Option<usize>,
@@ -103,12 +114,20 @@ pub(crate) fn each_key(
         if bytes.get(at) != Some(&b'"') {
             return None;
         }
-        let (key_end, escaped) = string_end(bytes, at)?;
-        if escaped {
-            return None;
-        }
-        let key = at + 1..key_end - 1;
-        at = skip_space(bytes, key_end);
+        let close = if CHECK_KEYS {
+            match string_end(bytes, at)? {
+                (_, true) => return None,
+                (end, false) => end - 1,
+            }
+        } else {
+            let close = plain_text_end::<false>(bytes, at + 1);
+            if bytes.get(close) != Some(&b'"') {
+                return None;
+            }
+            close
+        };
+        let key = at + 1..close;
+        at = skip_space(bytes, close + 1);
         if bytes.get(at) != Some(&b':') {
             return None;
         }
@@ -400,7 +419,12 @@ mod tests {
         assert_eq!((end, keys), (Some(text.len() - 1), vec!["a", "b"]));
         for bad in [r#"{"a":1,}"#, r#"{"a":1 "b":2}"#, r#"{"a\"":1}"#, r#"{"a":1"#, "[]", r#"{"a"1}"#] {
             assert_eq!(each_member(bad, 0, |_, at| value_end(bad.as_bytes(), at)), None, "{bad}");
+            assert_eq!(each_key(bad.as_bytes(), 0, |_, at| value_end(bad.as_bytes(), at)), None, "{bad}");
         }
+        // Only the checking walk looks inside keys; the other is for text already checked.
+        let control = "{\"a\u{1}\":1}";
+        assert_eq!(each_key(control.as_bytes(), 0, |_, at| value_end(control.as_bytes(), at)), None);
+        assert_eq!(each_member(control, 0, |_, at| value_end(control.as_bytes(), at)), Some(control.len()));
         let text = "[1 , {\"x\":[]},\"]\" ]";
         let mut starts = Vec::new();
         let end = each_element(text.as_bytes(), 0, |at| {
