@@ -279,8 +279,21 @@ fn number_end(bytes: &[u8], start: usize) -> Option<usize> {
     Some(at)
 }
 
-/// JSON's white space, as serde_json skips it.
-pub(crate) fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+/// JSON's white space, as serde_json skips it. This runs between every two tokens (6% of the
+/// instructions of a whole check as a loop): the two common cases, no white space (as Terraform
+/// writes plans) and one space (as `json.dumps` does), are decided without one. Every byte above
+/// the space is not white space.
+#[inline(always)]
+pub(crate) fn skip_space(bytes: &[u8], at: usize) -> usize {
+    match bytes.get(at) {
+        Some(&byte) if byte > b' ' => at,
+        Some(b' ') if bytes.get(at + 1).is_some_and(|&next| next > b' ') => at + 1,
+        _ => white_space_end(bytes, at),
+    }
+}
+
+#[inline(never)]
+fn white_space_end(bytes: &[u8], mut at: usize) -> usize {
     while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(at) {
         at += 1;
     }
@@ -332,6 +345,32 @@ mod tests {
 
     fn agree(text: &str) {
         assert_eq!(value_end(text.as_bytes(), 0), serde_end(text), "{text:?}");
+    }
+
+    /// White space of each kind and length between every two tokens, none included: the checking
+    /// scan and the light one agree with serde_json whichever case `skip_space` decides.
+    #[test]
+    fn skips_white_space_runs_as_serde_json_does() {
+        let tokens = [
+            "{", "\"a\"", ":", "[", "1", ",", "\"b\"", ",", "{", "}", ",", "null", "]", ",", "\"c\"", ":", "true", "}",
+        ];
+        let runs = ["", " ", "  ", " \n", "\n", "\t", " \t ", "\r\n   ", "    "];
+        for shift in 0..runs.len() {
+            let mut text = String::new();
+            for (i, token) in tokens.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(runs[(i + shift) % runs.len()]);
+                }
+                text.push_str(token);
+            }
+            assert_eq!(value_end(text.as_bytes(), 0), Some(text.len()), "{text:?}");
+            agree(&text);
+            let (members, end) = crate::plan::members::object_members(&text, 0).unwrap();
+            assert_eq!(end, text.len(), "{text:?}");
+            let keys: Vec<&str> = members.iter().map(|(key, _)| key.as_ref()).collect();
+            assert_eq!(keys, ["a", "c"], "{text:?}");
+            assert_eq!(members[1].1, "true", "{text:?}");
+        }
     }
 
     #[test]
