@@ -38,7 +38,9 @@ export interface Report {
   critical_changes: number
   status: Status
   verdict: { exit_code: number; passed: boolean; reason: string }
+  /** From `checkPlan`, parsed when first read (most of a big plan's outcome). */
   findings: Finding[]
+  /** From `checkPlan`, parsed when first read. */
   drift: DriftEntry[]
   /** `read_by` and `masked_providers` are there for a binary plan file only. */
   plan: {

@@ -43,7 +43,29 @@ async function checkPlan(plan, options = {}) {
   if (typeof plan !== 'string' && !Buffer.isBuffer(plan)) {
     throw new TypeError(`plan must be a path or a Buffer, not ${typeof plan}`)
   }
-  return unwrap(await native.checkPlan(plan, options))
+  const checked = await native.checkPlan(plan, options)
+  const report = unwrap(checked.outcome())
+  for (const list of ['findings', 'drift']) readOnFirstUse(report, list, () => checked[list]())
+  return report
+}
+
+/**
+ * Makes `report[key]` the list that `json()` writes, parsed when first read (as Python's `Report`
+ * makes its findings): a big plan's findings are most of its outcome, and a caller may only want the
+ * verdict. The key keeps its place among the report's keys, and reads as a plain property after.
+ */
+function readOnFirstUse(report, key, json) {
+  const settle = (value) => Object.defineProperty(report, key, { value, writable: true, enumerable: true, configurable: true })
+  Object.defineProperty(report, key, {
+    get() {
+      const value = JSON.parse(json())
+      settle(value)
+      return value
+    },
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  })
 }
 
 /** An input as the addon takes it: a path, a Buffer, or `{ name, content }` / `{ name, path }`. */

@@ -11,12 +11,12 @@ use napi::{Env, Task};
 use napi_derive::napi;
 use serde_json::{json, Value};
 
-use plangate::report::{self, RenderOptions, Run};
+use plangate::report::{self, DriftEntry, RenderOptions, Run};
 use plangate::resilience::Random;
 use plangate::scan::{self, ReportInput, ScanOutcome};
 use plangate::settings::whole;
 use plangate::source::SourceMap;
-use plangate::{ConfigSource, Format, PlanInput, Report, RetrySettings, Settings};
+use plangate::{ConfigSource, Finding, Format, PlanInput, Report, RetrySettings, Settings};
 
 /// As in the CLI (`cli/src/main.rs` says why): `checkPlan` on the 100 MB plan of
 /// `benches/whole_process.py` took 1.14x the CLI's time with glibc's malloc, 1.04x with mimalloc.
@@ -128,10 +128,10 @@ pub struct CheckTask {
 }
 
 impl Task for CheckTask {
-    type Output = String;
-    type JsValue = String;
+    type Output = CheckedPlan;
+    type JsValue = CheckedPlan;
 
-    fn compute(&mut self) -> napi::Result<String> {
+    fn compute(&mut self) -> napi::Result<CheckedPlan> {
         let run = || -> Result<Report, Value> {
             let mut options = engine(self.options.settings().resolve())?.check;
             options.label.clone_from(&self.options.label);
@@ -141,16 +141,69 @@ impl Task for CheckTask {
             };
             engine(plangate::check(input, &options))
         };
-        Ok(done(run()))
+        Ok(CheckedPlan::new(run()))
     }
 
-    fn resolve(&mut self, _: Env, output: String) -> napi::Result<String> {
+    fn resolve(&mut self, _: Env, output: CheckedPlan) -> napi::Result<CheckedPlan> {
         Ok(output)
     }
 }
 
-/// Checks a plan (a path, or a Buffer with a plan's content); resolves to the outcome's JSON.
-#[napi(ts_return_type = "Promise<string>")]
+/// A checked plan as JavaScript receives it: the outcome's JSON with `findings` and `drift` left
+/// empty, and those two lists written only when JavaScript first reads them (`index.js`), as
+/// Python's `Report` makes its findings on first use. On the 100 MB plan of
+/// `benches/whole_process.py` they are all but 600 bytes of the outcome's 3.8 MB: writing them and
+/// `JSON.parse` reading them back took about a sixth of a whole `checkPlan` (257 -> 211 ms), for
+/// callers that may only want the verdict.
+#[napi]
+pub struct CheckedPlan {
+    outcome: String,
+    findings: Vec<Finding>,
+    drift: Vec<DriftEntry>,
+}
+
+impl CheckedPlan {
+    fn new(outcome: Result<Report, Value>) -> CheckedPlan {
+        match outcome {
+            Ok(mut report) => {
+                let (findings, drift) = (std::mem::take(&mut report.findings), std::mem::take(&mut report.drift));
+                CheckedPlan { outcome: done(Ok(report)), findings, drift }
+            }
+            Err(error) => CheckedPlan { outcome: done::<Report>(Err(error)), findings: Vec::new(), drift: Vec::new() },
+        }
+    }
+}
+
+#[napi]
+impl CheckedPlan {
+    /// `{"ok": report}` with its two lists empty, or `{"error": …}`. Each method hands its part
+    /// over once: JavaScript keeps what it parsed, and the Rust copy is freed.
+    #[napi]
+    pub fn outcome(&mut self) -> String {
+        std::mem::take(&mut self.outcome)
+    }
+
+    /// The findings' JSON.
+    #[napi]
+    pub fn findings(&mut self) -> String {
+        list(std::mem::take(&mut self.findings))
+    }
+
+    /// The drift's JSON.
+    #[napi]
+    pub fn drift(&mut self) -> String {
+        list(std::mem::take(&mut self.drift))
+    }
+}
+
+fn list<T: serde::Serialize>(items: Vec<T>) -> String {
+    // As in `done`: a list of outcome parts has no map with keys that are not strings.
+    serde_json::to_string(&items).expect("a report's list serializes")
+}
+
+/// Checks a plan (a path, or a Buffer with a plan's content); resolves to the checked plan, whose
+/// parts are JSON.
+#[napi(ts_return_type = "Promise<CheckedPlan>")]
 pub fn check_plan(plan: Either<String, Buffer>, options: Option<CheckOptions>) -> AsyncTask<CheckTask> {
     let plan = match plan {
         Either::A(path) => Either::A(path),

@@ -43,6 +43,25 @@ test('the report is the CLI JSON schema, from a path or a Buffer', async () => {
   await assert.rejects(plangate.checkPlan(42), TypeError)
 })
 
+test('findings and drift are parsed when first read, and are then plain properties in their place', async () => {
+  const result = await plangate.checkPlan(plan('iam'))
+  const keys = ['schema_version', 'total_changes', 'high_risk_changes', 'critical_changes', 'status', 'verdict', 'findings', 'drift', 'plan', 'policy']
+  assert.deepEqual(Object.keys(result), keys)
+  assert.equal(typeof Object.getOwnPropertyDescriptor(result, 'findings').get, 'function')
+  const findings = result.findings
+  assert.equal(findings.length, 3)
+  assert.equal(result.findings, findings, 'parsed once')
+  assert.deepEqual(Object.getOwnPropertyDescriptor(result, 'findings'), { value: findings, writable: true, enumerable: true, configurable: true })
+  assert.deepEqual(Object.keys(result), keys)
+  // Every way of copying a report reads both lists.
+  const copies = [JSON.parse(JSON.stringify(result)), structuredClone(result), { ...result }]
+  for (const copy of copies) assert.deepEqual([copy.findings.length, copy.drift.length], [3, 2])
+  const unread = await plangate.checkPlan(plan('iam'))
+  unread.drift = []
+  assert.deepEqual(unread.drift, [])
+  assert.deepEqual(Object.keys(unread), keys)
+})
+
 test('no output carries a sensitive value', async () => {
   const result = await plangate.checkPlan(plan('sensitive'))
   const shown = [JSON.stringify(result), ...['text', 'json', 'sarif', 'markdown', 'github'].map((f) => plangate.renderReport(result, f))]
