@@ -19784,7 +19784,23 @@ var require_bindings_node = __commonJS({
       if (typeof plan !== "string" && !Buffer.isBuffer(plan)) {
         throw new TypeError(`plan must be a path or a Buffer, not ${typeof plan}`);
       }
-      return unwrap(await native.checkPlan(plan, options));
+      const checked = await native.checkPlan(plan, options);
+      const report = unwrap(checked.outcome());
+      for (const list of ["findings", "drift"]) readOnFirstUse(report, list, () => checked[list]());
+      return report;
+    }
+    function readOnFirstUse(report, key, json) {
+      const settle = (value) => Object.defineProperty(report, key, { value, writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(report, key, {
+        get() {
+          const value = JSON.parse(json());
+          settle(value);
+          return value;
+        },
+        set: settle,
+        enumerable: true,
+        configurable: true
+      });
     }
     function source(input, i, what) {
       if (typeof input === "string") return { path: input };
