@@ -4,6 +4,7 @@
 //! command line must never look like a verdict); `run` exits with the command's own code; every
 //! command exits 3 when it cannot do its job.
 
+mod allocator;
 mod args;
 mod breaker_cmd;
 mod check;
@@ -23,6 +24,8 @@ use std::ffi::OsString;
 use clap::Parser;
 
 use args::{BreakerCommand, Cli, Command, NotifyCommand, PolicyCommand, RetryCommand};
+
+pub use allocator::Mimalloc;
 
 /// Exit code for anything that prevents a verdict.
 const CANNOT_ANALYSE: u8 = 3;

@@ -15,7 +15,7 @@ use std::ffi::{c_char, c_int};
 /// interleaved runs: the 100 MB plan of `benches/whole_process.py` in 0.197 s against 0.209 s, a
 /// 4.6 MB plan in 27.0 ms against 29.4 ms, a 16-change plan in the same 5.7 ms.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: plangate_cli::Mimalloc = plangate_cli::Mimalloc;
 
 /// `mi_option_arena_eager_commit` in the enum of the mimalloc 3 that libmimalloc-sys 0.1.49 builds
 /// (pinned in Cargo.toml). Off, memory is committed as it is used. mimalloc's default on Linux
