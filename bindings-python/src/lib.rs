@@ -11,6 +11,15 @@ mod scan;
 
 use pyo3::prelude::*;
 
+/// The CLI's allocator (`plangate_cli::Mimalloc`), for the Rust side of the module only: Python's
+/// own objects keep Python's. A check makes and drops many small values on every core, where
+/// mimalloc's per-thread heaps cost less than glibc's malloc: on the 100 MB plan of
+/// `benches/whole_process.py`, `check_plan` took 228 ms with glibc's malloc and 206 ms with this
+/// (interleaved whole-process runs, 21 each), in the same memory, since the module commits memory as
+/// it uses it (committing whole arenas took 10 MiB more for a 7-change plan, at no gain in time).
+#[global_allocator]
+static ALLOCATOR: plangate_cli::Mimalloc = plangate_cli::Mimalloc;
+
 /// Runs the `plangate` command line (`argv[0]` first) and returns its exit code: the console
 /// script and `python -m plangate` are the very same CLI as the Rust binary.
 #[pyfunction]
@@ -20,6 +29,7 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> u8 {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    plangate_cli::commit_memory_as_used();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(plan::check_plan, m)?)?;

@@ -55,6 +55,19 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 }
 
+/// `mi_option_arena_eager_commit` in the enum of the mimalloc 3 that libmimalloc-sys 0.1.49 builds
+/// (pinned in Cargo.toml).
+const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// Has mimalloc commit memory as it is used rather than whole arenas at once, before the first
+/// allocation that reserves one. mimalloc's default on Linux (eager) was 4% faster on the 100 MB
+/// plan, but every run paid for it: the CLI checked the 16-change plan in 6.9 ms and 21.8 MiB
+/// instead of 5.8 ms and 12.7 MiB.
+pub fn commit_memory_as_used() {
+    // SAFETY: sets an option, an atomic store; mimalloc reads it when it next reserves an arena.
+    unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ use clap::Parser;
 
 use args::{BreakerCommand, Cli, Command, NotifyCommand, PolicyCommand, RetryCommand};
 
-pub use allocator::Mimalloc;
+pub use allocator::{commit_memory_as_used, Mimalloc};
 
 /// Exit code for anything that prevents a verdict.
 const CANNOT_ANALYSE: u8 = 3;

@@ -17,18 +17,11 @@ use std::ffi::{c_char, c_int};
 #[global_allocator]
 static ALLOCATOR: plangate_cli::Mimalloc = plangate_cli::Mimalloc;
 
-/// `mi_option_arena_eager_commit` in the enum of the mimalloc 3 that libmimalloc-sys 0.1.49 builds
-/// (pinned in Cargo.toml). Off, memory is committed as it is used. mimalloc's default on Linux
-/// (eager) was 4% faster on the 100 MB plan, but every run paid for it: the 16-change plan took
-/// 6.9 ms and 21.8 MiB instead of 5.8 ms and 12.7 MiB.
-const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     // SAFETY: setting a signal's disposition to "ignore" before any thread exists.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
-    // SAFETY: sets an option before anything is allocated; no other thread exists yet.
-    unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
+    plangate_cli::commit_memory_as_used();
     // A panic is a bug; it is reported (by the panic hook) and must not look like a verdict either.
     std::panic::catch_unwind(|| plangate_cli::run(std::env::args_os())).map_or(3, c_int::from)
 }
