@@ -1,8 +1,9 @@
 //! The native half of plangate for Node.js. Thin: each function converts its arguments into the
 //! engine's settings, calls the core's entry point and hands back JSON: `{"ok": value}`, or
 //! `{"error": {code, message, path, line, column, jsonPath, key, expected, found, errors}}` built in
-//! one place ([`error`]). The JavaScript half (`index.js`) turns the latter into an `Error` with
-//! those properties. Long work (plans, reports) runs off the JavaScript thread as an `AsyncTask`.
+//! one place ([`error`]); `checkPlan` hands back a [`CheckedPlan`], whose parts are that JSON. The
+//! JavaScript half (`index.js`) turns an error into an `Error` with those properties. Long work
+//! (plans, reports) runs off the JavaScript thread as an `AsyncTask`.
 
 use std::path::PathBuf;
 
@@ -158,9 +159,9 @@ impl Task for CheckTask {
 /// `JSON.parse` reading them back took about a sixth of a whole `checkPlan` (257 -> 211 ms), for
 /// callers that may only want the verdict.
 ///
-/// The lists wait in Rust memory, which V8 cannot see: it is told how much they hold, or a loop of
-/// checks that never reads them would grow by their size each time until a collection happened to
-/// run (300 checks of a 10 MB plan: 148 -> 315 MiB).
+/// The lists wait in Rust memory, which V8 cannot see, so it is told how much they hold. Untold, a
+/// loop of checks that never read them grew by their size each time until a collection happened to
+/// run: 300 checks of a 10 MB plan went from 148 to 315 MiB; told, they stay within 118-168 MiB.
 #[napi(custom_finalize)]
 pub struct CheckedPlan {
     outcome: String,
