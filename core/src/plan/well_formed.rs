@@ -292,6 +292,8 @@ pub(crate) fn skip_space(bytes: &[u8], at: usize) -> usize {
     }
 }
 
+/// Where the run of JSON white space from `at` ends: `skip_space`'s loop for the rarer runs (line
+/// breaks and indentation, two spaces or more), kept out of line so that its callers stay small.
 #[inline(never)]
 fn white_space_end(bytes: &[u8], mut at: usize) -> usize {
     while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(at) {
