@@ -53,16 +53,22 @@ async function checkPlan(plan, options = {}) {
  * Makes `report[key]` the list that `json()` writes, parsed when first read (as Python's `Report`
  * makes its findings): a big plan's findings are most of its outcome, and a caller may only want the
  * verdict. The key keeps its place among the report's keys, and reads as a plain property after.
+ * `json()` gives its list once, so the getter keeps what it parsed: a copy made of the report's
+ * property descriptors, or a frozen report, still reads the findings, never an empty list.
  */
 function readOnFirstUse(report, key, json) {
-  const settle = (value) => Object.defineProperty(report, key, { value, writable: true, enumerable: true, configurable: true })
+  let parsed
+  const settle = (target, value) =>
+    Reflect.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
   Object.defineProperty(report, key, {
     get() {
-      const value = JSON.parse(json())
-      settle(value)
-      return value
+      parsed ??= JSON.parse(json())
+      settle(this, parsed)
+      return parsed
     },
-    set: settle,
+    set(value) {
+      settle(this, value)
+    },
     enumerable: true,
     configurable: true,
   })

@@ -60,6 +60,14 @@ test('findings and drift are parsed when first read, and are then plain properti
   unread.drift = []
   assert.deepEqual(unread.drift, [])
   assert.deepEqual(Object.keys(unread), keys)
+  // A copy of the getters, read after the original, and a frozen report still see every finding.
+  const original = await plangate.checkPlan(plan('iam'))
+  const copy = Object.create(Object.getPrototypeOf(original), Object.getOwnPropertyDescriptors(original))
+  assert.equal(original.findings.length, 3)
+  assert.equal(copy.findings.length, 3)
+  assert.equal(original.findings.length, 3)
+  const frozen = Object.freeze(await plangate.checkPlan(plan('iam')))
+  assert.deepEqual([frozen.findings.length, frozen.drift.length, frozen.findings.length], [3, 2, 3])
 })
 
 test('no output carries a sensitive value', async () => {
