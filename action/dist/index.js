@@ -19790,14 +19790,17 @@ var require_bindings_node = __commonJS({
       return report;
     }
     function readOnFirstUse(report, key, json) {
-      const settle = (value) => Object.defineProperty(report, key, { value, writable: true, enumerable: true, configurable: true });
+      let parsed;
+      const settle = (target, value) => Reflect.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
       Object.defineProperty(report, key, {
         get() {
-          const value = JSON.parse(json());
-          settle(value);
-          return value;
+          parsed ??= JSON.parse(json());
+          settle(this, parsed);
+          return parsed;
         },
-        set: settle,
+        set(value) {
+          settle(this, value);
+        },
         enumerable: true,
         configurable: true
       });
