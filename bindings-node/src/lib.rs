@@ -145,9 +145,8 @@ impl Task for CheckTask {
         Ok(CheckedPlan::new(run()))
     }
 
-    fn resolve(&mut self, env: Env, mut output: CheckedPlan) -> napi::Result<CheckedPlan> {
-        output.held = held(&output.findings) + held(&output.drift);
-        env.adjust_external_memory(output.held)?;
+    fn resolve(&mut self, env: Env, output: CheckedPlan) -> napi::Result<CheckedPlan> {
+        env.adjust_external_memory(output.held())?;
         Ok(output)
     }
 }
@@ -167,8 +166,6 @@ pub struct CheckedPlan {
     outcome: String,
     findings: Vec<Finding>,
     drift: Vec<DriftEntry>,
-    /// What V8 was told the lists hold, in bytes.
-    held: i64,
 }
 
 impl CheckedPlan {
@@ -176,18 +173,15 @@ impl CheckedPlan {
         match outcome {
             Ok(mut report) => {
                 let (findings, drift) = (std::mem::take(&mut report.findings), std::mem::take(&mut report.drift));
-                CheckedPlan { outcome: done(Ok(report)), findings, drift, held: 0 }
+                CheckedPlan { outcome: done(Ok(report)), findings, drift }
             }
-            Err(error) => {
-                CheckedPlan { outcome: done::<Report>(Err(error)), findings: Vec::new(), drift: Vec::new(), held: 0 }
-            }
+            Err(error) => CheckedPlan { outcome: done::<Report>(Err(error)), findings: Vec::new(), drift: Vec::new() },
         }
     }
 
-    /// Tells V8 that `bytes` of what the lists held are freed.
-    fn release(&mut self, env: &Env, bytes: i64) -> napi::Result<()> {
-        self.held -= bytes;
-        env.adjust_external_memory(-bytes).map(drop)
+    /// What V8 is told the lists still held here take, in bytes.
+    fn held(&self) -> i64 {
+        held(&self.findings) + held(&self.drift)
     }
 }
 
@@ -204,7 +198,7 @@ impl CheckedPlan {
     #[napi]
     pub fn findings(&mut self, env: Env) -> napi::Result<String> {
         let findings = std::mem::take(&mut self.findings);
-        self.release(&env, held(&findings))?;
+        env.adjust_external_memory(-held(&findings))?;
         Ok(list(findings))
     }
 
@@ -212,15 +206,15 @@ impl CheckedPlan {
     #[napi]
     pub fn drift(&mut self, env: Env) -> napi::Result<String> {
         let drift = std::mem::take(&mut self.drift);
-        self.release(&env, held(&drift))?;
+        env.adjust_external_memory(-held(&drift))?;
         Ok(list(drift))
     }
 }
 
 impl ObjectFinalize for CheckedPlan {
-    fn finalize(mut self, env: Env) -> napi::Result<()> {
-        let held = self.held;
-        self.release(&env, held)
+    fn finalize(self, env: Env) -> napi::Result<()> {
+        // What was read is already taken back; what was not is told freed now.
+        env.adjust_external_memory(-self.held()).map(drop)
     }
 }
 
