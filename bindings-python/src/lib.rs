@@ -15,8 +15,9 @@ use pyo3::prelude::*;
 /// own objects keep Python's. A check makes and drops many small values on every core, where
 /// mimalloc's per-thread heaps cost less than glibc's malloc: on the 100 MB plan of
 /// `benches/whole_process.py`, `check_plan` took 237.5 ms with glibc's malloc and 206.2 ms with
-/// this (interleaved whole-process runs, 21 each), in the same memory, since the module commits memory as
-/// it uses it (committing whole arenas took 10 MiB more for a 7-change plan, at no gain in time).
+/// this (interleaved whole-process runs, 21 each), in the same memory, since the module commits
+/// memory as it uses it (committing whole arenas took 10 MiB more for a 7-change plan, at no gain in
+/// time).
 #[global_allocator]
 static ALLOCATOR: plangate_cli::Mimalloc = plangate_cli::Mimalloc;
 
