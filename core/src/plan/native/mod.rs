@@ -110,35 +110,55 @@ impl Decoded {
     /// change a line.
     pub fn to_json(&self, tables: &Tables) -> Result<Shown, PlanError> {
         let mut masked = BTreeSet::new();
-        let mut json = String::with_capacity(1 << 16);
-        json.push_str("{\"format_version\":");
-        value::write_string(&mut json, JSON_FORMAT_VERSION);
-        json.push_str(",\"terraform_version\":");
-        value::write_string(&mut json, &self.plan.terraform_version);
-        json.push_str(",\"errored\":false");
         // Drift: in a refresh-only plan every drifted resource, else those that changed (moves
         // alone are shown among the planned changes).
         let refresh_only = self.plan.ui_mode == proto::MODE_REFRESH_ONLY;
         let action = |rc: &ResourceInstanceChange| rc.change.as_ref().map(|c| c.action);
         let drift = |_: &Address, rc: &ResourceInstanceChange| refresh_only || action(rc) != Some(0);
-        self.write_section(&mut json, "resource_drift", &self.plan.resource_drift, drift, tables, &mut masked)?;
+        let drift = self.section("resource_drift", &self.plan.resource_drift, drift, tables, &mut masked)?;
         // Deleting a data source only cleans up state: Terraform does not show it.
         let changes = |address: &Address, rc: &ResourceInstanceChange| !(address.data && action(rc) == Some(5));
-        self.write_section(&mut json, "resource_changes", &self.plan.resource_changes, changes, tables, &mut masked)?;
+        let changes = self.section("resource_changes", &self.plan.resource_changes, changes, tables, &mut masked)?;
+
+        let mut head = String::from("{\"format_version\":");
+        value::write_string(&mut head, JSON_FORMAT_VERSION);
+        head.push_str(",\"terraform_version\":");
+        value::write_string(&mut head, &self.plan.terraform_version);
+        head.push_str(",\"errored\":false");
+        // Reserved once, for all of it: the text is megabytes for thousands of changes, and growing
+        // it would copy all of it into new memory again.
+        let sections = [("resource_drift", drift), ("resource_changes", changes)];
+        let written = |entries: &[String]| entries.iter().map(|entry| entry.len() + 2).sum::<usize>();
+        let size = head.len() + sections.iter().map(|(name, entries)| name.len() + 6 + written(entries)).sum::<usize>();
+        let mut json = String::with_capacity(size + "}\n".len());
+        json.push_str(&head);
+        for (name, entries) in &sections {
+            json.push_str(",\"");
+            json.push_str(name);
+            json.push_str("\":[");
+            for (i, entry) in entries.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push('\n');
+                json.push_str(entry);
+            }
+            json.push(']');
+        }
         json.push_str("}\n");
         Ok(Shown { json: json.into_bytes(), masked: masked.into_iter().collect() })
     }
 
-    /// Writes section `name`: the entries of `changes` that `shown` keeps, in Terraform's order.
-    fn write_section(
+    /// The entries of section `name` as JSON: those of `changes` that `shown` keeps, in
+    /// Terraform's order.
+    fn section(
         &self,
-        json: &mut String,
         name: &'static str,
         changes: &[ResourceInstanceChange],
         shown: impl Fn(&Address, &ResourceInstanceChange) -> bool,
         tables: &Tables,
         masked: &mut BTreeSet<String>,
-    ) -> Result<(), PlanError> {
+    ) -> Result<Vec<String>, PlanError> {
         let mut sorted = Vec::new();
         for (index, rc) in changes.iter().enumerate() {
             let address = Address::parse(&rc.addr).map_err(|e| PlanError::BinaryChange {
@@ -171,7 +191,7 @@ impl Decoded {
             };
             schemas.insert(key, schema);
         }
-        let written: Vec<String> = sorted
+        sorted
             .par_iter()
             .enumerate()
             .map(|(index, (address, rc))| {
@@ -186,21 +206,7 @@ impl Decoded {
                 })?;
                 Ok(text)
             })
-            .collect::<Result<_, PlanError>>()?;
-        // Once, rather than doubling its way there: the text is megabytes for thousands of changes.
-        json.reserve(name.len() + 6 + written.iter().map(|text| text.len() + 2).sum::<usize>());
-        json.push_str(",\"");
-        json.push_str(name);
-        json.push_str("\":[");
-        for (i, text) in written.iter().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            json.push('\n');
-            json.push_str(text);
-        }
-        json.push(']');
-        Ok(())
+            .collect()
     }
 }
 
