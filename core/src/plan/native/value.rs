@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value as Tree;
 
+use crate::plan::well_formed::plain_text_end;
+
 /// msgpack nesting deeper than this is refused, as serde_json refuses deeper JSON; so are paths
 /// longer than any value can be deep.
 pub const MAX_DEPTH: usize = 120;
@@ -477,31 +479,31 @@ fn has_shape(v: &V) -> bool {
     matches!(v, V::List(_) | V::Obj(_))
 }
 
-/// A JSON string literal, escaped as serde_json escapes (the text is read back by serde_json).
+/// A JSON string literal, escaped as serde_json escapes (the text is read back by serde_json). The
+/// runs between escapes are found as the JSON reader finds them, many bytes at a time.
 pub fn write_string(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     out.push('"');
     let mut plain = 0;
-    for (i, byte) in s.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[plain..i]);
-        if escape.is_empty() {
-            out.push_str(&format!("\\u{byte:04x}"));
-        } else {
-            out.push_str(escape);
+    loop {
+        let stop = plain_text_end::<true>(bytes, plain);
+        out.push_str(&s[plain..stop]);
+        let Some(&byte) = bytes.get(stop) else { break };
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                let _ = write!(out, "\\u{byte:04x}");
+            }
         }
-        plain = i + 1;
+        plain = stop + 1;
     }
-    out.push_str(&s[plain..]);
     out.push('"');
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,5 +588,29 @@ mod tests {
         let dynamic: Tree = serde_json::json!({"doc": true});
         let typing = Typing { numbers: None, dynamic: Some(&dynamic) };
         assert!(decode(&bytes, typing).unwrap_err().message.contains("nested deeper"));
+    }
+
+    proptest::proptest! {
+        /// Any text, quotes, backslashes and control characters among long plain runs and multi-byte
+        /// characters, is written as a JSON string that reads back as itself, and as serde_json
+        /// writes it but for the two controls serde_json names by letter (`\b`, `\f`).
+        #[test]
+        fn strings_are_written_as_json_reads_them(
+            s in "([\"\\\\\u{0}-\u{1f}]|[a-zé€😀]{0,40}|\\PC){0,12}",
+        ) {
+            let mut written = String::new();
+            write_string(&mut written, &s);
+            proptest::prop_assert_eq!(&serde_json::from_str::<String>(&written).unwrap(), &s);
+            if !s.contains(['\u{8}', '\u{c}']) {
+                proptest::prop_assert_eq!(written, serde_json::to_string(&s).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn controls_without_a_short_escape_are_written_by_number() {
+        let mut written = String::new();
+        write_string(&mut written, "\u{8}\u{c}\u{1f}\n");
+        assert_eq!(written, r#""\u0008\u000c\u001f\n""#);
     }
 }
