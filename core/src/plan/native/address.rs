@@ -4,11 +4,13 @@
 
 /// The provider's source address in a provider configuration address:
 /// `module.x.provider["registry.terraform.io/hashicorp/aws"].west` gives
-/// `registry.terraform.io/hashicorp/aws`.
+/// `registry.terraform.io/hashicorp/aws`. Asked once for every change: most start with `provider`,
+/// and a source address never holds a quote, so no substring search is set up for either.
 pub fn provider_source(config: &str) -> Option<&str> {
-    let start = config.find("provider[\"")? + "provider[\"".len();
-    let end = config[start..].find("\"]")?;
-    Some(&config[start..start + end])
+    const OPEN: &str = "provider[\"";
+    let start = if config.starts_with(OPEN) { OPEN.len() } else { config.find(OPEN)? + OPEN.len() };
+    let (source, rest) = config[start..].split_once('"')?;
+    rest.starts_with(']').then_some(source)
 }
 
 #[cfg(test)]
@@ -21,6 +23,12 @@ mod tests {
             provider_source(r#"module.x.provider["registry.terraform.io/hashicorp/aws"].west"#),
             Some("registry.terraform.io/hashicorp/aws")
         );
+        assert_eq!(
+            provider_source(r#"provider["registry.terraform.io/hashicorp/aws"]"#),
+            Some("registry.terraform.io/hashicorp/aws")
+        );
         assert_eq!(provider_source("aws"), None);
+        assert_eq!(provider_source(r#"provider["registry.terraform.io/hashicorp/aws"#), None);
+        assert_eq!(provider_source(r#"provider["a"b"]"#), None);
     }
 }
