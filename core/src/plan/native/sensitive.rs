@@ -73,7 +73,13 @@ impl Marks {
     /// Writes the sensitivity of `value`: `true` where it is sensitive, the shape of collections
     /// elsewhere, `false` members left out of objects.
     pub fn write(&self, value: &V, out: &mut String) {
-        write(value, &[self], out);
+        let reaching: &[&Marks] = if self.is_empty() { &[] } else { &[self] };
+        write(value, reaching, out);
+    }
+
+    /// Marks nothing, here or below.
+    fn is_empty(&self) -> bool {
+        !self.marked && self.names.is_empty() && self.indexes.is_empty() && self.any.is_none()
     }
 
     /// How many leading steps of `path` may be shown: up to and including the first sensitive one
@@ -106,7 +112,12 @@ impl Marks {
     }
 }
 
+/// `nodes`: the marks that reach `value`, none of them empty.
 fn write(value: &V, nodes: &[&Marks], out: &mut String) {
+    // Most of most values: nothing to look up on the way down.
+    if nodes.is_empty() {
+        return write_unmarked(value, out);
+    }
     if nodes.iter().any(|n| n.marked) {
         out.push_str("true");
         return;
@@ -119,8 +130,7 @@ fn write(value: &V, nodes: &[&Marks], out: &mut String) {
                     out.push(',');
                 }
                 let index = i64::try_from(i).unwrap_or(i64::MAX);
-                let children: Vec<&Marks> =
-                    nodes.iter().flat_map(|n| [n.indexes.get(&index), n.any.as_deref()]).flatten().collect();
+                let children = reaching(nodes, |n| n.indexes.get(&index));
                 write(item, &children, out);
             }
             out.push(']');
@@ -129,8 +139,7 @@ fn write(value: &V, nodes: &[&Marks], out: &mut String) {
             out.push('{');
             let mut first = true;
             for (key, member) in members {
-                let children: Vec<&Marks> =
-                    nodes.iter().flat_map(|n| [n.names.get(*key), n.any.as_deref()]).flatten().collect();
+                let children = reaching(nodes, |n| n.names.get(*key));
                 // `false` is left out: what is neither marked nor a collection.
                 if !children.iter().any(|n| n.marked) && !matches!(member, V::List(_) | V::Obj(_)) {
                     continue;
@@ -141,6 +150,42 @@ fn write(value: &V, nodes: &[&Marks], out: &mut String) {
                 write_string(out, key);
                 out.push(':');
                 write(member, &children, out);
+            }
+            out.push('}');
+        }
+        _ => out.push_str("false"),
+    }
+}
+
+/// The marks that reach one step down from `nodes`: the step's own (`step`) and any element's.
+fn reaching<'m>(nodes: &[&'m Marks], step: impl Fn(&'m Marks) -> Option<&'m Marks>) -> Vec<&'m Marks> {
+    nodes.iter().flat_map(|&n| [step(n), n.any.as_deref()]).flatten().filter(|n| !n.is_empty()).collect()
+}
+
+/// The sensitivity of what no mark reaches: the shape of its collections, `false` elsewhere (and
+/// left out of objects).
+fn write_unmarked(value: &V, out: &mut String) {
+    match value {
+        V::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_unmarked(item, out);
+            }
+            out.push(']');
+        }
+        V::Obj(members) => {
+            out.push('{');
+            let mut first = true;
+            for (key, member) in members.iter().filter(|(_, v)| matches!(v, V::List(_) | V::Obj(_))) {
+                if !std::mem::take(&mut first) {
+                    out.push(',');
+                }
+                write_string(out, key);
+                out.push(':');
+                write_unmarked(member, out);
             }
             out.push('}');
         }
@@ -189,6 +234,9 @@ mod tests {
         let mut all = String::new();
         Marks::all().write(&value, &mut all);
         assert_eq!(all, "true");
+        let mut none = String::new();
+        Marks::default().write(&value, &mut none);
+        assert_eq!(none, r#"{"auth":[{}],"env":{},"ports":[false,false],"tags":{}}"#, "the shape alone");
 
         use super::super::value::Step as At;
         let key = |k: &str| At::Key(k.into());
