@@ -479,8 +479,9 @@ fn has_shape(v: &V) -> bool {
     matches!(v, V::List(_) | V::Obj(_))
 }
 
-/// A JSON string literal, escaped as serde_json escapes (the text is read back by serde_json). The
-/// runs between escapes are found as the JSON reader finds them, many bytes at a time.
+/// A JSON string literal, escaped as serde_json escapes but for `\b` and `\f`, written by number
+/// (the text is read back by serde_json). The runs between escapes are found as the JSON reader
+/// finds them, many bytes at a time.
 pub fn write_string(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     out.push('"');
