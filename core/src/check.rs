@@ -207,16 +207,21 @@ fn analyze_input(
     limits: &Limits,
     today: Date,
 ) -> Result<Report, PlanError> {
+    let ctx = Context::new(&policy.rules, today);
     if !plan::encoding::is_binary_plan(bytes) {
         return match plan::encoding::decode(bytes)? {
-            Cow::Borrowed(text) => analyze_plan_releasing(text, policy, today, &[], release),
+            Cow::Borrowed(text) => analyze_plan_releasing(text, policy, ctx, release),
             // Decoded into new text: nothing of the bytes is read again anyway.
-            Cow::Owned(text) => analyze_plan_releasing(&text, policy, today, &[], &|_| {}),
+            Cow::Owned(text) => analyze_plan_releasing(&text, policy, ctx, &|_| {}),
         };
     }
     let reading = plan::read_binary(bytes, path, &policy.plan_reading, limits)?;
     let masked: Vec<&str> = reading.masked.iter().map(String::as_str).collect();
-    let mut report = analyze_plan_releasing(&reading.json, policy, today, &masked, &|_| {})?;
+    let ctx = match reading.held {
+        Some(held) => ctx.reading_natively(&masked, held),
+        None => ctx,
+    };
+    let mut report = analyze_plan_releasing(&reading.json, policy, ctx, &|_| {})?;
     report.plan.read_by = Some(reading.read_by);
     report.plan.masked_providers = reading.masked;
     Ok(report)
@@ -272,18 +277,18 @@ fn judged_at(batches: &mut [(usize, Vec<Judged>)], index: usize) -> Option<&mut 
 }
 
 /// Analyzes decoded UTF-8 plan text, calling `release` with each skipped section once it is
-/// scanned and each batch of entries once it is judged; `masked` are the providers whose values a
-/// native reading had to mask. The streaming pass hands batches of entries to rayon workers as it
-/// scans them, so the rules run on the other core while the rest of the plan is scanned; each
-/// change is parsed, judged and dropped within its task, so its values never outlive the rules.
+/// scanned and each batch of entries once it is judged; `ctx` says how the plan was read (a native
+/// reading's masked providers and sections). The streaming pass hands batches of entries to rayon
+/// workers as it scans them, so the rules run on the other core while the rest of the plan is
+/// scanned; each change is parsed, judged and dropped within its task, so its values never outlive
+/// the rules.
 fn analyze_plan_releasing(
     text: &[u8],
     policy: &Policy,
-    today: Date,
-    masked: &[&str],
+    ctx: Context<'_>,
     release: &(dyn Fn(&[u8]) + Sync),
 ) -> Result<Report, PlanError> {
-    let judge = PlanJudge::new(Context::new(&policy.rules, today).masking(masked));
+    let judge = PlanJudge::new(ctx);
     let batches: Mutex<Vec<(Section, usize, Batch)>> = Mutex::new(Vec::new());
     let header = rayon::in_place_scope(|scope| {
         // What reads the whole plan at once starts now, beside the streaming pass.

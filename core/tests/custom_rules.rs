@@ -256,6 +256,60 @@ fn helpers_see_unknown_sensitive_and_networks() {
     assert_eq!(rules_of("security-groups.plan.json"), ["X-CIDR aws_security_group_rule.ssh_world"]);
 }
 
+/// plangate's own reading of a binary plan writes the sections the built-in rules read, not
+/// `planned_values`, `configuration` and the rest: a policy that reads those would see nothing
+/// there and pass a plan its JSON twin fails. Each of its rules says it cannot be evaluated.
+#[test]
+fn policies_that_read_what_a_native_reading_lacks_do_not_pass_a_binary_plan() {
+    let cases = [
+        ("", "some r in input.planned_values.root_module.resources", Some("`input.planned_values`")),
+        ("", r#"input["configuration"].provider_config"#, Some("`input.configuration`")),
+        ("", r#"some k; input[k]; k == "planned_values""#, Some("`input` as a whole")),
+        ("", r#"walk(input, [p, v]); v == "aws_s3_bucket""#, Some("`input` as a whole")),
+        ("import input.planned_values as pv", "some r in pv.root_module.resources", Some("`input.planned_values`")),
+        (
+            "import input as tfplan",
+            "some r in tfplan.planned_values.root_module.resources",
+            Some("`input.planned_values`"),
+        ),
+        ("import input as tfplan", r#"some rc in tfplan.resource_changes; rc.type == "aws_s3_bucket""#, None),
+        ("", r#"some rc in input.resource_changes; rc.type == "aws_s3_bucket""#, None),
+    ];
+    for (import, body, beyond) in cases {
+        // A test that sets its own input reads nothing of the plan's.
+        let rego = format!(
+            "package main\nimport rego.v1\n{import}\ndeny contains \"denied\" if {{ {body} }}\ntest_sets_its_input if {{ count(deny) == 0 with input as {{\"planned_values\": {{}}}} }}\n"
+        );
+        let (_d, policy) = policy_in_dir("policies: [{path: p.rego}]\n", &[("p.rego", &rego)]);
+        let policy = policy.unwrap();
+        let unevaluable = |report: &Report| -> Vec<String> {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.message.contains("cannot be evaluated"))
+                .map(|f| f.message.clone())
+                .collect()
+        };
+        let json = analyze(&plan("safe.plan.json"), &policy);
+        assert_eq!(json.verdict.exit_code, 1, "{body}: the twin's JSON is denied");
+        assert!(unevaluable(&json).is_empty(), "{body}: Terraform's JSON holds every section");
+        let binary = analyze(&plan("safe.tfplan"), &policy);
+        assert_eq!(binary.plan.read_by, Some(plangate::plan::ReadBy::Native), "{body}");
+        match beyond {
+            Some(what) => {
+                let found = unevaluable(&binary);
+                assert_eq!(found.len(), 1, "{body}: {found:?}");
+                assert!(found[0].contains(what) && found[0].contains("--plan-reader terraform"), "{body}: {found:?}");
+                assert_eq!(binary.verdict.exit_code, 1, "{body}: never a pass");
+            }
+            None => {
+                assert!(unevaluable(&binary).is_empty(), "{body}: the sections it reads are all there");
+                assert_eq!(custom(&binary), custom(&json), "{body}");
+            }
+        }
+    }
+}
+
 #[test]
 fn no_custom_rule_sees_or_shows_a_sensitive_value() {
     // Rules written to leak: a Rego policy that prints the whole input and every change, and CEL

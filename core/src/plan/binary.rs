@@ -65,6 +65,9 @@ pub struct Reading {
     pub read_by: ReadBy,
     /// The providers (`source version`) whose values were masked.
     pub masked: Vec<String>,
+    /// The only top-level members `json` has, when plangate wrote it (see [`native::SECTIONS`]);
+    /// `None` for terraform's, which has them all.
+    pub held: Option<&'static [&'static str]>,
 }
 
 /// Reads binary plan `bytes` (from the file `path`, when they came from one).
@@ -74,7 +77,7 @@ pub fn read(bytes: &[u8], path: Option<&Path>, options: &BinaryOptions, limits: 
             Some(path) => terraform::show_json(path, limits)?,
             None => terraform::show_json_of_bytes(bytes, limits)?,
         };
-        Ok(Reading { json, read_by: ReadBy::Terraform, masked: Vec::new() })
+        Ok(Reading { json, read_by: ReadBy::Terraform, masked: Vec::new(), held: None })
     };
     if options.reader == PlanReader::Terraform {
         return by_terraform();
@@ -94,5 +97,5 @@ pub fn read(bytes: &[u8], path: Option<&Path>, options: &BinaryOptions, limits: 
         return by_terraform();
     }
     let shown = decoded.to_json(&tables)?;
-    Ok(Reading { json: shown.json, read_by: ReadBy::Native, masked: shown.masked })
+    Ok(Reading { json: shown.json, read_by: ReadBy::Native, masked: shown.masked, held: Some(native::SECTIONS) })
 }

@@ -40,16 +40,20 @@ pub(crate) struct Context<'p> {
     pub today: Date,
     /// The providers (`source version`) whose values a native reading of a binary plan masked.
     pub masked: &'p [&'p str],
+    /// The only top-level members the plan's text has, when it is plangate's reading of a binary
+    /// plan rather than Terraform's JSON; `None` for Terraform's JSON.
+    pub held: Option<&'p [&'p str]>,
 }
 
 impl<'p> Context<'p> {
     pub fn new(config: &'p RuleConfig, today: Date) -> Context<'p> {
-        Context { config, today, masked: &[] }
+        Context { config, today, masked: &[], held: None }
     }
 
-    /// The same, for a plan whose values of `masked` providers are masked.
-    pub fn masking(self, masked: &'p [&'p str]) -> Context<'p> {
-        Context { masked, ..self }
+    /// The same, for a plan read natively: its values of `masked` providers are masked, and its
+    /// text holds only the top-level members `held`.
+    pub fn reading_natively(self, masked: &'p [&'p str], held: &'p [&'p str]) -> Context<'p> {
+        Context { masked, held: Some(held), ..self }
     }
 
     pub fn classes(&self) -> &'p Classes {

@@ -33,6 +33,11 @@ use crate::limits::Limits;
 /// The JSON plan format whose meaning the translation follows (Terraform 1.11's).
 const JSON_FORMAT_VERSION: &str = "1.2";
 
+/// The top-level members of the JSON a native reading writes: what the built-in rules read. Not
+/// all that `terraform show -json` prints: no `planned_values`, `prior_state`, `configuration`,
+/// `output_changes` or `variables`, so users' policies that read those cannot be evaluated on it.
+pub const SECTIONS: &[&str] = &["format_version", "terraform_version", "errored", "resource_drift", "resource_changes"];
+
 /// A binary plan, decoded.
 pub struct Decoded {
     plan: Plan,
@@ -403,6 +408,9 @@ mod tests {
                 let decoded = decode(&std::fs::read(&binary).unwrap(), &Limits::default()).unwrap();
                 let shown = decoded.to_json(&Tables::default()).unwrap();
                 let native: Value = serde_json::from_slice(&shown.json).unwrap();
+                let written: std::collections::BTreeSet<&str> =
+                    native.as_object().unwrap().keys().map(String::as_str).collect();
+                assert_eq!(written, SECTIONS.iter().copied().collect(), "SECTIONS is what a native reading writes");
                 for section in ["resource_changes", "resource_drift"] {
                     let (ours, theirs) = (&native[section], &twin[section]);
                     let (ours, theirs) = (ours.as_array().unwrap(), theirs.as_array().map_or(&[][..], Vec::as_slice));

@@ -168,7 +168,7 @@ impl<'a> Collector<'a> for RegoCollector {
         let changes = self.changes.into_inner().unwrap_or_else(PoisonError::into_inner);
         let prepared = self.input.into_inner().unwrap_or_else(PoisonError::into_inner);
         let hits = match prepared.unwrap_or_else(|| input::masked_plan(text)) {
-            Ok(input) => self.rego.evaluate(input),
+            Ok(input) => self.rego.evaluate(input, ctx.held),
             Err(why) => {
                 let rule = self.rego.rules().next().expect("loaded policies query at least one rule (checked)");
                 let message = format!("the Rego policies cannot be evaluated: {why}");

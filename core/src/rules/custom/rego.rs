@@ -112,6 +112,30 @@ pub(crate) struct RegoPolicies {
     pub mentioned: BTreeSet<String>,
     /// The files read, in order.
     pub files: Vec<PathBuf>,
+    /// What the rules other than tests read of `input`.
+    reads: InputReads,
+}
+
+/// What policies read of `input`: its top-level members (the plan's sections) by name, or all of
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum InputReads {
+    Named(BTreeSet<String>),
+    /// `input` itself (`walk(input)`, `some x in input`, …), or a member named only when the policy
+    /// runs (`input[name]`).
+    All,
+}
+
+impl InputReads {
+    /// One more read: of member `name`, or (`None`) of a member no text names.
+    fn add(&mut self, name: Option<&str>) {
+        match (&mut *self, name) {
+            (InputReads::Named(names), Some(name)) => {
+                names.insert(name.to_string());
+            }
+            _ => *self = InputReads::All,
+        }
+    }
 }
 
 impl PartialEq for RegoPolicies {
@@ -220,7 +244,23 @@ impl RegoPolicies {
                     .map(move |name| format!("data.{package}.{name}"))
             })
             .collect();
-        Ok(RegoPolicies { engine, queries, exceptions, tests, mentioned: modules.strings, files })
+        Ok(RegoPolicies { engine, queries, exceptions, tests, mentioned: modules.strings, files, reads: modules.input })
+    }
+
+    /// What the policies read of `input` beyond the top-level members `held`, as a message says it;
+    /// `None` when they read nothing else.
+    pub fn reads_beyond(&self, held: &[&str]) -> Option<String> {
+        match &self.reads {
+            InputReads::All => Some("`input` as a whole, or a member of it named only when they run".into()),
+            InputReads::Named(names) => {
+                let beyond: Vec<String> = names
+                    .iter()
+                    .filter(|name| !held.contains(&name.as_str()))
+                    .map(|name| format!("`input.{}`", crate::text::excerpt(name, 80)))
+                    .collect();
+                (!beyond.is_empty()).then(|| beyond.join(", "))
+            }
+        }
     }
 
     /// The rules the gate queries.
@@ -229,8 +269,11 @@ impl RegoPolicies {
     }
 
     /// Every message of every queried rule about the masked plan `input`. A rule that fails to
-    /// evaluate is a message saying so, at its severity.
-    pub fn evaluate(&self, input: regorus::Value) -> Vec<RegoHit> {
+    /// evaluate is a message saying so, at its severity. `held`: the only top-level members the
+    /// plan has, when it is plangate's reading of a binary plan rather than Terraform's JSON; if
+    /// the policies read others, what they found is incomplete, and each rule says it cannot be
+    /// evaluated.
+    pub fn evaluate(&self, input: regorus::Value, held: Option<&[&str]>) -> Vec<RegoHit> {
         let mut engine = self.engine.clone();
         engine.set_input(input);
         let mut excepted_names: Vec<(String, BTreeSet<String>)> = Vec::new();
@@ -256,6 +299,13 @@ impl RegoPolicies {
                 }
                 Err(e) => hits.push(unevaluable(Some(query), &query.name, &e)),
             }
+        }
+        if let Some((held, beyond)) = held.and_then(|held| Some((held, self.reads_beyond(held)?))) {
+            let why = format!(
+                "the policies read {beyond}, which plangate's own reading of a binary plan does not hold (it writes {}); check the plan's `terraform show -json` output, or read the plan with `--plan-reader terraform` in its working directory",
+                held.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+            );
+            hits.extend(self.queries.iter().map(|query| unevaluable(Some(query), &query.name, &why)));
         }
         hits
     }
@@ -437,6 +487,8 @@ struct Modules {
     calls: Vec<(String, usize, usize, String)>,
     /// String literals that could be rule ids.
     strings: BTreeSet<String>,
+    /// What the rules other than tests read of `input` (tests set their own with `with`).
+    input: InputReads,
 }
 
 impl Modules {
@@ -449,6 +501,7 @@ impl Modules {
             functions: BTreeSet::new(),
             calls: Vec::new(),
             strings: BTreeSet::new(),
+            input: InputReads::Named(BTreeSet::new()),
         };
         for module in tree.as_array().into_iter().flatten() {
             let file = module["source"]["file"].as_str().unwrap_or_default().to_string();
@@ -456,6 +509,20 @@ impl Modules {
             let Some((package, _, _)) = path_of(&ast["package"]["refr"]) else { continue };
             let package = package.strip_prefix("data.").unwrap_or(&package).to_string();
             modules.packages.insert(package.clone());
+            // What `input` is called in this module: `import input as tfplan` names it again.
+            let mut input = vec!["input"];
+            for import in ast["imports"].as_array().into_iter().flatten() {
+                if import["refr"]["Var"]["value"] != "input" {
+                    input_reads(&import["refr"], &input, &mut modules.input);
+                } else if let Some(alias) = import.get("as") {
+                    let span = |end: &str| alias[end].as_u64().and_then(|at| usize::try_from(at).ok());
+                    let contents = module["source"]["contents"].as_str().unwrap_or_default();
+                    match span("start").zip(span("end")).and_then(|(start, end)| contents.get(start..end)) {
+                        Some(name) => input.push(name),
+                        None => modules.input.add(None),
+                    }
+                }
+            }
             for rule in ast["rules"].as_array().into_iter().flatten() {
                 let head = &rule["Spec"]["head"];
                 let (refr, function) = match (&head["Func"], &rule["Default"]["refr"]) {
@@ -463,7 +530,11 @@ impl Modules {
                     (_, Value::Object(_)) => (&rule["Default"]["refr"], false),
                     _ => (head.as_object().and_then(|h| h.values().next()).map_or(&Value::Null, |v| &v["refr"]), false),
                 };
-                if let Some((name, _, _)) = path_of(refr) {
+                let name = path_of(refr).map(|(name, _, _)| name);
+                if !name.as_deref().is_some_and(|name| name.starts_with("test_")) {
+                    input_reads(rule, &input, &mut modules.input);
+                }
+                if let Some(name) = name {
                     let first = name.split('.').next().unwrap_or_default().to_string();
                     if function {
                         modules.functions.insert(name.rsplit('.').next().unwrap_or_default().to_string());
@@ -520,6 +591,30 @@ fn walk(node: &Value, visit: &mut dyn FnMut(&serde_json::Map<String, Value>)) {
             map.values().for_each(|child| walk(child, visit));
         }
         Value::Array(items) => items.iter().for_each(|child| walk(child, visit)),
+        _ => {}
+    }
+}
+
+/// Notes in `reads` what `node` reads of `input` (called by any of `names`): `input.name` and
+/// `input["name"]` read a member by name; `input[expression]`, and `input` anywhere else, may read
+/// any of it.
+fn input_reads(node: &Value, names: &[&str], reads: &mut InputReads) {
+    let is_input = |node: &Value| node["Var"]["value"].as_str().is_some_and(|var| names.contains(&var));
+    match node {
+        Value::Object(map) => {
+            if let Some(dot) = map.get("RefDot").filter(|dot| is_input(&dot["refr"])) {
+                reads.add(dot["field"].as_array().and_then(|f| f.last()).and_then(Value::as_str));
+            } else if let Some(brack) = map.get("RefBrack").filter(|brack| is_input(&brack["refr"])) {
+                let index = &brack["index"];
+                reads.add(index.get("String").or_else(|| index.get("RawString")).and_then(|s| s["value"].as_str()));
+                input_reads(index, names, reads);
+            } else if is_input(node) {
+                reads.add(None);
+            } else {
+                map.values().for_each(|child| input_reads(child, names, reads));
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|child| input_reads(child, names, reads)),
         _ => {}
     }
 }
