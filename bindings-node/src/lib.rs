@@ -197,17 +197,13 @@ impl CheckedPlan {
     /// The findings' JSON.
     #[napi]
     pub fn findings(&mut self, env: Env) -> napi::Result<String> {
-        let findings = std::mem::take(&mut self.findings);
-        env.adjust_external_memory(-held(&findings))?;
-        Ok(list(findings))
+        hand_over(env, &mut self.findings)
     }
 
     /// The drift's JSON.
     #[napi]
     pub fn drift(&mut self, env: Env) -> napi::Result<String> {
-        let drift = std::mem::take(&mut self.drift);
-        env.adjust_external_memory(-held(&drift))?;
-        Ok(list(drift))
+        hand_over(env, &mut self.drift)
     }
 }
 
@@ -224,9 +220,13 @@ fn held<T>(items: &[T]) -> i64 {
     i64::try_from(items.len() * (std::mem::size_of::<T>() + 256)).unwrap_or(i64::MAX)
 }
 
-fn list<T: serde::Serialize>(items: Vec<T>) -> String {
+/// A list held for JavaScript as its JSON, taken out (so it is handed over once) and taken back
+/// from what V8 was told is held.
+fn hand_over<T: serde::Serialize>(env: Env, items: &mut Vec<T>) -> napi::Result<String> {
+    let items = std::mem::take(items);
+    env.adjust_external_memory(-held(&items))?;
     // As in `done`: a list of outcome parts has no map with keys that are not strings.
-    serde_json::to_string(&items).expect("a report's list serializes")
+    Ok(serde_json::to_string(&items).expect("a report's list serializes"))
 }
 
 /// Checks a plan (a path, or a Buffer with a plan's content); resolves to the checked plan, whose
