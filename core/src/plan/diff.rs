@@ -4,6 +4,7 @@
 //! keeps tags-only checks and drift summaries cheap on big plans.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 
 use serde_json::Value;
 
@@ -19,19 +20,31 @@ pub fn changed_attributes<'a>(
     after_unknown: &Side<'a>,
     deep: bool,
 ) -> Vec<Cow<'a, str>> {
-    // One merge over the three sorted member lists.
+    // One merge over the three sorted member lists, two name comparisons a step.
     // Names are borrowed from the plan text where they can be: most changes change most of their
     // attributes (every one, for a create), and this runs for every change.
-    let (mut b, mut a, mut u) =
-        (before.named_members().peekable(), after.named_members().peekable(), after_unknown.named_members().peekable());
+    let mut sides =
+        [before.named_members().peekable(), after.named_members().peekable(), after_unknown.named_members().peekable()];
     let mut changed = Vec::new();
     loop {
-        let name = [b.peek(), a.peek(), u.peek()].into_iter().flatten().map(|(n, _)| *n).min_by(|x, y| x.cmp(y));
-        let Some(name) = name else { break };
-        let take = |side: &mut std::iter::Peekable<_>| -> Option<&str> {
-            side.next_if(|(n, _): &(&Cow<'a, str>, &str)| *n == name).map(|(_, raw)| raw)
-        };
-        let (old, new, mask) = (take(&mut b), take(&mut a), take(&mut u));
+        // The least name next, and which sides hold it.
+        let mut least: Option<&Cow<'a, str>> = None;
+        let mut held = [false; 3];
+        for (i, side) in sides.iter_mut().enumerate() {
+            let Some(&(name, _)) = side.peek() else { continue };
+            match least.map(|least| name.as_ref().cmp(least.as_ref())) {
+                None | Some(Ordering::Less) => {
+                    least = Some(name);
+                    held = [false; 3];
+                    held[i] = true;
+                }
+                Some(Ordering::Equal) => held[i] = true,
+                Some(Ordering::Greater) => {}
+            }
+        }
+        let Some(name) = least else { break };
+        let [old, new, mask] =
+            std::array::from_fn(|i| if held[i] { sides[i].next().map(|(_, raw)| raw) } else { None });
         if !same_value(old.unwrap_or("null"), new.unwrap_or("null"), deep) || mask.is_some_and(text_marks_anything) {
             changed.push(name.clone());
         }
@@ -156,5 +169,36 @@ mod tests {
         assert_eq!(changed(before, after, "{}"), ["vpc_config"]);
         assert_eq!(changed(r#"{"x":[{}]}"#, r#"{"x":[]}"#, "{}"), ["x"], "one empty element is not no element");
         assert_eq!(changed(r#"{"x":""}"#, r#"{"x":"a"}"#, "{}"), ["x"]);
+    }
+
+    proptest::proptest! {
+        /// The merge finds what a plain reading of the three sides finds, whichever side holds
+        /// which names: each name once, sorted, when its values differ or the mask marks it.
+        #[test]
+        fn the_merge_finds_what_looking_each_name_up_finds(
+            before in proptest::collection::btree_map("[a-e]{1,2}", 0..4usize, 0..8),
+            after in proptest::collection::btree_map("[a-e]{1,2}", 0..4usize, 0..8),
+            unknown in proptest::collection::btree_map("[a-e]{1,2}", proptest::bool::ANY, 0..8),
+        ) {
+            use std::collections::{BTreeMap, BTreeSet};
+            const VALUES: [&str; 4] = ["null", "1", "\"x\"", "[1]"];
+            fn object<V: std::fmt::Display>(map: &BTreeMap<String, V>, text: impl Fn(&V) -> String) -> String {
+                let members: Vec<String> = map.iter().map(|(k, v)| format!("{k:?}:{}", text(v))).collect();
+                format!("{{{}}}", members.join(","))
+            }
+            fn value<'m>(side: &'m BTreeMap<String, usize>, name: &str) -> &'m str {
+                side.get(name).map_or("null", |v| VALUES[*v])
+            }
+            let names: BTreeSet<&String> = before.keys().chain(after.keys()).chain(unknown.keys()).collect();
+            let expected: Vec<String> = names
+                .into_iter()
+                .filter(|name| value(&before, name) != value(&after, name) || unknown.get(*name) == Some(&true))
+                .cloned()
+                .collect();
+            let b = object(&before, |v| VALUES[*v].to_string());
+            let a = object(&after, |v| VALUES[*v].to_string());
+            let u = object(&unknown, bool::to_string);
+            proptest::prop_assert_eq!(changed(&b, &a, &u), expected);
+        }
     }
 }
