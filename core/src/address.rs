@@ -129,6 +129,18 @@ impl Address {
         Ok(Address { modules, data, resource_type: resource_type.into(), name: name.into(), key })
     }
 
+    /// Parses an action instance address (`module.app.action.aws_lambda_invoke.warm["a"]`) into the
+    /// same parts: its type and name are the action's, `data` is false.
+    pub fn parse_action(text: &str) -> Result<Address, String> {
+        let (modules, rest) = parse_modules(text, text, true)?;
+        let expected = || format!("`action.TYPE.NAME` after the module path in {text:?}");
+        let rest = rest.strip_prefix("action.").ok_or_else(expected)?;
+        match Address::parse(rest) {
+            Ok(address) if !address.data && address.modules.is_empty() => Ok(Address { modules, ..address }),
+            _ => Err(expected()),
+        }
+    }
+
     /// Parses a module instance address (`module.net["a"].module.sub`, or empty for the root).
     pub fn parse_modules(text: &str) -> Result<Vec<ModuleStep>, String> {
         let (modules, rest) = parse_modules(text, text, false)?;
@@ -308,6 +320,23 @@ mod tests {
         assert_eq!(Address::parse_modules(r#"module.a["x.y"].module.b"#).unwrap().len(), 2);
         assert!(Address::parse_modules("").unwrap().is_empty());
         assert!(Address::parse_modules("module.a.aws_x.y").is_err());
+    }
+
+    #[test]
+    fn parses_action_addresses() {
+        let a = Address::parse_action(r#"module.app["x"].action.aws_lambda_invoke.warm[0]"#).unwrap();
+        assert_eq!(
+            (a.module_address().as_str(), a.resource_type.as_str(), a.name.as_str()),
+            (r#"module.app["x"]"#, "aws_lambda_invoke", "warm")
+        );
+        assert_eq!(a.key, Some(Key::Int(0)));
+        assert_eq!(
+            Address::parse_action("action.aws_ec2_stop_instance.db").unwrap().resource_type,
+            "aws_ec2_stop_instance"
+        );
+        for wrong in ["aws_lambda_invoke.warm", "action.data.x.y", "action.module.m.x.y", "action.x", "action.x.y.z"] {
+            assert!(Address::parse_action(wrong).unwrap_err().contains("action.TYPE.NAME"), "{wrong}");
+        }
     }
 
     #[test]

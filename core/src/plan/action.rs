@@ -26,6 +26,9 @@ pub enum Action {
     Forget,
     /// `["create", "forget"]`: a new object is created and the old one is left in the cloud.
     CreateThenForget,
+    /// `["invoke"]`: not a resource change but an action the apply runs (`action_invocations`).
+    /// Reports name it so; a resource change written with it is refused.
+    Invoke,
 }
 
 impl Action {
@@ -62,6 +65,7 @@ impl Action {
             Action::ReplaceCreateFirst => &["create", "delete"],
             Action::Forget => &["forget"],
             Action::CreateThenForget => &["create", "forget"],
+            Action::Invoke => &["invoke"],
         }
     }
 
@@ -90,7 +94,9 @@ impl Serialize for Action {
 impl<'de> Deserialize<'de> for Action {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Action, D::Error> {
         let names = Vec::<String>::deserialize(d)?;
-        Action::from_terraform(&names).ok_or_else(|| {
+        let invoke = names.len() == 1 && names[0] == "invoke";
+        let action = if invoke { Some(Action::Invoke) } else { Action::from_terraform(&names) };
+        action.ok_or_else(|| {
             serde::de::Error::custom(format_args!("unknown actions {names:?}: expected one of {}", Action::EXPECTED))
         })
     }
@@ -191,6 +197,11 @@ mod tests {
         }
         assert_eq!(Action::from_terraform(&["delete", "delete"]), None);
         assert_eq!(Action::from_terraform::<&str>(&[]), None);
+        // Only a report names an invocation: a resource change may not claim to be one.
+        assert_eq!(Action::from_terraform(&["invoke"]), None);
+        let written = serde_json::to_string(&Action::Invoke).unwrap();
+        assert_eq!(written, r#"["invoke"]"#);
+        assert_eq!(serde_json::from_str::<Action>(&written).unwrap(), Action::Invoke);
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct PlanHeader {
     /// table for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masked_providers: Vec<String>,
+    /// The actions the apply runs (`action_invocations`): judged as findings of their own, not
+    /// written into the report's header.
+    #[serde(skip)]
+    pub invocations: Vec<super::Invocation>,
     /// The changes no rule reads (creates and updates of types no family judges; deletions are
     /// always judged), by provider.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -213,11 +217,21 @@ where
     if outer.errored {
         return Err(PlanError::Errored);
     }
+    let invocations = match outer.action_invocations {
+        Some(raw) => super::invocation::read(raw).map_err(|e| match json_error(text, offset_in(text, raw), &e) {
+            PlanError::Shape { message, location } => {
+                PlanError::Shape { message: format!("`action_invocations`: {message}"), location }
+            }
+            other => other,
+        })?,
+        None => Vec::new(),
+    };
     Ok(PlanHeader {
         format_version,
         terraform_version: outer.terraform_version,
         read_by: None,
         masked_providers: Vec::new(),
+        invocations,
         unjudged: Vec::new(),
         actions: ActionCounts::default(),
     })
@@ -241,7 +255,8 @@ fn read_by_serde<'a>(
 }
 
 /// The keys plangate reads, once each: JSON readers differ on which of two counts.
-const READ: [&str; 5] = ["format_version", "terraform_version", "errored", "resource_changes", "resource_drift"];
+const READ: [&str; 6] =
+    ["format_version", "terraform_version", "errored", "action_invocations", "resource_changes", "resource_drift"];
 
 /// The streaming pass over a plan that [`well_formed`] finds well formed, in one scan: what
 /// serde_json's reading ([`OuterVisitor`]) would find, or `None` wherever that reading must decide
@@ -277,6 +292,10 @@ fn read_well_formed<'a>(
                 let value = utf8(start..end)?;
                 match key {
                     "format_version" => fields.format_version = Some(value),
+                    "action_invocations" => {
+                        fields.looks_like_plan = true;
+                        fields.action_invocations = Some(value);
+                    }
                     "terraform_version" => fields.terraform_version = serde_json::from_str(value).ok()?,
                     "errored" => {
                         fields.errored = match value {
@@ -400,6 +419,8 @@ struct OuterFields<'a> {
     terraform_version: Option<String>,
     /// Terraform stopped with errors while planning.
     errored: bool,
+    /// The actions the apply runs, unparsed.
+    action_invocations: Option<&'a str>,
     looks_like_plan: bool,
     /// Every key seen, kept only to explain a document that is not a plan.
     keys: Vec<String>,
@@ -432,6 +453,10 @@ where
             }
             match key.as_ref() {
                 "format_version" => fields.format_version = Some(map.next_value::<&RawValue>()?.get()),
+                "action_invocations" => {
+                    fields.looks_like_plan = true;
+                    fields.action_invocations = Some(map.next_value::<&RawValue>()?.get());
+                }
                 "terraform_version" => fields.terraform_version = map.next_value()?,
                 "errored" => fields.errored = map.next_value::<Option<bool>>()?.unwrap_or(false),
                 "resource_changes" | "resource_drift" => {
@@ -567,6 +592,36 @@ mod tests {
         assert!(err.contains("unsupported plan format_version \"2.0\" at line 1, column 19"), "{err}");
         let err = read_outer(br#"{"errored":true,"resource_changes":[],"errored":false}"#).unwrap_err().to_string();
         assert!(err.contains("`errored` is written twice"), "{err}");
+    }
+
+    #[test]
+    fn reads_the_actions_the_apply_runs_by_either_reading() {
+        let entry = r#"[{"address":"action.aws_ec2_stop_instance.db","type":"aws_ec2_stop_instance",
+            "config_values":{"instance_id":"i-1"},"invoke_action_trigger":{}}]"#;
+        // The quick reading, and serde_json's (a key with an escape is left to it).
+        for key in ["action_invocations", r"action_invoc\u0061tions"] {
+            let text = format!(r#"{{"format_version":"1.2","resource_changes":[],"{key}":{entry}}}"#);
+            let invocations = read_outer(text.as_bytes()).unwrap().header.invocations;
+            assert_eq!(invocations.len(), 1, "{key}");
+            assert_eq!(invocations[0].action_type, "aws_ec2_stop_instance");
+            assert_eq!(invocations[0].trigger, super::super::Trigger::Command);
+        }
+        let twice = format!(r#"{{"resource_changes":[],"action_invocations":[],"action_invocations":{entry}}}"#);
+        let err = read_outer(twice.as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("`action_invocations` is written twice"), "{err}");
+        let err = read_outer(
+            br#"{"resource_changes":[],
+"action_invocations":[{"type":"aws_lambda_invoke"}]}"#,
+        )
+        .unwrap_err();
+        assert!(matches!(err, PlanError::Shape { .. }), "{err:?}");
+        let err = err.to_string();
+        assert!(err.contains("line 2") && err.contains("`action_invocations`: missing field `address`"), "{err}");
+        let none = read_outer(br#"{"resource_changes":[],"action_invocations":null}"#).unwrap();
+        assert!(none.header.invocations.is_empty());
+        // A plan of `terraform plan -invoke` may have nothing else to show.
+        let alone = format!(r#"{{"format_version":"1.2","action_invocations":{entry}}}"#);
+        assert_eq!(read_outer(alone.as_bytes()).unwrap().header.invocations.len(), 1);
     }
 
     /// What one reading hands out (each entry with its section and index) and what else it finds.

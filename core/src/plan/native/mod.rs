@@ -36,7 +36,8 @@ const JSON_FORMAT_VERSION: &str = "1.2";
 /// The top-level members of the JSON a native reading writes: what the built-in rules read. Not
 /// all that `terraform show -json` prints: no `planned_values`, `prior_state`, `configuration`,
 /// `output_changes` or `variables`, so users' policies that read those cannot be evaluated on it.
-pub const SECTIONS: &[&str] = &["format_version", "terraform_version", "errored", "resource_drift", "resource_changes"];
+pub const SECTIONS: &[&str] =
+    &["format_version", "terraform_version", "errored", "action_invocations", "resource_drift", "resource_changes"];
 
 /// A binary plan, decoded.
 pub struct Decoded {
@@ -129,7 +130,8 @@ impl Decoded {
         value::write_string(&mut head, JSON_FORMAT_VERSION);
         head.push_str(",\"terraform_version\":");
         value::write_string(&mut head, &self.plan.terraform_version);
-        head.push_str(",\"errored\":false");
+        head.push_str(",\"errored\":false,\"action_invocations\":");
+        write_invocations(&mut head, &self.plan.action_invocations)?;
         // Reserved once, for all of it: the text is megabytes for thousands of changes, and growing
         // it would copy all of it into new memory again.
         let sections = [("resource_drift", drift), ("resource_changes", changes)];
@@ -213,6 +215,45 @@ impl Decoded {
             })
             .collect()
     }
+}
+
+/// The actions the apply runs, as `terraform show -json` prints them (without their configuration,
+/// which no rule reads).
+fn write_invocations(json: &mut String, invocations: &[proto::ActionInvocationInstance]) -> Result<(), PlanError> {
+    json.push('[');
+    for (index, invocation) in invocations.iter().enumerate() {
+        let address = Address::parse_action(&invocation.addr).map_err(|e| PlanError::BinaryChange {
+            section: "action_invocations",
+            index,
+            address: None,
+            message: format!("its address is not valid: expected {e}"),
+        })?;
+        if index > 0 {
+            json.push(',');
+        }
+        json.push_str("{\"address\":");
+        value::write_string(json, &invocation.addr);
+        json.push_str(",\"type\":");
+        value::write_string(json, &address.resource_type);
+        json.push_str(",\"name\":");
+        value::write_string(json, &address.name);
+        json.push_str(",\"provider_name\":");
+        value::write_string(json, address::provider_source(&invocation.provider).unwrap_or(&invocation.provider));
+        match &invocation.action_trigger {
+            Some(proto::ActionTrigger::Resource(trigger)) => {
+                json.push_str(",\"lifecycle_action_trigger\":{\"triggering_resource_address\":");
+                value::write_string(json, &trigger.triggering_resource_addr);
+                json.push_str(",\"action_trigger_event\":");
+                let unknown = format!("unknown event {}", trigger.trigger_event);
+                value::write_string(json, proto::trigger_event(trigger.trigger_event).unwrap_or(&unknown));
+                json.push('}');
+            }
+            Some(proto::ActionTrigger::Invoke(_)) | None => json.push_str(",\"invoke_action_trigger\":{}"),
+        }
+        json.push('}');
+    }
+    json.push(']');
+    Ok(())
 }
 
 /// One resource change as `terraform show -json` prints it. `schema` is `None` for a resource no

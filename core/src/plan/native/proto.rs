@@ -23,6 +23,52 @@ pub struct Plan {
     pub resource_drift: Vec<ResourceInstanceChange>,
     #[prost(string, tag = "14")]
     pub terraform_version: String,
+    #[prost(message, repeated, tag = "30")]
+    pub action_invocations: Vec<ActionInvocationInstance>,
+}
+
+/// An action the apply runs (Terraform 1.14); its configuration (`config_value`) is not read.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ActionInvocationInstance {
+    #[prost(string, tag = "1")]
+    pub addr: String,
+    #[prost(string, tag = "2")]
+    pub provider: String,
+    #[prost(oneof = "ActionTrigger", tags = "6, 7")]
+    pub action_trigger: Option<ActionTrigger>,
+}
+
+#[derive(Clone, PartialEq, prost::Oneof)]
+pub enum ActionTrigger {
+    #[prost(message, tag = "6")]
+    Resource(ResourceActionTrigger),
+    #[prost(message, tag = "7")]
+    Invoke(InvokeActionTrigger),
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ResourceActionTrigger {
+    #[prost(string, tag = "1")]
+    pub triggering_resource_addr: String,
+    #[prost(int32, tag = "2")]
+    pub trigger_event: i32,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct InvokeActionTrigger {}
+
+/// An `ActionTriggerEvent` number as the configuration names the event.
+pub fn trigger_event(event: i32) -> Option<&'static str> {
+    Some(match event {
+        1 => "before_create",
+        2 => "after_create",
+        3 => "before_update",
+        4 => "after_update",
+        5 => "before_destroy",
+        6 => "after_destroy",
+        7 => "invoke",
+        _ => return None,
+    })
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
