@@ -93,3 +93,33 @@ def test_rules_and_explain_read_the_registry() -> None:
     assert plangate.explain("PG-DEL-003").encode() == run_cli("explain", "PG-DEL-003").stdout
     with pytest.raises(ValueError):
         plangate.explain("PG-NOPE-1")
+
+
+def test_an_action_the_apply_runs_is_a_finding_named_invoke() -> None:
+    # Terraform 1.14 lists the actions an apply runs in `action_invocations`; no resource change
+    # shows them. The real `safe` plan with one added.
+    doc = json.loads(plan("safe").read_text())
+    doc["action_invocations"] = [
+        {
+            "address": "action.aws_lambda_invoke.warm",
+            "type": "aws_lambda_invoke",
+            "config_values": {"payload": "hunter2-secret"},
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "lifecycle_action_trigger": {
+                "triggering_resource_address": "aws_s3_bucket.assets",
+                "action_trigger_event": "after_update",
+            },
+        }
+    ]
+    report = plangate.check_plan(json.dumps(doc).encode())
+    assert plangate.check_plan(plan("safe")).exit_code == 0
+    assert report.exit_code == 2
+    (finding,) = [f for f in report.findings if f.rule == "PG-ACT-001"]
+    assert (finding.address, finding.type, finding.actions, finding.severity) == (
+        "action.aws_lambda_invoke.warm",
+        "aws_lambda_invoke",
+        ("invoke",),
+        "high",
+    )
+    assert "after_update of aws_s3_bucket.assets" in finding.message
+    assert "hunter2" not in report.to_json()

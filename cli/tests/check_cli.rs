@@ -49,6 +49,47 @@ fn default_policy_exit_codes() {
     assert_eq!(code(&plangate(&["check", &plan("refactor")])), 0, "forget is a notice");
 }
 
+/// The real `safe` plan with an action the apply runs (Terraform 1.14's `action_invocations`) or
+/// `entry` in its place, written to a temporary file.
+fn safe_plan_running(entry: serde_json::Value) -> tempfile::NamedTempFile {
+    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(plan("safe")).unwrap()).unwrap();
+    json["action_invocations"] = serde_json::json!([entry]);
+    let mut file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    file.write_all(json.to_string().as_bytes()).unwrap();
+    file
+}
+
+#[test]
+fn an_action_the_apply_runs_fails_a_safe_plan_until_its_rule_allows_it() {
+    let plan = safe_plan_running(serde_json::json!({
+        "address": "action.aws_ec2_stop_instance.db", "type": "aws_ec2_stop_instance", "name": "db",
+        "provider_name": "registry.terraform.io/hashicorp/aws", "invoke_action_trigger": {}
+    }));
+    let path = plan.path().to_str().unwrap();
+    let out = plangate(&["check", path]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("HIGH-RISK: action.aws_ec2_stop_instance.db: the apply runs aws_ec2_stop_instance"),
+        "{stdout}"
+    );
+    let notice = config_file("rules:\n  PG-ACT-001: {severity: notice}\n");
+    assert_eq!(code(&plangate(&["check", "-c", notice.path().to_str().unwrap(), path])), 0);
+    let waived = config_file(
+        "waivers:\n  - address: action.aws_ec2_stop_instance.*\n    rule: PG-ACT-001\n    reason: nightly stop\n    expires: 2099-12-31\n",
+    );
+    assert_eq!(code(&plangate(&["check", "-c", waived.path().to_str().unwrap(), path])), 0);
+
+    let unnamed = safe_plan_running(serde_json::json!({"address": "aws_s3_bucket.not_an_action"}));
+    let out = plangate(&["check", unnamed.path().to_str().unwrap()]);
+    assert_eq!(code(&out), 3, "an action that cannot be named cannot be judged");
+    assert!(
+        stderr(&out).contains("`action_invocations`") && stderr(&out).contains("action.TYPE.NAME"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn preset_exit_codes() {
     // network has three high-risk changes (a subnet replaced, a default route, a VPC setting) and nothing critical.

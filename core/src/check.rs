@@ -336,6 +336,8 @@ fn analyze_plan_releasing(
             Batch::Drift(entries) => drifted.extend(entries?),
         }
     }
+    // Each action the apply runs counts as a change of its own.
+    let invoked = judge.invocations(&header.invocations);
     // What only the whole plan shows is added before anything is counted.
     let (plan_wide, mut drift) = judge.finish(drifted, text)?;
     let mut notices = Vec::new();
@@ -350,10 +352,14 @@ fn analyze_plan_releasing(
     // A finding about the plan as a whole (a Rego policy's message that names no resource) counts
     // as one change: the plan itself.
     counts.add(false, &notices);
+    for finding in &invoked {
+        counts.add(false, std::slice::from_ref(finding));
+    }
     let mut header = header;
     header.unjudged = Unjudged::tally(unjudged);
     header.actions = actions;
     findings.extend(notices);
+    findings.extend(invoked);
     findings.par_sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.address.cmp(&b.address)).then_with(|| a.rule.cmp(&b.rule))
     });

@@ -13,7 +13,7 @@ use plangate::{check, CheckOptions, Error, Limits, PlanInput, Policy, Report};
 const FORMATS: [Format; 5] = [Format::Text, Format::Json, Format::Sarif, Format::Markdown, Format::Github];
 
 mod support;
-use support::{change, fixtures, members, zipped};
+use support::{change, field, fixtures, members, zipped};
 
 /// Every binary fixture that has its `terraform show -json` twin.
 fn twins() -> Vec<(PathBuf, PathBuf)> {
@@ -369,4 +369,93 @@ fn the_schema_table_script_writes_what_the_reader_reads() {
         .unwrap();
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("has no provider registry.terraform.io/acme/other"));
+}
+
+/// An `action_invocations` entry (field 30 of the plan message): the action at `address`, run on
+/// `event` of `resource` (an `ActionTriggerEvent` number) or, without one, by `-invoke`; its
+/// configuration holds a secret.
+fn invocation(address: &str, trigger: Option<(&str, u8)>) -> Vec<u8> {
+    let mut entry = Vec::new();
+    field(&mut entry, 1, address.as_bytes());
+    field(&mut entry, 2, br#"provider["registry.terraform.io/hashicorp/aws"]"#);
+    let mut config = Vec::new();
+    // msgpack: a map of one string to the string "hunter2-secret".
+    let mut msgpack = vec![0x81, 0xa7];
+    msgpack.extend(b"payload");
+    msgpack.push(0xae);
+    msgpack.extend(b"hunter2-secret");
+    field(&mut config, 1, &msgpack);
+    field(&mut entry, 4, &config);
+    match trigger {
+        Some((resource, event)) => {
+            let mut on = Vec::new();
+            field(&mut on, 1, resource.as_bytes());
+            on.extend([0x10, event]);
+            field(&mut entry, 6, &on);
+        }
+        None => field(&mut entry, 7, &[]),
+    }
+    let mut plan = Vec::new();
+    field(&mut plan, 30, &entry);
+    plan
+}
+
+#[test]
+fn the_actions_a_binary_plan_runs_are_findings_as_in_its_json() {
+    let original = members(&fixtures().join("plans/noop.tfplan"));
+    let mut changed = original.clone();
+    let tfplan = &mut changed.iter_mut().find(|(n, _)| n == "tfplan").unwrap().1;
+    tfplan.extend(invocation("action.aws_lambda_invoke.warm", Some(("aws_s3_bucket.static", 4))));
+    tfplan.extend(invocation(r#"module.ops.action.aws_ec2_stop_instance.db["a"]"#, None));
+    let binary = zipped(&changed);
+
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixtures().join("plans/noop.plan.json")).unwrap()).unwrap();
+    json["action_invocations"] = serde_json::json!([
+        {"address": "action.aws_lambda_invoke.warm", "type": "aws_lambda_invoke", "name": "warm",
+         "config_values": {"payload": "hunter2-secret"}, "config_sensitive": {}, "config_unknown": {},
+         "provider_name": "registry.terraform.io/hashicorp/aws",
+         "lifecycle_action_trigger": {"triggering_resource_address": "aws_s3_bucket.static",
+            "action_trigger_event": "after_update", "action_trigger_block_index": 0, "actions_list_index": 0}},
+        {"address": "module.ops.action.aws_ec2_stop_instance.db[\"a\"]", "type": "aws_ec2_stop_instance",
+         "name": "db", "provider_name": "registry.terraform.io/hashicorp/aws", "invoke_action_trigger": {}}
+    ]);
+    let json = serde_json::to_vec(&json).unwrap();
+
+    let native = check(PlanInput::bytes(&binary), &options(PlanReader::Native)).unwrap();
+    let shown = check(PlanInput::bytes(&json), &options(PlanReader::Native)).unwrap();
+    let found = |report: &Report| -> Vec<(String, String, String)> {
+        report.findings.iter().map(|f| (f.rule.clone(), f.address.clone(), f.message.clone())).collect()
+    };
+    assert_eq!(found(&native), found(&shown));
+    assert_eq!(
+        found(&native),
+        [
+            (
+                "PG-ACT-001".to_string(),
+                "action.aws_lambda_invoke.warm".to_string(),
+                "action.aws_lambda_invoke.warm: the apply runs aws_lambda_invoke (hashicorp/aws) after_update of \
+                 aws_s3_bucket.static; what an action does is not a resource change and cannot be verified"
+                    .to_string()
+            ),
+            (
+                "PG-ACT-001".to_string(),
+                r#"module.ops.action.aws_ec2_stop_instance.db["a"]"#.to_string(),
+                r#"module.ops.action.aws_ec2_stop_instance.db["a"]: the apply runs aws_ec2_stop_instance (hashicorp/aws) because `terraform plan -invoke` asked for it; what an action does is not a resource change and cannot be verified"#
+                    .to_string()
+            ),
+        ]
+    );
+    assert_eq!((native.high_risk_changes, native.critical_changes, native.total_changes), (2, 0, 0));
+    assert_eq!(native.findings[0].actions, plangate::plan::Action::Invoke);
+    for (format, text) in FORMATS.iter().zip(rendered(&native)) {
+        assert!(!text.contains("hunter2"), "{format:?}");
+        assert!(text.contains("aws_ec2_stop_instance"), "{format:?}");
+    }
+
+    // An address that names no action is an error that says which entry.
+    let mut broken = original.clone();
+    broken.iter_mut().find(|(n, _)| n == "tfplan").unwrap().1.extend(invocation("aws_s3_bucket.static", None));
+    let err = error_of(&zipped(&broken), None);
+    assert!(err.contains("action_invocations[0]") && err.contains("action.TYPE.NAME"), "{err}");
 }

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use rayon::iter::{IntoParallelIterator as _, ParallelIterator as _};
 
-use super::any::{drift, unjudged};
+use super::any::{drift, invoked_actions, unjudged};
 use super::aws::managed_drift::{self, Gained, Managed};
 use super::plan_wide::{Collector, Kept};
 use super::{custom, evaluate, judged, unverifiable, Context, PLAN_WIDE};
-use crate::plan::{Action, Change, PlanError, Unjudged};
+use crate::plan::{Action, Change, Invocation, PlanError, Unjudged};
 use crate::report::{DriftEntry, Finding};
 
 /// The rules of one plan at work.
@@ -53,6 +53,11 @@ impl<'a, 'p> PlanJudge<'a, 'p> {
         for collector in &self.collectors {
             collector.prepare(text);
         }
+    }
+
+    /// The findings for the actions the apply runs: one each, counted as a change of its own.
+    pub fn invocations(&self, invocations: &[Invocation]) -> Vec<Finding> {
+        invoked_actions::findings(invocations, &self.ctx)
     }
 
     /// Judges entry `index` of `resource_changes`; `Err` when a value a rule read cannot be parsed

@@ -340,9 +340,10 @@ mod tests {
 
     #[test]
     fn every_rule_is_reported_by_a_family() {
-        // What could not be read or judged is reported beside the families, about any change.
-        for rule in registry::rules().iter().filter(|r| !matches!(r.id, "PG-READ-001" | "PG-READ-002" | "PG-READ-003"))
-        {
+        // What could not be read or judged is reported beside the families, about any change; the
+        // actions the apply runs are no changes (`any::invoked_actions`).
+        let beside = ["PG-READ-001", "PG-READ-002", "PG-READ-003", "PG-ACT-001"];
+        for rule in registry::rules().iter().filter(|r| !beside.contains(&r.id)) {
             let families = FAMILIES.iter().filter(|f| f.rules.contains(rule)).count();
             let plan_wide = PLAN_WIDE.iter().filter(|f| f.rules().contains(rule)).count();
             assert!(families + plan_wide >= 1, "{}", rule.id);

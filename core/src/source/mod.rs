@@ -145,9 +145,13 @@ impl SourceMap {
             for block in body.iter().filter_map(Structure::as_block) {
                 let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
                 match (block.ident.as_str(), labels.as_slice()) {
-                    (kind @ ("resource" | "data"), [resource_type, name_label]) => {
+                    (kind @ ("resource" | "data" | "action"), [resource_type, name_label]) => {
                         let Some(span) = block.span() else { continue };
-                        let block_kind = if kind == "data" { "data" } else { "resource" };
+                        let block_kind = match kind {
+                            "data" => "data",
+                            "action" => "action",
+                            _ => "resource",
+                        };
                         let location = SourceLocation {
                             file: name.clone(),
                             start_line: lines.line_of(span.start),
@@ -198,10 +202,16 @@ impl SourceMap {
     }
 
     fn find(&self, address: &str) -> Result<&SourceLocation, Missing> {
-        let parsed = Address::parse(address).map_err(|_| Missing::NotAnAddress)?;
+        // A resource's address, or an action's (a finding about an action the apply runs).
+        let (parsed, block) = match Address::parse(address) {
+            Ok(parsed) => {
+                let block = if parsed.data { "data" } else { "resource" };
+                (parsed, block)
+            }
+            Err(_) => (Address::parse_action(address).map_err(|_| Missing::NotAnAddress)?, "action"),
+        };
         // Every instance comes from one block: module keys and the instance key are left out.
         let modules: Vec<String> = parsed.modules.into_iter().map(|m| m.name).collect();
-        let block = if parsed.data { "data" } else { "resource" };
         let key = (modules, block, parsed.resource_type, parsed.name);
         if let Some(location) = self.blocks.get(&key) {
             return Ok(location);
@@ -328,13 +338,16 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("plangate-source-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         write(&dir, "main.tf", "# header\nresource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"x\"\n}\n\nmodule \"net\" {\n  source = \"./modules/net\"\n}\nmodule \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"5.0.0\"\n}\n");
-        write(&dir, "modules/net/sg.tf", "data \"aws_vpc\" \"this\" {}\n\nresource \"aws_security_group\" \"web\" {\n  count = 2\n  ingress {\n    from_port = 443\n  }\n}\nmodule \"inner\" {\n  source = \"../inner\"\n}\n");
+        write(&dir, "modules/net/sg.tf", "data \"aws_vpc\" \"this\" {}\n\nresource \"aws_security_group\" \"web\" {\n  count = 2\n  ingress {\n    from_port = 443\n  }\n}\nmodule \"inner\" {\n  source = \"../inner\"\n}\naction \"aws_lambda_invoke\" \"warm\" {\n  config {\n    function_name = \"f\"\n  }\n}\n");
         write(&dir, "modules/inner/broken.tf", "resource \"aws_sqs_queue\" \"q\" {\n  name = \n");
         let map = SourceMap::load(&dir, Some(&dir)).unwrap();
         let at = |a: &str| map.locate(a).map(|l| (l.file.clone(), l.start_line, l.end_line));
         assert_eq!(at("aws_s3_bucket.logs"), Ok(("main.tf".into(), 2, 4)));
         assert_eq!(at("module.net.aws_security_group.web[1]"), Ok(("modules/net/sg.tf".into(), 3, 8)));
         assert_eq!(at("module.net.data.aws_vpc.this"), Ok(("modules/net/sg.tf".into(), 1, 1)));
+        assert_eq!(at("module.net.action.aws_lambda_invoke.warm[0]"), Ok(("modules/net/sg.tf".into(), 12, 16)));
+        let undeclared = at("action.aws_lambda_invoke.warm").unwrap_err();
+        assert!(undeclared.contains("declares action \"aws_lambda_invoke\" \"warm\""), "{undeclared}");
         let remote = at("module.vpc.aws_vpc.this[0]").unwrap_err();
         assert!(remote.contains("module.vpc comes from \"terraform-aws-modules/vpc/aws\""), "{remote}");
         let broken = at("module.net.module.inner.aws_sqs_queue.q").unwrap_err();

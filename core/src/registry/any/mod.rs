@@ -8,6 +8,7 @@ mod expired_waiver;
 mod hidden;
 mod high_risk_class;
 mod index_shift;
+mod invoked_actions;
 mod masked;
 mod meanings;
 mod network_access;
@@ -19,6 +20,7 @@ pub(crate) use expired_waiver::*;
 pub(crate) use hidden::*;
 pub(crate) use high_risk_class::*;
 pub(crate) use index_shift::*;
+pub(crate) use invoked_actions::*;
 pub(crate) use masked::*;
 pub(crate) use meanings::*;
 pub(crate) use network_access::*;
@@ -33,6 +35,7 @@ pub(super) static DECLARED: &[&[&Rule]] = &[
     masked::DECLARED,
     hidden::DECLARED,
     unjudged::DECLARED,
+    invoked_actions::DECLARED,
     expired_waiver::DECLARED,
     network_access::DECLARED,
     credentials::DECLARED,

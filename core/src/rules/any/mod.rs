@@ -8,6 +8,7 @@ pub(super) mod expired_waiver;
 pub(super) mod hidden;
 pub(super) mod high_risk_class;
 pub(super) mod index_shift;
+pub(super) mod invoked_actions;
 pub(super) mod masked;
 pub(super) mod meanings;
 pub(super) mod network_access;

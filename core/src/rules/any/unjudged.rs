@@ -16,11 +16,17 @@ const HARMLESS: &[&str] =
 /// the registry host; a bare name as Terraform 0.12 wrote it (`google`); or, when the plan does not
 /// name it, its type's prefix.
 pub fn provider(change: &Change) -> String {
-    let named = change.provider_name.as_deref().unwrap_or_default();
-    let mut parts: Vec<&str> = named.rsplit('/').take(2).filter(|p| !p.is_empty()).collect();
+    short_provider(change.provider_name.as_deref(), &change.resource_type)
+}
+
+/// The same for a provider source address `named` (`registry.terraform.io/hashicorp/aws`) and a
+/// type of its (a resource's or an action's), whose prefix names the provider when `named` is not
+/// given.
+pub fn short_provider(named: Option<&str>, type_name: &str) -> String {
+    let mut parts: Vec<&str> = named.unwrap_or_default().rsplit('/').take(2).filter(|p| !p.is_empty()).collect();
     parts.reverse();
     match parts.as_slice() {
-        [] => change.resource_type.split('_').next().unwrap_or_default().to_string(),
+        [] => type_name.split('_').next().unwrap_or_default().to_string(),
         parts => parts.join("/"),
     }
 }
