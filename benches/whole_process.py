@@ -22,6 +22,7 @@ Build first: `cargo build --release -p plangate-cli -p plangate-benches`.
 """
 
 import argparse
+import atexit
 import os
 import shutil
 import statistics
@@ -61,6 +62,7 @@ def node_package(addon):
     if not os.path.isfile(addon):
         sys.exit(f"--node-addon: {addon} does not exist; build it with scripts/build-action")
     directory = tempfile.mkdtemp(prefix="plangate-node-")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
     shutil.copy(os.path.join(ROOT, "bindings-node", "index.js"), directory)
     os.symlink(addon, os.path.join(directory, "plangate.linux-x64-gnu.node"))
     return os.path.join(directory, "index.js")

@@ -3,7 +3,7 @@
 // pull_request event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and a local mock of the GitHub REST
 // API, under Node 24 (what the runners use) and Node 20.
 
-const { test } = require('node:test')
+const { test, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const os = require('node:os')
@@ -23,9 +23,18 @@ const NODES = [
 const EVENT = path.join(__dirname, 'events', 'pull_request.json')
 const SECRETS = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expectations.json'), 'utf8')).sensitive_values
 
+/** Temporary directories the tests make (checkouts, runner files, plans), removed once every test has run. */
+const made = []
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })))
+
 /** A checkout as the runner has it: a git repository with the Terraform sources of a scenario. */
 function workspace(scenario = 'exposure') {
-  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-action-'))
+  const repo = tempDir('plangate-action-')
   fs.mkdirSync(path.join(repo, '.git'))
   fs.mkdirSync(path.join(repo, 'infra'))
   fs.copyFileSync(path.join(FIXTURES, 'scenarios', scenario, '2.tf'), path.join(repo, 'infra', 'main.tf'))
@@ -42,7 +51,7 @@ function outputs(file) {
 
 /** Runs dist/index.js with the runner's environment; resolves to what the runner would see. */
 function runAction({ inputs, node = NODE24, api, eventName = 'pull_request', cwd, env = {} }) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-runner-'))
+  const dir = tempDir('plangate-runner-')
   const files = { output: path.join(dir, 'output'), summary: path.join(dir, 'summary') }
   fs.writeFileSync(files.output, '')
   fs.writeFileSync(files.summary, '')
@@ -167,7 +176,7 @@ test('every line of plan and reports must name a regular file: exit 3 naming the
   // Before: a line naming a missing file (or a dangling link) beside one that matched was dropped,
   // and the step passed; a glob matching a FIFO with no writer hung the step.
   const api = await startGitHub()
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-lines-'))
+  const dir = tempDir('plangate-lines-')
   try {
     fs.symlinkSync(path.join(dir, 'gone.json'), path.join(dir, 'dangling.json'))
     spawnSync('mkfifo', [path.join(dir, 'pipe.plan.json')])
@@ -208,7 +217,7 @@ test('a slow GitHub API gives a warning and the step finishes with its outputs',
 test('the job summary stays under 1 MiB of bytes, however many plans with however wide names', async () => {
   // Before: held to 1 MiB counted in UTF-16 units: 25 plans with CJK names wrote 1,488,019 bytes.
   const api = await startGitHub()
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-wide-'))
+  const dir = tempDir('plangate-wide-')
   try {
     const name = '資源'.repeat(30)
     const changes = Array.from({ length: 600 }, (_, i) => ({
@@ -250,7 +259,7 @@ test('without a git repository, file paths are relative to the workspace', async
 test('a mistyped environment is an error even beside a configuration', async () => {
   // Before: the Action dropped `environment` whenever `config` was given.
   const api = await startGitHub()
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-config-'))
+  const dir = tempDir('plangate-config-')
   try {
     const config = path.join(dir, 'gate.yaml')
     fs.writeFileSync(config, 'verbose: true\n')
@@ -265,7 +274,7 @@ test('a mistyped environment is an error even beside a configuration', async () 
 test('a broken plan fails with exit 3 and the error as an annotation', async () => {
   const api = await startGitHub()
   try {
-    const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-broken-')), 'plan.json')
+    const broken = path.join(tempDir('plangate-broken-'), 'plan.json')
     fs.writeFileSync(broken, fs.readFileSync(plan('kms')).subarray(0, 3000))
     const result = await runAction({ inputs: { plan: broken }, api })
     assert.equal(result.code, 1)
@@ -352,7 +361,7 @@ test('untrusted plan text changes nothing: markers, workflow commands, HTML and 
       format_version: '1.2',
       resource_changes: [{ address: `aws_s3_bucket.${hostile}`, type: 'aws_s3_bucket', name: hostile, change: { actions: ['delete'], before: {}, after: null } }],
     }
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-hostile-')), 'plan.json')
+    const file = path.join(tempDir('plangate-hostile-'), 'plan.json')
     fs.writeFileSync(file, JSON.stringify(planJson))
     const result = await runAction({ inputs: { plan: file }, api })
     assert.equal(result.outputs['exit-code'], '1')
@@ -397,7 +406,7 @@ test("the team's own rules (CEL and Rego, from the configuration) annotate, comm
     const rules = report.plans.flatMap((p) => p.report.findings.map((f) => f.rule))
     assert.ok(rules.includes('ACME-DB-001'), rules.join(', '))
     // Written to leak: still nothing sensitive anywhere.
-    const leaky = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-leak-'))
+    const leaky = tempDir('plangate-leak-')
     fs.writeFileSync(path.join(leaky, 'leak.rego'), 'package main\nimport rego.v1\ndeny contains sprintf("%v", [input]) if { true }\n')
     fs.writeFileSync(path.join(leaky, 'gate.yaml'), 'policies: [{path: leak.rego}]\n')
     const leak = await runAction({ inputs: { plan: plan('sensitive'), config: path.join(leaky, 'gate.yaml'), comment: 'always' }, api })
@@ -429,7 +438,7 @@ test('scanner reports are gated as well, and a SARIF file with the .tf locations
 })
 
 test('on a runner the addon does not cover, the Action fails at once and says why', () => {
-  const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-platform-')), 'darwin.js')
+  const preload = path.join(tempDir('plangate-platform-'), 'darwin.js')
   fs.writeFileSync(preload, "Object.defineProperty(process, 'platform', { value: 'darwin' })\n")
   const result = spawnSync(NODE24, ['-r', preload, path.join(ACTION, 'dist', 'index.js')], { env: { ...process.env, INPUT_PLAN: plan('kms') } })
   assert.equal(result.status, 1)
@@ -446,7 +455,7 @@ test('a comment too long for GitHub is cut, lower-risk sections first, and says 
       name: `queue_with_a_rather_long_name_number_${i}`,
       change: { actions: ['delete'], before: {}, after: null },
     }))
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-big-')), 'plan.json')
+    const file = path.join(tempDir('plangate-big-'), 'plan.json')
     fs.writeFileSync(file, JSON.stringify({ format_version: '1.2', resource_changes: changes }))
     const result = await runAction({ inputs: { plan: file }, api })
     const body = api.comments[0].body
@@ -460,7 +469,7 @@ test('a comment too long for GitHub is cut, lower-risk sections first, and says 
 })
 
 test('dist/ is current: the bundle matches its sources, the addon its Rust sources', () => {
-  const rebuilt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-bundle-')), 'index.js')
+  const rebuilt = path.join(tempDir('plangate-bundle-'), 'index.js')
   const esbuild = path.join(ACTION, 'node_modules', '.bin', 'esbuild')
   const args = ['src/main.js', '--bundle', '--platform=node', '--target=node20', '--format=cjs', '--legal-comments=none', `--outfile=${rebuilt}`]
   const built = spawnSync(esbuild, args, { cwd: ACTION })
@@ -487,7 +496,7 @@ test('a binary plan file', async (t) => {
     if (process.env.PLANGATE_SKIP_TERRAFORM_TESTS === '1') return t.skip(`SKIPPED: the binary-plan test needs terraform: ${missing}`)
     assert.fail(`${missing}: install terraform and the AWS provider mirror, or set PLANGATE_SKIP_TERRAFORM_TESTS=1`)
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-tfplan-'))
+  const dir = tempDir('plangate-tfplan-')
   fs.writeFileSync(path.join(dir, 'main.tf'), 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "5.100.0" }\n  }\n}\n')
   const init = spawnSync(terraform, ['init', '-input=false', '-no-color', `-plugin-dir=${mirror}`], { cwd: dir })
   assert.equal(init.status, 0, init.stderr.toString())

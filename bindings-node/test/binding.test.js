@@ -2,7 +2,7 @@
 // The Node binding over the engine: the fixtures README's expectations, every error with its code
 // and details, the options, scanner reports, retry, source locations, and work off the JS thread.
 
-const { test } = require('node:test')
+const { test, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const os = require('node:os')
@@ -18,6 +18,15 @@ const plan = (name) => {
   return fs.existsSync(rules) ? rules : path.join(FIXTURES, 'plans', `${name}.plan.json`)
 }
 const report = (name) => path.join(FIXTURES, 'reports', name)
+
+/** Temporary directories the tests make, removed once every test has run. */
+const made = []
+const tempDir = (prefix) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })))
 const EXPECTED = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expectations.json'), 'utf8'))
 const RANK = { notice: 1, high: 2, critical: 3 }
 const worst = (result, address) =>
@@ -101,7 +110,7 @@ test('errors are Errors with a code and the structured details', async () => {
     return true
   })
   await assert.rejects(plangate.checkPlan('/nonexistent/plan.json'), { code: 'PLAN_INVALID', path: '/nonexistent/plan.json' })
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-'))
+  const dir = tempDir('plangate-')
   const config = path.join(dir, 'gate.yaml')
   fs.writeFileSync(config, 'verbose: true\nthresholds:\n  critical_change: 0\n')
   await assert.rejects(plangate.checkPlan(plan('safe'), { config }), (e) => {
@@ -128,7 +137,7 @@ test('options: presets, failOnHighRisk, configYaml and sourceDir', async () => {
   assert.equal((await plangate.checkPlan(network, { env: 'staging', failOnHighRisk: true })).verdict.exit_code, 2)
   const lenient = 'thresholds: {critical_changes: 10, high_risk_changes: unlimited}'
   assert.equal((await plangate.checkPlan(plan('critical-deletions'), { configYaml: lenient })).verdict.exit_code, 0)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-src-'))
+  const dir = tempDir('plangate-src-')
   fs.copyFileSync(path.join(FIXTURES, 'scenarios', 'exposure', '2.tf'), path.join(dir, 'main.tf'))
   const located = await plangate.checkPlan(plan('exposure'), { sourceDir: dir })
   const acl = located.findings.find((f) => f.address === 'aws_network_acl_rule.rdp')
@@ -181,7 +190,7 @@ test('retry schedules, classification, rules and source locations', () => {
   assert.ok(rules.length >= 33 && rules[0].id === 'PG-DEL-001')
   assert.match(plangate.explain('pg-del-003'), /^PG-DEL-003 — /)
   const modules = path.join(FIXTURES, 'scenarios', 'modules')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-mod-'))
+  const dir = tempDir('plangate-mod-')
   fs.copyFileSync(path.join(modules, '2.tf'), path.join(dir, 'main.tf'))
   fs.cpSync(path.join(modules, 'modules'), path.join(dir, 'modules'), { recursive: true })
   const [shard, missing] = plangate.sourceLocations(dir, ['module.storage.aws_dynamodb_table.shard[2]', 'aws_s3_bucket.nope'])
@@ -192,7 +201,7 @@ test('retry schedules, classification, rules and source locations', () => {
 test('a check runs off the JavaScript thread', async () => {
   // The plan comes through a FIFO that only this thread writes: were the check to block the event
   // loop while it reads, the write below could never happen and the check never finish.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plangate-fifo-'))
+  const dir = tempDir('plangate-fifo-')
   const fifo = path.join(dir, 'plan.fifo')
   execFileSync('mkfifo', [fifo])
   const checking = plangate.checkPlan(fifo)
