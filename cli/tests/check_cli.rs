@@ -75,9 +75,10 @@ fn an_action_the_apply_runs_fails_a_safe_plan_until_its_rule_allows_it() {
     );
     let notice = config_file("rules:\n  PG-ACT-001: {severity: notice}\n");
     assert_eq!(code(&plangate(&["check", "-c", notice.path().to_str().unwrap(), path])), 0);
-    let waived = config_file(
-        "waivers:\n  - address: action.aws_ec2_stop_instance.*\n    rule: PG-ACT-001\n    reason: nightly stop\n    expires: 2099-12-31\n",
-    );
+    let waived = config_file(concat!(
+        "waivers:\n  - address: action.aws_ec2_stop_instance.*\n    rule: PG-ACT-001\n",
+        "    reason: nightly stop\n    expires: 2099-12-31\n",
+    ));
     assert_eq!(code(&plangate(&["check", "-c", waived.path().to_str().unwrap(), path])), 0);
 
     let unnamed = safe_plan_running(serde_json::json!({"address": "aws_s3_bucket.not_an_action"}));

@@ -441,8 +441,12 @@ fn the_actions_a_binary_plan_runs_are_findings_as_in_its_json() {
             (
                 "PG-ACT-001".to_string(),
                 r#"module.ops.action.aws_ec2_stop_instance.db["a"]"#.to_string(),
-                r#"module.ops.action.aws_ec2_stop_instance.db["a"]: the apply runs aws_ec2_stop_instance (hashicorp/aws) because `terraform plan -invoke` asked for it; what an action does is not a resource change and cannot be verified"#
-                    .to_string()
+                concat!(
+                    r#"module.ops.action.aws_ec2_stop_instance.db["a"]: the apply runs aws_ec2_stop_instance "#,
+                    "(hashicorp/aws) because `terraform plan -invoke` asked for it; what an action does is not a ",
+                    "resource change and cannot be verified"
+                )
+                .to_string()
             ),
         ]
     );
