@@ -16,8 +16,8 @@ action would otherwise look empty.\n\n\
 **What triggers it.** Every entry of the plan's `action_invocations`: an action a resource's \
 `action_trigger` runs on an event of its change (`after_update`), or one `terraform plan -invoke` \
 asked for. Its configuration is not read (it may hold secrets). Each counts as one high-risk change; \
-give the rule `{severity: notice}` under `rules:` or waive an action by address where actions are routine (a cache \
-invalidation after every deploy).\n\n\
+give the rule `{severity: notice}` under `rules:` or waive an action by address where actions are \
+routine (a cache invalidation after every deploy).\n\n\
 **Example.** A resource `aws_lambda_function.api` whose update triggers \
 `action.aws_lambda_invoke.warm` reports `action.aws_lambda_invoke.warm: the apply runs \
 aws_lambda_invoke (hashicorp/aws) after_update of aws_lambda_function.api; what an action does is \
