@@ -290,7 +290,7 @@ fn analyze_plan_releasing(
 ) -> Result<Report, PlanError> {
     let judge = PlanJudge::new(ctx);
     let batches: Mutex<Vec<(Section, usize, Batch)>> = Mutex::new(Vec::new());
-    let header = rayon::in_place_scope(|scope| {
+    let plan::Outline { header, invocations } = rayon::in_place_scope(|scope| {
         // What reads the whole plan at once starts now, beside the streaming pass.
         let judge = &judge;
         scope.spawn(move |_| judge.prepare(text));
@@ -337,7 +337,7 @@ fn analyze_plan_releasing(
         }
     }
     // Each action the apply runs counts as a change of its own.
-    let invoked = judge.invocations(&header.invocations);
+    let invoked = judge.invocations(&invocations);
     // What only the whole plan shows is added before anything is counted.
     let (plan_wide, mut drift) = judge.finish(drifted, text)?;
     let mut notices = Vec::new();

@@ -9,8 +9,7 @@ use serde::{de, Deserialize};
 use crate::address::Address;
 
 /// One action the apply will run.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
     /// The action's address, e.g. `module.app.action.aws_lambda_invoke.warm["a"]`.
     pub address: String,
@@ -23,8 +22,7 @@ pub struct Invocation {
 }
 
 /// What makes the apply run an action.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trigger {
     /// A resource's `action_trigger` block: the event of that resource's change (`after_update`).
     Lifecycle {

@@ -30,10 +30,6 @@ pub struct PlanHeader {
     /// table for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masked_providers: Vec<String>,
-    /// The actions the apply runs (`action_invocations`): judged as findings of their own, not
-    /// written into the report's header.
-    #[serde(skip)]
-    pub invocations: Vec<super::Invocation>,
     /// The changes no rule reads (creates and updates of types no family judges; deletions are
     /// always judged), by provider.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -137,15 +133,25 @@ impl Section {
     }
 }
 
+/// What the streaming pass finds besides the entries.
+#[derive(Debug)]
+pub struct Outline {
+    /// The plan's header, as the report shows it.
+    pub header: PlanHeader,
+    /// The actions the apply runs (`action_invocations`): findings of their own, not header fields.
+    pub invocations: Vec<super::Invocation>,
+}
+
 /// How many entries a batch holds: enough to make a task worth scheduling, few enough that the
 /// last batch does not keep one core busy alone for long.
 pub const BATCH_SIZE: usize = 256;
 
-/// A plan read whole: the header and every entry as an unparsed slice of the text.
+/// A plan read whole: the header, the actions it runs and every entry as an unparsed slice of the text.
 #[cfg(test)]
 #[derive(Debug)]
 pub struct RawPlan<'a> {
     pub header: PlanHeader,
+    pub invocations: Vec<super::Invocation>,
     pub resource_changes: Vec<&'a str>,
     pub resource_drift: Vec<&'a str>,
 }
@@ -154,7 +160,7 @@ pub struct RawPlan<'a> {
 #[cfg(test)]
 pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
     let (mut resource_changes, mut resource_drift) = (Vec::new(), Vec::new());
-    let header = read_streaming(
+    let Outline { header, invocations } = read_streaming(
         text,
         |section, _, batch| match section {
             Section::ResourceChanges => resource_changes.extend(batch),
@@ -162,7 +168,7 @@ pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
         },
         |_| {},
     )?;
-    Ok(RawPlan { header, resource_changes, resource_drift })
+    Ok(RawPlan { header, invocations, resource_changes, resource_drift })
 }
 
 /// Reads `text`, which must be a whole plan document, calling `on_batch(section, index of the
@@ -170,7 +176,7 @@ pub fn read_outer(text: &[u8]) -> Result<RawPlan<'_>, PlanError> {
 /// with each top-level value it skips (`prior_state`, `configuration`, …): nothing refers to that
 /// text again, so a caller holding it in a memory map may give its pages back. Every entry is well
 /// formed (serde_json would read it).
-pub fn read_streaming<'a, F, S>(text: &'a [u8], mut on_batch: F, mut on_skipped: S) -> Result<PlanHeader, PlanError>
+pub fn read_streaming<'a, F, S>(text: &'a [u8], mut on_batch: F, mut on_skipped: S) -> Result<Outline, PlanError>
 where
     F: FnMut(Section, usize, Vec<&'a str>),
     S: FnMut(&'a [u8]),
@@ -226,15 +232,15 @@ where
         })?,
         None => Vec::new(),
     };
-    Ok(PlanHeader {
+    let header = PlanHeader {
         format_version,
         terraform_version: outer.terraform_version,
         read_by: None,
         masked_providers: Vec::new(),
-        invocations,
         unjudged: Vec::new(),
         actions: ActionCounts::default(),
-    })
+    };
+    Ok(Outline { header, invocations })
 }
 
 /// The streaming pass by serde_json, for any text: what it finds, or its error.
@@ -601,7 +607,7 @@ mod tests {
         // The quick reading, and serde_json's (a key with an escape is left to it).
         for key in ["action_invocations", r"action_invoc\u0061tions"] {
             let text = format!(r#"{{"format_version":"1.2","resource_changes":[],"{key}":{entry}}}"#);
-            let invocations = read_outer(text.as_bytes()).unwrap().header.invocations;
+            let invocations = read_outer(text.as_bytes()).unwrap().invocations;
             assert_eq!(invocations.len(), 1, "{key}");
             assert_eq!(invocations[0].action_type, "aws_ec2_stop_instance");
             assert_eq!(invocations[0].trigger, super::super::Trigger::Command);
@@ -618,10 +624,10 @@ mod tests {
         let err = err.to_string();
         assert!(err.contains("line 2") && err.contains("`action_invocations`: missing field `address`"), "{err}");
         let none = read_outer(br#"{"resource_changes":[],"action_invocations":null}"#).unwrap();
-        assert!(none.header.invocations.is_empty());
+        assert!(none.invocations.is_empty());
         // A plan of `terraform plan -invoke` may have nothing else to show.
         let alone = format!(r#"{{"format_version":"1.2","action_invocations":{entry}}}"#);
-        assert_eq!(read_outer(alone.as_bytes()).unwrap().header.invocations.len(), 1);
+        assert_eq!(read_outer(alone.as_bytes()).unwrap().invocations.len(), 1);
     }
 
     /// What one reading hands out (each entry with its section and index) and what else it finds.
