@@ -791,3 +791,70 @@ fn changes_no_rule_judges_are_said_and_count_when_asked() {
     let err = Policy::from_yaml("unjudged: loud\n", "gate.yaml").unwrap_err().to_string();
     assert!(err.contains("unjudged") && err.contains("list") && err.contains("high"), "{err}");
 }
+
+/// Administrator access granted outside the commercial partition and through IAM Identity Center,
+/// and databases made public outside RDS, from the real `identity-and-warehouses` plan: each is
+/// critical, as its commercial-IAM or RDS twin is; and what is derived from it, updates the emulator
+/// cannot apply first. Before, the partitions were high only (an allowance let them through) and
+/// the rest passed unjudged.
+#[test]
+fn administrator_access_and_public_databases_beyond_commercial_iam_and_rds_are_critical() {
+    let report = analyze_with("identity-and-warehouses", &Policy::default());
+    for (address, rule, words) in [
+        ("aws_iam_role_policy_attachment.analysts_gov_admin", "PG-IAM-003", "attaches AdministratorAccess"),
+        ("aws_iam_role_policy_attachment.analysts_cn_admin", "PG-IAM-003", "attaches AdministratorAccess"),
+        ("aws_ssoadmin_managed_policy_attachment.operators_admin", "PG-IAM-003", "attaches AdministratorAccess"),
+        ("aws_ssoadmin_permission_set_inline_policy.operators", "PG-IAM-001", "now grants * on every resource"),
+        ("aws_redshift_cluster.reports", "PG-DB-001", "publicly accessible"),
+        // Not set: the AWS provider 5's default is public.
+        ("aws_redshift_cluster.adhoc", "PG-DB-001", "publicly accessible"),
+        ("aws_redshiftserverless_workgroup.bi", "PG-DB-001", "publicly accessible"),
+        ("aws_neptune_cluster_instance.graph", "PG-DB-001", "publicly accessible"),
+        ("aws_dms_replication_instance.migrate", "PG-DB-001", "publicly accessible"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address} {rule} {words:?}: {:#?}", report.findings);
+    }
+    let readers = "aws_ssoadmin_managed_policy_attachment.readers";
+    assert!(says(&report, "PG-IAM-005", readers, "attaches arn:aws:iam::aws:policy/ReadOnlyAccess"));
+    assert!(!fires(&report, "PG-IAM-003", readers));
+    for quiet in ["aws_redshift_cluster.private", "aws_dms_replication_instance.internal"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+    assert_eq!((report.critical_changes, report.high_risk_changes, report.exit_code()), (9, 1, 1));
+
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/identity-and-warehouses.plan.json");
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let template = changes.iter().find(|c| c["address"] == "aws_redshift_cluster.private").unwrap().clone();
+    let derived = |address: &str, before, after| derived(&template, address, &["update"], before, after);
+    use serde_json::json;
+    let public = |on: bool| json!({"publicly_accessible": on});
+    changes.extend([
+        derived("aws_redshift_cluster.made_public", public(false), public(true)),
+        derived("aws_redshiftserverless_workgroup.made_private", public(true), public(false)),
+        derived("aws_mq_broker.events", public(false), public(true)),
+        derived("aws_m2_environment.mainframe", public(true), public(true)),
+        derived(
+            "aws_ssoadmin_managed_policy_attachment.isolated",
+            json!({"managed_policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+            json!({"managed_policy_arn": "arn:aws-iso:iam::aws:policy/IAMFullAccess"}),
+        ),
+        // A customer policy named like an AWS one is not AWS's.
+        derived(
+            "aws_iam_role_policy_attachment.own",
+            json!({"role": "r", "policy_arn": "arn:aws:iam::123456789012:policy/ReadOnly"}),
+            json!({"role": "r", "policy_arn": "arn:aws:iam::123456789012:policy/AdministratorAccess"}),
+        ),
+    ]);
+    let bytes = serde_json::to_vec(&plan).unwrap();
+    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    assert!(says(&report, "PG-DB-001", "aws_redshift_cluster.made_public", "is made publicly accessible"));
+    assert!(says(&report, "PG-PUB-002", "aws_mq_broker.events", "becomes reachable from the internet"));
+    assert!(says(&report, "PG-IAM-003", "aws_ssoadmin_managed_policy_attachment.isolated", "attaches IAMFullAccess"));
+    assert!(says(&report, "PG-IAM-005", "aws_iam_role_policy_attachment.own", "AdministratorAccess"));
+    assert!(!fires(&report, "PG-IAM-003", "aws_iam_role_policy_attachment.own"));
+    for quiet in ["aws_redshiftserverless_workgroup.made_private", "aws_m2_environment.mainframe"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+}

@@ -10,8 +10,11 @@ pub static MADE_PUBLIC: Rule = Rule {
     severity: Severity::Critical,
     doc: "**Why it matters.** A publicly accessible database gets a public DNS name and address; one \
 permissive security group away from the internet, it is the classic data breach.\n\n\
-**What triggers it.** `publicly_accessible` turned on for `aws_db_instance` or \
-`aws_rds_cluster_instance` (or a new one created public), or known only after apply.\n\n\
+**What triggers it.** `publicly_accessible` turned on (or a new one created public, or known only \
+after apply) for `aws_db_instance`, `aws_rds_cluster_instance`, `aws_rds_shard_group`, \
+`aws_redshift_cluster` (public by default in the AWS provider 5), \
+`aws_redshiftserverless_workgroup`, `aws_neptune_cluster_instance`, \
+`aws_dms_replication_instance`, `aws_lightsail_database` or `aws_timestreaminfluxdb_db_instance`.\n\n\
 **Example.** `publicly_accessible = false` changed to `true` reports `aws_db_instance.app is made \
 publicly accessible`.",
     plan_wide: false,

@@ -11,7 +11,8 @@ pub static WILDCARD_ON_EVERYTHING: Rule = Rule {
     doc: "**Why it matters.** `Action: \"*\"` or `service:*` on `Resource: \"*\"` hands over a whole \
 service, or the whole account: reading every table, deleting every bucket, rewriting IAM.\n\n\
 **What triggers it.** A policy document (`aws_iam_policy`, `aws_iam_role_policy`, \
-`aws_iam_user_policy`, `aws_iam_group_policy`, inline policies of `aws_iam_role`) that newly \
+`aws_iam_user_policy`, `aws_iam_group_policy`, inline policies of `aws_iam_role`, an IAM Identity \
+Center permission set's `aws_ssoadmin_permission_set_inline_policy`) that newly \
 allows `*` or `service:*` (or `NotAction`) on `*` (or `NotResource`).\n\n\
 **Example.** `dynamodb:PutItem` on one table changed to `dynamodb:*` on `*` reports \
 `aws_iam_role_policy.audit_system now grants dynamodb:* on every resource (*)`.",
@@ -40,9 +41,10 @@ pub static ADMINISTRATOR_ATTACHED: Rule = Rule {
     severity: Severity::Critical,
     doc: "**Why it matters.** `AdministratorAccess` allows everything; `IAMFullAccess` lets the \
 holder grant itself everything. Either makes the principal an account administrator.\n\n\
-**What triggers it.** A new `aws_iam_*_policy_attachment` (or a new entry in \
-`managed_policy_arns`) of `arn:aws:iam::aws:policy/AdministratorAccess` or \
-`arn:aws:iam::aws:policy/IAMFullAccess`.\n\n\
+**What triggers it.** A new `aws_iam_*_policy_attachment`, `aws_ssoadmin_managed_policy_attachment` \
+(an IAM Identity Center permission set: everyone it is assigned to, in every account it reaches) \
+or a new entry in `managed_policy_arns`, of `arn:aws:iam::aws:policy/AdministratorAccess` or \
+`arn:aws:iam::aws:policy/IAMFullAccess`, in any partition (`arn:aws-us-gov:`, `arn:aws-cn:`, ...).\n\n\
 **Example.** `aws_iam_role_policy_attachment.deployer_admin` with \
 `policy_arn = \"arn:aws:iam::aws:policy/AdministratorAccess\"` reports \
 `aws_iam_role_policy_attachment.deployer_admin attaches AdministratorAccess: full administrator access`.",
@@ -91,7 +93,7 @@ pub static POLICY_UNVERIFIABLE: Rule = Rule {
     severity: Severity::High,
     doc: "**Why it matters.** A policy known only after apply (or sensitive, or unreadable) could \
 grant anything; plangate never treats that as safe.\n\n\
-**What triggers it.** A new or changed policy document, trust policy or `policy_arn` that is \
+**What triggers it.** A new or changed policy document, trust policy or `policy_arn` (`managed_policy_arn`) that is \
 unknown in `after_unknown`, marked sensitive, or not valid policy JSON.\n\n\
 **Example.** `policy = data.aws_iam_policy_document.dynamic.json` depending on a resource not yet \
 created reports `aws_iam_policy.dynamic cannot be verified before apply: the policy is known only \

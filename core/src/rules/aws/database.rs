@@ -7,7 +7,7 @@ use crate::registry::{
     PARAMETERS_CHANGED,
 };
 use crate::rules::model::transition::Transition;
-use crate::rules::{nothing_else, Context, Family, Hit};
+use crate::rules::{Context, Family, Hit};
 
 pub(crate) const TYPES: &[&str] = &[
     "aws_db_instance",
@@ -15,6 +15,19 @@ pub(crate) const TYPES: &[&str] = &[
     "aws_rds_cluster_instance",
     "aws_db_parameter_group",
     "aws_rds_cluster_parameter_group",
+];
+
+/// Other databases and warehouses with a `publicly_accessible` setting of their own (their other
+/// settings are left to other families): made public, each gets a public address as an RDS
+/// instance does. DocumentDB's is computed only, so it is not here.
+const ALSO_PUBLIC: &[&str] = &[
+    "aws_redshift_cluster",
+    "aws_redshiftserverless_workgroup",
+    "aws_neptune_cluster_instance",
+    "aws_dms_replication_instance",
+    "aws_lightsail_database",
+    "aws_rds_shard_group",
+    "aws_timestreaminfluxdb_db_instance",
 ];
 
 pub static FAMILY: Family = Family {
@@ -29,7 +42,7 @@ pub static FAMILY: Family = Family {
     category: Category::Database,
     check,
     fallback: false,
-    also_reads: nothing_else,
+    also_reads: |t| ALSO_PUBLIC.contains(&t),
 };
 
 fn check(change: &Change, ctx: &Context) -> Vec<Hit> {
@@ -50,7 +63,8 @@ fn applies(change: &Change) -> bool {
 }
 
 fn made_public(change: &Change, _: &Context) -> Vec<Hit> {
-    if !applies(change) || !change.attribute_changed("publicly_accessible") {
+    let reads = applies(change) || ALSO_PUBLIC.contains(&change.resource_type.as_ref());
+    if !reads || !change.attribute_changed("publicly_accessible") {
         return Vec::new();
     }
     let name = change.display_name();

@@ -13,13 +13,29 @@ use crate::rules::model::policy_document::{
 };
 use crate::rules::{list_names, nothing_else, Context, Family, Hit};
 
-const POLICY_TYPES: &[&str] = &["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
-const ATTACHMENT_TYPES: &[&str] = &[
-    "aws_iam_role_policy_attachment",
-    "aws_iam_user_policy_attachment",
-    "aws_iam_group_policy_attachment",
-    "aws_iam_policy_attachment",
+/// The types that hold one policy document, and the attribute that holds it. An IAM Identity Center
+/// permission set's inline policy is granted to everyone the set is assigned to, in every account
+/// it is provisioned to.
+const POLICY_TYPES: &[(&str, &str)] = &[
+    ("aws_iam_policy", "policy"),
+    ("aws_iam_role_policy", "policy"),
+    ("aws_iam_user_policy", "policy"),
+    ("aws_iam_group_policy", "policy"),
+    ("aws_ssoadmin_permission_set_inline_policy", "inline_policy"),
 ];
+/// The types that attach one managed policy, and the attribute that names it.
+const ATTACHMENT_TYPES: &[(&str, &str)] = &[
+    ("aws_iam_role_policy_attachment", "policy_arn"),
+    ("aws_iam_user_policy_attachment", "policy_arn"),
+    ("aws_iam_group_policy_attachment", "policy_arn"),
+    ("aws_iam_policy_attachment", "policy_arn"),
+    ("aws_ssoadmin_managed_policy_attachment", "managed_policy_arn"),
+];
+
+/// The attribute of `resource_type` in `table` (one of the two above).
+fn attribute_of(table: &[(&str, &'static str)], resource_type: &str) -> Option<&'static str> {
+    table.iter().find(|(t, _)| *t == resource_type).map(|(_, attribute)| *attribute)
+}
 
 /// What a change newly grants.
 #[derive(Default)]
@@ -42,10 +58,11 @@ struct Delta {
 fn delta(change: &Change) -> Delta {
     let t = change.resource_type.as_ref();
     let relevant = FAMILY.types.contains(&t);
-    const GRANTING: [&str; 5] = ["policy", "assume_role_policy", "inline_policy", "managed_policy_arns", "policy_arn"];
+    const GRANTING: [&str; 6] =
+        ["policy", "assume_role_policy", "inline_policy", "managed_policy_arns", "policy_arn", "managed_policy_arn"];
     // Deleting a policy document takes its Deny statements with it: that can widen, so policy
     // deletions are read (with nothing after); other deletions only take permissions away.
-    let deleted_policy = change.action == Action::Delete && POLICY_TYPES.contains(&t);
+    let deleted_policy = change.action == Action::Delete && attribute_of(POLICY_TYPES, t).is_some();
     if !relevant
         || (matches!(change.action, Action::Delete | Action::Forget) && !deleted_policy)
         || !GRANTING.iter().any(|a| change.attribute_changed(a))
@@ -111,8 +128,10 @@ fn delta(change: &Change) -> Delta {
             || (arns.is_unknown() && !arns.is_wholly_unknown())
             || arns.is_sensitive()
     } else {
-        let arn = after.get("policy_arn");
-        ATTACHMENT_TYPES.contains(&t) && (arn.is_unknown() || arn.is_sensitive())
+        attribute_of(ATTACHMENT_TYPES, t).is_some_and(|name| {
+            let arn = after.get(name);
+            arn.is_unknown() || arn.is_sensitive()
+        })
     };
     if arn_unverifiable {
         delta.unverifiable.get_or_insert("the attached policy is known only after apply");
@@ -125,8 +144,8 @@ fn delta(change: &Change) -> Delta {
 }
 
 fn policy_documents(resource_type: &str, side: Attr<'_>) -> Vec<Document> {
-    if POLICY_TYPES.contains(&resource_type) {
-        vec![Document::read(side.get("policy"))]
+    if let Some(name) = attribute_of(POLICY_TYPES, resource_type) {
+        vec![Document::read(side.get(name))]
     } else if resource_type == "aws_iam_role" {
         side.get("inline_policy").elements().map(|block| Document::read(block.get("policy"))).collect()
     } else {
@@ -135,14 +154,29 @@ fn policy_documents(resource_type: &str, side: Attr<'_>) -> Vec<Document> {
 }
 
 fn managed_arns(resource_type: &str, side: Attr<'_>) -> Vec<String> {
-    let attr = if resource_type == "aws_iam_role" { side.get("managed_policy_arns") } else { side.get("policy_arn") };
+    let attr = match attribute_of(ATTACHMENT_TYPES, resource_type) {
+        Some(name) => side.get(name),
+        None if resource_type == "aws_iam_role" => side.get("managed_policy_arns"),
+        None => return Vec::new(),
+    };
     let single = attr.as_str().map(str::to_owned);
     single.into_iter().chain(attr.elements().filter_map(Attr::as_str).map(str::to_owned)).collect()
 }
 
+/// Whether `arn` names an AWS managed administrator policy, in any partition (`aws`, `aws-cn`,
+/// `aws-us-gov`, `aws-iso`...): GovCloud's `arn:aws-us-gov:iam::aws:policy/AdministratorAccess`
+/// is the same policy as the commercial one.
 fn is_administrator(arn: &str) -> bool {
-    let name = arn.rsplit('/').next().unwrap_or(arn);
-    arn.starts_with("arn:aws:iam::aws:policy/") && ADMINISTRATOR_POLICIES.contains(&name)
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some("aws"), Some(resource)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let name = resource.rsplit('/').next().unwrap_or(resource);
+    (partition == "aws" || partition.starts_with("aws-"))
+        && resource.starts_with("policy/")
+        && ADMINISTRATOR_POLICIES.contains(&name)
 }
 
 /// The grants with why each is new: "… on arn:…; iam:PassRole on * (now without the condition on
@@ -186,6 +220,8 @@ pub static FAMILY: Family = Family {
         "aws_iam_group_policy_attachment",
         "aws_iam_policy_attachment",
         "aws_iam_role",
+        "aws_ssoadmin_permission_set_inline_policy",
+        "aws_ssoadmin_managed_policy_attachment",
     ],
     category: Category::Iam,
     check,

@@ -1,6 +1,7 @@
 //! Public exposure beyond buckets, security groups and resource policies: snapshots and images
 //! shared with every AWS account, and endpoints the internet can newly reach (internet-facing load
-//! balancers, public EKS API endpoints, public IPs, API methods without authorization).
+//! balancers, public EKS API endpoints, public IPs, API methods without authorization,
+//! message brokers and mainframe environments made public).
 
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{Category, REACHABLE_FROM_INTERNET, SHARED_WITH_EVERYONE};
@@ -27,6 +28,8 @@ pub static FAMILY: Family = Family {
                     | "aws_instance"
                     | "aws_launch_template"
                     | "aws_api_gateway_method"
+                    | "aws_mq_broker"
+                    | "aws_m2_environment"
             )
     },
 };
@@ -71,15 +74,24 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         }
         t if LOAD_BALANCERS.contains(&t) => load_balancer(change, &name),
         "aws_eks_cluster" => eks_endpoint(change, &name),
-        "aws_instance" => public_ip(change, &name, "the instance gets", |side| {
+        "aws_instance" => newly(change, format!("{name}: the instance gets {PUBLIC_IP}"), |side| {
             side.get("associate_public_ip_address").as_bool() == Some(true)
         }),
-        "aws_launch_template" => public_ip(change, &name, "instances launched from the template get", |side| {
-            side.get("network_interfaces").elements().any(|n| {
-                let value = n.get("associate_public_ip_address");
-                value.as_str() == Some("true") || value.as_bool() == Some(true)
+        "aws_launch_template" => {
+            newly(change, format!("{name}: instances launched from the template get {PUBLIC_IP}"), |side| {
+                side.get("network_interfaces").elements().any(|n| {
+                    let value = n.get("associate_public_ip_address");
+                    value.as_str() == Some("true") || value.as_bool() == Some(true)
+                })
             })
-        }),
+        }
+        // A message broker or a mainframe environment with an endpoint on the internet. (Databases
+        // with the same setting are the database family's.)
+        "aws_mq_broker" | "aws_m2_environment" => {
+            newly(change, format!("{name}: becomes reachable from the internet (publicly_accessible)"), |side| {
+                side.get("publicly_accessible").as_bool() == Some(true)
+            })
+        }
         "aws_api_gateway_method" if change.action == Action::Create => {
             let open = after.get("authorization").as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
             let cors = after.get("http_method").as_str().is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS"));
@@ -134,14 +146,13 @@ fn eks_endpoint(change: &Change, name: &str) -> Vec<Hit> {
     Vec::new()
 }
 
-/// A public IP newly given: `public` reads whether a side gives one.
-fn public_ip(change: &Change, name: &str, what: &str, public: impl Fn(Attr<'_>) -> bool) -> Vec<Hit> {
+const PUBLIC_IP: &str = "a public IP address (associate_public_ip_address)";
+
+/// `message` when the change newly exposes what `public` reads of a side.
+fn newly(change: &Change, message: String, public: impl Fn(Attr<'_>) -> bool) -> Vec<Hit> {
     let values = change.values();
     if public(values.after()) && !public(values.before()) {
-        vec![Hit::new(
-            &REACHABLE_FROM_INTERNET,
-            format!("{name}: {what} a public IP address (associate_public_ip_address)"),
-        )]
+        vec![Hit::new(&REACHABLE_FROM_INTERNET, message)]
     } else {
         Vec::new()
     }
