@@ -858,3 +858,65 @@ fn administrator_access_and_public_databases_beyond_commercial_iam_and_rds_are_c
         assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
     }
 }
+
+/// ACLs that open data without a canned bucket ACL, from the real `public-grants` plan: a bucket
+/// ACL written out as a grant to `AllUsers`, objects made `public-read` and `authenticated-read`;
+/// and, derived from it, the legacy bucket's `grant` and an object copy's grant whose group is known
+/// only after apply. Before, each passed with exit 0.
+#[test]
+fn acls_written_as_grants_or_set_on_objects_that_open_data_are_reported() {
+    let report = analyze_with("public-grants", &Policy::default());
+    for (address, words) in [
+        ("aws_s3_bucket_acl.site", "the ACL grants READ to AllUsers: it opens the bucket to everyone"),
+        ("aws_s3_object.index", "ACL public-read opens the object to everyone"),
+        ("aws_s3_object.report", "ACL authenticated-read opens the object to everyone"),
+    ] {
+        assert!(says(&report, "PG-S3-003", address, words), "{address} {words:?}: {:#?}", report.findings);
+    }
+    for quiet in ["aws_s3_bucket_acl.logs", "aws_s3_object.draft"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+    assert_eq!((report.high_risk_changes, report.exit_code()), (3, 2));
+
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/public-grants.plan.json");
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let template = changes.iter().find(|c| c["address"] == "aws_s3_object.index").unwrap().clone();
+    use serde_json::json;
+    let owner = json!({"id": "75aa", "permissions": ["FULL_CONTROL"], "type": "CanonicalUser", "uri": ""});
+    let everyone = json!({"id": "", "permissions": ["READ", "WRITE"], "type": "Group",
+        "uri": "http://acs.amazonaws.com/groups/global/AllUsers"});
+    let mut unknown_group = derived(
+        &template,
+        "aws_s3_object_copy.shared",
+        &["create"],
+        serde_json::Value::Null,
+        json!({"grant": [{"type": "Group", "permissions": ["READ"]}]}),
+    );
+    unknown_group["change"]["after_unknown"] = json!({"grant": [{"uri": true}]});
+    changes.extend([
+        derived(
+            &template,
+            "aws_s3_bucket.legacy",
+            &["update"],
+            json!({"grant": [owner.clone()]}),
+            json!({"grant": [owner.clone(), everyone.clone()]}),
+        ),
+        // Taking the public grant away opens nothing.
+        derived(
+            &template,
+            "aws_s3_bucket.closed",
+            &["update"],
+            json!({"grant": [owner.clone(), everyone]}),
+            json!({"grant": [owner]}),
+        ),
+        unknown_group,
+    ]);
+    let bytes = serde_json::to_vec(&plan).unwrap();
+    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let legacy = "the ACL grants READ to AllUsers, WRITE to AllUsers: it opens the bucket to everyone";
+    assert!(says(&report, "PG-S3-003", "aws_s3_bucket.legacy", legacy), "{:#?}", report.findings);
+    let unknown = "whether the ACL's grants open the object cannot be verified before apply";
+    assert!(says(&report, "PG-S3-003", "aws_s3_object_copy.shared", unknown), "{:#?}", report.findings);
+    assert!(!report.findings.iter().any(|f| f.address == "aws_s3_bucket.closed"), "{:#?}", report.findings);
+}

@@ -24,8 +24,13 @@ pub static PUBLIC_ACL: Rule = Rule {
     category: Category::Other,
     severity: Severity::High,
     doc: "**Why it matters.** The canned ACLs `public-read`, `public-read-write` and \
-`authenticated-read` open a bucket to everyone (or every AWS account).\n\n\
-**What triggers it.** `acl` of `aws_s3_bucket_acl` or `aws_s3_bucket` set to one of them.\n\n\
+`authenticated-read` open a bucket to everyone (or every AWS account), as do grants to the \
+`AllUsers` or `AuthenticatedUsers` group written out instead; on an object, they open that object \
+whatever the bucket's ACL says.\n\n\
+**What triggers it.** `acl` of `aws_s3_bucket_acl`, `aws_s3_bucket`, `aws_s3_object`, \
+`aws_s3_bucket_object` or `aws_s3_object_copy` set to one of them; a new grant to one of those \
+groups in `access_control_policy` of `aws_s3_bucket_acl` or `grant` of `aws_s3_bucket` or \
+`aws_s3_object_copy` (or one whose group is known only after apply).\n\n\
 **Example.** `acl = \"public-read\"` reports `aws_s3_bucket_acl.site: ACL public-read opens the \
 bucket to everyone`.",
     plan_wide: false,
