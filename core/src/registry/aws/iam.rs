@@ -13,7 +13,8 @@ service, or the whole account: reading every table, deleting every bucket, rewri
 **What triggers it.** A policy document (`aws_iam_policy`, `aws_iam_role_policy`, \
 `aws_iam_user_policy`, `aws_iam_group_policy`, inline policies of `aws_iam_role`, an IAM Identity \
 Center permission set's `aws_ssoadmin_permission_set_inline_policy`) that newly \
-allows `*` or `service:*` (or `NotAction`) on `*` (or `NotResource`).\n\n\
+allows `*` or `service:*` (or `NotAction`) on `*` (or `NotResource`), or patterns that match as \
+much written another way (`*:*`, `*?`, `arn:*`, `arn:aws:*:*:*:*`).\n\n\
 **Example.** `dynamodb:PutItem` on one table changed to `dynamodb:*` on `*` reports \
 `aws_iam_role_policy.audit_system now grants dynamodb:* on every resource (*)`.",
     plan_wide: false,

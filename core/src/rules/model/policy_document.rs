@@ -45,13 +45,26 @@ pub const ESCALATION_ACTIONS: &[&str] = &[
 pub const ADMINISTRATOR_POLICIES: &[&str] = &["AdministratorAccess", "IAMFullAccess"];
 
 impl Grant {
-    /// `*` or `service:*`.
+    /// `*` or `service:*`, or a pattern that matches as much written another way (`*:*`, `**`,
+    /// `*?`, `service:*?`): every action is `service:Name`, at least three characters with a
+    /// one-character name.
     pub fn is_wildcard_action(&self) -> bool {
-        self.action == "*" || self.action.ends_with(":*")
+        match self.action.split_once(':') {
+            Some((_, name)) => only_wildcards(name, 1),
+            None => only_wildcards(&self.action, 3),
+        }
     }
 
+    /// `*`, or an ARN pattern that names no service, region, account or resource: `arn:*`,
+    /// `arn:aws:*`, `arn:*:*:*:*:*`, in any partition.
     pub fn is_on_every_resource(&self) -> bool {
-        self.resource == "*"
+        let Some(rest) = self.resource.strip_prefix("arn:") else { return only_wildcards(&self.resource, 0) };
+        // A named AWS partition still covers every resource there; other text is a service.
+        let rest = match rest.split_once(':') {
+            Some((partition, after)) if partition == "aws" || partition.starts_with("aws-") => after,
+            _ => rest,
+        };
+        rest.contains('*') && rest.chars().all(|c| matches!(c, '*' | ':'))
     }
 
     /// A wildcard action on every resource: the grant PG-IAM-001 reports.
@@ -103,6 +116,14 @@ impl Grant {
             format!("every resource except {}", crate::rules::list_names(&self.except_resources, 3))
         }
     }
+}
+
+/// Whether `pattern` is wildcards alone, at least one `*` and at most `questions` `?`: it then
+/// matches every text at least `questions` characters long.
+fn only_wildcards(pattern: &str, questions: usize) -> bool {
+    pattern.contains('*')
+        && pattern.chars().all(|c| matches!(c, '*' | '?'))
+        && pattern.chars().filter(|&c| c == '?').count() <= questions
 }
 
 /// Whether each of `exceptions` is outside `other` (`other`'s pattern with its own exceptions):
@@ -583,6 +604,37 @@ mod tests {
             r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["999999999999","arn:aws:iam::888888888888:role/r"]},"Action":"*"},{"Effect":"Deny","Principal":{"AWS":"777777777777"},"Action":"*"}]}"#,
         );
         assert_eq!(accounts.accounts(), ["888888888888", "999999999999"], "Deny statements admit nobody");
+    }
+
+    #[test]
+    fn wildcards_written_another_way_are_still_everything() {
+        let grant = |action: &str, resource: &str| Grant {
+            action: action.into(),
+            resource: resource.into(),
+            conditions: Vec::new(),
+            except_actions: Vec::new(),
+            except_resources: Vec::new(),
+        };
+        for (action, resource) in [
+            ("*", "*"),
+            ("*:*", "arn:*"),
+            ("**", "arn:aws:*"),
+            ("*?", "arn:*:*:*:*:*"),
+            ("ec2:*?", "arn:aws-us-gov:*:*:*:*"),
+            ("s3:*", "arn:aws-cn:*"),
+        ] {
+            assert!(grant(action, resource).is_everything(), "{action} on {resource}");
+        }
+        for (action, resource) in [
+            ("s3:Get*", "*"),
+            ("????", "*"),
+            ("*", "arn:aws:s3:::*"),
+            ("*", "arn:aws:*:*:123456789012:*"),
+            ("*", "arn:aws:*:us-east-1:*"),
+            ("*", "arn:other:*"),
+        ] {
+            assert!(!grant(action, resource).is_everything(), "{action} on {resource}");
+        }
     }
 
     #[test]
