@@ -920,3 +920,29 @@ fn acls_written_as_grants_or_set_on_objects_that_open_data_are_reported() {
     assert!(says(&report, "PG-S3-003", "aws_s3_object_copy.shared", unknown), "{:#?}", report.findings);
     assert!(!report.findings.iter().any(|f| f.address == "aws_s3_bucket.closed"), "{:#?}", report.findings);
 }
+
+/// Resource policies of the services the first rules did not read, from the real
+/// `more-resource-policies` plan: each opened to any principal is critical, as a bucket or queue
+/// policy is, and the look-alikes stay quiet. Before, the plan passed with exit 0.
+#[test]
+fn resource_policies_of_every_service_that_holds_data_or_code_are_read() {
+    let report = analyze_with("more-resource-policies", &Policy::default());
+    for address in [
+        "aws_dynamodb_resource_policy.orders",
+        "aws_kinesis_resource_policy.clicks",
+        "aws_s3control_access_point_policy.exports",
+        "aws_glue_resource_policy.catalog",
+        "aws_cloudwatch_event_bus_policy.default",
+        "aws_ecr_registry_policy.registry",
+        "aws_codeartifact_repository_permissions_policy.packages",
+        "aws_acmpca_policy.ca",
+        "aws_ses_identity_policy.mail",
+    ] {
+        assert!(says(&report, "PG-RP-001", address, "now lets anyone"), "{address}: {:#?}", report.findings);
+    }
+    assert!(says(&report, "PG-KMS-001", "aws_kms_external_key.imported", "any principal"));
+    for quiet in ["aws_dynamodb_resource_policy.orders_internal", "aws_glue_resource_policy.catalog_org"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+    assert_eq!((report.critical_changes, report.high_risk_changes, report.exit_code()), (10, 0, 1));
+}

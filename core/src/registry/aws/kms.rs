@@ -10,8 +10,8 @@ pub static POLICY_ANYONE: Rule = Rule {
     severity: Severity::Critical,
     doc: "**Why it matters.** A key policy that allows `\"*\"` lets any AWS account use or manage the \
 key, and so decrypt everything it protects.\n\n\
-**What triggers it.** The `policy` of `aws_kms_key`, `aws_kms_replica_key` or \
-`aws_kms_key_policy` newly has an Allow statement for `Principal: \"*\"` or `{\"AWS\": \"*\"}` with \
+**What triggers it.** The `policy` of `aws_kms_key`, `aws_kms_replica_key`, `aws_kms_key_policy` or \
+the keys of imported material (`aws_kms_external_key`, `aws_kms_replica_external_key`) newly has an Allow statement for `Principal: \"*\"` or `{\"AWS\": \"*\"}` with \
 no `Condition` restricting it.\n\n\
 **Example.** `Principal = { AWS = \"arn:aws:iam::123456789012:root\" }` changed to `{ AWS = \"*\" }` \
 with `kms:*` reports `aws_kms_key.data: the key policy now grants access to any principal`.",

@@ -19,7 +19,10 @@ a wildcard covering one), with no condition on `aws:SourceArn`, `aws:SourceAccou
 `aws:PrincipalOrgID`, `aws:SourceVpce`, a source IP narrower than the internet or the like. A \
 negated (`StringNotEquals`) or `…IfExists` condition restricts nothing. Read on bucket, queue, \
 topic, repository, secret, file system, search domain (outside a VPC; a domain in one is \
-PG-RP-002), REST API and Glacier vault policies, \
+PG-RP-002), REST API and Glacier vault policies, on the policies of S3 access points, S3 tables, \
+DynamoDB tables, Kinesis streams, the Glue Data Catalog, event buses, the ECR registry, public \
+ECR and CodeArtifact repositories, private certificate authorities, MSK clusters, Redshift \
+Serverless snapshots, SES identities, MediaStore containers and VPC Lattice services, \
 `aws_lambda_permission` and `aws_lambda_layer_version_permission` for `principal = \"*\"` without a \
 source, and `aws_lambda_function_url` with `authorization_type = \"NONE\"`.\n\n\
 **Example.** A statement `{Effect = \"Allow\", Principal = \"*\", Action = \"secretsmanager:GetSecretValue\"}` \

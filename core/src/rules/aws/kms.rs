@@ -7,7 +7,13 @@ use crate::rules::model::policy_document::Document;
 use crate::rules::model::transition::Transition;
 use crate::rules::{nothing_else, Context, Family, Hit};
 
-const POLICY_TYPES: &[&str] = &["aws_kms_key", "aws_kms_key_policy", "aws_kms_replica_key"];
+const POLICY_TYPES: &[&str] = &[
+    "aws_kms_key",
+    "aws_kms_key_policy",
+    "aws_kms_replica_key",
+    "aws_kms_external_key",
+    "aws_kms_replica_external_key",
+];
 
 fn policies(change: &Change) -> Option<(Document, Document)> {
     if !POLICY_TYPES.contains(&change.resource_type.as_ref())

@@ -1,5 +1,6 @@
 //! Resource-based policies: the policies attached to a bucket, queue, topic, repository, secret,
-//! file system, backup or Glacier vault, search domain, REST API, log group or VPC endpoint, and the Lambda
+//! file system, backup or Glacier vault, search domain, REST API, log group, VPC endpoint, table,
+//! stream, catalog, event bus, certificate authority and the others in [`SITES`], and the Lambda
 //! permissions and function URLs that work the same way. All are read with the one IAM statement
 //! reader ([`Document`]); what is judged is who a policy newly admits: any principal with no
 //! condition restricting who (critical where that opens the resource's data or code), another AWS
@@ -45,7 +46,61 @@ const EFS: &[&str] =
 const SEARCH: &[&str] = &["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpHead"];
 const API: &[&str] = &["execute-api:Invoke"];
 const GLACIER: &[&str] = &["glacier:InitiateJob", "glacier:GetJobOutput", "glacier:UploadArchive"];
-/// Vault and log policies admit actions on the service, not on the data itself.
+const DYNAMODB: &[&str] = &[
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:GetRecords",
+];
+const KINESIS: &[&str] = &[
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:SubscribeToShard",
+    "kinesis:PutRecord",
+    "kinesis:PutRecords",
+];
+const S3_TABLES: &[&str] = &["s3tables:GetTableData", "s3tables:PutTableData"];
+const OBJECT_LAMBDA: &[&str] =
+    &["s3-object-lambda:GetObject", "s3-object-lambda:PutObject", "s3-object-lambda:ListBucket"];
+const GLUE: &[&str] = &[
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:UpdateTable",
+    "glue:DeleteTable",
+];
+/// A registry policy lets others push (replicate) images into the registry.
+const ECR_REGISTRY: &[&str] = &["ecr:ReplicateImage", "ecr:CreateRepository", "ecr:BatchImportUpstreamImage"];
+const ECR_PUBLIC: &[&str] = &[
+    "ecr-public:PutImage",
+    "ecr-public:InitiateLayerUpload",
+    "ecr-public:UploadLayerPart",
+    "ecr-public:CompleteLayerUpload",
+];
+const CODEARTIFACT: &[&str] = &[
+    "codeartifact:ReadFromRepository",
+    "codeartifact:PublishPackageVersion",
+    "codeartifact:PutPackageMetadata",
+    "codeartifact:GetAuthorizationToken",
+];
+/// Events anyone puts on a bus run the targets of its rules.
+const EVENTS: &[&str] = &["events:PutEvents"];
+const CERTIFICATE_AUTHORITY: &[&str] = &["acm-pca:IssueCertificate", "acm-pca:GetCertificate"];
+const KAFKA: &[&str] = &["kafka-cluster:Connect", "kafka-cluster:ReadData", "kafka-cluster:WriteData"];
+const SERVERLESS_SNAPSHOTS: &[&str] =
+    &["redshift-serverless:RestoreFromSnapshot", "redshift-serverless:RestoreTableFromSnapshot"];
+/// Sending as the identity: mail that passes its SPF and DKIM checks.
+const EMAIL: &[&str] = &["ses:SendEmail", "ses:SendRawEmail"];
+const MEDIA: &[&str] = &["mediastore:GetObject", "mediastore:PutObject", "mediastore:DeleteObject"];
+const LATTICE: &[&str] = &["vpc-lattice-svcs:Invoke"];
+/// Vault and log policies admit actions on the service, not on the data itself; so do the
+/// policies that share a resource with other accounts.
 const NONE: &[&str] = &[];
 
 const fn site(
@@ -79,6 +134,36 @@ pub(super) static SITES: &[Site] = &[
     site("aws_cloudwatch_log_resource_policy", "policy_document", "log resource policy", NONE),
     site("aws_vpc_endpoint", "policy", "endpoint policy", NONE),
     site("aws_vpc_endpoint_policy", "policy", "endpoint policy", NONE),
+    site("aws_s3_access_point", "policy", "access point policy", S3),
+    site("aws_s3control_access_point_policy", "policy", "access point policy", S3),
+    site("aws_s3control_bucket_policy", "policy", "bucket policy", S3),
+    site("aws_s3control_object_lambda_access_point_policy", "policy", "access point policy", OBJECT_LAMBDA),
+    site("aws_s3tables_table_bucket_policy", "resource_policy", "table bucket policy", S3_TABLES),
+    site("aws_s3tables_table_policy", "resource_policy", "table policy", S3_TABLES),
+    site("aws_dynamodb_resource_policy", "policy", "table policy", DYNAMODB),
+    site("aws_kinesis_resource_policy", "policy", "stream policy", KINESIS),
+    site("aws_glue_resource_policy", "policy", "Data Catalog policy", GLUE),
+    site("aws_ecr_registry_policy", "policy", "registry policy", ECR_REGISTRY),
+    site("aws_ecrpublic_repository_policy", "policy", "repository policy", ECR_PUBLIC),
+    site("aws_codeartifact_repository_permissions_policy", "policy_document", "repository policy", CODEARTIFACT),
+    site("aws_codeartifact_domain_permissions_policy", "policy_document", "domain policy", CODEARTIFACT),
+    site("aws_cloudwatch_event_bus_policy", "policy", "event bus policy", EVENTS),
+    site("aws_acmpca_policy", "policy", "certificate authority policy", CERTIFICATE_AUTHORITY),
+    site("aws_msk_cluster_policy", "policy", "cluster policy", KAFKA),
+    site("aws_redshiftserverless_resource_policy", "policy", "snapshot policy", SERVERLESS_SNAPSHOTS),
+    site("aws_ses_identity_policy", "policy", "sending policy", EMAIL),
+    site("aws_sesv2_email_identity_policy", "policy", "sending policy", EMAIL),
+    site("aws_media_store_container_policy", "policy", "container policy", MEDIA),
+    site("aws_vpclattice_auth_policy", "policy", "service auth policy", LATTICE),
+    site("aws_api_gateway_domain_name", "policy", "domain name policy", API),
+    site("aws_cloudwatch_log_destination_policy", "access_policy", "log destination policy", NONE),
+    site("aws_codebuild_resource_policy", "policy", "project policy", NONE),
+    site("aws_redshift_resource_policy", "policy", "integration policy", NONE),
+    site("aws_sagemaker_model_package_group_policy", "resource_policy", "model package group policy", NONE),
+    site("aws_schemas_registry_policy", "policy", "schema registry policy", NONE),
+    site("aws_networkfirewall_resource_policy", "policy", "firewall policy", NONE),
+    site("aws_vpclattice_resource_policy", "policy", "sharing policy", NONE),
+    site("aws_xray_resource_policy", "policy_document", "X-Ray policy", NONE),
 ];
 
 /// Lambda grants written as attributes rather than documents.
@@ -103,6 +188,34 @@ pub static FAMILY: Family = Family {
         "aws_elasticsearch_domain_policy",
         "aws_api_gateway_rest_api_policy",
         "aws_cloudwatch_log_resource_policy",
+        "aws_s3control_access_point_policy",
+        "aws_s3control_bucket_policy",
+        "aws_s3control_object_lambda_access_point_policy",
+        "aws_s3tables_table_bucket_policy",
+        "aws_s3tables_table_policy",
+        "aws_dynamodb_resource_policy",
+        "aws_kinesis_resource_policy",
+        "aws_glue_resource_policy",
+        "aws_ecr_registry_policy",
+        "aws_ecrpublic_repository_policy",
+        "aws_codeartifact_repository_permissions_policy",
+        "aws_codeartifact_domain_permissions_policy",
+        "aws_cloudwatch_event_bus_policy",
+        "aws_acmpca_policy",
+        "aws_msk_cluster_policy",
+        "aws_redshiftserverless_resource_policy",
+        "aws_ses_identity_policy",
+        "aws_sesv2_email_identity_policy",
+        "aws_media_store_container_policy",
+        "aws_vpclattice_auth_policy",
+        "aws_cloudwatch_log_destination_policy",
+        "aws_codebuild_resource_policy",
+        "aws_redshift_resource_policy",
+        "aws_sagemaker_model_package_group_policy",
+        "aws_schemas_registry_policy",
+        "aws_networkfirewall_resource_policy",
+        "aws_vpclattice_resource_policy",
+        "aws_xray_resource_policy",
         LAMBDA_PERMISSION,
         LAYER_PERMISSION,
         FUNCTION_URL,
