@@ -946,3 +946,42 @@ fn resource_policies_of_every_service_that_holds_data_or_code_are_read() {
     }
     assert_eq!((report.critical_changes, report.high_risk_changes, report.exit_code()), (10, 0, 1));
 }
+
+/// A permissions boundary taken away lets every policy of the principal grant in full: the real
+/// `boundaries` plan's worker role, and, derived from it, a user's boundary removed and an
+/// Identity Center permission set's boundary deleted. A boundary swapped for another is quiet.
+#[test]
+fn a_permissions_boundary_taken_away_is_a_protection_switched_off() {
+    let report = analyze_with("boundaries", &Policy::default());
+    assert!(says(&report, "PG-DET-002", "aws_iam_role.worker", "no boundary caps what the role's policies grant"));
+    assert!(!report.findings.iter().any(|f| f.address == "aws_iam_role.reader"), "{:#?}", report.findings);
+    assert_eq!((report.high_risk_changes, report.exit_code()), (1, 2));
+
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/boundaries.plan.json");
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let template = changes.iter().find(|c| c["address"] == "aws_iam_role.worker").unwrap().clone();
+    use serde_json::json;
+    let boundary = json!({"name": "contractor", "permissions_boundary": "arn:aws:iam::123456789012:policy/b"});
+    changes.extend([
+        derived(
+            &template,
+            "aws_iam_user.contractor",
+            &["update"],
+            boundary,
+            json!({"name": "contractor", "permissions_boundary": null}),
+        ),
+        derived(
+            &template,
+            "aws_ssoadmin_permissions_boundary_attachment.operators",
+            &["delete"],
+            json!({"permission_set_arn": "arn:aws:sso:::permissionSet/ssoins-1/ps-2"}),
+            serde_json::Value::Null,
+        ),
+    ]);
+    let bytes = serde_json::to_vec(&plan).unwrap();
+    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    assert!(says(&report, "PG-DET-002", "aws_iam_user.contractor", "no boundary caps what the user's policies grant"));
+    let set = "aws_ssoadmin_permissions_boundary_attachment.operators";
+    assert!(says(&report, "PG-DET-002", set, "no boundary caps what the permission set's policies grant"));
+}

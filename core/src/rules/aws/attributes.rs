@@ -39,6 +39,7 @@ pub(crate) const CONTROL_TYPES: &[&str] = &[
     "aws_shield_protection",
     "aws_cloudwatch_log_subscription_filter",
     "aws_organizations_policy_attachment",
+    "aws_ssoadmin_permissions_boundary_attachment",
     "aws_inspector2_enabler",
     "aws_macie2_account",
     "aws_accessanalyzer_analyzer",
@@ -161,6 +162,9 @@ static ATTRIBUTES: &[Attribute] = &[
     levels("aws_kinesis_stream", "encryption_type", Protection, STREAM_ENCRYPTION, "records are no longer encrypted"),
     levels("aws_ecr_repository", "image_tag_mutability", Protection, TAGS, "a pushed tag can be overwritten"),
     present("aws_cloudfront_distribution", "web_acl_id", Protection, "requests are no longer filtered by a web ACL"),
+    // A boundary caps what any policy attached later can grant; without it they grant in full.
+    present("aws_iam_role", "permissions_boundary", Protection, "no boundary caps what the role's policies grant"),
+    present("aws_iam_user", "permissions_boundary", Protection, "no boundary caps what the user's policies grant"),
     // Recording: what records activity.
     flag("aws_cloudtrail", "enable_logging", Recording, true, "the trail stops recording API calls"),
     flag("aws_cloudtrail", "is_multi_region_trail", Recording, true, "other regions are no longer recorded"),
@@ -415,6 +419,11 @@ static GUARDS: &[Guard] = &[
     guard("aws_wafregional_web_acl_association", Protection, "requests are no longer filtered by the web ACL"),
     guard("aws_shield_protection", Protection, "DDoS protection of the resource stops"),
     guard("aws_organizations_policy_attachment", Protection, "the policy's guardrails no longer apply to the target"),
+    guard(
+        "aws_ssoadmin_permissions_boundary_attachment",
+        Protection,
+        "no boundary caps what the permission set's policies grant",
+    ),
     guard("aws_iam_account_password_policy", Protection, "password rules are no longer enforced"),
     guard("aws_vpc_endpoint_policy", Protection, "the endpoint admits every request its service allows"),
     guard("aws_route53_record", Capacity, "the name no longer resolves: clients can no longer reach what it named"),
