@@ -985,3 +985,20 @@ fn a_permissions_boundary_taken_away_is_a_protection_switched_off() {
     let set = "aws_ssoadmin_permissions_boundary_attachment.operators";
     assert!(says(&report, "PG-DET-002", set, "no boundary caps what the permission set's policies grant"));
 }
+
+/// A CIDR added to a managed prefix list is added to every rule that references it: the real
+/// `prefix-lists` plan widens one list to the internet in two halves and another with one `::/0`
+/// entry resource; a partner range added to a third stays quiet. Before, the plan passed.
+#[test]
+fn a_prefix_list_widened_to_the_internet_widens_every_rule_that_references_it() {
+    let report = analyze_with("prefix-lists", &Policy::default());
+    for (address, cidrs) in [
+        ("aws_ec2_managed_prefix_list.office", "0.0.0.0/1, 128.0.0.0/1"),
+        ("aws_ec2_managed_prefix_list_entry.v6_everyone", "::/0"),
+    ] {
+        assert!(says(&report, "PG-SG-002", address, cidrs), "{address}: {:#?}", report.findings);
+        assert!(says(&report, "PG-SG-002", address, "every security group rule that references it admits everyone"));
+    }
+    assert!(!report.findings.iter().any(|f| f.address == "aws_ec2_managed_prefix_list.partners"));
+    assert_eq!((report.high_risk_changes, report.exit_code()), (2, 2));
+}

@@ -40,7 +40,9 @@ source and ports are meant.\n\n\
 **What triggers it.** A new or widened inbound permission from any source other than the whole \
 internet (a CIDR, a prefix list, another security group, the group itself; an Azure service tag \
 or application security group; a Google network tag or service account), in any of the forms \
-above. Narrowing a CIDR, \
+above; a managed prefix list (`aws_ec2_managed_prefix_list`, `aws_ec2_managed_prefix_list_entry`) \
+whose entries newly cover the whole internet, which every rule that references it then admits. \
+Narrowing a CIDR, \
 shrinking a port range or removing a rule does not trigger it.\n\n\
 **Example.** A new block `from_port = 8080, to_port = 8090, cidr_blocks = [\"192.168.0.0/16\"]` \
 reports `Modifying inbound rules for aws_security_group.web: tcp 8080-8090 from 192.168.0.0/16`.",

@@ -6,7 +6,9 @@
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{Category, INBOUND_ADDED, INBOUND_FROM_INTERNET, INBOUND_UNVERIFIABLE, OUTBOUND_ADDED};
 use crate::rules::model::exposure::{self, describe_cidrs, Exposure};
-use crate::rules::model::permissions::{self, added, unknown_list_permissions, Direction, Permission, Source};
+use crate::rules::model::permissions::{
+    self, added, unknown_list_permissions, Direction, Permission, Protocol, Source,
+};
 use crate::rules::{azure, google, Context, Family, Hit};
 
 /// How one provider writes network permissions.
@@ -60,7 +62,13 @@ const TYPES: &[&str] = &[
     "azurerm_mariadb_firewall_rule",
     "azurerm_synapse_firewall_rule",
     "google_compute_firewall",
+    "aws_ec2_managed_prefix_list",
+    "aws_ec2_managed_prefix_list_entry",
 ];
+
+/// Managed prefix lists: sources that security group rules (and routes) reference by id, so a
+/// CIDR added to one is added to every rule that names it, wherever that rule is.
+const PREFIX_LISTS: &[&str] = &["aws_ec2_managed_prefix_list", "aws_ec2_managed_prefix_list_entry"];
 
 /// The form a type is written in. Every change of the plan asks, so the provider's prefix picks
 /// the one list to search.
@@ -126,6 +134,9 @@ pub static FAMILY: Family = Family {
 };
 
 fn check(change: &Change, _: &Context) -> Vec<Hit> {
+    if PREFIX_LISTS.contains(&change.resource_type.as_ref()) {
+        return prefix_list_opened(change);
+    }
     let Some(form) = form(&change.resource_type) else { return Vec::new() };
     let inbound_sides = side_permissions(change, form, Direction::Ingress);
     let inbound = added_permissions(&inbound_sides);
@@ -143,6 +154,37 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// A prefix list whose entries now cover every address of a family (one `0.0.0.0/0`, or pieces):
+/// every rule that references it admits the internet. Which rules do is not in the change, so it is
+/// reported as widened inbound access, with what it means.
+fn prefix_list_opened(change: &Change) -> Vec<Hit> {
+    if matches!(change.action, Action::Delete | Action::Forget) {
+        return Vec::new();
+    }
+    let entries = |side: Attr<'_>| -> Vec<Permission> {
+        let cidr = |entry: Attr<'_>| entry.get("cidr").as_str().and_then(permissions::Cidr::parse);
+        let cidrs: Vec<permissions::Cidr> = if change.resource_type == "aws_ec2_managed_prefix_list" {
+            side.get("entry").elements().filter_map(cidr).collect()
+        } else {
+            cidr(side).into_iter().collect()
+        };
+        let all =
+            |cidr| Permission { protocol: Protocol::All, from_port: 0, to_port: 65535, source: Source::Cidr(cidr) };
+        cidrs.into_iter().map(all).collect()
+    };
+    let values = change.values();
+    let opened = exposure::opened(&entries(values.before()), &entries(values.after()));
+    let Some(internet) = opened.first() else { return Vec::new() };
+    vec![Hit::new(
+        &INBOUND_ADDED,
+        format!(
+            "{}: the prefix list now holds {} (the whole internet): every security group rule that references it admits everyone",
+            change.display_name(),
+            describe_cidrs(&internet.cidrs)
+        ),
+    )]
 }
 
 /// Added permissions from `0.0.0.0/0` or `::/0`, and internet access the change's rules open only
