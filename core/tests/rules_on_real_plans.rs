@@ -1002,3 +1002,31 @@ fn a_prefix_list_widened_to_the_internet_widens_every_rule_that_references_it() 
     assert!(!report.findings.iter().any(|f| f.address == "aws_ec2_managed_prefix_list.partners"));
     assert_eq!((report.high_risk_changes, report.exit_code()), (2, 2));
 }
+
+/// HTTP and WebSocket API routes are reachable as REST methods are: derived from the real
+/// `controls` plan's methods, a new route without authorization (the provider's default) is
+/// reported; one with a JWT authorizer and a CORS `OPTIONS` route are not.
+#[test]
+fn an_http_api_route_without_authorization_is_reachable_from_the_internet() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/controls.plan.json");
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let template = changes.iter().find(|c| c["address"] == "aws_api_gateway_method.create").unwrap().clone();
+    use serde_json::json;
+    let route = |address: &str, key: &str, authorization: &str| {
+        let after = json!({"api_id": "a1", "route_key": key, "authorization_type": authorization});
+        derived(&template, address, &["create"], serde_json::Value::Null, after)
+    };
+    changes.extend([
+        route("aws_apigatewayv2_route.admin", "POST /admin", "NONE"),
+        route("aws_apigatewayv2_route.orders", "GET /orders", "JWT"),
+        route("aws_apigatewayv2_route.preflight", "OPTIONS /orders", "NONE"),
+    ]);
+    let bytes = serde_json::to_vec(&plan).unwrap();
+    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let admin = "a new POST /admin route requires no authorization (authorization_type NONE)";
+    assert!(says(&report, "PG-PUB-002", "aws_apigatewayv2_route.admin", admin), "{:#?}", report.findings);
+    for quiet in ["aws_apigatewayv2_route.orders", "aws_apigatewayv2_route.preflight"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+}

@@ -29,7 +29,8 @@ behind it is then one misconfiguration or one vulnerability away from anyone.\n\
 `internal = false`; an EKS cluster whose API endpoint becomes public to `0.0.0.0/0` (the default \
 of `public_access_cidrs`); an `aws_instance` newly given a public IP \
 (`associate_public_ip_address`), or a launch template whose network interfaces newly do; an \
-`aws_api_gateway_method` created with `authorization = \"NONE\"` (CORS `OPTIONS` methods aside); an \
+`aws_api_gateway_method` created with `authorization = \"NONE\"`, or an `aws_apigatewayv2_route` with \
+`authorization_type = \"NONE\"` (its default), CORS `OPTIONS` routes aside; an \
 `aws_mq_broker` or `aws_m2_environment` newly `publicly_accessible`.\n\n\
 **Example.** `internal = true` changed to `false` on `aws_lb.api` reports `aws_lb.api: becomes \
 internet-facing (internal true → false; the load balancer is replaced)`.",

@@ -28,6 +28,7 @@ pub static FAMILY: Family = Family {
                     | "aws_instance"
                     | "aws_launch_template"
                     | "aws_api_gateway_method"
+                    | "aws_apigatewayv2_route"
                     | "aws_mq_broker"
                     | "aws_m2_environment"
             )
@@ -100,6 +101,19 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
                 return vec![Hit::new(
                     &REACHABLE_FROM_INTERNET,
                     format!("{name}: a new {method} route requires no authorization (authorization NONE)"),
+                )];
+            }
+            Vec::new()
+        }
+        // An HTTP or WebSocket API route: `authorization_type` defaults to NONE.
+        "aws_apigatewayv2_route" if change.action == Action::Create => {
+            let open = after.get("authorization_type").as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
+            let key = after.get("route_key").as_str().unwrap_or("the route");
+            let cors = key.get(..8).is_some_and(|method| method.eq_ignore_ascii_case("OPTIONS "));
+            if open && !cors {
+                return vec![Hit::new(
+                    &REACHABLE_FROM_INTERNET,
+                    format!("{name}: a new {key} route requires no authorization (authorization_type NONE)"),
                 )];
             }
             Vec::new()
