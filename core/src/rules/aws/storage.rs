@@ -116,6 +116,9 @@ fn public_acl(change: &Change, _: &Context) -> Vec<Hit> {
 /// copy. Each (group, permission) the old side did not grant is reported; a grantee whose group
 /// is known only after apply cannot be verified.
 fn public_grants(change: &Change, name: &str, what: &str) -> Vec<Hit> {
+    if !change.attribute_changed("access_control_policy") && !change.attribute_changed("grant") {
+        return Vec::new();
+    }
     let values = change.values();
     let (before, after) = (grants(values.before()), grants(values.after()));
     let mut hits = Vec::new();
