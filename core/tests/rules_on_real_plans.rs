@@ -34,6 +34,18 @@ fn says(report: &Report, rule: &str, address: &str, words: &str) -> bool {
     report.findings.iter().any(|f| f.rule == rule && f.address == address && f.message.contains(words))
 }
 
+/// The real plan `plans-rules/{plan}` with the changes `more` makes from its change at `template`
+/// added, under the default policy: what the emulator cannot apply, derived from what it made.
+fn with_derived(plan: &str, template: &str, more: impl FnOnce(&serde_json::Value) -> Vec<serde_json::Value>) -> Report {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../fixtures/plans-rules/{plan}.plan.json"));
+    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let template = changes.iter().find(|c| c["address"] == template).unwrap().clone();
+    changes.extend(more(&template));
+    let bytes = serde_json::to_vec(&plan).unwrap();
+    check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap()
+}
+
 /// (rule, plan and address it reports, plan and address it must not report)
 type Case = (&'static str, (&'static str, &'static str), (&'static str, &'static str));
 const CASES: &[Case] = &[
@@ -822,33 +834,28 @@ fn administrator_access_and_public_databases_beyond_commercial_iam_and_rds_are_c
     }
     assert_eq!((report.critical_changes, report.high_risk_changes, report.exit_code()), (9, 1, 1));
 
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/identity-and-warehouses.plan.json");
-    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let changes = plan["resource_changes"].as_array_mut().unwrap();
-    let template = changes.iter().find(|c| c["address"] == "aws_redshift_cluster.private").unwrap().clone();
-    let derived = |address: &str, before, after| derived(&template, address, &["update"], before, after);
-    use serde_json::json;
-    let public = |on: bool| json!({"publicly_accessible": on});
-    changes.extend([
-        derived("aws_redshift_cluster.made_public", public(false), public(true)),
-        derived("aws_redshiftserverless_workgroup.made_private", public(true), public(false)),
-        derived("aws_mq_broker.events", public(false), public(true)),
-        derived("aws_m2_environment.mainframe", public(true), public(true)),
-        derived(
-            "aws_ssoadmin_managed_policy_attachment.isolated",
-            json!({"managed_policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
-            json!({"managed_policy_arn": "arn:aws-iso:iam::aws:policy/IAMFullAccess"}),
-        ),
-        // A customer policy named like an AWS one is not AWS's.
-        derived(
-            "aws_iam_role_policy_attachment.own",
-            json!({"role": "r", "policy_arn": "arn:aws:iam::123456789012:policy/ReadOnly"}),
-            json!({"role": "r", "policy_arn": "arn:aws:iam::123456789012:policy/AdministratorAccess"}),
-        ),
-    ]);
-    let bytes = serde_json::to_vec(&plan).unwrap();
-    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let report = with_derived("identity-and-warehouses", "aws_redshift_cluster.private", |template| {
+        let derived = |address: &str, before, after| derived(template, address, &["update"], before, after);
+        use serde_json::json;
+        let public = |on: bool| json!({"publicly_accessible": on});
+        vec![
+            derived("aws_redshift_cluster.made_public", public(false), public(true)),
+            derived("aws_redshiftserverless_workgroup.made_private", public(true), public(false)),
+            derived("aws_mq_broker.events", public(false), public(true)),
+            derived("aws_m2_environment.mainframe", public(true), public(true)),
+            derived(
+                "aws_ssoadmin_managed_policy_attachment.isolated",
+                json!({"managed_policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+                json!({"managed_policy_arn": "arn:aws-iso:iam::aws:policy/IAMFullAccess"}),
+            ),
+            // A customer policy named like an AWS one is not AWS's.
+            derived(
+                "aws_iam_role_policy_attachment.own",
+                json!({"role": "r", "policy_arn": "arn:aws:iam::123456789012:policy/ReadOnly"}),
+                json!({"role": "r", "policy_arn": "arn:aws:iam::123456789012:policy/AdministratorAccess"}),
+            ),
+        ]
+    });
     assert!(says(&report, "PG-DB-001", "aws_redshift_cluster.made_public", "is made publicly accessible"));
     assert!(says(&report, "PG-PUB-002", "aws_mq_broker.events", "becomes reachable from the internet"));
     assert!(says(&report, "PG-IAM-003", "aws_ssoadmin_managed_policy_attachment.isolated", "attaches IAMFullAccess"));
@@ -878,42 +885,38 @@ fn acls_written_as_grants_or_set_on_objects_that_open_data_are_reported() {
     }
     assert_eq!((report.high_risk_changes, report.exit_code()), (3, 2));
 
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/public-grants.plan.json");
-    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let changes = plan["resource_changes"].as_array_mut().unwrap();
-    let template = changes.iter().find(|c| c["address"] == "aws_s3_object.index").unwrap().clone();
-    use serde_json::json;
-    let owner = json!({"id": "75aa", "permissions": ["FULL_CONTROL"], "type": "CanonicalUser", "uri": ""});
-    let everyone = json!({"id": "", "permissions": ["READ", "WRITE"], "type": "Group",
-        "uri": "http://acs.amazonaws.com/groups/global/AllUsers"});
-    let mut unknown_group = derived(
-        &template,
-        "aws_s3_object_copy.shared",
-        &["create"],
-        serde_json::Value::Null,
-        json!({"grant": [{"type": "Group", "permissions": ["READ"]}]}),
-    );
-    unknown_group["change"]["after_unknown"] = json!({"grant": [{"uri": true}]});
-    changes.extend([
-        derived(
-            &template,
-            "aws_s3_bucket.legacy",
-            &["update"],
-            json!({"grant": [owner.clone()]}),
-            json!({"grant": [owner.clone(), everyone.clone()]}),
-        ),
-        // Taking the public grant away opens nothing.
-        derived(
-            &template,
-            "aws_s3_bucket.closed",
-            &["update"],
-            json!({"grant": [owner.clone(), everyone]}),
-            json!({"grant": [owner]}),
-        ),
-        unknown_group,
-    ]);
-    let bytes = serde_json::to_vec(&plan).unwrap();
-    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let report = with_derived("public-grants", "aws_s3_object.index", |template| {
+        use serde_json::json;
+        let owner = json!({"id": "75aa", "permissions": ["FULL_CONTROL"], "type": "CanonicalUser", "uri": ""});
+        let everyone = json!({"id": "", "permissions": ["READ", "WRITE"], "type": "Group",
+            "uri": "http://acs.amazonaws.com/groups/global/AllUsers"});
+        let mut unknown_group = derived(
+            template,
+            "aws_s3_object_copy.shared",
+            &["create"],
+            serde_json::Value::Null,
+            json!({"grant": [{"type": "Group", "permissions": ["READ"]}]}),
+        );
+        unknown_group["change"]["after_unknown"] = json!({"grant": [{"uri": true}]});
+        vec![
+            derived(
+                template,
+                "aws_s3_bucket.legacy",
+                &["update"],
+                json!({"grant": [owner.clone()]}),
+                json!({"grant": [owner.clone(), everyone.clone()]}),
+            ),
+            // Taking the public grant away opens nothing.
+            derived(
+                template,
+                "aws_s3_bucket.closed",
+                &["update"],
+                json!({"grant": [owner.clone(), everyone]}),
+                json!({"grant": [owner]}),
+            ),
+            unknown_group,
+        ]
+    });
     let legacy = "the ACL grants READ to AllUsers, WRITE to AllUsers: it opens the bucket to everyone";
     assert!(says(&report, "PG-S3-003", "aws_s3_bucket.legacy", legacy), "{:#?}", report.findings);
     let unknown = "whether the ACL's grants open the object cannot be verified before apply";
@@ -957,30 +960,26 @@ fn a_permissions_boundary_taken_away_is_a_protection_switched_off() {
     assert!(!report.findings.iter().any(|f| f.address == "aws_iam_role.reader"), "{:#?}", report.findings);
     assert_eq!((report.high_risk_changes, report.exit_code()), (1, 2));
 
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/boundaries.plan.json");
-    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let changes = plan["resource_changes"].as_array_mut().unwrap();
-    let template = changes.iter().find(|c| c["address"] == "aws_iam_role.worker").unwrap().clone();
-    use serde_json::json;
-    let boundary = json!({"name": "contractor", "permissions_boundary": "arn:aws:iam::123456789012:policy/b"});
-    changes.extend([
-        derived(
-            &template,
-            "aws_iam_user.contractor",
-            &["update"],
-            boundary,
-            json!({"name": "contractor", "permissions_boundary": null}),
-        ),
-        derived(
-            &template,
-            "aws_ssoadmin_permissions_boundary_attachment.operators",
-            &["delete"],
-            json!({"permission_set_arn": "arn:aws:sso:::permissionSet/ssoins-1/ps-2"}),
-            serde_json::Value::Null,
-        ),
-    ]);
-    let bytes = serde_json::to_vec(&plan).unwrap();
-    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let report = with_derived("boundaries", "aws_iam_role.worker", |template| {
+        use serde_json::json;
+        let boundary = json!({"name": "contractor", "permissions_boundary": "arn:aws:iam::123456789012:policy/b"});
+        vec![
+            derived(
+                template,
+                "aws_iam_user.contractor",
+                &["update"],
+                boundary,
+                json!({"name": "contractor", "permissions_boundary": null}),
+            ),
+            derived(
+                template,
+                "aws_ssoadmin_permissions_boundary_attachment.operators",
+                &["delete"],
+                json!({"permission_set_arn": "arn:aws:sso:::permissionSet/ssoins-1/ps-2"}),
+                serde_json::Value::Null,
+            ),
+        ]
+    });
     assert!(says(&report, "PG-DET-002", "aws_iam_user.contractor", "no boundary caps what the user's policies grant"));
     let set = "aws_ssoadmin_permissions_boundary_attachment.operators";
     assert!(says(&report, "PG-DET-002", set, "no boundary caps what the permission set's policies grant"));
@@ -1008,22 +1007,18 @@ fn a_prefix_list_widened_to_the_internet_widens_every_rule_that_references_it() 
 /// reported; one with a JWT authorizer and a CORS `OPTIONS` route are not.
 #[test]
 fn an_http_api_route_without_authorization_is_reachable_from_the_internet() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/plans-rules/controls.plan.json");
-    let mut plan: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let changes = plan["resource_changes"].as_array_mut().unwrap();
-    let template = changes.iter().find(|c| c["address"] == "aws_api_gateway_method.create").unwrap().clone();
-    use serde_json::json;
-    let route = |address: &str, key: &str, authorization: &str| {
-        let after = json!({"api_id": "a1", "route_key": key, "authorization_type": authorization});
-        derived(&template, address, &["create"], serde_json::Value::Null, after)
-    };
-    changes.extend([
-        route("aws_apigatewayv2_route.admin", "POST /admin", "NONE"),
-        route("aws_apigatewayv2_route.orders", "GET /orders", "JWT"),
-        route("aws_apigatewayv2_route.preflight", "OPTIONS /orders", "NONE"),
-    ]);
-    let bytes = serde_json::to_vec(&plan).unwrap();
-    let report = check(PlanInput::bytes(&bytes), &CheckOptions::new(Policy::default())).unwrap();
+    let report = with_derived("controls", "aws_api_gateway_method.create", |template| {
+        use serde_json::json;
+        let route = |address: &str, key: &str, authorization: &str| {
+            let after = json!({"api_id": "a1", "route_key": key, "authorization_type": authorization});
+            derived(template, address, &["create"], serde_json::Value::Null, after)
+        };
+        vec![
+            route("aws_apigatewayv2_route.admin", "POST /admin", "NONE"),
+            route("aws_apigatewayv2_route.orders", "GET /orders", "JWT"),
+            route("aws_apigatewayv2_route.preflight", "OPTIONS /orders", "NONE"),
+        ]
+    });
     let admin = "a new POST /admin route requires no authorization (authorization_type NONE)";
     assert!(says(&report, "PG-PUB-002", "aws_apigatewayv2_route.admin", admin), "{:#?}", report.findings);
     for quiet in ["aws_apigatewayv2_route.orders", "aws_apigatewayv2_route.preflight"] {
