@@ -75,48 +75,37 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         }
         t if LOAD_BALANCERS.contains(&t) => load_balancer(change, &name),
         "aws_eks_cluster" => eks_endpoint(change, &name),
-        "aws_instance" => newly(change, format!("{name}: the instance gets {PUBLIC_IP}"), |side| {
-            side.get("associate_public_ip_address").as_bool() == Some(true)
-        }),
-        "aws_launch_template" => {
-            newly(change, format!("{name}: instances launched from the template get {PUBLIC_IP}"), |side| {
+        "aws_instance" => newly(
+            change,
+            |side| side.get("associate_public_ip_address").as_bool() == Some(true),
+            || format!("{name}: the instance gets {PUBLIC_IP}"),
+        ),
+        "aws_launch_template" => newly(
+            change,
+            |side| {
                 side.get("network_interfaces").elements().any(|n| {
                     let value = n.get("associate_public_ip_address");
                     value.as_str() == Some("true") || value.as_bool() == Some(true)
                 })
-            })
-        }
+            },
+            || format!("{name}: instances launched from the template get {PUBLIC_IP}"),
+        ),
         // A message broker or a mainframe environment with an endpoint on the internet. (Databases
         // with the same setting are the database family's.)
-        "aws_mq_broker" | "aws_m2_environment" => {
-            newly(change, format!("{name}: becomes reachable from the internet (publicly_accessible)"), |side| {
-                side.get("publicly_accessible").as_bool() == Some(true)
-            })
-        }
+        "aws_mq_broker" | "aws_m2_environment" => newly(
+            change,
+            |side| side.get("publicly_accessible").as_bool() == Some(true),
+            || format!("{name}: becomes reachable from the internet (publicly_accessible)"),
+        ),
         "aws_api_gateway_method" if change.action == Action::Create => {
-            let open = after.get("authorization").as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
-            let cors = after.get("http_method").as_str().is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS"));
-            if open && !cors {
-                let method = after.get("http_method").as_str().unwrap_or("the method");
-                return vec![Hit::new(
-                    &REACHABLE_FROM_INTERNET,
-                    format!("{name}: a new {method} route requires no authorization (authorization NONE)"),
-                )];
-            }
-            Vec::new()
+            let method = after.get("http_method").as_str();
+            without_authorization(change, &name, "authorization", method, method.unwrap_or("the method"))
         }
-        // An HTTP or WebSocket API route: `authorization_type` defaults to NONE.
+        // An HTTP or WebSocket API route (`GET /orders`): `authorization_type` defaults to NONE.
         "aws_apigatewayv2_route" if change.action == Action::Create => {
-            let open = after.get("authorization_type").as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
-            let key = after.get("route_key").as_str().unwrap_or("the route");
-            let cors = key.get(..8).is_some_and(|method| method.eq_ignore_ascii_case("OPTIONS "));
-            if open && !cors {
-                return vec![Hit::new(
-                    &REACHABLE_FROM_INTERNET,
-                    format!("{name}: a new {key} route requires no authorization (authorization_type NONE)"),
-                )];
-            }
-            Vec::new()
+            let key = after.get("route_key").as_str();
+            let method = key.and_then(|k| k.split_once(' ')).map(|(method, _)| method);
+            without_authorization(change, &name, "authorization_type", method, key.unwrap_or("the route"))
         }
         _ => Vec::new(),
     }
@@ -162,12 +151,25 @@ fn eks_endpoint(change: &Change, name: &str) -> Vec<Hit> {
 
 const PUBLIC_IP: &str = "a public IP address (associate_public_ip_address)";
 
-/// `message` when the change newly exposes what `public` reads of a side.
-fn newly(change: &Change, message: String, public: impl Fn(Attr<'_>) -> bool) -> Vec<Hit> {
+/// The `message` when the change newly exposes what `public` reads of a side.
+fn newly(change: &Change, public: impl Fn(Attr<'_>) -> bool, message: impl FnOnce() -> String) -> Vec<Hit> {
     let values = change.values();
     if public(values.after()) && !public(values.before()) {
-        vec![Hit::new(&REACHABLE_FROM_INTERNET, message)]
+        vec![Hit::new(&REACHABLE_FROM_INTERNET, message())]
     } else {
         Vec::new()
     }
+}
+
+/// A new REST method or HTTP API route whose `attribute` is NONE: anyone can call it. CORS
+/// preflight (`OPTIONS`) routes are meant to be open.
+fn without_authorization(change: &Change, name: &str, attribute: &str, method: Option<&str>, route: &str) -> Vec<Hit> {
+    let open = change.values().after().get(attribute).as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
+    if !open || method.is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS")) {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        &REACHABLE_FROM_INTERNET,
+        format!("{name}: a new {route} route requires no authorization ({attribute} NONE)"),
+    )]
 }
