@@ -33,7 +33,8 @@ pub enum Scale {
     /// Values from worst to best, alike within a level (compared ignoring case); a value in no
     /// level is not judged.
     Levels(&'static [&'static [&'static str]]),
-    /// A number of instances, tasks or executions: zero is none.
+    /// A number of instances, tasks or executions: zero is none. A negative number is no limit
+    /// (Lambda's and API Gateway's -1), so from it to zero is a cut too.
     Count,
     /// A period in `unit`; `zero` says what 0 (or no value) means.
     Period { unit: &'static str, zero: Zero },
@@ -165,7 +166,7 @@ impl Attribute {
             Scale::Levels(levels) => before
                 .as_str()
                 .is_some_and(|v| levels.iter().skip(1).any(|level| level.iter().any(|l| l.eq_ignore_ascii_case(v)))),
-            Scale::Count => before.as_f64().is_some_and(|n| n > 0.0),
+            Scale::Count => before.as_f64().is_some_and(|n| n != 0.0),
             Scale::Period { .. } => before.as_f64().is_some_and(|n| n > 0.0),
             Scale::Present => present(before),
             Scale::On(_) => false,
@@ -190,7 +191,7 @@ impl Attribute {
                 };
                 matches!((rank(before), rank(after)), (Some(b), Some(a)) if a < b)
             }
-            Scale::Count => matches!((before.as_f64(), after.as_f64()), (Some(b), Some(a)) if b > 0.0 && a == 0.0),
+            Scale::Count => matches!((before.as_f64(), after.as_f64()), (Some(b), Some(a)) if b != 0.0 && a == 0.0),
             Scale::Period { zero, .. } => {
                 let days = |side: Attr<'_>| match (side.known(), zero) {
                     (None | Some(Value::Null), Zero::Forever) => Some(f64::INFINITY),
@@ -301,6 +302,12 @@ mod tests {
         );
         assert!(judged(count, r#"{"desired_count":0}"#, r#"{"desired_count":3}"#).is_empty());
         assert!(judged(count, r#"{"desired_count":3}"#, r#"{"desired_count":1}"#).is_empty());
+        // -1 is no limit (a Lambda function's reserved concurrency): to 0 throttles everything.
+        assert_eq!(
+            judged(count, r#"{"desired_count":-1}"#, r#"{"desired_count":0}"#),
+            ["aws_x.r: desired_count -1 → 0: no task runs"]
+        );
+        assert!(judged(count, r#"{"desired_count":0}"#, r#"{"desired_count":-1}"#).is_empty());
 
         let flag = Attribute::new("aws_x", "p.enabled", Meaning::Protection, Scale::Flag { safe: true }, "gone");
         assert_eq!(
