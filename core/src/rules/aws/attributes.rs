@@ -45,6 +45,10 @@ pub(crate) const CONTROL_TYPES: &[&str] = &[
     "aws_accessanalyzer_analyzer",
     "aws_iam_account_password_policy",
     "aws_vpc_endpoint_policy",
+    "aws_ebs_snapshot_block_public_access",
+    "aws_ec2_image_block_public_access",
+    "aws_emr_block_public_access_configuration",
+    "aws_ec2_instance_metadata_defaults",
 ];
 
 /// Load balancer and target group protocols: plain text below encrypted.
@@ -71,6 +75,13 @@ const ACTIVE: &[&[&str]] = &[&["INACTIVE"], &["ACTIVE"]];
 const MACIE: &[&[&str]] = &[&["PAUSED"], &["ENABLED"]];
 const TAGS: &[&[&str]] = &[&["MUTABLE", "MUTABLE_WITH_EXCLUSION"], &["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"]];
 const STREAM_ENCRYPTION: &[&[&str]] = &[&["NONE"], &["KMS"]];
+const SNAPSHOT_SHARING: &[&[&str]] = &[&["unblocked"], &["block-new-sharing"], &["block-all-sharing"]];
+const IMAGE_SHARING: &[&[&str]] = &[&["unblocked"], &["block-new-sharing"]];
+/// The instance metadata service: `optional` still answers IMDSv1 requests, which need no session
+/// token, so a request forgery in anything on the instance can read its role's credentials.
+const METADATA_TOKENS: &[&[&str]] = &[&["optional"], &["required"]];
+/// The region's default for new instances; with no preference, each image's own (often optional).
+const METADATA_DEFAULTS: &[&[&str]] = &[&["optional", "no-preference"], &["required"]];
 const RULE_STATE: &[&[&str]] = &[&["DISABLED"], &["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"]];
 
 static ATTRIBUTES: &[Attribute] = &[
@@ -161,6 +172,48 @@ static ATTRIBUTES: &[Attribute] = &[
     ),
     levels("aws_kinesis_stream", "encryption_type", Protection, STREAM_ENCRYPTION, "records are no longer encrypted"),
     levels("aws_ecr_repository", "image_tag_mutability", Protection, TAGS, "a pushed tag can be overwritten"),
+    levels(
+        "aws_ebs_snapshot_block_public_access",
+        "state",
+        Protection,
+        SNAPSHOT_SHARING,
+        "EBS snapshots of the region may be shared publicly",
+    ),
+    levels(
+        "aws_ec2_image_block_public_access",
+        "state",
+        Protection,
+        IMAGE_SHARING,
+        "images (AMIs) of the region may be shared publicly",
+    ),
+    flag(
+        "aws_emr_block_public_access_configuration",
+        "block_public_security_group_rules",
+        Protection,
+        true,
+        "EMR clusters may start with security groups open to the internet",
+    ),
+    levels(
+        "aws_instance",
+        "metadata_options.http_tokens",
+        Protection,
+        METADATA_TOKENS,
+        "the instance's role credentials can be read without a session token (IMDSv1)",
+    ),
+    levels(
+        "aws_launch_template",
+        "metadata_options.http_tokens",
+        Protection,
+        METADATA_TOKENS,
+        "role credentials of instances launched from it can be read without a session token (IMDSv1)",
+    ),
+    levels(
+        "aws_ec2_instance_metadata_defaults",
+        "http_tokens",
+        Protection,
+        METADATA_DEFAULTS,
+        "new instances of the region accept IMDSv1 requests, which need no session token",
+    ),
     present("aws_cloudfront_distribution", "web_acl_id", Protection, "requests are no longer filtered by a web ACL"),
     // A boundary caps what any policy attached later can grant; without it they grant in full.
     present("aws_iam_role", "permissions_boundary", Protection, "no boundary caps what the role's policies grant"),
@@ -426,6 +479,9 @@ static GUARDS: &[Guard] = &[
     ),
     guard("aws_iam_account_password_policy", Protection, "password rules are no longer enforced"),
     guard("aws_vpc_endpoint_policy", Protection, "the endpoint admits every request its service allows"),
+    // Deleting either block sets the region back to unblocked.
+    guard("aws_ebs_snapshot_block_public_access", Protection, "EBS snapshots of the region may be shared publicly"),
+    guard("aws_ec2_image_block_public_access", Protection, "images (AMIs) of the region may be shared publicly"),
     guard("aws_route53_record", Capacity, "the name no longer resolves: clients can no longer reach what it named"),
     guard("aws_eks_fargate_profile", Capacity, "pods it selected can no longer be scheduled"),
     guard("aws_api_gateway_stage", Capacity, "the stage's URL stops serving"),

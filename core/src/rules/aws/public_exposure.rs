@@ -1,7 +1,8 @@
-//! Public exposure beyond buckets, security groups and resource policies: snapshots and images
-//! shared with every AWS account, and endpoints the internet can newly reach (internet-facing load
-//! balancers, public EKS API endpoints, public IPs, API methods without authorization,
-//! message brokers and mainframe environments made public).
+//! Public exposure beyond buckets, security groups and resource policies: snapshots, images and
+//! Systems Manager documents shared with every AWS account, and endpoints the internet can newly
+//! reach (internet-facing load balancers, public EKS API endpoints, public IPs, API methods without
+//! authorization, message brokers, mainframe and Airflow environments made public, identity pools
+//! that hand credentials to anyone).
 
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{Category, REACHABLE_FROM_INTERNET, SHARED_WITH_EVERYONE};
@@ -31,6 +32,9 @@ pub static FAMILY: Family = Family {
                     | "aws_apigatewayv2_route"
                     | "aws_mq_broker"
                     | "aws_m2_environment"
+                    | "aws_mwaa_environment"
+                    | "aws_ssm_document"
+                    | "aws_cognito_identity_pool"
             )
     },
 };
@@ -73,6 +77,21 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
                 _ => Vec::new(),
             }
         }
+        // `permissions` is `{type = "Share", account_ids = "All"}` or a comma-separated list of
+        // accounts; a public document can leak the commands, scripts and parameters it holds.
+        "aws_ssm_document" => {
+            let everyone = |side: Attr<'_>| {
+                let accounts = side.get("permissions").get("account_ids");
+                accounts.as_str().is_some_and(|ids| ids.split(',').any(|id| id.trim().eq_ignore_ascii_case("all")))
+            };
+            if everyone(after) && !everyone(change.values().before()) {
+                return vec![Hit::new(
+                    &SHARED_WITH_EVERYONE,
+                    format!("{name}: the Systems Manager document is shared with every AWS account (account_ids All)"),
+                )];
+            }
+            Vec::new()
+        }
         t if LOAD_BALANCERS.contains(&t) => load_balancer(change, &name),
         "aws_eks_cluster" => eks_endpoint(change, &name),
         "aws_instance" => newly(
@@ -96,6 +115,24 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
             change,
             |side| side.get("publicly_accessible").as_bool() == Some(true),
             || format!("{name}: becomes reachable from the internet (publicly_accessible)"),
+        ),
+        "aws_mwaa_environment" => newly(
+            change,
+            |side| side.get("webserver_access_mode").as_str().is_some_and(|m| m.eq_ignore_ascii_case("PUBLIC_ONLY")),
+            || {
+                format!("{name}: the Airflow web server becomes reachable from the internet (webserver_access_mode PUBLIC_ONLY)")
+            },
+        ),
+        // Unauthenticated identities get AWS credentials of the pool's unauthenticated role.
+        "aws_cognito_identity_pool" => newly(
+            change,
+            |side| side.get("allow_unauthenticated_identities").as_bool() == Some(true),
+            || {
+                format!(
+                    "{name}: anyone on the internet can get AWS credentials for the pool's unauthenticated role \
+                     (allow_unauthenticated_identities)"
+                )
+            },
         ),
         "aws_api_gateway_method" if change.action == Action::Create => {
             let method = after.get("http_method").as_str();
