@@ -2,17 +2,21 @@
 //! for AWS (`rules/aws/attributes.rs`). Where the provider renamed an attribute between major
 //! versions (3.x `enable_https_traffic_only`, 4.x `https_traffic_only_enabled`) both are rows.
 
+use crate::rules::model::exposure::covers_internet;
 use crate::rules::model::meaning::{
     Attribute, Guard,
     Meaning::{Capacity, Protection, Recording, Transport},
-    Table, Zero,
+    Scale, Table, Zero,
 };
+use crate::rules::model::permissions::strings;
 use crate::rules::model::rows::{count, flag, guard, levels, period, present};
 
 pub(crate) static TABLE: Table = Table { attributes: ATTRIBUTES, guards: GUARDS };
 
 const STORAGE_TLS: &[&[&str]] = &[&["TLS1_0"], &["TLS1_1"], &["TLS1_2", "TLS1_3"]];
 const SERVER_TLS: &[&[&str]] = &[&["Disabled"], &["1.0"], &["1.1"], &["1.2", "1.3"]];
+/// A network ACL's action for addresses no rule names: `Allow` admits every network.
+const DEFAULT_ACTION: &[&[&str]] = &[&["Allow"], &["Deny"]];
 const DEFENDER_TIERS: &[&[&str]] = &[&["Free"], &["Standard"]];
 
 static ATTRIBUTES: &[Attribute] = &[
@@ -139,6 +143,27 @@ static ATTRIBUTES: &[Attribute] = &[
         false,
         "the vault is reachable from any network",
     ),
+    levels(
+        "azurerm_key_vault",
+        "network_acls.default_action",
+        Protection,
+        DEFAULT_ACTION,
+        "the vault accepts connections from any network",
+    ),
+    levels(
+        "azurerm_storage_account",
+        "network_rules.default_action",
+        Protection,
+        DEFAULT_ACTION,
+        "the account accepts connections from any network",
+    ),
+    levels(
+        "azurerm_storage_account_network_rules",
+        "default_action",
+        Protection,
+        DEFAULT_ACTION,
+        "the account accepts connections from any network",
+    ),
     flag("azurerm_redis_cache", "non_ssl_port_enabled", Transport, false, "clients may connect without TLS"),
     flag("azurerm_redis_cache", "enable_non_ssl_port", Transport, false, "clients may connect without TLS"),
     period(
@@ -174,6 +199,17 @@ static ATTRIBUTES: &[Attribute] = &[
         "api_server_access_profile.authorized_ip_ranges",
         Protection,
         "the cluster's API server accepts connections from any address",
+    ),
+    // The ranges kept but one of them the whole internet (removing them all is the row above).
+    Attribute::new(
+        "azurerm_kubernetes_cluster",
+        "api_server_access_profile",
+        Protection,
+        Scale::On(|cluster| {
+            let profiles = cluster.get("api_server_access_profile").elements();
+            !covers_internet(profiles.flat_map(|profile| strings(profile.get("authorized_ip_ranges"))))
+        }),
+        "the cluster's API server accepts connections from any address (an authorized range is the internet)",
     ),
     flag(
         "azurerm_kubernetes_cluster",

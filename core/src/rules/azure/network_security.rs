@@ -1,6 +1,7 @@
 //! How `hashicorp/azurerm` writes network permissions: security rules of a network security group
 //! (inline `security_rule` blocks or `azurerm_network_security_rule`), and the firewall rules of
-//! Azure SQL, PostgreSQL, MySQL, MariaDB and Synapse, which admit an address range to a database.
+//! Azure SQL, PostgreSQL, MySQL, MariaDB, Synapse and Redis, which admit an address range to a
+//! database or cache.
 
 use std::net::Ipv4Addr;
 
@@ -9,17 +10,21 @@ use crate::rules::model::permissions::{
     port_range, strings, unverifiable, Cidr, Direction, Permission, Protocol, Source,
 };
 
-/// Database firewall rules and the port their service listens on.
-const FIREWALL_RULES: &[(&str, i64)] = &[
-    ("azurerm_mssql_firewall_rule", 1433),
-    ("azurerm_sql_firewall_rule", 1433),
-    ("azurerm_synapse_firewall_rule", 1433),
-    ("azurerm_postgresql_firewall_rule", 5432),
-    ("azurerm_postgresql_flexible_server_firewall_rule", 5432),
-    ("azurerm_mysql_firewall_rule", 3306),
-    ("azurerm_mysql_flexible_server_firewall_rule", 3306),
-    ("azurerm_mariadb_firewall_rule", 3306),
+/// Database and cache firewall rules, the port their service listens on, and the attributes holding
+/// the first and last address admitted.
+const FIREWALL_RULES: &[(&str, i64, [&str; 2])] = &[
+    ("azurerm_mssql_firewall_rule", 1433, ADDRESSES),
+    ("azurerm_sql_firewall_rule", 1433, ADDRESSES),
+    ("azurerm_synapse_firewall_rule", 1433, ADDRESSES),
+    ("azurerm_postgresql_firewall_rule", 5432, ADDRESSES),
+    ("azurerm_postgresql_flexible_server_firewall_rule", 5432, ADDRESSES),
+    ("azurerm_mysql_firewall_rule", 3306, ADDRESSES),
+    ("azurerm_mysql_flexible_server_firewall_rule", 3306, ADDRESSES),
+    ("azurerm_mariadb_firewall_rule", 3306, ADDRESSES),
+    // Azure Cache for Redis: 6380 is its TLS port (6379 only where the plain one is enabled).
+    ("azurerm_redis_firewall_rule", 6380, ["start_ip", "end_ip"]),
 ];
+const ADDRESSES: [&str; 2] = ["start_ip_address", "end_ip_address"];
 
 pub(crate) const TYPES: &[&str] = &[
     "azurerm_network_security_group",
@@ -32,6 +37,7 @@ pub(crate) const TYPES: &[&str] = &[
     "azurerm_mysql_firewall_rule",
     "azurerm_mysql_flexible_server_firewall_rule",
     "azurerm_mariadb_firewall_rule",
+    "azurerm_redis_firewall_rule",
 ];
 
 /// A network security group holds its rules of both directions in `security_rule`.
@@ -50,8 +56,8 @@ pub(crate) fn permissions(resource_type: &str, side: Attr<'_>, direction: Direct
             rules.elements().flat_map(|rule| security_rule(rule, direction)).collect()
         }
         "azurerm_network_security_rule" => security_rule(side, direction),
-        t => match FIREWALL_RULES.iter().find(|(name, _)| *name == t) {
-            Some((_, port)) if direction == Direction::Ingress => firewall_rule(side, *port),
+        t => match FIREWALL_RULES.iter().find(|(name, ..)| *name == t) {
+            Some((_, port, addresses)) if direction == Direction::Ingress => firewall_rule(side, *port, *addresses),
             _ => Vec::new(),
         },
     }
@@ -149,13 +155,14 @@ fn address_prefix(text: &str) -> Source {
     Cidr::parse(text).map_or_else(|| Source::Named(format!("service tag {text}")), Source::Cidr)
 }
 
-/// A database firewall rule admits `start_ip_address` to `end_ip_address` on the service's port;
-/// `0.0.0.0` to `0.0.0.0` is Azure's switch for "every Azure service" (any tenant's).
-fn firewall_rule(rule: Attr<'_>, port: i64) -> Vec<Permission> {
+/// A firewall rule admits its first to its last address (`start_ip_address` to `end_ip_address`)
+/// on the service's port; `0.0.0.0` to `0.0.0.0` is Azure's switch for "every Azure service" (any
+/// tenant's).
+fn firewall_rule(rule: Attr<'_>, port: i64, [first, last]: [&str; 2]) -> Vec<Permission> {
     let tcp = |source| Permission { protocol: Protocol::Named("tcp".into()), from_port: port, to_port: port, source };
     let address = |name: &str| rule.get(name).as_str().and_then(|a| a.trim().parse::<Ipv4Addr>().ok());
-    let (Some(start), Some(end)) = (address("start_ip_address"), address("end_ip_address")) else {
-        let unreadable = ["start_ip_address", "end_ip_address"].iter().any(|n| rule.get(n).is_present());
+    let (Some(start), Some(end)) = (address(first), address(last)) else {
+        let unreadable = [first, last].iter().any(|n| rule.get(n).is_present());
         return if unreadable { vec![tcp(Source::Unverifiable)] } else { Vec::new() };
     };
     if start.is_unspecified() && end.is_unspecified() {

@@ -1,10 +1,11 @@
 //! What the `hashicorp/google` (and `google-beta`) provider's attributes mean: rows the `meanings`
 //! family judges, as for AWS (`rules/aws/attributes.rs`).
 
+use crate::rules::model::exposure::covers_internet;
 use crate::rules::model::meaning::{
     Attribute, Guard,
     Meaning::{Capacity, Protection, Recording, Transport},
-    Table, Zero,
+    Scale, Table, Zero,
 };
 use crate::rules::model::rows::{count, flag, guard, levels, period, present};
 
@@ -105,6 +106,25 @@ static ATTRIBUTES: &[Attribute] = &[
         "master_authorized_networks_config",
         Protection,
         "the cluster's control plane accepts connections from any address",
+    ),
+    // The networks kept but one of them the whole internet (removing them is the row above).
+    Attribute::new(
+        "google_container_cluster",
+        "master_authorized_networks_config",
+        Protection,
+        Scale::On(|cluster| {
+            let configs = cluster.get("master_authorized_networks_config").elements();
+            let blocks = configs.flat_map(|config| config.get("cidr_blocks").elements());
+            !covers_internet(blocks.filter_map(|block| block.get("cidr_block").as_str()))
+        }),
+        "the cluster's control plane accepts connections from any address (an authorized network is the internet)",
+    ),
+    flag(
+        "google_container_cluster",
+        "enable_legacy_abac",
+        Protection,
+        false,
+        "legacy ABAC lets every service account and user of the cluster act beyond its RBAC roles",
     ),
     // Recording.
     present("google_compute_subnetwork", "log_config", Recording, "flow logs of the subnetwork stop"),

@@ -138,6 +138,18 @@ fn union_is_everything(cidrs: &[Cidr], ipv6: bool) -> bool {
     false
 }
 
+/// Whether address ranges written as text (a cluster's authorized networks) together are every
+/// address of one family: `0.0.0.0/0`, or pieces adding up to it. Text that is no CIDR is skipped.
+pub fn covers_internet<'t>(ranges: impl IntoIterator<Item = &'t str>) -> bool {
+    let whole = |text: &str| Permission {
+        protocol: Protocol::All,
+        from_port: 0,
+        to_port: 65535,
+        source: Cidr::parse(text.trim()).map_or(Source::Unverifiable, Source::Cidr),
+    };
+    !exposures(&ranges.into_iter().map(whole).collect::<Vec<_>>()).is_empty()
+}
+
 /// "0.0.0.0/1, 128.0.0.0/1" (at most six, then a count).
 pub fn describe_cidrs(cidrs: &[Cidr]) -> String {
     const SHOWN: usize = 6;
@@ -168,6 +180,15 @@ mod tests {
         let v6 = [permission("tcp", 22, 22, "::/1"), permission("tcp", 22, 22, "8000::/1")];
         assert!(exposures(&v6)[0].ipv6);
         assert!(exposures(&[permission("tcp", 22, 22, "0.0.0.0/1"), permission("tcp", 22, 22, "8000::/1")]).is_empty());
+    }
+
+    #[test]
+    fn ranges_as_text_cover_the_internet_whole_or_in_pieces() {
+        assert!(covers_internet(["10.0.0.0/8", "0.0.0.0/0"]));
+        assert!(covers_internet([" 0.0.0.0/1", "128.0.0.0/1"]));
+        assert!(covers_internet(["::/0"]));
+        assert!(!covers_internet(["10.0.0.0/8", "0.0.0.0/1", "not a range"]));
+        assert!(!covers_internet([]));
     }
 
     #[test]
