@@ -1025,3 +1025,148 @@ fn an_http_api_route_without_authorization_is_reachable_from_the_internet() {
         assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
     }
 }
+
+/// Sharing and opening that passed before: the real `guest-access` plan shares a Systems Manager
+/// document with every account, puts an instance back on IMDSv1, throttles a function that had no
+/// reserved concurrency (-1) to 0, and opens identity pools to unauthenticated identities; its
+/// look-alikes stay quiet. Derived from it, what the emulator cannot apply: the region-wide blocks
+/// on public snapshot and image sharing lifted or deleted, EMR's block on public security groups
+/// off, a launch template and the region's metadata default back on IMDSv1, Amazon MWAA's web
+/// server made public, an API stage's throttling from none to 0, and the Azure and Google Cloud
+/// settings that open the same things (a key vault's and a storage account's network default, an
+/// AKS or GKE control plane whose authorized ranges add up to the internet, a Redis firewall rule
+/// for every address, GKE's legacy ABAC).
+#[test]
+fn sharing_with_everyone_and_opening_to_guests_are_reported() {
+    let report = analyze_with("guest-access", &Policy::default());
+    let says_for = |rule: &str, address: &str, words: &str| says(&report, rule, address, words);
+    assert!(says_for("PG-PUB-001", "aws_ssm_document.runbook", "shared with every AWS account (account_ids All)"));
+    for pool in ["aws_cognito_identity_pool.members", "aws_cognito_identity_pool.guests"] {
+        assert!(says_for("PG-PUB-002", pool, "anyone on the internet can get AWS credentials"), "{pool}");
+    }
+    assert!(says_for("PG-DET-002", "aws_instance.web", "http_tokens required → optional"));
+    assert!(says_for("PG-OUT-001", "aws_lambda_function.worker", "-1 → 0: every invocation is throttled"));
+    for quiet in ["aws_ssm_document.patching", "aws_instance.api", "aws_cognito_identity_pool.staff"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+    assert_eq!((report.critical_changes, report.high_risk_changes, report.exit_code()), (1, 4, 1));
+
+    let report = with_derived("guest-access", "aws_instance.web", |template| {
+        use serde_json::{json, Value};
+        let update =
+            |address: &str, before: Value, after: Value| derived(template, address, &["update"], before, after);
+        let in_provider = |provider: &str, mut change: Value| {
+            change["provider_name"] = format!("registry.terraform.io/hashicorp/{provider}").into();
+            change
+        };
+        let aks =
+            |ranges: &[&str]| json!({"name": "k", "api_server_access_profile": [{"authorized_ip_ranges": ranges}]});
+        let gke = |blocks: &[&str]| {
+            let blocks: Vec<Value> = blocks.iter().map(|b| json!({"cidr_block": b, "display_name": "n"})).collect();
+            json!({"name": "c", "master_authorized_networks_config": [{"cidr_blocks": blocks}]})
+        };
+        let tokens = |tokens: &str| json!({"name": "lt", "metadata_options": [{"http_tokens": tokens}]});
+        let mwaa = |mode: &str| json!({"name": "airflow", "webserver_access_mode": mode});
+        let throttle =
+            |limit: i64| json!({"settings": [{"throttling_rate_limit": limit, "throttling_burst_limit": 5}]});
+        vec![
+            update(
+                "aws_ebs_snapshot_block_public_access.region",
+                json!({"state": "block-all-sharing"}),
+                json!({"state": "unblocked"}),
+            ),
+            derived(
+                template,
+                "aws_ec2_image_block_public_access.region",
+                &["delete"],
+                json!({"state": "block-new-sharing"}),
+                Value::Null,
+            ),
+            update(
+                "aws_emr_block_public_access_configuration.region",
+                json!({"block_public_security_group_rules": true}),
+                json!({"block_public_security_group_rules": false}),
+            ),
+            update("aws_launch_template.workers", tokens("required"), tokens("optional")),
+            update(
+                "aws_ec2_instance_metadata_defaults.region",
+                json!({"http_tokens": "required"}),
+                json!({"http_tokens": "no-preference"}),
+            ),
+            derived(template, "aws_mwaa_environment.public", &["create"], Value::Null, mwaa("PUBLIC_ONLY")),
+            derived(template, "aws_mwaa_environment.private", &["create"], Value::Null, mwaa("PRIVATE_ONLY")),
+            update("aws_api_gateway_method_settings.all", throttle(-1), throttle(0)),
+            in_provider(
+                "azurerm",
+                update(
+                    "azurerm_key_vault.secrets",
+                    json!({"name": "kv", "network_acls": [{"default_action": "Deny", "bypass": "AzureServices"}]}),
+                    json!({"name": "kv", "network_acls": [{"default_action": "Allow", "bypass": "AzureServices"}]}),
+                ),
+            ),
+            in_provider(
+                "azurerm",
+                update(
+                    "azurerm_storage_account_network_rules.data",
+                    json!({"default_action": "Deny"}),
+                    json!({"default_action": "Allow"}),
+                ),
+            ),
+            in_provider(
+                "azurerm",
+                update("azurerm_kubernetes_cluster.opened", aks(&["10.0.0.0/8"]), aks(&["10.0.0.0/8", "0.0.0.0/0"])),
+            ),
+            in_provider(
+                "azurerm",
+                update("azurerm_kubernetes_cluster.narrowed", aks(&["0.0.0.0/0"]), aks(&["10.0.0.0/8"])),
+            ),
+            in_provider(
+                "azurerm",
+                derived(
+                    template,
+                    "azurerm_redis_firewall_rule.everyone",
+                    &["create"],
+                    Value::Null,
+                    json!({"name": "all", "redis_cache_name": "r", "start_ip": "0.0.0.0", "end_ip": "255.255.255.255"}),
+                ),
+            ),
+            in_provider(
+                "google",
+                update(
+                    "google_container_cluster.opened",
+                    gke(&["10.0.0.0/8"]),
+                    gke(&["10.0.0.0/8", "0.0.0.0/1", "128.0.0.0/1"]),
+                ),
+            ),
+            in_provider(
+                "google",
+                update(
+                    "google_container_cluster.abac",
+                    json!({"name": "c", "enable_legacy_abac": false}),
+                    json!({"name": "c", "enable_legacy_abac": true}),
+                ),
+            ),
+        ]
+    });
+    let says_for = |rule: &str, address: &str, words: &str| says(&report, rule, address, words);
+    for (address, words) in [
+        ("aws_ebs_snapshot_block_public_access.region", "EBS snapshots of the region may be shared publicly"),
+        ("aws_ec2_image_block_public_access.region", "is deleted: images (AMIs) of the region may be shared publicly"),
+        ("aws_emr_block_public_access_configuration.region", "security groups open to the internet"),
+        ("aws_launch_template.workers", "http_tokens required → optional"),
+        ("aws_ec2_instance_metadata_defaults.region", "http_tokens required → no-preference"),
+        ("azurerm_key_vault.secrets", "the vault accepts connections from any network"),
+        ("azurerm_storage_account_network_rules.data", "the account accepts connections from any network"),
+        ("azurerm_kubernetes_cluster.opened", "an authorized range is the internet"),
+        ("google_container_cluster.opened", "an authorized network is the internet"),
+        ("google_container_cluster.abac", "legacy ABAC"),
+    ] {
+        assert!(says_for("PG-DET-002", address, words), "{address}: {:#?}", report.findings);
+    }
+    assert!(says_for("PG-PUB-002", "aws_mwaa_environment.public", "webserver_access_mode PUBLIC_ONLY"));
+    assert!(says_for("PG-OUT-001", "aws_api_gateway_method_settings.all", "-1 → 0: every request is throttled"));
+    assert!(says_for("PG-SG-001", "azurerm_redis_firewall_rule.everyone", "6380"));
+    for quiet in ["aws_mwaa_environment.private", "azurerm_kubernetes_cluster.narrowed"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+}
