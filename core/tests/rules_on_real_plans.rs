@@ -1035,7 +1035,8 @@ fn an_http_api_route_without_authorization_is_reachable_from_the_internet() {
 /// server made public, an API stage's throttling from none to 0, and the Azure and Google Cloud
 /// settings that open the same things (a key vault's and a storage account's network default, an
 /// AKS or GKE control plane whose authorized ranges add up to the internet, a Redis firewall rule
-/// for every address, GKE's legacy ABAC).
+/// for every address, GKE's legacy ABAC, password logins to Azure SQL, anonymous pulls from a
+/// container registry, an organization policy no longer enforced).
 #[test]
 fn sharing_with_everyone_and_opening_to_guests_are_reported() {
     let report = analyze_with("guest-access", &Policy::default());
@@ -1139,6 +1140,30 @@ fn sharing_with_everyone_and_opening_to_guests_are_reported() {
                 ),
             ),
             in_provider(
+                "azurerm",
+                update(
+                    "azurerm_mssql_server.orders",
+                    json!({"azuread_administrator": [{"azuread_authentication_only": true, "login_username": "dba"}]}),
+                    json!({"azuread_administrator": [{"azuread_authentication_only": false, "login_username": "dba"}]}),
+                ),
+            ),
+            in_provider(
+                "azurerm",
+                update(
+                    "azurerm_container_registry.images",
+                    json!({"admin_enabled": false, "anonymous_pull_enabled": false}),
+                    json!({"admin_enabled": false, "anonymous_pull_enabled": true}),
+                ),
+            ),
+            in_provider(
+                "google",
+                update(
+                    "google_org_policy_policy.no_public_ips",
+                    json!({"spec": [{"rules": [{"enforce": "TRUE"}]}]}),
+                    json!({"spec": [{"rules": [{"enforce": "FALSE"}]}]}),
+                ),
+            ),
+            in_provider(
                 "google",
                 update(
                     "google_container_cluster.abac",
@@ -1160,6 +1185,9 @@ fn sharing_with_everyone_and_opening_to_guests_are_reported() {
         ("azurerm_kubernetes_cluster.opened", "an authorized range is the internet"),
         ("google_container_cluster.opened", "an authorized network is the internet"),
         ("google_container_cluster.abac", "legacy ABAC"),
+        ("azurerm_mssql_server.orders", "SQL logins with passwords work again"),
+        ("azurerm_container_registry.images", "anyone on the internet can pull the registry's images"),
+        ("google_org_policy_policy.no_public_ips", "spec.rules.enforce TRUE → FALSE"),
     ] {
         assert!(says_for("PG-DET-002", address, words), "{address}: {:#?}", report.findings);
     }

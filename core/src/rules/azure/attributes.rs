@@ -164,6 +164,42 @@ static ATTRIBUTES: &[Attribute] = &[
         DEFAULT_ACTION,
         "the account accepts connections from any network",
     ),
+    // Sign-in: what only Entra ID identities could do, shared secrets can do again.
+    flag(
+        "azurerm_mssql_server",
+        "azuread_administrator.azuread_authentication_only",
+        Protection,
+        true,
+        "SQL logins with passwords work again",
+    ),
+    flag(
+        "azurerm_linux_virtual_machine",
+        "disable_password_authentication",
+        Protection,
+        true,
+        "the machine accepts SSH logins with a password",
+    ),
+    flag(
+        "azurerm_kubernetes_cluster",
+        "local_account_disabled",
+        Protection,
+        true,
+        "the cluster's local admin credentials work again, outside Entra ID and its audit",
+    ),
+    flag(
+        "azurerm_container_registry",
+        "admin_enabled",
+        Protection,
+        false,
+        "the registry's admin user, with a shared password, can push and pull",
+    ),
+    flag(
+        "azurerm_container_registry",
+        "anonymous_pull_enabled",
+        Protection,
+        false,
+        "anyone on the internet can pull the registry's images",
+    ),
     flag("azurerm_redis_cache", "non_ssl_port_enabled", Transport, false, "clients may connect without TLS"),
     flag("azurerm_redis_cache", "enable_non_ssl_port", Transport, false, "clients may connect without TLS"),
     period(

@@ -15,6 +15,7 @@ const PUBLIC_ACCESS_PREVENTION: &[&[&str]] = &[&["inherited", "unspecified"], &[
 const SQL_SSL: &[&[&str]] =
     &[&["ALLOW_UNENCRYPTED_AND_ENCRYPTED"], &["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"]];
 const FIRESTORE: &[&[&str]] = &[&["DELETE_PROTECTION_DISABLED"], &["DELETE_PROTECTION_ENABLED"]];
+const ENFORCED: &[&[&str]] = &[&["FALSE"], &["TRUE"]];
 const SSL_POLICY_TLS: &[&[&str]] = &[&["TLS_1_0"], &["TLS_1_1"], &["TLS_1_2"]];
 
 static ATTRIBUTES: &[Attribute] = &[
@@ -92,6 +93,13 @@ static ATTRIBUTES: &[Attribute] = &[
         "seconds",
         Zero::Off,
         "objects may be deleted sooner",
+    ),
+    levels(
+        "google_org_policy_policy",
+        "spec.rules.enforce",
+        Protection,
+        ENFORCED,
+        "the organization policy's constraint is no longer enforced",
     ),
     present("google_kms_crypto_key", "rotation_period", Protection, "the key is no longer rotated"),
     flag(
