@@ -1198,3 +1198,77 @@ fn sharing_with_everyone_and_opening_to_guests_are_reported() {
         assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
     }
 }
+
+/// Protections switched off in place, which passed before: the real `quietly-weakened` plan turns
+/// a bucket's object ACLs back on, a queue's and a topic's encryption at rest off, and takes the
+/// authorization off a REST method and an HTTP route (creates without it were already reported);
+/// a queue moved to a KMS key stays quiet. Derived from it: a user pool's MFA off, a web ACL that
+/// allows by default, a search domain out of its VPC, a trail's key removed, the ownership
+/// controls deleted.
+#[test]
+fn protections_switched_off_in_place_are_reported() {
+    let report = analyze_with("quietly-weakened", &Policy::default());
+    for (rule, address, words) in [
+        ("PG-DET-002", "aws_s3_bucket_ownership_controls.uploads", "BucketOwnerEnforced → ObjectWriter"),
+        ("PG-DET-002", "aws_sqs_queue.orders", "messages are no longer encrypted at rest"),
+        ("PG-DET-002", "aws_sns_topic.alerts", "messages are no longer encrypted at rest"),
+        (
+            "PG-PUB-002",
+            "aws_api_gateway_method.delete_user",
+            "no longer requires authorization (authorization AWS_IAM → NONE)",
+        ),
+        ("PG-PUB-002", "aws_apigatewayv2_route.refund", "the POST /refunds route no longer requires authorization"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+    assert!(!report.findings.iter().any(|f| f.address == "aws_sqs_queue.events"), "{:#?}", report.findings);
+    assert_eq!((report.high_risk_changes, report.exit_code()), (5, 2));
+
+    let report = with_derived("quietly-weakened", "aws_sns_topic.alerts", |template| {
+        use serde_json::{json, Value};
+        let update =
+            |address: &str, before: Value, after: Value| derived(template, address, &["update"], before, after);
+        let acl = |allow: bool| {
+            let (a, b) = if allow { (json!([{}]), json!([])) } else { (json!([]), json!([{}])) };
+            json!({"name": "edge", "default_action": [{"allow": a, "block": b}]})
+        };
+        vec![
+            update(
+                "aws_cognito_user_pool.customers",
+                json!({"mfa_configuration": "ON"}),
+                json!({"mfa_configuration": "OFF"}),
+            ),
+            update("aws_wafv2_web_acl.edge", acl(false), acl(true)),
+            update("aws_wafv2_web_acl.allowing", acl(true), acl(true)),
+            derived(
+                template,
+                "aws_opensearch_domain.logs",
+                &["delete", "create"],
+                json!({"domain_name": "logs", "vpc_options": [{"subnet_ids": ["subnet-1"]}]}),
+                json!({"domain_name": "logs", "vpc_options": []}),
+            ),
+            update(
+                "aws_cloudtrail.main",
+                json!({"name": "main", "kms_key_id": "arn:aws:kms:k"}),
+                json!({"name": "main", "kms_key_id": null}),
+            ),
+            derived(
+                template,
+                "aws_s3_bucket_ownership_controls.reports",
+                &["delete"],
+                json!({"bucket": "reports", "rule": [{"object_ownership": "BucketOwnerEnforced"}]}),
+                Value::Null,
+            ),
+        ]
+    });
+    for (rule, address, words) in [
+        ("PG-DET-002", "aws_cognito_user_pool.customers", "users can sign in without a second factor"),
+        ("PG-DET-002", "aws_wafv2_web_acl.edge", "requests that no rule matches are allowed instead of blocked"),
+        ("PG-PUB-002", "aws_opensearch_domain.logs", "leaves its VPC for a public endpoint"),
+        ("PG-DET-001", "aws_cloudtrail.main", "log files are no longer encrypted with the trail's key"),
+        ("PG-DET-002", "aws_s3_bucket_ownership_controls.reports", "is deleted: object ACLs work again"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+    assert!(!report.findings.iter().any(|f| f.address == "aws_wafv2_web_acl.allowing"), "{:#?}", report.findings);
+}

@@ -49,6 +49,7 @@ pub(crate) const CONTROL_TYPES: &[&str] = &[
     "aws_ec2_image_block_public_access",
     "aws_emr_block_public_access_configuration",
     "aws_ec2_instance_metadata_defaults",
+    "aws_s3_bucket_ownership_controls",
 ];
 
 /// Load balancer and target group protocols: plain text below encrypted.
@@ -82,6 +83,9 @@ const IMAGE_SHARING: &[&[&str]] = &[&["unblocked"], &["block-new-sharing"]];
 const METADATA_TOKENS: &[&[&str]] = &[&["optional"], &["required"]];
 /// The region's default for new instances; with no preference, each image's own (often optional).
 const METADATA_DEFAULTS: &[&[&str]] = &[&["optional", "no-preference"], &["required"]];
+/// Who owns objects written to a bucket: only `BucketOwnerEnforced` switches object ACLs off.
+const OBJECT_OWNERSHIP: &[&[&str]] = &[&["ObjectWriter", "BucketOwnerPreferred"], &["BucketOwnerEnforced"]];
+const MFA: &[&[&str]] = &[&["OFF"], &["OPTIONAL"], &["ON"]];
 const RULE_STATE: &[&[&str]] = &[&["DISABLED"], &["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"]];
 
 static ATTRIBUTES: &[Attribute] = &[
@@ -214,6 +218,29 @@ static ATTRIBUTES: &[Attribute] = &[
         METADATA_DEFAULTS,
         "new instances of the region accept IMDSv1 requests, which need no session token",
     ),
+    levels(
+        "aws_s3_bucket_ownership_controls",
+        "rule.object_ownership",
+        Protection,
+        OBJECT_OWNERSHIP,
+        "object ACLs work again: one ACL can make an object public",
+    ),
+    Attribute::new(
+        "aws_sqs_queue",
+        "sqs_managed_sse_enabled",
+        Protection,
+        Scale::On(encrypted_at_rest),
+        "messages are no longer encrypted at rest",
+    ),
+    present("aws_sns_topic", "kms_master_key_id", Protection, "messages are no longer encrypted at rest"),
+    levels("aws_cognito_user_pool", "mfa_configuration", Protection, MFA, "users can sign in without a second factor"),
+    Attribute::new(
+        "aws_wafv2_web_acl",
+        "default_action",
+        Protection,
+        Scale::On(blocks_by_default),
+        "requests that no rule matches are allowed instead of blocked",
+    ),
     present("aws_cloudfront_distribution", "web_acl_id", Protection, "requests are no longer filtered by a web ACL"),
     // A boundary caps what any policy attached later can grant; without it they grant in full.
     present("aws_iam_role", "permissions_boundary", Protection, "no boundary caps what the role's policies grant"),
@@ -221,6 +248,7 @@ static ATTRIBUTES: &[Attribute] = &[
     // Recording: what records activity.
     flag("aws_cloudtrail", "enable_logging", Recording, true, "the trail stops recording API calls"),
     flag("aws_cloudtrail", "is_multi_region_trail", Recording, true, "other regions are no longer recorded"),
+    present("aws_cloudtrail", "kms_key_id", Recording, "log files are no longer encrypted with the trail's key"),
     flag(
         "aws_cloudtrail",
         "enable_log_file_validation",
@@ -482,6 +510,7 @@ static GUARDS: &[Guard] = &[
     // Deleting either block sets the region back to unblocked.
     guard("aws_ebs_snapshot_block_public_access", Protection, "EBS snapshots of the region may be shared publicly"),
     guard("aws_ec2_image_block_public_access", Protection, "images (AMIs) of the region may be shared publicly"),
+    guard("aws_s3_bucket_ownership_controls", Protection, "object ACLs work again: one ACL can make an object public"),
     guard("aws_route53_record", Capacity, "the name no longer resolves: clients can no longer reach what it named"),
     guard("aws_eks_fargate_profile", Capacity, "pods it selected can no longer be scheduled"),
     guard("aws_api_gateway_stage", Capacity, "the stage's URL stops serving"),
@@ -507,6 +536,18 @@ fn records_data_events(trail: Attr<'_>) -> bool {
         })
     });
     basic || advanced
+}
+
+/// Whether a queue is encrypted at rest, by SQS or with a KMS key (which switches SQS's own off).
+/// Not yet known is the provider's default for a new queue, which AWS encrypts: not judged.
+fn encrypted_at_rest(queue: Attr<'_>) -> bool {
+    queue.get("sqs_managed_sse_enabled").as_bool() == Some(true)
+        || queue.get("kms_master_key_id").as_str().is_some_and(|key| !key.is_empty())
+}
+
+/// Whether a web ACL blocks what no rule matches (`default_action { block {} }`).
+fn blocks_by_default(acl: Attr<'_>) -> bool {
+    acl.get("default_action").elements().any(|action| action.get("block").elements().next().is_some())
 }
 
 /// Whether every default action of a listener redirects to HTTPS: an HTTP listener that only

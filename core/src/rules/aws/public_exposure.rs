@@ -35,6 +35,8 @@ pub static FAMILY: Family = Family {
                     | "aws_mwaa_environment"
                     | "aws_ssm_document"
                     | "aws_cognito_identity_pool"
+                    | "aws_opensearch_domain"
+                    | "aws_elasticsearch_domain"
             )
     },
 };
@@ -109,6 +111,15 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
             },
             || format!("{name}: instances launched from the template get {PUBLIC_IP}"),
         ),
+        // A search domain taken out of its VPC gets a public endpoint (the domain is replaced).
+        "aws_opensearch_domain" | "aws_elasticsearch_domain" if change.action != Action::Create => newly(
+            change,
+            |side| {
+                let vpc = side.get("vpc_options");
+                !vpc.is_unknown() && vpc.elements().next().is_none()
+            },
+            || format!("{name}: leaves its VPC for a public endpoint (vpc_options removed; the domain is replaced)"),
+        ),
         // A message broker or a mainframe environment with an endpoint on the internet. (Databases
         // with the same setting are the database family's.)
         "aws_mq_broker" | "aws_m2_environment" => newly(
@@ -134,12 +145,12 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
                 )
             },
         ),
-        "aws_api_gateway_method" if change.action == Action::Create => {
+        "aws_api_gateway_method" => {
             let method = after.get("http_method").as_str();
             without_authorization(change, &name, "authorization", method, method.unwrap_or("the method"))
         }
         // An HTTP or WebSocket API route (`GET /orders`): `authorization_type` defaults to NONE.
-        "aws_apigatewayv2_route" if change.action == Action::Create => {
+        "aws_apigatewayv2_route" => {
             let key = after.get("route_key").as_str();
             let method = key.and_then(|k| k.split_once(' ')).map(|(method, _)| method);
             without_authorization(change, &name, "authorization_type", method, key.unwrap_or("the route"))
@@ -198,15 +209,19 @@ fn newly(change: &Change, public: impl Fn(Attr<'_>) -> bool, message: impl FnOnc
     }
 }
 
-/// A new REST method or HTTP API route whose `attribute` is NONE: anyone can call it. CORS
-/// preflight (`OPTIONS`) routes are meant to be open.
+/// A REST method or HTTP API route whose `attribute` becomes NONE (created so, or changed to it):
+/// anyone can call it. CORS preflight (`OPTIONS`) routes are meant to be open.
 fn without_authorization(change: &Change, name: &str, attribute: &str, method: Option<&str>, route: &str) -> Vec<Hit> {
-    let open = change.values().after().get(attribute).as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
-    if !open || method.is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS")) {
+    let none = |side: Attr<'_>| side.get(attribute).as_str().is_some_and(|a| a.eq_ignore_ascii_case("NONE"));
+    let values = change.values();
+    if !none(values.after()) || none(values.before()) || method.is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS")) {
         return Vec::new();
     }
-    vec![Hit::new(
-        &REACHABLE_FROM_INTERNET,
-        format!("{name}: a new {route} route requires no authorization ({attribute} NONE)"),
-    )]
+    let message = match values.before().get(attribute).as_str() {
+        Some(was) if change.action != Action::Create => {
+            format!("{name}: the {route} route no longer requires authorization ({attribute} {was} → NONE)")
+        }
+        _ => format!("{name}: a new {route} route requires no authorization ({attribute} NONE)"),
+    };
+    vec![Hit::new(&REACHABLE_FROM_INTERNET, message)]
 }
