@@ -1032,11 +1032,13 @@ fn an_http_api_route_without_authorization_is_reachable_from_the_internet() {
 /// look-alikes stay quiet. Derived from it, what the emulator cannot apply: the region-wide blocks
 /// on public snapshot and image sharing lifted or deleted, EMR's block on public security groups
 /// off, a launch template and the region's metadata default back on IMDSv1, Amazon MWAA's web
-/// server made public, an API stage's throttling from none to 0, and the Azure and Google Cloud
-/// settings that open the same things (a key vault's and a storage account's network default, an
-/// AKS or GKE control plane whose authorized ranges add up to the internet, a Redis firewall rule
-/// for every address, GKE's legacy ABAC, password logins to Azure SQL, anonymous pulls from a
-/// container registry, an organization policy no longer enforced).
+/// server made public, an API stage's throttling from none to 0, an endpoint service opened to
+/// `*` or another account, an event bus permission for `*` without a condition (one for an
+/// organization stays quiet), the region's VPC block on internet gateways off, and the Azure and
+/// Google Cloud settings that open the same things (a key vault's and a storage account's network
+/// default, an AKS or GKE control plane whose authorized ranges add up to the internet, a Redis
+/// firewall rule for every address, GKE's legacy ABAC, password logins to Azure SQL, anonymous
+/// pulls from a container registry, an organization policy no longer enforced).
 #[test]
 fn sharing_with_everyone_and_opening_to_guests_are_reported() {
     let report = analyze_with("guest-access", &Policy::default());
@@ -1097,6 +1099,38 @@ fn sharing_with_everyone_and_opening_to_guests_are_reported() {
             derived(template, "aws_mwaa_environment.public", &["create"], Value::Null, mwaa("PUBLIC_ONLY")),
             derived(template, "aws_mwaa_environment.private", &["create"], Value::Null, mwaa("PRIVATE_ONLY")),
             update("aws_api_gateway_method_settings.all", throttle(-1), throttle(0)),
+            update(
+                "aws_vpc_endpoint_service.billing",
+                json!({"allowed_principals": ["arn:aws:iam::123456789012:root"]}),
+                json!({"allowed_principals": ["arn:aws:iam::123456789012:root", "*"]}),
+            ),
+            derived(
+                template,
+                "aws_vpc_endpoint_service_allowed_principal.partner",
+                &["create"],
+                Value::Null,
+                json!({"vpc_endpoint_service_id": "vpce-svc-1", "principal_arn": "arn:aws:iam::999999999999:root"}),
+            ),
+            derived(
+                template,
+                "aws_cloudwatch_event_permission.everyone",
+                &["create"],
+                Value::Null,
+                json!({"principal": "*", "action": "events:PutEvents", "event_bus_name": "default", "condition": []}),
+            ),
+            derived(
+                template,
+                "aws_cloudwatch_event_permission.organization",
+                &["create"],
+                Value::Null,
+                json!({"principal": "*", "action": "events:PutEvents", "event_bus_name": "default",
+                       "condition": [{"key": "aws:PrincipalOrgID", "type": "StringEquals", "value": "o-1"}]}),
+            ),
+            update(
+                "aws_vpc_block_public_access_options.region",
+                json!({"internet_gateway_block_mode": "block-bidirectional"}),
+                json!({"internet_gateway_block_mode": "off"}),
+            ),
             in_provider(
                 "azurerm",
                 update(
@@ -1188,13 +1222,24 @@ fn sharing_with_everyone_and_opening_to_guests_are_reported() {
         ("azurerm_mssql_server.orders", "SQL logins with passwords work again"),
         ("azurerm_container_registry.images", "anyone on the internet can pull the registry's images"),
         ("google_org_policy_policy.no_public_ips", "spec.rules.enforce TRUE → FALSE"),
+        ("aws_vpc_block_public_access_options.region", "block-bidirectional → off"),
     ] {
         assert!(says_for("PG-DET-002", address, words), "{address}: {:#?}", report.findings);
     }
     assert!(says_for("PG-PUB-002", "aws_mwaa_environment.public", "webserver_access_mode PUBLIC_ONLY"));
     assert!(says_for("PG-OUT-001", "aws_api_gateway_method_settings.all", "-1 → 0: every request is throttled"));
     assert!(says_for("PG-SG-001", "azurerm_redis_firewall_rule.everyone", "6380"));
-    for quiet in ["aws_mwaa_environment.private", "azurerm_kubernetes_cluster.narrowed"] {
+    assert!(says_for("PG-PUB-002", "aws_vpc_endpoint_service.billing", "any AWS account can connect"));
+    let partner = "aws_vpc_endpoint_service_allowed_principal.partner";
+    assert!(says_for("PG-RP-003", partner, "AWS account 999999999999"), "{:#?}", report.findings);
+    let everyone = "aws_cloudwatch_event_permission.everyone";
+    assert!(says_for("PG-RP-001", everyone, "every AWS account may put events on the default event bus"));
+    let quiet = [
+        "aws_mwaa_environment.private",
+        "azurerm_kubernetes_cluster.narrowed",
+        "aws_cloudwatch_event_permission.organization",
+    ];
+    for quiet in quiet {
         assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
     }
 }

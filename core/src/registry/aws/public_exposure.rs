@@ -33,7 +33,9 @@ of `public_access_cidrs`); an `aws_instance` newly given a public IP \
 (`associate_public_ip_address`), or a launch template whose network interfaces newly do; an \
 `aws_api_gateway_method` created with or changed to `authorization = \"NONE\"`, or an \
 `aws_apigatewayv2_route` with `authorization_type = \"NONE\"` (its default), CORS `OPTIONS` routes \
-aside; an OpenSearch or Elasticsearch domain taken out of its VPC (`vpc_options` removed); an \
+aside; an OpenSearch or Elasticsearch domain taken out of its VPC (`vpc_options` removed); a \
+PrivateLink endpoint service that newly admits `*` (`allowed_principals`, \
+`aws_vpc_endpoint_service_allowed_principal`); an \
 `aws_mq_broker` or `aws_m2_environment` newly `publicly_accessible`; an `aws_mwaa_environment` newly \
 `webserver_access_mode = \"PUBLIC_ONLY\"`; an `aws_cognito_identity_pool` newly \
 `allow_unauthenticated_identities` (anyone gets credentials of its unauthenticated role).\n\n\

@@ -24,7 +24,8 @@ DynamoDB tables, Kinesis streams, the Glue Data Catalog, event buses, the ECR re
 ECR and CodeArtifact repositories, private certificate authorities, MSK clusters, Redshift \
 Serverless snapshots, SES identities, MediaStore containers and VPC Lattice services, \
 `aws_lambda_permission` and `aws_lambda_layer_version_permission` for `principal = \"*\"` without a \
-source, and `aws_lambda_function_url` with `authorization_type = \"NONE\"`.\n\n\
+source, `aws_cloudwatch_event_permission` for `principal = \"*\"` without a `condition`, and \
+`aws_lambda_function_url` with `authorization_type = \"NONE\"`.\n\n\
 **Example.** A statement `{Effect = \"Allow\", Principal = \"*\", Action = \"secretsmanager:GetSecretValue\"}` \
 reports `aws_secretsmanager_secret_policy.db: the secret policy now lets anyone \
 secretsmanager:GetSecretValue on * (no condition restricts who)`.",

@@ -142,7 +142,7 @@ mod tests {
                 Scale::Levels(_) => &["string"],
                 Scale::Count | Scale::Period { .. } => &["number"],
                 Scale::Present => &["string", "block", "list", "set", "map"],
-                Scale::On(_) => &["block", "list", "set"],
+                Scale::On(_) => &["block", "list", "set", "bool"],
             };
             assert!(
                 readable.contains(&kind),

@@ -50,6 +50,7 @@ pub(crate) const CONTROL_TYPES: &[&str] = &[
     "aws_emr_block_public_access_configuration",
     "aws_ec2_instance_metadata_defaults",
     "aws_s3_bucket_ownership_controls",
+    "aws_vpc_block_public_access_options",
 ];
 
 /// Load balancer and target group protocols: plain text below encrypted.
@@ -85,6 +86,7 @@ const METADATA_TOKENS: &[&[&str]] = &[&["optional"], &["required"]];
 const METADATA_DEFAULTS: &[&[&str]] = &[&["optional", "no-preference"], &["required"]];
 /// Who owns objects written to a bucket: only `BucketOwnerEnforced` switches object ACLs off.
 const OBJECT_OWNERSHIP: &[&[&str]] = &[&["ObjectWriter", "BucketOwnerPreferred"], &["BucketOwnerEnforced"]];
+const GATEWAY_BLOCK: &[&[&str]] = &[&["off"], &["block-ingress"], &["block-bidirectional"]];
 const MFA: &[&[&str]] = &[&["OFF"], &["OPTIONAL"], &["ON"]];
 const RULE_STATE: &[&[&str]] = &[&["DISABLED"], &["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"]];
 
@@ -217,6 +219,13 @@ static ATTRIBUTES: &[Attribute] = &[
         Protection,
         METADATA_DEFAULTS,
         "new instances of the region accept IMDSv1 requests, which need no session token",
+    ),
+    levels(
+        "aws_vpc_block_public_access_options",
+        "internet_gateway_block_mode",
+        Protection,
+        GATEWAY_BLOCK,
+        "the region's VPCs may take traffic from the internet through their gateways again",
     ),
     levels(
         "aws_s3_bucket_ownership_controls",
@@ -510,6 +519,11 @@ static GUARDS: &[Guard] = &[
     // Deleting either block sets the region back to unblocked.
     guard("aws_ebs_snapshot_block_public_access", Protection, "EBS snapshots of the region may be shared publicly"),
     guard("aws_ec2_image_block_public_access", Protection, "images (AMIs) of the region may be shared publicly"),
+    guard(
+        "aws_vpc_block_public_access_options",
+        Protection,
+        "the region's VPCs may take traffic from the internet through their gateways again",
+    ),
     guard("aws_s3_bucket_ownership_controls", Protection, "object ACLs work again: one ACL can make an object public"),
     guard("aws_route53_record", Capacity, "the name no longer resolves: clients can no longer reach what it named"),
     guard("aws_eks_fargate_profile", Capacity, "pods it selected can no longer be scheduled"),

@@ -1,5 +1,6 @@
-//! Another AWS account admitted: a resource policy, Lambda permission, KMS grant or role trust
-//! policy that newly names an account, a snapshot or image shared with one, a VPC peered with one. Which accounts are "another" is known only once the plan
+//! Another AWS account admitted: a resource policy, Lambda or event bus permission, KMS grant or
+//! role trust policy that newly names an account, a snapshot or image shared with one, a VPC peered
+//! with one, an endpoint service that lets one connect. Which accounts are "another" is known only once the plan
 //! has shown its own (the ARNs of everything it touches), or from `trusted_accounts:`; so this
 //! family is judged across the plan.
 
@@ -22,6 +23,9 @@ const SHARES: &[(&str, &str, &str)] = &[
     ("aws_ami_launch_permission", "account_id", "launch permission of the image"),
     ("aws_vpc_peering_connection", "peer_owner_id", "peering connection"),
     ("aws_ram_principal_association", "principal", "resource share"),
+    ("aws_vpc_endpoint_service", "allowed_principals", "endpoint service"),
+    ("aws_vpc_endpoint_service_allowed_principal", "principal_arn", "endpoint service"),
+    ("aws_cloudwatch_event_permission", "principal", "event bus permission"),
 ];
 
 pub(crate) struct ForeignAccounts;

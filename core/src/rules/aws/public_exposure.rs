@@ -15,7 +15,11 @@ pub static FAMILY: Family = Family {
     rules: &[&SHARED_WITH_EVERYONE, &REACHABLE_FROM_INTERNET],
     // Only the types that exist to share: the others (load balancers, clusters, instances, methods)
     // have many settings besides the one read here.
-    types: &["aws_ami_launch_permission", "aws_snapshot_create_volume_permission"],
+    types: &[
+        "aws_ami_launch_permission",
+        "aws_snapshot_create_volume_permission",
+        "aws_vpc_endpoint_service_allowed_principal",
+    ],
     category: Category::Other,
     check,
     fallback: false,
@@ -37,6 +41,7 @@ pub static FAMILY: Family = Family {
                     | "aws_cognito_identity_pool"
                     | "aws_opensearch_domain"
                     | "aws_elasticsearch_domain"
+                    | "aws_vpc_endpoint_service"
             )
     },
 };
@@ -94,6 +99,17 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
             }
             Vec::new()
         }
+        // A PrivateLink service that admits `*`: any AWS account can connect its VPCs to it.
+        "aws_vpc_endpoint_service" => newly(
+            change,
+            |side| side.get("allowed_principals").elements().any(|p| p.as_str() == Some("*")),
+            || format!("{name}: any AWS account can connect to the endpoint service (allowed_principals \"*\")"),
+        ),
+        "aws_vpc_endpoint_service_allowed_principal" => newly(
+            change,
+            |side| side.get("principal_arn").as_str() == Some("*"),
+            || format!("{name}: any AWS account can connect to the endpoint service (principal_arn \"*\")"),
+        ),
         t if LOAD_BALANCERS.contains(&t) => load_balancer(change, &name),
         "aws_eks_cluster" => eks_endpoint(change, &name),
         "aws_instance" => newly(

@@ -164,6 +164,10 @@ pub(super) static SITES: &[Site] = &[
     site("aws_networkfirewall_resource_policy", "policy", "firewall policy", NONE),
     site("aws_vpclattice_resource_policy", "policy", "sharing policy", NONE),
     site("aws_xray_resource_policy", "policy_document", "X-Ray policy", NONE),
+    site("aws_s3control_access_grants_instance_resource_policy", "policy", "access grants policy", NONE),
+    site("aws_organizations_resource_policy", "content", "organization resource policy", NONE),
+    site("aws_cloudwatch_log_delivery_destination_policy", "delivery_destination_policy", "delivery policy", NONE),
+    site("aws_oam_sink_policy", "policy", "observability sink policy", NONE),
 ];
 
 /// Lambda grants written as attributes rather than documents.
@@ -171,6 +175,7 @@ pub(super) const LAMBDA_PERMISSION: &str = "aws_lambda_permission";
 pub(super) const LAYER_PERMISSION: &str = "aws_lambda_layer_version_permission";
 const FUNCTION_URL: &str = "aws_lambda_function_url";
 pub(super) const KMS_GRANT: &str = "aws_kms_grant";
+const EVENT_PERMISSION: &str = "aws_cloudwatch_event_permission";
 
 pub static FAMILY: Family = Family {
     rules: &[&OPEN_TO_ANYONE, &ADMITS_ANYONE, &BUCKET_POLICY_PUBLIC, &RESOURCE_POLICY_UNVERIFIABLE],
@@ -216,10 +221,15 @@ pub static FAMILY: Family = Family {
         "aws_networkfirewall_resource_policy",
         "aws_vpclattice_resource_policy",
         "aws_xray_resource_policy",
+        "aws_s3control_access_grants_instance_resource_policy",
+        "aws_organizations_resource_policy",
+        "aws_cloudwatch_log_delivery_destination_policy",
+        "aws_oam_sink_policy",
         LAMBDA_PERMISSION,
         LAYER_PERMISSION,
         FUNCTION_URL,
         KMS_GRANT,
+        EVENT_PERMISSION,
     ],
     category: Category::Iam,
     check,
@@ -240,6 +250,7 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         LAMBDA_PERMISSION => lambda_permission(change),
         LAYER_PERMISSION => layer_permission(change),
         FUNCTION_URL => function_url(change),
+        EVENT_PERMISSION => event_permission(change),
         t => SITES.iter().filter(|s| s.resource_type == t).flat_map(|site| policy(change, site)).collect(),
     }
 }
@@ -390,6 +401,31 @@ fn layer_permission(change: &Change) -> Vec<Hit> {
         )];
     }
     Vec::new()
+}
+
+/// `aws_cloudwatch_event_permission`: `principal = "*"` without a `condition` (an organization)
+/// lets every AWS account put events on the bus, as an event bus policy for `"*"` does.
+fn event_permission(change: &Change) -> Vec<Hit> {
+    let watched = ["principal", "condition", "action"];
+    if change.action != Action::Create && !watched.iter().any(|a| change.attribute_changed(a)) {
+        return Vec::new();
+    }
+    let after = change.values().after();
+    let (principal, name) = (after.get("principal"), change.display_name());
+    if principal.is_unknown() || principal.is_sensitive() {
+        return vec![Hit::new(
+            &RESOURCE_POLICY_UNVERIFIABLE,
+            format!("{name}: whether the event bus permission admits anyone cannot be verified before apply: its principal is known only after apply or marked sensitive"),
+        )];
+    }
+    if principal.as_str() != Some("*") || after.get("condition").elements().next().is_some() {
+        return Vec::new();
+    }
+    let bus = after.get("event_bus_name").as_str().unwrap_or("default");
+    vec![Hit::new(
+        &OPEN_TO_ANYONE,
+        format!("{name}: every AWS account may put events on the {bus} event bus (principal \"*\" with no condition)"),
+    )]
 }
 
 /// `aws_lambda_function_url` with `authorization_type = "NONE"`: anyone on the internet can
