@@ -6,9 +6,7 @@
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{Category, INBOUND_ADDED, INBOUND_FROM_INTERNET, INBOUND_UNVERIFIABLE, OUTBOUND_ADDED};
 use crate::rules::model::exposure::{self, describe_cidrs, Exposure};
-use crate::rules::model::permissions::{
-    self, added, unknown_list_permissions, Direction, Permission, Protocol, Source,
-};
+use crate::rules::model::permissions::{self, added, unknown_list_permissions, Direction, Permission, Source};
 use crate::rules::{azure, google, Context, Family, Hit};
 
 /// How one provider writes network permissions.
@@ -170,9 +168,7 @@ fn prefix_list_opened(change: &Change) -> Vec<Hit> {
         } else {
             cidr(side).into_iter().collect()
         };
-        let all =
-            |cidr| Permission { protocol: Protocol::All, from_port: 0, to_port: 65535, source: Source::Cidr(cidr) };
-        cidrs.into_iter().map(all).collect()
+        cidrs.into_iter().map(|cidr| permissions::all_traffic(Source::Cidr(cidr))).collect()
     };
     let values = change.values();
     let opened = exposure::opened(&entries(values.before()), &entries(values.after()));

@@ -3,7 +3,7 @@
 //! same in IPv6), so the question is asked of their union, per protocol and port range: SSH opened
 //! to the world in pieces is found like SSH opened to `0.0.0.0/0`.
 
-use crate::rules::model::permissions::{Cidr, Permission, Protocol, Source};
+use crate::rules::model::permissions::{all_traffic, Cidr, Permission, Protocol, Source};
 
 /// A protocol and port range that every address of one IP family can reach, and the CIDRs that
 /// together make it so.
@@ -141,12 +141,7 @@ fn union_is_everything(cidrs: &[Cidr], ipv6: bool) -> bool {
 /// Whether address ranges written as text (a cluster's authorized networks) together are every
 /// address of one family: `0.0.0.0/0`, or pieces adding up to it. Text that is no CIDR is skipped.
 pub fn covers_internet<'t>(ranges: impl IntoIterator<Item = &'t str>) -> bool {
-    let whole = |text: &str| Permission {
-        protocol: Protocol::All,
-        from_port: 0,
-        to_port: 65535,
-        source: Cidr::parse(text.trim()).map_or(Source::Unverifiable, Source::Cidr),
-    };
+    let whole = |text: &str| all_traffic(Cidr::parse(text.trim()).map_or(Source::Unverifiable, Source::Cidr));
     !exposures(&ranges.into_iter().map(whole).collect::<Vec<_>>()).is_empty()
 }
 

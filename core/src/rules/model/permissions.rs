@@ -217,7 +217,13 @@ pub fn is_group(resource_type: &str) -> bool {
 
 /// A permission whose protocol or source cannot be read: all traffic from an unknown source.
 pub fn unverifiable() -> Permission {
-    Permission { protocol: Protocol::All, from_port: 0, to_port: 65535, source: Source::Unverifiable }
+    all_traffic(Source::Unverifiable)
+}
+
+/// Every protocol and port from `source`: what an address range admits where only addresses are
+/// named (a prefix list's entries, a cluster's authorized networks).
+pub fn all_traffic(source: Source) -> Permission {
+    Permission { protocol: Protocol::All, from_port: 0, to_port: 65535, source }
 }
 
 /// The permissions of one rule block, in any of the three forms' attribute names.
