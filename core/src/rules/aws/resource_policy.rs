@@ -350,16 +350,11 @@ fn lambda_permission(change: &Change) -> Vec<Hit> {
     let after = change.values().after();
     let restrictors = ["source_arn", "source_account", "principal_org_id"];
     let watched = ["principal", "action", "source_arn", "source_account", "principal_org_id"];
-    if change.action != Action::Create && !watched.iter().any(|a| change.attribute_changed(a)) {
-        return Vec::new();
-    }
-    let principal = after.get("principal");
-    if principal.is_unknown() || principal.is_sensitive() {
-        return vec![Hit::new(
-            &RESOURCE_POLICY_UNVERIFIABLE,
-            format!("{name}: whether the permission admits anyone cannot be verified before apply: its principal is known only after apply or marked sensitive"),
-        )];
-    }
+    let principal = match changed_principal(change, &watched, "permission") {
+        Ok(Some(principal)) => principal,
+        Ok(None) => return Vec::new(),
+        Err(unverifiable) => return vec![unverifiable],
+    };
     let restricted = restrictors.iter().any(|r| is_set(after.get(r)));
     if principal.as_str() != Some("*") || restricted {
         return Vec::new();
@@ -377,21 +372,37 @@ fn lambda_permission(change: &Change) -> Vec<Hit> {
     }
 }
 
+/// The `principal` of a permission written as attributes (a Lambda, layer or event bus
+/// permission), when the change can newly admit someone: created, or one of `watched` changed.
+/// `Ok(None)` when not; an unverifiable hit when the principal is known only after apply or
+/// marked sensitive.
+fn changed_principal<'v>(change: &'v Change, watched: &[&str], noun: &str) -> Result<Option<Attr<'v>>, Hit> {
+    if change.action != Action::Create && !watched.iter().any(|a| change.attribute_changed(a)) {
+        return Ok(None);
+    }
+    let principal = change.values().after().get("principal");
+    if principal.is_unknown() || principal.is_sensitive() {
+        return Err(Hit::new(
+            &RESOURCE_POLICY_UNVERIFIABLE,
+            format!(
+                "{}: whether the {noun} admits anyone cannot be verified before apply: its principal is known only \
+                 after apply or marked sensitive",
+                change.display_name()
+            ),
+        ));
+    }
+    Ok(Some(principal))
+}
+
 /// `aws_lambda_layer_version_permission`: `principal = "*"` without `organization_id` publishes
 /// the layer's code to every AWS account.
 fn layer_permission(change: &Change) -> Vec<Hit> {
-    let watched = ["principal", "organization_id", "action"];
-    if change.action != Action::Create && !watched.iter().any(|a| change.attribute_changed(a)) {
-        return Vec::new();
-    }
-    let principal = change.values().after().get("principal");
+    let principal = match changed_principal(change, &["principal", "organization_id", "action"], "layer permission") {
+        Ok(Some(principal)) => principal,
+        Ok(None) => return Vec::new(),
+        Err(unverifiable) => return vec![unverifiable],
+    };
     let name = change.display_name();
-    if principal.is_unknown() || principal.is_sensitive() {
-        return vec![Hit::new(
-            &RESOURCE_POLICY_UNVERIFIABLE,
-            format!("{name}: whether the layer permission admits anyone cannot be verified before apply: its principal is known only after apply or marked sensitive"),
-        )];
-    }
     if principal.as_str() == Some("*") && !is_set(change.values().after().get("organization_id")) {
         return vec![Hit::new(
             &OPEN_TO_ANYONE,
@@ -406,18 +417,12 @@ fn layer_permission(change: &Change) -> Vec<Hit> {
 /// `aws_cloudwatch_event_permission`: `principal = "*"` without a `condition` (an organization)
 /// lets every AWS account put events on the bus, as an event bus policy for `"*"` does.
 fn event_permission(change: &Change) -> Vec<Hit> {
-    let watched = ["principal", "condition", "action"];
-    if change.action != Action::Create && !watched.iter().any(|a| change.attribute_changed(a)) {
-        return Vec::new();
-    }
-    let after = change.values().after();
-    let (principal, name) = (after.get("principal"), change.display_name());
-    if principal.is_unknown() || principal.is_sensitive() {
-        return vec![Hit::new(
-            &RESOURCE_POLICY_UNVERIFIABLE,
-            format!("{name}: whether the event bus permission admits anyone cannot be verified before apply: its principal is known only after apply or marked sensitive"),
-        )];
-    }
+    let principal = match changed_principal(change, &["principal", "condition", "action"], "event bus permission") {
+        Ok(Some(principal)) => principal,
+        Ok(None) => return Vec::new(),
+        Err(unverifiable) => return vec![unverifiable],
+    };
+    let (after, name) = (change.values().after(), change.display_name());
     if principal.as_str() != Some("*") || after.get("condition").elements().next().is_some() {
         return Vec::new();
     }
