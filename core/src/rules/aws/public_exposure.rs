@@ -5,7 +5,7 @@
 //! that hand credentials to anyone).
 
 use crate::plan::{Action, Attr, Change};
-use crate::registry::{Category, REACHABLE_FROM_INTERNET, SHARED_WITH_EVERYONE};
+use crate::registry::{Category, Rule, REACHABLE_FROM_INTERNET, SHARED_WITH_EVERYONE};
 use crate::rules::model::transition::Transition;
 use crate::rules::{Context, Family, Hit};
 
@@ -58,16 +58,14 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
     let name = change.display_name();
     let after = change.values().after();
     match change.resource_type.as_ref() {
-        "aws_db_snapshot" | "aws_db_cluster_snapshot" => {
-            let everyone = |side: Attr<'_>| side.get("shared_accounts").elements().any(|a| a.as_str() == Some("all"));
-            if everyone(after) && !everyone(change.values().before()) {
-                return vec![Hit::new(
-                    &SHARED_WITH_EVERYONE,
-                    format!("{name}: the snapshot is shared with every AWS account (shared_accounts all): anyone can restore its data"),
-                )];
-            }
-            Vec::new()
-        }
+        "aws_db_snapshot" | "aws_db_cluster_snapshot" => newly(
+            &SHARED_WITH_EVERYONE,
+            change,
+            |side| side.get("shared_accounts").elements().any(|a| a.as_str() == Some("all")),
+            || {
+                format!("{name}: the snapshot is shared with every AWS account (shared_accounts all): anyone can restore its data")
+            },
+        ),
         "aws_ami_launch_permission" if change.action != Action::Update => match after.get("group").as_str() {
             Some("all") => vec![Hit::new(
                 &SHARED_WITH_EVERYONE,
@@ -86,26 +84,24 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         }
         // `permissions` is `{type = "Share", account_ids = "All"}` or a comma-separated list of
         // accounts; a public document can leak the commands, scripts and parameters it holds.
-        "aws_ssm_document" => {
-            let everyone = |side: Attr<'_>| {
+        "aws_ssm_document" => newly(
+            &SHARED_WITH_EVERYONE,
+            change,
+            |side| {
                 let accounts = side.get("permissions").get("account_ids");
                 accounts.as_str().is_some_and(|ids| ids.split(',').any(|id| id.trim().eq_ignore_ascii_case("all")))
-            };
-            if everyone(after) && !everyone(change.values().before()) {
-                return vec![Hit::new(
-                    &SHARED_WITH_EVERYONE,
-                    format!("{name}: the Systems Manager document is shared with every AWS account (account_ids All)"),
-                )];
-            }
-            Vec::new()
-        }
+            },
+            || format!("{name}: the Systems Manager document is shared with every AWS account (account_ids All)"),
+        ),
         // A PrivateLink service that admits `*`: any AWS account can connect its VPCs to it.
         "aws_vpc_endpoint_service" => newly(
+            &REACHABLE_FROM_INTERNET,
             change,
             |side| side.get("allowed_principals").elements().any(|p| p.as_str() == Some("*")),
             || format!("{name}: any AWS account can connect to the endpoint service (allowed_principals \"*\")"),
         ),
         "aws_vpc_endpoint_service_allowed_principal" => newly(
+            &REACHABLE_FROM_INTERNET,
             change,
             |side| side.get("principal_arn").as_str() == Some("*"),
             || format!("{name}: any AWS account can connect to the endpoint service (principal_arn \"*\")"),
@@ -113,11 +109,13 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         t if LOAD_BALANCERS.contains(&t) => load_balancer(change, &name),
         "aws_eks_cluster" => eks_endpoint(change, &name),
         "aws_instance" => newly(
+            &REACHABLE_FROM_INTERNET,
             change,
             |side| side.get("associate_public_ip_address").as_bool() == Some(true),
             || format!("{name}: the instance gets {PUBLIC_IP}"),
         ),
         "aws_launch_template" => newly(
+            &REACHABLE_FROM_INTERNET,
             change,
             |side| {
                 side.get("network_interfaces").elements().any(|n| {
@@ -129,6 +127,7 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         ),
         // A search domain taken out of its VPC gets a public endpoint (the domain is replaced).
         "aws_opensearch_domain" | "aws_elasticsearch_domain" if change.action != Action::Create => newly(
+            &REACHABLE_FROM_INTERNET,
             change,
             |side| {
                 let vpc = side.get("vpc_options");
@@ -139,11 +138,13 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         // A message broker or a mainframe environment with an endpoint on the internet. (Databases
         // with the same setting are the database family's.)
         "aws_mq_broker" | "aws_m2_environment" => newly(
+            &REACHABLE_FROM_INTERNET,
             change,
             |side| side.get("publicly_accessible").as_bool() == Some(true),
             || format!("{name}: becomes reachable from the internet (publicly_accessible)"),
         ),
         "aws_mwaa_environment" => newly(
+            &REACHABLE_FROM_INTERNET,
             change,
             |side| side.get("webserver_access_mode").as_str().is_some_and(|m| m.eq_ignore_ascii_case("PUBLIC_ONLY")),
             || {
@@ -152,6 +153,7 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         ),
         // Unauthenticated identities get AWS credentials of the pool's unauthenticated role.
         "aws_cognito_identity_pool" => newly(
+            &REACHABLE_FROM_INTERNET,
             change,
             |side| side.get("allow_unauthenticated_identities").as_bool() == Some(true),
             || {
@@ -215,11 +217,16 @@ fn eks_endpoint(change: &Change, name: &str) -> Vec<Hit> {
 
 const PUBLIC_IP: &str = "a public IP address (associate_public_ip_address)";
 
-/// The `message` when the change newly exposes what `public` reads of a side.
-fn newly(change: &Change, public: impl Fn(Attr<'_>) -> bool, message: impl FnOnce() -> String) -> Vec<Hit> {
+/// A hit of `rule` with the `message` when the change newly exposes what `public` reads of a side.
+fn newly(
+    rule: &'static Rule,
+    change: &Change,
+    public: impl Fn(Attr<'_>) -> bool,
+    message: impl FnOnce() -> String,
+) -> Vec<Hit> {
     let values = change.values();
     if public(values.after()) && !public(values.before()) {
-        vec![Hit::new(&REACHABLE_FROM_INTERNET, message())]
+        vec![Hit::new(rule, message())]
     } else {
         Vec::new()
     }
