@@ -359,17 +359,18 @@ policies: [{path: p.rego}]
 
 #[test]
 fn a_type_the_teams_own_rules_are_written_for_is_not_unjudged() {
-    // The sensitive plan's SSM parameter is a type no built-in family reads.
+    // The secrets plan's server certificate and secret version are types no built-in family reads.
+    let secrets = support::fixtures().join("plans-rules/secrets.plan.json");
     let unjudged = |policy: &Policy| -> Vec<String> {
-        analyze(&plan("sensitive.plan.json"), policy).plan.unjudged.iter().flat_map(|u| u.types.clone()).collect()
+        analyze(&secrets, policy).plan.unjudged.iter().flat_map(|u| u.types.clone()).collect()
     };
     let plain = unjudged(&Policy::default());
-    assert!(plain.contains(&"aws_ssm_parameter".to_string()), "{plain:?}");
-    let yaml = "unjudged: high\ncustom_rules:\n  - {id: X-LOGS, title: t, severity: high, types: [aws_ssm_parameter], when: 'after.type == \"String\"', message: m}\n  - {id: X-ALL, title: t, severity: notice, when: 'false', message: m}\n";
+    assert_eq!(plain, ["aws_iam_server_certificate", "aws_secretsmanager_secret_version"], "{plain:?}");
+    let yaml = "unjudged: high\ncustom_rules:\n  - {id: X-CERTS, title: t, severity: high, types: [aws_iam_server_certificate, aws_secretsmanager_secret_version], when: 'false', message: m}\n  - {id: X-ALL, title: t, severity: notice, when: 'false', message: m}\n";
     let (_d, policy) = policy_in_dir(yaml, &[]);
     let policy = policy.unwrap();
     assert!(unjudged(&policy).is_empty(), "a rule for every type judges no type in particular, one named does");
-    let report = analyze(&plan("sensitive.plan.json"), &policy);
+    let report = analyze(&secrets, &policy);
     assert!(!report.findings.iter().any(|f| f.rule == "PG-READ-003"));
     let (_d, generic) =
         policy_in_dir("custom_rules:\n  - {id: X-ALL, title: t, severity: notice, when: 'false', message: m}\n", &[]);

@@ -1,6 +1,6 @@
 //! Long-lived credentials, in any cloud: access keys, console passwords, service-specific
-//! credentials, signing certificates, service-account keys and application secrets, which work
-//! until someone revokes them.
+//! credentials, signing certificates, SSH keys, service-account keys and application secrets,
+//! which work until someone revokes them.
 
 use crate::plan::{Action, Change};
 use crate::registry::{Category, LONG_LIVED_CREDENTIALS};
@@ -12,6 +12,7 @@ const CREDENTIALS: &[(&str, &str)] = &[
     ("aws_iam_user_login_profile", "a console password"),
     ("aws_iam_service_specific_credential", "a service-specific credential"),
     ("aws_iam_signing_certificate", "a signing certificate"),
+    ("aws_iam_user_ssh_key", "an SSH key for CodeCommit"),
     ("google_service_account_key", "a service-account key"),
     ("azuread_application_password", "an application password (client secret)"),
     ("azuread_application_certificate", "an application certificate credential"),
@@ -26,6 +27,7 @@ pub static FAMILY: Family = Family {
         "aws_iam_user_login_profile",
         "aws_iam_service_specific_credential",
         "aws_iam_signing_certificate",
+        "aws_iam_user_ssh_key",
         "google_service_account_key",
         "azuread_application_password",
         "azuread_application_certificate",
@@ -42,7 +44,7 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
     let Some((_, what)) = CREDENTIALS.iter().find(|(t, _)| *t == change.resource_type) else { return Vec::new() };
     let name = change.display_name();
     let after = change.values().after();
-    let user = after.get("user").as_str().or_else(|| after.get("user_name").as_str());
+    let user = ["user", "user_name", "username"].iter().find_map(|a| after.get(a).as_str());
     let for_user = match (user, after.get("service_account_id").as_str()) {
         (Some(u), _) => format!(" for user {u}"),
         (None, Some(account)) => format!(" for service account {account}"),

@@ -51,6 +51,7 @@ pub(crate) const CONTROL_TYPES: &[&str] = &[
     "aws_ec2_instance_metadata_defaults",
     "aws_s3_bucket_ownership_controls",
     "aws_vpc_block_public_access_options",
+    "aws_route53_hosted_zone_dnssec",
 ];
 
 /// Load balancer and target group protocols: plain text below encrypted.
@@ -88,6 +89,11 @@ const METADATA_DEFAULTS: &[&[&str]] = &[&["optional", "no-preference"], &["requi
 const OBJECT_OWNERSHIP: &[&[&str]] = &[&["ObjectWriter", "BucketOwnerPreferred"], &["BucketOwnerEnforced"]];
 const GATEWAY_BLOCK: &[&[&str]] = &[&["off"], &["block-ingress"], &["block-bidirectional"]];
 const MFA: &[&[&str]] = &[&["OFF"], &["OPTIONAL"], &["ON"]];
+/// A parameter's type: only `SecureString` values are encrypted with a KMS key.
+const PARAMETER_TYPES: &[&[&str]] = &[&["String", "StringList"], &["SecureString"]];
+const AUTO_ACCEPT: &[&[&str]] = &[&["enable"], &["disable"]];
+const DNSSEC_SIGNING: &[&[&str]] = &[&["NOT_SIGNING"], &["SIGNING"]];
+const UNSIGNED: &str = "the zone's answers are no longer signed: resolvers cannot detect forged ones";
 const RULE_STATE: &[&[&str]] = &[&["DISABLED"], &["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"]];
 
 static ATTRIBUTES: &[Attribute] = &[
@@ -178,6 +184,35 @@ static ATTRIBUTES: &[Attribute] = &[
     ),
     levels("aws_kinesis_stream", "encryption_type", Protection, STREAM_ENCRYPTION, "records are no longer encrypted"),
     levels("aws_ecr_repository", "image_tag_mutability", Protection, TAGS, "a pushed tag can be overwritten"),
+    levels(
+        "aws_ssm_parameter",
+        "type",
+        Protection,
+        PARAMETER_TYPES,
+        "the parameter's value is stored and shown unencrypted",
+    ),
+    flag(
+        "aws_ram_resource_share",
+        "allow_external_principals",
+        Protection,
+        false,
+        "the share can admit accounts outside the organization",
+    ),
+    levels(
+        "aws_ec2_transit_gateway",
+        "auto_accept_shared_attachments",
+        Protection,
+        AUTO_ACCEPT,
+        "any account the gateway is shared with can attach its networks without approval",
+    ),
+    levels("aws_route53_hosted_zone_dnssec", "signing_status", Protection, DNSSEC_SIGNING, UNSIGNED),
+    flag(
+        "aws_route53domains_registered_domain",
+        "transfer_lock",
+        Protection,
+        true,
+        "the domain can be transferred to another registrar",
+    ),
     levels(
         "aws_ebs_snapshot_block_public_access",
         "state",
@@ -289,6 +324,13 @@ static ATTRIBUTES: &[Attribute] = &[
     present("aws_apigatewayv2_stage", "access_log_settings", Recording, "requests are no longer logged"),
     present("aws_cloudfront_distribution", "logging_config", Recording, "requests are no longer logged"),
     flag("aws_cloudwatch_metric_alarm", "actions_enabled", Recording, true, "the alarm no longer notifies anyone"),
+    flag(
+        "aws_ecr_repository",
+        "image_scanning_configuration.scan_on_push",
+        Recording,
+        true,
+        "pushed images are no longer scanned for vulnerabilities",
+    ),
     // Retention: how long data and backups are kept.
     period("aws_cloudwatch_log_group", "retention_in_days", "days", Zero::Forever, "older events are deleted"),
     period("aws_sqs_queue", "message_retention_seconds", "seconds", Zero::Off, "older messages are deleted sooner"),
@@ -525,6 +567,7 @@ static GUARDS: &[Guard] = &[
         "the region's VPCs may take traffic from the internet through their gateways again",
     ),
     guard("aws_s3_bucket_ownership_controls", Protection, "object ACLs work again: one ACL can make an object public"),
+    guard("aws_route53_hosted_zone_dnssec", Protection, UNSIGNED),
     guard("aws_route53_record", Capacity, "the name no longer resolves: clients can no longer reach what it named"),
     guard("aws_eks_fargate_profile", Capacity, "pods it selected can no longer be scheduled"),
     guard("aws_api_gateway_stage", Capacity, "the stage's URL stops serving"),

@@ -4,7 +4,7 @@
 use crate::rules::model::exposure::covers_internet;
 use crate::rules::model::meaning::{
     Attribute, Guard,
-    Meaning::{Capacity, Protection, Recording, Transport},
+    Meaning::{Capacity, Protection, Recording, Retention, Transport},
     Scale, Table, Zero,
 };
 use crate::rules::model::rows::{count, flag, guard, levels, period, present};
@@ -94,6 +94,8 @@ static ATTRIBUTES: &[Attribute] = &[
         Zero::Off,
         "objects may be deleted sooner",
     ),
+    // Removing the whole (unlocked) policy leaves no period to compare: objects may go at once.
+    present("google_storage_bucket", "retention_policy", Retention, "objects may be deleted at any time"),
     levels(
         "google_org_policy_policy",
         "spec.rules.enforce",
