@@ -1,5 +1,6 @@
-//! IAM Changes: the permissions policy documents grant, trust policies, and managed-policy
-//! attachments, diffed between before and after. Only what is newly granted is reported; removing
+//! IAM Changes: the permissions policy documents grant, trust policies, managed-policy
+//! attachments, and the organization's guardrails (service and resource control policies), diffed
+//! between before and after. Only what is newly granted or permitted is reported; removing
 //! permissions is not a risk.
 
 use crate::plan::{Action, Attr, Change};
@@ -22,14 +23,22 @@ const POLICY_TYPES: &[(&str, &str)] = &[
     ("aws_iam_user_policy", "policy"),
     ("aws_iam_group_policy", "policy"),
     ("aws_ssoadmin_permission_set_inline_policy", "inline_policy"),
+    ("aws_organizations_policy", "content"),
 ];
-/// The types that attach one managed policy, and the attribute that names it.
+/// The kinds of organization policy that are IAM documents: they grant nothing, they cap what the
+/// accounts' own policies can, so what they newly permit is a guardrail loosened. (Tag, backup and
+/// opt-out policies are other formats.)
+const GUARDRAIL_KINDS: &[&str] = &["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"];
+/// The types that attach one managed policy, and the attribute that names it. An EKS access policy
+/// association grants Kubernetes permissions on a cluster (`AmazonEKSClusterAdminPolicy`: all of
+/// them, Secrets included) to an IAM principal.
 const ATTACHMENT_TYPES: &[(&str, &str)] = &[
     ("aws_iam_role_policy_attachment", "policy_arn"),
     ("aws_iam_user_policy_attachment", "policy_arn"),
     ("aws_iam_group_policy_attachment", "policy_arn"),
     ("aws_iam_policy_attachment", "policy_arn"),
     ("aws_ssoadmin_managed_policy_attachment", "managed_policy_arn"),
+    ("aws_eks_access_policy_association", "policy_arn"),
 ];
 
 /// The attribute of `resource_type` in `table` (one of the two above).
@@ -47,6 +56,8 @@ struct Delta {
     before_policies: Vec<Document>,
     /// Denials removed with no allow of the change's own documents in sight.
     lifted: Vec<Grant>,
+    /// What a service or resource control policy newly permits: allowed, or no longer denied.
+    loosened: Vec<Grant>,
     anyone_trusted: bool,
     /// Federated principals that now reach further than before.
     federated: Vec<Trust>,
@@ -58,8 +69,15 @@ struct Delta {
 fn delta(change: &Change) -> Delta {
     let t = change.resource_type.as_ref();
     let relevant = FAMILY.types.contains(&t);
-    const GRANTING: [&str; 6] =
-        ["policy", "assume_role_policy", "inline_policy", "managed_policy_arns", "policy_arn", "managed_policy_arn"];
+    const GRANTING: [&str; 7] = [
+        "policy",
+        "assume_role_policy",
+        "inline_policy",
+        "managed_policy_arns",
+        "policy_arn",
+        "managed_policy_arn",
+        "content",
+    ];
     // Deleting a policy document takes its Deny statements with it: that can widen, so policy
     // deletions are read (with nothing after); other deletions only take permissions away.
     let deleted_policy = change.action == Action::Delete && attribute_of(POLICY_TYPES, t).is_some();
@@ -72,6 +90,16 @@ fn delta(change: &Change) -> Delta {
     let values = change.values();
     let (before, after) = (values.before(), values.after());
     let mut delta = Delta::default();
+    // A new guardrail only restricts, and one deleted must first be detached (which the meanings
+    // family reports): only a changed document can loosen one.
+    let guardrail = t == "aws_organizations_policy";
+    let kind = after.get("type").as_str();
+    if guardrail
+        && (!kind.is_some_and(|k| GUARDRAIL_KINDS.contains(&k))
+            || !(change.action == Action::Update || change.action.is_replace()))
+    {
+        return delta;
+    }
 
     let before_policies = policy_documents(t, before);
     let after_policies = policy_documents(t, after);
@@ -80,8 +108,16 @@ fn delta(change: &Change) -> Delta {
         _ => None,
     });
     let widening = widening(&before_policies, &after_policies);
-    delta.grants = widening.grants;
-    delta.lifted = widening.lifted;
+    if guardrail {
+        // A document known only after apply is reported as such, not read as no document.
+        if delta.unverifiable.is_none() {
+            delta.loosened = widening.grants.into_iter().chain(widening.lifted).collect();
+            delta.loosened.dedup();
+        }
+    } else {
+        delta.grants = widening.grants;
+        delta.lifted = widening.lifted;
+    }
     delta.unblocked = widening.unblocked;
     delta.before_policies = before_policies;
 
@@ -119,6 +155,9 @@ fn delta(change: &Change) -> Delta {
 
     let (old_arns, new_arns) = (managed_arns(t, before), managed_arns(t, after));
     delta.managed = new_arns.into_iter().filter(|arn| !old_arns.contains(arn)).collect();
+    if t == "aws_eks_access_policy_association" {
+        delta.managed = delta.managed.iter().map(|arn| cluster_access(arn, after)).collect();
+    }
     // A role's `managed_policy_arns` and `inline_policy` are computed when the configuration does
     // not set them: wholly unknown says nothing unless the old state had entries there. A list with
     // an unknown entry among known ones cannot be verified.
@@ -161,6 +200,25 @@ fn managed_arns(resource_type: &str, side: Attr<'_>) -> Vec<String> {
     };
     let single = attr.as_str().map(str::to_owned);
     single.into_iter().chain(attr.elements().filter_map(Attr::as_str).map(str::to_owned)).collect()
+}
+
+/// "AmazonEKSClusterAdminPolicy to arn:…:role/ci on the whole cluster prod": what an EKS access
+/// policy association grants, to whom and where.
+fn cluster_access(arn: &str, association: Attr<'_>) -> String {
+    let policy = arn.rsplit('/').next().unwrap_or(arn);
+    let principal = association.get("principal_arn").as_str().unwrap_or("a principal known only after apply");
+    let cluster = association.get("cluster_name").as_str().unwrap_or("(known after apply)");
+    let scope = association.get("access_scope").elements().next();
+    let namespaces: Vec<String> = scope
+        .into_iter()
+        .flat_map(|s| s.get("namespaces").elements().filter_map(Attr::as_str).map(str::to_owned))
+        .collect();
+    let place = match scope.and_then(|s| s.get("type").as_str()) {
+        Some("namespace") if namespaces.is_empty() => format!("namespaces of cluster {cluster}"),
+        Some("namespace") => format!("namespaces {} of cluster {cluster}", list_names(&namespaces, 3)),
+        _ => format!("the whole cluster {cluster}"),
+    };
+    format!("{policy} to {principal} on {place}")
 }
 
 /// Whether `arn` names an AWS managed administrator policy, in any partition (`aws`, `aws-cn`,
@@ -222,6 +280,8 @@ pub static FAMILY: Family = Family {
         "aws_iam_role",
         "aws_ssoadmin_permission_set_inline_policy",
         "aws_ssoadmin_managed_policy_attachment",
+        "aws_eks_access_policy_association",
+        "aws_organizations_policy",
     ],
     category: Category::Iam,
     check,
@@ -336,6 +396,13 @@ fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
     let managed: Vec<String> = delta.managed.iter().filter(|arn| !is_administrator(arn)).cloned().collect();
     if !managed.is_empty() {
         parts.push(format!("attaches {}", list_names(&managed, 3)));
+    }
+    if !delta.loosened.is_empty() {
+        let loosened: Vec<&Grant> = delta.loosened.iter().collect();
+        parts.push(format!(
+            "the guardrail now permits {} in the accounts it applies to",
+            describe_grants(&loosened, delta)
+        ));
     }
     if !delta.lifted.is_empty() {
         let lifted: Vec<&Grant> = delta.lifted.iter().collect();
