@@ -1,13 +1,13 @@
 //! Network access: what a change lets in or out, compared as sets of permissions whatever form a
-//! provider writes them in (AWS security groups and their rules, Azure network security groups and
-//! database firewall rules, Google firewalls and Cloud SQL authorized networks). Only what is added
-//! or widened is reported; removing or narrowing a rule is not a risk.
+//! provider writes them in (AWS security groups and their rules, Lightsail public ports, Azure
+//! network security groups and database firewall rules, Google firewalls and Cloud SQL authorized
+//! networks). Only what is added or widened is reported; removing or narrowing a rule is not a risk.
 
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{Category, INBOUND_ADDED, INBOUND_FROM_INTERNET, INBOUND_UNVERIFIABLE, OUTBOUND_ADDED};
 use crate::rules::model::exposure::{self, describe_cidrs, Exposure};
 use crate::rules::model::permissions::{self, added, unknown_list_permissions, Direction, Permission, Source};
-use crate::rules::{azure, google, Context, Family, Hit};
+use crate::rules::{aws, azure, google, Context, Family, Hit};
 
 /// How one provider writes network permissions.
 struct Form {
@@ -34,6 +34,7 @@ static FORMS: &[Form] = &[
         },
         read: permissions::permissions,
     },
+    Form { types: aws::lightsail::TYPES, inline: |_, _| None, read: aws::lightsail::permissions },
     Form {
         types: azure::network_security::TYPES,
         inline: azure::network_security::inline,
@@ -49,6 +50,7 @@ const TYPES: &[&str] = &[
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
     "aws_vpc_security_group_egress_rule",
+    "aws_lightsail_instance_public_ports",
     "azurerm_network_security_group",
     "azurerm_network_security_rule",
     "azurerm_mssql_firewall_rule",

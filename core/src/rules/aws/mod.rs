@@ -6,6 +6,7 @@ pub(super) mod foreign_accounts;
 pub(super) mod group_exposure;
 pub(super) mod iam;
 pub(super) mod kms;
+pub(super) mod lightsail;
 pub(super) mod managed_drift;
 pub(super) mod network;
 pub(super) mod public_exposure;
