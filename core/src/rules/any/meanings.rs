@@ -113,13 +113,13 @@ pub fn coverage(rule: &Rule) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::plan::testing::update;
     use crate::rules::model::meaning::Scale;
 
     /// The AWS provider 5.100.0's attributes, from `fixtures/aws-provider` (see its README).
-    fn provider_attributes() -> serde_json::Value {
+    pub(crate) fn provider_attributes() -> serde_json::Value {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/aws-provider/attributes-5.100.0.json.gz");
         let file = std::fs::File::open(path).unwrap();
         let tree: serde_json::Value = serde_json::from_reader(flate2::read::GzDecoder::new(file)).unwrap();

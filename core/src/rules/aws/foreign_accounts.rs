@@ -128,8 +128,8 @@ fn admissions(change: &Change) -> Option<Box<Admission>> {
             (*noun, accounts(before), accounts(after))
         }
         _ => {
-            let site = SITES.iter().find(|s| s.resource_type == t && change.attribute_changed(s.attribute))?;
-            let accounts = |side: Attr<'_>| Document::read(side.get(site.attribute)).accounts();
+            let site = SITES.iter().find(|s| s.resource_type == t && s.changed(change))?;
+            let accounts = |side: Attr<'_>| Document::read(site.document(side)).accounts();
             (site.noun, accounts(before), accounts(after))
         }
     };

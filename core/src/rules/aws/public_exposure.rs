@@ -2,7 +2,7 @@
 //! Systems Manager documents shared with every AWS account, and endpoints the internet can newly
 //! reach (internet-facing load balancers, public EKS API endpoints, public IPs, API methods without
 //! authorization, message brokers, mainframe and Airflow environments made public, identity pools
-//! that hand credentials to anyone).
+//! that hand credentials to anyone, OpenSearch Serverless collections opened to the internet).
 
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{Category, Rule, REACHABLE_FROM_INTERNET, SHARED_WITH_EVERYONE};
@@ -42,6 +42,7 @@ pub static FAMILY: Family = Family {
                     | "aws_opensearch_domain"
                     | "aws_elasticsearch_domain"
                     | "aws_vpc_endpoint_service"
+                    | "aws_opensearchserverless_security_policy"
             )
     },
 };
@@ -163,6 +164,7 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
                 )
             },
         ),
+        "aws_opensearchserverless_security_policy" => serverless_network(change, &name),
         "aws_api_gateway_method" => {
             let method = after.get("http_method").as_str();
             without_authorization(change, &name, "authorization", method, method.unwrap_or("the method"))
@@ -213,6 +215,40 @@ fn eks_endpoint(change: &Change, name: &str) -> Vec<Hit> {
         )];
     }
     Vec::new()
+}
+
+/// An OpenSearch Serverless network policy whose rules now admit the internet (`"AllowFromPublic":
+/// true`) to its collections or dashboards. Encryption policies are the same type and open nothing.
+fn serverless_network(change: &Change, name: &str) -> Vec<Hit> {
+    let after = change.values().after();
+    if after.get("type").as_str() != Some("network") {
+        return Vec::new();
+    }
+    let policy = after.get("policy");
+    if policy.is_unknown() || policy.is_sensitive() {
+        return vec![Hit::new(
+            &REACHABLE_FROM_INTERNET,
+            format!(
+                "{name}: the network policy is known only after apply: whether it admits the internet cannot be verified before apply"
+            ),
+        )];
+    }
+    // Not JSON is a policy AWS would refuse; read as public, so it cannot pass unseen.
+    let public = |side: Attr<'_>| {
+        let Some(text) = side.get("policy").as_str() else { return false };
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Array(rules)) => rules.iter().any(allows_public),
+            Ok(rule) => allows_public(&rule),
+            Err(_) => true,
+        }
+    };
+    newly(&REACHABLE_FROM_INTERNET, change, public, || {
+        format!("{name}: the network policy admits the internet (AllowFromPublic) to the collections it names")
+    })
+}
+
+fn allows_public(rule: &serde_json::Value) -> bool {
+    rule.get("AllowFromPublic").and_then(serde_json::Value::as_bool) == Some(true)
 }
 
 const PUBLIC_IP: &str = "a public IP address (associate_public_ip_address)";

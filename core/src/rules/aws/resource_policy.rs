@@ -16,6 +16,7 @@ use crate::rules::{Context, Family, Hit};
 /// Where a resource keeps a policy document, and which actions on it open its data or code.
 pub(super) struct Site {
     pub resource_type: &'static str,
+    /// The attribute, dotted where the document sits in a block (`details.policy`).
     pub attribute: &'static str,
     /// "queue policy", for messages.
     pub noun: &'static str,
@@ -112,6 +113,21 @@ const fn site(
     Site { resource_type, attribute, noun, data }
 }
 
+impl Site {
+    /// Whether the change touches the attribute (the block that holds it, for a nested one).
+    pub(super) fn changed(&self, change: &Change) -> bool {
+        change.attribute_changed(self.attribute.split('.').next().unwrap_or(self.attribute))
+    }
+
+    /// The policy document on one side, stepping into the (single) block that holds a nested one.
+    pub(super) fn document<'v>(&self, side: Attr<'v>) -> Attr<'v> {
+        self.attribute.split('.').fold(side, |attr, step| {
+            let attr = if attr.list_len().is_some() { attr.at(0) } else { attr };
+            attr.get(step)
+        })
+    }
+}
+
 pub(super) static SITES: &[Site] = &[
     site("aws_s3_bucket_policy", "policy", "bucket policy", S3),
     site("aws_s3_bucket", "policy", "bucket policy", S3),
@@ -168,6 +184,7 @@ pub(super) static SITES: &[Site] = &[
     site("aws_organizations_resource_policy", "content", "organization resource policy", NONE),
     site("aws_cloudwatch_log_delivery_destination_policy", "delivery_destination_policy", "delivery policy", NONE),
     site("aws_oam_sink_policy", "policy", "observability sink policy", NONE),
+    site("aws_s3control_multi_region_access_point_policy", "details.policy", "multi-region access point policy", S3),
 ];
 
 /// Lambda grants written as attributes rather than documents.
@@ -225,6 +242,7 @@ pub static FAMILY: Family = Family {
         "aws_organizations_resource_policy",
         "aws_cloudwatch_log_delivery_destination_policy",
         "aws_oam_sink_policy",
+        "aws_s3control_multi_region_access_point_policy",
         LAMBDA_PERMISSION,
         LAYER_PERMISSION,
         FUNCTION_URL,
@@ -257,14 +275,14 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
 
 /// A policy document's newly admitted principals.
 fn policy(change: &Change, site: &Site) -> Vec<Hit> {
-    if !change.attribute_changed(site.attribute) {
+    if !site.changed(change) {
         return Vec::new();
     }
     let name = change.display_name();
     let bucket = site.noun == "bucket policy";
     let unverifiable_rule = if bucket { &BUCKET_POLICY_PUBLIC } else { &RESOURCE_POLICY_UNVERIFIABLE };
     let values = change.values();
-    let (before_attr, after_attr) = (values.before().get(site.attribute), values.after().get(site.attribute));
+    let (before_attr, after_attr) = (site.document(values.before()), site.document(values.after()));
     if computed_when_unset(change, site, before_attr, after_attr) {
         return Vec::new();
     }
@@ -450,5 +468,25 @@ fn function_url(change: &Change) -> Vec<Hit> {
             format!("{name}: anyone on the internet may invoke the function through its URL (authorization_type NONE)"),
         )],
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_site_names_a_string_attribute_of_the_provider() {
+        let types = crate::rules::any::meanings::tests::provider_attributes();
+        for site in SITES {
+            let node = site.attribute.split('.').fold(&types[site.resource_type], |node, step| &node[step]);
+            assert_eq!(
+                node.as_str(),
+                Some("string"),
+                "{} has no string attribute {}",
+                site.resource_type,
+                site.attribute
+            );
+        }
     }
 }
