@@ -1317,3 +1317,106 @@ fn protections_switched_off_in_place_are_reported() {
     }
     assert!(!report.findings.iter().any(|f| f.address == "aws_wafv2_web_acl.allowing"), "{:#?}", report.findings);
 }
+
+/// Guardrails loosened in place, which passed before: the real `guardrails-loosened` plan lifts
+/// two denials of a service control policy, stores a SecureString parameter as plain text, stops
+/// a repository's scan on push and lets a transit gateway accept shared attachments unasked; the
+/// regions SCP gaining a denial stays quiet. Derived from it: cluster-admin on an EKS cluster,
+/// Lightsail ports opened, an OpenSearch Serverless collection made public, a multi-region access
+/// point policy for anyone, a CodeCommit SSH key, a resource share opened outside the
+/// organization, DNSSEC signing and a domain's transfer lock off, a bucket's retention removed.
+#[test]
+fn guardrails_loosened_in_place_are_reported() {
+    let report = analyze_with("guardrails-loosened", &Policy::default());
+    for (rule, address, words) in [
+        (
+            "PG-IAM-005",
+            "aws_organizations_policy.baseline",
+            "the guardrail now permits organizations:LeaveOrganization (no longer denied)",
+        ),
+        ("PG-IAM-005", "aws_organizations_policy.baseline", "cloudtrail:StopLogging"),
+        ("PG-DET-002", "aws_ssm_parameter.db_password", "type SecureString → String"),
+        ("PG-DET-001", "aws_ecr_repository.payments", "pushed images are no longer scanned"),
+        ("PG-DET-002", "aws_ec2_transit_gateway.hub", "auto_accept_shared_attachments disable → enable"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+    let quiet = "aws_organizations_policy.regions";
+    assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
+    assert_eq!((report.high_risk_changes, report.exit_code()), (4, 2));
+
+    let report = with_derived("guardrails-loosened", "aws_ecr_repository.payments", |template| {
+        use serde_json::{json, Value};
+        let update =
+            |address: &str, before: Value, after: Value| derived(template, address, &["update"], before, after);
+        let create = |address: &str, after: Value| derived(template, address, &["create"], Value::Null, after);
+        let ports = |cidrs: &[&str]| {
+            json!({"instance_name": "blog", "port_info": [{"protocol": "tcp", "from_port": 22, "to_port": 22,
+                "cidrs": cidrs, "ipv6_cidrs": [], "cidr_list_aliases": []}]})
+        };
+        let network = |public: bool| {
+            let rules = json!([{"Rules": [{"ResourceType": "collection", "Resource": ["collection/logs"]}],
+                "AllowFromPublic": public}]);
+            json!({"name": "logs", "type": "network", "policy": rules.to_string()})
+        };
+        let access_point = |principal: Value| {
+            let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal,
+                "Action": "s3:GetObject", "Resource": "*"}]});
+            json!({"account_id": "123456789012", "details": [{"name": "global", "policy": document.to_string()}]})
+        };
+        let mut retention = update(
+            "google_storage_bucket.archive",
+            json!({"name": "archive", "retention_policy": [{"is_locked": false, "retention_period": 2592000}]}),
+            json!({"name": "archive", "retention_policy": []}),
+        );
+        retention["provider_name"] = "registry.terraform.io/hashicorp/google".into();
+        vec![
+            create(
+                "aws_eks_access_policy_association.ci",
+                json!({"cluster_name": "prod", "principal_arn": "arn:aws:iam::123456789012:role/ci",
+                    "policy_arn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                    "access_scope": [{"type": "cluster", "namespaces": []}]}),
+            ),
+            update("aws_lightsail_instance_public_ports.blog", ports(&["203.0.113.0/24"]), ports(&["0.0.0.0/0"])),
+            update("aws_opensearchserverless_security_policy.logs", network(false), network(true)),
+            update("aws_opensearchserverless_security_policy.still", network(true), network(true)),
+            create("aws_s3control_multi_region_access_point_policy.global", access_point(json!("*"))),
+            create("aws_iam_user_ssh_key.deploy", json!({"username": "deploy", "encoding": "SSH", "public_key": "k"})),
+            update(
+                "aws_ram_resource_share.hub",
+                json!({"name": "hub", "allow_external_principals": false}),
+                json!({"name": "hub", "allow_external_principals": true}),
+            ),
+            update(
+                "aws_route53_hosted_zone_dnssec.main",
+                json!({"hosted_zone_id": "Z1", "signing_status": "SIGNING"}),
+                json!({"hosted_zone_id": "Z1", "signing_status": "NOT_SIGNING"}),
+            ),
+            update(
+                "aws_route53domains_registered_domain.shop",
+                json!({"domain_name": "example.com", "transfer_lock": true}),
+                json!({"domain_name": "example.com", "transfer_lock": false}),
+            ),
+            retention,
+        ]
+    });
+    for (rule, address, words) in [
+        (
+            "PG-IAM-005",
+            "aws_eks_access_policy_association.ci",
+            "AmazonEKSClusterAdminPolicy to arn:aws:iam::123456789012:role/ci on the whole cluster prod",
+        ),
+        ("PG-SG-001", "aws_lightsail_instance_public_ports.blog", "tcp 22 from 0.0.0.0/0 (the internet)"),
+        ("PG-PUB-002", "aws_opensearchserverless_security_policy.logs", "admits the internet (AllowFromPublic)"),
+        ("PG-RP-001", "aws_s3control_multi_region_access_point_policy.global", "now lets anyone s3:GetObject"),
+        ("PG-IAM-007", "aws_iam_user_ssh_key.deploy", "an SSH key for CodeCommit for user deploy"),
+        ("PG-DET-002", "aws_ram_resource_share.hub", "accounts outside the organization"),
+        ("PG-DET-002", "aws_route53_hosted_zone_dnssec.main", "SIGNING → NOT_SIGNING"),
+        ("PG-DET-002", "aws_route53domains_registered_domain.shop", "transferred to another registrar"),
+        ("PG-DATA-002", "google_storage_bucket.archive", "objects may be deleted at any time"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+    let quiet = "aws_opensearchserverless_security_policy.still";
+    assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
+}
