@@ -93,6 +93,29 @@ const MFA: &[&[&str]] = &[&["OFF"], &["OPTIONAL"], &["ON"]];
 const PARAMETER_TYPES: &[&[&str]] = &[&["String", "StringList"], &["SecureString"]];
 const AUTO_ACCEPT: &[&[&str]] = &[&["enable"], &["disable"]];
 const DNSSEC_SIGNING: &[&[&str]] = &[&["NOT_SIGNING"], &["SIGNING"]];
+/// Load balancer TLS policies by the oldest version they accept.
+const ELB_TLS: &[&[&str]] = &[
+    &[
+        "ELBSecurityPolicy-2015-05",
+        "ELBSecurityPolicy-2016-08",
+        "ELBSecurityPolicy-TLS-1-0-2015-04",
+        "ELBSecurityPolicy-FS-2018-06",
+        "ELBSecurityPolicy-TLS13-1-0-2021-06",
+    ],
+    &["ELBSecurityPolicy-TLS-1-1-2017-01", "ELBSecurityPolicy-FS-1-1-2019-08", "ELBSecurityPolicy-TLS13-1-1-2021-06"],
+    &[
+        "ELBSecurityPolicy-TLS-1-2-2017-01",
+        "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+        "ELBSecurityPolicy-FS-1-2-2019-08",
+        "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    ],
+];
 const UNSIGNED: &str = "the zone's answers are no longer signed: resolvers cannot detect forged ones";
 const RULE_STATE: &[&[&str]] = &[&["DISABLED"], &["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"]];
 
@@ -206,6 +229,36 @@ static ATTRIBUTES: &[Attribute] = &[
         "any account the gateway is shared with can attach its networks without approval",
     ),
     levels("aws_route53_hosted_zone_dnssec", "signing_status", Protection, DNSSEC_SIGNING, UNSIGNED),
+    levels("aws_dlm_lifecycle_policy", "state", Protection, ENABLED, "the snapshots and images it takes stop"),
+    flag(
+        "aws_kinesis_firehose_delivery_stream",
+        "server_side_encryption.enabled",
+        Protection,
+        true,
+        "records are no longer encrypted at rest",
+    ),
+    flag(
+        "aws_cloudtrail_event_data_store",
+        "termination_protection_enabled",
+        Protection,
+        true,
+        "the event data store, and the events it keeps, can be deleted",
+    ),
+    flag("aws_networkfirewall_firewall", "delete_protection", Protection, true, "the firewall can be deleted"),
+    flag(
+        "aws_msk_cluster",
+        "client_authentication.unauthenticated",
+        Protection,
+        false,
+        "clients can connect to the brokers without authenticating",
+    ),
+    Attribute::new(
+        "aws_memorydb_cluster",
+        "acl_name",
+        Protection,
+        Scale::On(requires_sign_in),
+        "anyone who can reach the cluster connects without a password (open-access)",
+    ),
     flag(
         "aws_route53domains_registered_domain",
         "transfer_lock",
@@ -291,6 +344,42 @@ static ATTRIBUTES: &[Attribute] = &[
     present("aws_iam_user", "permissions_boundary", Protection, "no boundary caps what the user's policies grant"),
     // Recording: what records activity.
     flag("aws_cloudtrail", "enable_logging", Recording, true, "the trail stops recording API calls"),
+    flag(
+        "aws_cloudtrail",
+        "include_global_service_events",
+        Recording,
+        true,
+        "calls to IAM, STS and other global services are no longer recorded",
+    ),
+    levels("aws_securityhub_standards_control", "control_status", Recording, ENABLED, "the control stops checking"),
+    Attribute::new(
+        "aws_ecs_cluster",
+        "setting",
+        Recording,
+        Scale::On(container_insights),
+        "container metrics and logs (Container Insights) are no longer collected",
+    ),
+    Attribute::new(
+        "aws_eks_cluster",
+        "enabled_cluster_log_types",
+        Recording,
+        Scale::On(kubernetes_audit),
+        "the Kubernetes audit log is no longer recorded",
+    ),
+    flag(
+        "aws_opensearch_domain",
+        "log_publishing_options.enabled",
+        Recording,
+        true,
+        "the domain's logs of this type are no longer published",
+    ),
+    flag(
+        "aws_elasticsearch_domain",
+        "log_publishing_options.enabled",
+        Recording,
+        true,
+        "the domain's logs of this type are no longer published",
+    ),
     flag("aws_cloudtrail", "is_multi_region_trail", Recording, true, "other regions are no longer recorded"),
     present("aws_cloudtrail", "kms_key_id", Recording, "log files are no longer encrypted with the trail's key"),
     flag(
@@ -516,6 +605,8 @@ static ATTRIBUTES: &[Attribute] = &[
         "traffic between brokers is not encrypted",
     ),
     levels("aws_dms_endpoint", "ssl_mode", Transport, DMS_SSL, "the connection is less protected"),
+    levels("aws_lb_listener", "ssl_policy", Transport, ELB_TLS, "clients may connect with TLS 1.0 or 1.1"),
+    levels("aws_alb_listener", "ssl_policy", Transport, ELB_TLS, "clients may connect with TLS 1.0 or 1.1"),
 ];
 
 static GUARDS: &[Guard] = &[
@@ -600,6 +691,25 @@ fn records_data_events(trail: Attr<'_>) -> bool {
 fn encrypted_at_rest(queue: Attr<'_>) -> bool {
     queue.get("sqs_managed_sse_enabled").as_bool() == Some(true)
         || queue.get("kms_master_key_id").as_str().is_some_and(|key| !key.is_empty())
+}
+
+/// Whether a MemoryDB cluster asks for a user: the `open-access` ACL lets any connection in.
+/// Not yet known is the provider's default for a new cluster (`open-access`): not judged.
+fn requires_sign_in(cluster: Attr<'_>) -> bool {
+    cluster.get("acl_name").as_str().is_some_and(|acl| !acl.eq_ignore_ascii_case("open-access"))
+}
+
+/// Whether a cluster collects Container Insights (`enabled`, or `enhanced` observability).
+fn container_insights(cluster: Attr<'_>) -> bool {
+    cluster.get("setting").elements().any(|s| {
+        s.get("name").as_str() == Some("containerInsights")
+            && s.get("value").as_str().is_some_and(|v| v.eq_ignore_ascii_case("enabled") || v == "enhanced")
+    })
+}
+
+/// Whether an EKS cluster sends its Kubernetes audit log to CloudWatch.
+fn kubernetes_audit(cluster: Attr<'_>) -> bool {
+    cluster.get("enabled_cluster_log_types").elements().any(|t| t.as_str() == Some("audit"))
 }
 
 /// Whether a web ACL blocks what no rule matches (`default_action { block {} }`).

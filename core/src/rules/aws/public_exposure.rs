@@ -2,7 +2,8 @@
 //! Systems Manager documents shared with every AWS account, and endpoints the internet can newly
 //! reach (internet-facing load balancers, public EKS API endpoints, public IPs, API methods without
 //! authorization, message brokers, mainframe and Airflow environments made public, identity pools
-//! that hand credentials to anyone, OpenSearch Serverless collections opened to the internet).
+//! that hand credentials to anyone, OpenSearch Serverless collections and App Runner services opened
+//! to the internet).
 
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{Category, Rule, REACHABLE_FROM_INTERNET, SHARED_WITH_EVERYONE};
@@ -43,6 +44,7 @@ pub static FAMILY: Family = Family {
                     | "aws_elasticsearch_domain"
                     | "aws_vpc_endpoint_service"
                     | "aws_opensearchserverless_security_policy"
+                    | "aws_apprunner_service"
             )
     },
 };
@@ -165,6 +167,17 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
             },
         ),
         "aws_opensearchserverless_security_policy" => serverless_network(change, &name),
+        // An App Runner service taken out of its VPC endpoint: its URL answers anyone. A new
+        // service is public unless configured otherwise, as a new load balancer set so is.
+        "aws_apprunner_service" => newly(
+            &REACHABLE_FROM_INTERNET,
+            change,
+            |side| {
+                let ingress = side.get("network_configuration").at(0).get("ingress_configuration").at(0);
+                ingress.get("is_publicly_accessible").as_bool() == Some(true)
+            },
+            || format!("{name}: the service's URL becomes reachable from the internet (is_publicly_accessible)"),
+        ),
         "aws_api_gateway_method" => {
             let method = after.get("http_method").as_str();
             without_authorization(change, &name, "authorization", method, method.unwrap_or("the method"))

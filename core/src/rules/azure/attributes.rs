@@ -18,6 +18,12 @@ const SERVER_TLS: &[&[&str]] = &[&["Disabled"], &["1.0"], &["1.1"], &["1.2", "1.
 /// A network ACL's action for addresses no rule names: `Allow` admits every network.
 const DEFAULT_ACTION: &[&[&str]] = &[&["Allow"], &["Deny"]];
 const DEFENDER_TIERS: &[&[&str]] = &[&["Free"], &["Standard"]];
+const ALERT_STATES: &[&[&str]] = &[&["Disabled"], &["Enabled"]];
+/// How an app accepts deployments over FTP: `AllAllowed` takes plain FTP, credentials included.
+const FTPS: &[&[&str]] = &[&["AllAllowed"], &["FtpsOnly", "Disabled"]];
+const OLDER_TLS: &str = "clients may use an older TLS version";
+const PLAIN_FTP: &str = "deployments over plain FTP are accepted, credentials in clear text";
+const UNENFORCED: &str = "the policy's deny and modify effects stop: it only reports";
 
 static ATTRIBUTES: &[Attribute] = &[
     // Capacity.
@@ -200,6 +206,46 @@ static ATTRIBUTES: &[Attribute] = &[
         false,
         "anyone on the internet can pull the registry's images",
     ),
+    flag(
+        "azurerm_container_registry",
+        "public_network_access_enabled",
+        Protection,
+        false,
+        "the registry is reachable from any network",
+    ),
+    flag(
+        "azurerm_cosmosdb_account",
+        "local_authentication_disabled",
+        Protection,
+        true,
+        "the account's keys work again, outside Entra ID and its audit",
+    ),
+    flag(
+        "azurerm_eventhub_namespace",
+        "local_authentication_enabled",
+        Protection,
+        false,
+        "shared access keys work again, outside Entra ID and its audit",
+    ),
+    flag(
+        "azurerm_servicebus_namespace",
+        "local_authentication_enabled",
+        Protection,
+        false,
+        "shared access keys work again, outside Entra ID and its audit",
+    ),
+    flag(
+        "azurerm_kubernetes_cluster",
+        "role_based_access_control_enabled",
+        Protection,
+        true,
+        "Kubernetes RBAC is off: every signed-in user can do anything in the cluster",
+    ),
+    // Guardrails: a policy assignment not enforced only audits; its deny and modify effects stop.
+    flag("azurerm_subscription_policy_assignment", "enforce", Protection, true, UNENFORCED),
+    flag("azurerm_management_group_policy_assignment", "enforce", Protection, true, UNENFORCED),
+    flag("azurerm_resource_group_policy_assignment", "enforce", Protection, true, UNENFORCED),
+    flag("azurerm_resource_policy_assignment", "enforce", Protection, true, UNENFORCED),
     flag("azurerm_redis_cache", "non_ssl_port_enabled", Transport, false, "clients may connect without TLS"),
     flag("azurerm_redis_cache", "enable_non_ssl_port", Transport, false, "clients may connect without TLS"),
     period(
@@ -262,6 +308,28 @@ static ATTRIBUTES: &[Attribute] = &[
         DEFENDER_TIERS,
         "Defender's threat detection for the resource type stops",
     ),
+    levels(
+        "azurerm_mssql_server_security_alert_policy",
+        "state",
+        Recording,
+        ALERT_STATES,
+        "threat detection alerts for the server stop",
+    ),
+    flag(
+        "azurerm_mssql_server_extended_auditing_policy",
+        "enabled",
+        Recording,
+        true,
+        "the server is no longer audited",
+    ),
+    flag(
+        "azurerm_mssql_database_extended_auditing_policy",
+        "enabled",
+        Recording,
+        true,
+        "the database is no longer audited",
+    ),
+    flag("azurerm_network_watcher_flow_log", "enabled", Recording, true, "network traffic is no longer logged"),
     // Transport.
     flag("azurerm_storage_account", "enable_https_traffic_only", Transport, true, "the account accepts plain HTTP"),
     flag("azurerm_storage_account", "https_traffic_only_enabled", Transport, true, "the account accepts plain HTTP"),
@@ -283,6 +351,14 @@ static ATTRIBUTES: &[Attribute] = &[
     flag("azurerm_windows_web_app", "https_only", Transport, true, "the app serves plain HTTP"),
     flag("azurerm_linux_function_app", "https_only", Transport, true, "the app serves plain HTTP"),
     flag("azurerm_windows_function_app", "https_only", Transport, true, "the app serves plain HTTP"),
+    levels("azurerm_linux_web_app", "site_config.minimum_tls_version", Transport, SERVER_TLS, OLDER_TLS),
+    levels("azurerm_windows_web_app", "site_config.minimum_tls_version", Transport, SERVER_TLS, OLDER_TLS),
+    levels("azurerm_linux_function_app", "site_config.minimum_tls_version", Transport, SERVER_TLS, OLDER_TLS),
+    levels("azurerm_windows_function_app", "site_config.minimum_tls_version", Transport, SERVER_TLS, OLDER_TLS),
+    levels("azurerm_linux_web_app", "site_config.ftps_state", Transport, FTPS, PLAIN_FTP),
+    levels("azurerm_windows_web_app", "site_config.ftps_state", Transport, FTPS, PLAIN_FTP),
+    levels("azurerm_linux_function_app", "site_config.ftps_state", Transport, FTPS, PLAIN_FTP),
+    levels("azurerm_windows_function_app", "site_config.ftps_state", Transport, FTPS, PLAIN_FTP),
 ];
 
 static GUARDS: &[Guard] = &[
@@ -296,6 +372,8 @@ static GUARDS: &[Guard] = &[
         "Defender's plan for the resource type is no longer managed",
     ),
     guard("azurerm_management_lock", Protection, "the resource it locked can be deleted or changed"),
+    guard("azurerm_mssql_server_extended_auditing_policy", Recording, "the server is no longer audited"),
+    guard("azurerm_mssql_server_security_alert_policy", Recording, "threat detection alerts for the server stop"),
     guard("azurerm_backup_protected_vm", Protection, "the virtual machine is no longer backed up"),
     guard("azurerm_backup_policy_vm", Protection, "its scheduled backups stop"),
     guard("azurerm_data_protection_backup_instance_blob_storage", Protection, "the blobs are no longer backed up"),

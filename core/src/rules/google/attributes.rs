@@ -17,6 +17,17 @@ const SQL_SSL: &[&[&str]] =
 const FIRESTORE: &[&[&str]] = &[&["DELETE_PROTECTION_DISABLED"], &["DELETE_PROTECTION_ENABLED"]];
 const ENFORCED: &[&[&str]] = &[&["FALSE"], &["TRUE"]];
 const SSL_POLICY_TLS: &[&[&str]] = &[&["TLS_1_0"], &["TLS_1_1"], &["TLS_1_2"]];
+/// Metadata flags are strings; `TRUE`/`FALSE` compare ignoring case.
+const SERIAL_PORT: &[&[&str]] = &[&["TRUE"], &["FALSE"]];
+const BINARY_AUTHORIZATION: &[&[&str]] = &[
+    &["DISABLED"],
+    &["PROJECT_SINGLETON_POLICY_ENFORCE", "POLICY_BINDINGS", "POLICY_BINDINGS_AND_PROJECT_SINGLETON_POLICY_ENFORCE"],
+];
+/// What pods see of the node's metadata server: `GCE_METADATA` hands them the node's credentials.
+const WORKLOAD_METADATA: &[&[&str]] = &[&["GCE_METADATA", "MODE_UNSPECIFIED"], &["GKE_METADATA"]];
+const OS_LOGIN_OFF: &str = "SSH keys in metadata work again, outside IAM and its audit";
+const SERIAL_OPEN: &str = "the serial console accepts interactive connections";
+const NODE_CREDENTIALS: &str = "pods can read the node's service account credentials from the metadata server";
 
 static ATTRIBUTES: &[Attribute] = &[
     // Capacity.
@@ -93,6 +104,46 @@ static ATTRIBUTES: &[Attribute] = &[
         "seconds",
         Zero::Off,
         "objects may be deleted sooner",
+    ),
+    present("google_storage_bucket", "logging", Recording, "access to the bucket is no longer logged"),
+    flag(
+        "google_compute_instance",
+        "shielded_instance_config.enable_secure_boot",
+        Protection,
+        true,
+        "the instance boots code that is not verified",
+    ),
+    levels("google_compute_instance", "metadata.enable-oslogin", Protection, ENFORCED, OS_LOGIN_OFF),
+    levels("google_compute_project_metadata", "metadata.enable-oslogin", Protection, ENFORCED, OS_LOGIN_OFF),
+    levels("google_compute_instance", "metadata.serial-port-enable", Protection, SERIAL_PORT, SERIAL_OPEN),
+    levels("google_compute_project_metadata", "metadata.serial-port-enable", Protection, SERIAL_PORT, SERIAL_OPEN),
+    flag(
+        "google_container_cluster",
+        "network_policy.enabled",
+        Protection,
+        true,
+        "pods reach each other whatever the network policies say",
+    ),
+    levels(
+        "google_container_cluster",
+        "binary_authorization.evaluation_mode",
+        Protection,
+        BINARY_AUTHORIZATION,
+        "any image can run, attested or not",
+    ),
+    levels(
+        "google_container_cluster",
+        "node_config.workload_metadata_config.mode",
+        Protection,
+        WORKLOAD_METADATA,
+        NODE_CREDENTIALS,
+    ),
+    levels(
+        "google_container_node_pool",
+        "node_config.workload_metadata_config.mode",
+        Protection,
+        WORKLOAD_METADATA,
+        NODE_CREDENTIALS,
     ),
     // Removing the whole (unlocked) policy leaves no period to compare: objects may go at once.
     present("google_storage_bucket", "retention_policy", Retention, "objects may be deleted at any time"),
