@@ -15,7 +15,9 @@ AWS resource policy admitting `*`.\n\n\
 `google_*_iam_member`, `google_*_iam_binding` or `google_*_iam_policy` (its `policy_data` read as \
 JSON), on any resource; and in Cloud Storage ACLs (`google_storage_bucket_acl`, `…_object_acl`, \
 `…_default_object_acl` `role_entity` such as `READER:allUsers`, a `predefined_acl` of `publicRead`, \
-`publicReadWrite` or `authenticatedRead`, or an `…_access_control` with `entity = \"allUsers\"`).\n\n\
+`publicReadWrite` or `authenticatedRead`, or an `…_access_control` with `entity = \"allUsers\"`); \
+and in BigQuery dataset access (`special_group` or `iam_member` of a dataset's `access` block or of \
+a `google_bigquery_dataset_access`).\n\n\
 **Example.** `google_storage_bucket_iam_member` with `role = \"roles/storage.objectViewer\"`, \
 `member = \"allUsers\"` reports `…: grants roles/storage.objectViewer to allUsers: anyone can use the \
 resource`.",
@@ -42,14 +44,16 @@ everything in it`.",
 
 pub static GOOGLE_ROLE_GRANTED: Rule = Rule {
     id: "PG-GCP-003",
-    title: "Google Cloud IAM role granted",
+    title: "Google Cloud IAM role granted, or a custom role widened",
     category: Category::Iam,
     severity: Severity::High,
     doc: "**Why it matters.** Every grant is new access; a reviewer should confirm the member, the \
 role and the resource are meant, as for an AWS policy attachment.\n\n\
 **What triggers it.** A new (role, member) pair in any `google_*_iam_member`, `_iam_binding` or \
-`_iam_policy` that the two rules above do not report; and grants known only after apply (\"cannot \
-be verified before apply\"). Removing members or roles is not reported.\n\n\
+`_iam_policy` (or dataset access entry) that the two rules above do not report; permissions added \
+to a custom role (`google_project_iam_custom_role`, `google_organization_iam_custom_role`), which \
+everyone it is granted to gets at once; and grants or permissions known only after apply (\"cannot \
+be verified before apply\"). Removing members, roles or permissions is not reported.\n\n\
 **Example.** `role = \"roles/logging.logWriter\"` for a service account on a project reports \
 `…: grants roles/logging.logWriter to serviceAccount:app@…`.",
     plan_wide: false,

@@ -1,9 +1,10 @@
 //! Google Cloud IAM: who is granted which role, read alike from `google_*_iam_member` (one member),
 //! `_iam_binding` (one role, its members), `_iam_policy` (the whole policy, as JSON) and the Cloud
-//! Storage ACLs (`role_entity` pairs, one `entity` and `role`, or a predefined ACL). A grant to
+//! Storage ACLs (`role_entity` pairs, one `entity` and `role`, or a predefined ACL) and BigQuery
+//! dataset access entries (a dataset's `access` blocks, or one `google_bigquery_dataset_access`). A grant to
 //! `allUsers` or `allAuthenticatedUsers` makes the resource public; owner, editor and the roles
 //! that act as a service account, granted on an organization, folder or project, hand over
-//! everything in it.
+//! everything in it. Permissions added to a custom role reach everyone the role is granted to.
 
 use serde_json::Value;
 
@@ -48,8 +49,10 @@ pub static FAMILY: Family = Family {
     category: Category::Iam,
     check,
     fallback: false,
-    also_reads: |t| form(t).is_some(),
+    also_reads: |t| form(t).is_some() || CUSTOM_ROLES.contains(&t),
 };
+
+const CUSTOM_ROLES: &[&str] = &["google_project_iam_custom_role", "google_organization_iam_custom_role"];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Form {
@@ -57,6 +60,7 @@ enum Form {
     Binding,
     Policy,
     Acl,
+    Dataset,
 }
 
 /// The Cloud Storage ACL types: they grant `READER`, `WRITER` or `OWNER` to entities such as
@@ -78,6 +82,9 @@ fn form(resource_type: &str) -> Option<Form> {
     let rest = resource_type.strip_prefix("google_")?;
     if ACLS.contains(&resource_type) {
         return Some(Form::Acl);
+    }
+    if matches!(resource_type, "google_bigquery_dataset" | "google_bigquery_dataset_access") {
+        return Some(Form::Dataset);
     }
     if rest.ends_with("_iam_member") {
         Some(Form::Member)
@@ -160,14 +167,51 @@ fn grants(form: Form, side: Attr<'_>) -> Option<Vec<Grant>> {
             }
             Some(grants)
         }
+        // A dataset's `access` is computed when the configuration sets none: wholly unknown, it
+        // grants nothing the plan could show. One access resource is one entry.
+        Form::Dataset => {
+            let access = side.get("access");
+            if access.is_wholly_unknown() && !access.is_sensitive() {
+                return Some(Vec::new());
+            }
+            let entries: Vec<Attr<'_>> = if access.is_present() { access.elements().collect() } else { vec![side] };
+            let mut grants = Vec::new();
+            for entry in entries {
+                grants.extend(dataset_entry(entry)?);
+            }
+            Some(grants)
+        }
     }
 }
 
+/// Who one dataset access entry admits, as an IAM member (`user:a@example.com`, `allUsers`);
+/// nothing for an authorized view, routine or dataset, which is no principal.
+fn dataset_entry(entry: Attr<'_>) -> Option<Option<Grant>> {
+    const PRINCIPALS: &[(&str, &str)] = &[
+        ("special_group", ""),
+        ("iam_member", ""),
+        ("user_by_email", "user:"),
+        ("group_by_email", "group:"),
+        ("domain", "domain:"),
+    ];
+    // Plans write every field of an entry, those not set as empty strings.
+    let set = |name: &str| entry.get(name).is_present() && entry.get(name).as_str() != Some("");
+    let Some((name, prefix)) = PRINCIPALS.iter().find(|(name, _)| set(name)) else {
+        return Some(None);
+    };
+    let member = entry.get(name).as_str()?;
+    let role = entry.get("role").as_str()?;
+    Some(Some(Grant { role: role.to_string(), member: format!("{prefix}{member}") }))
+}
+
 fn check(change: &Change, _: &Context) -> Vec<Hit> {
-    let Some(form) = form(&change.resource_type) else { return Vec::new() };
     if !(change.action == Action::Create || change.action == Action::Update || change.action.is_replace()) {
         return Vec::new();
     }
+    if CUSTOM_ROLES.contains(&change.resource_type.as_ref()) {
+        return custom_role_widened(change);
+    }
+    let Some(form) = form(&change.resource_type) else { return Vec::new() };
     let name = change.display_name();
     let values = change.values();
     let Some(after) = grants(form, values.after()) else {
@@ -208,4 +252,42 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
         hits.push(Hit::new(&GOOGLE_ROLE_GRANTED, format!("{name}: grants {}", other.join("; "))));
     }
     hits
+}
+
+/// Permissions added to an existing custom role (a new role grants nothing until it is granted,
+/// which is judged there). A role disabled before grants nothing either, so re-enabling one grants
+/// all it holds.
+fn custom_role_widened(change: &Change) -> Vec<Hit> {
+    if change.action == Action::Create {
+        return Vec::new();
+    }
+    let values = change.values();
+    let name = change.display_name();
+    let permissions = values.after().get("permissions");
+    if permissions.is_unknown() || permissions.is_sensitive() {
+        return vec![Hit::new(
+            &GOOGLE_ROLE_GRANTED,
+            format!(
+                "{name}: the custom role's permissions are known only after apply: cannot be verified before apply"
+            ),
+        )];
+    }
+    let held = |side: Attr<'_>| -> Vec<String> {
+        if side.get("deleted").as_bool() == Some(true) {
+            return Vec::new();
+        }
+        side.get("permissions").elements().filter_map(Attr::as_str).map(str::to_owned).collect()
+    };
+    let before = held(values.before());
+    let added: Vec<String> = held(values.after()).into_iter().filter(|p| !before.contains(p)).collect();
+    if added.is_empty() {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        &GOOGLE_ROLE_GRANTED,
+        format!(
+            "{name}: the custom role now includes {}: everyone it is granted to gets them",
+            crate::rules::list_names(&added, 5)
+        ),
+    )]
 }
