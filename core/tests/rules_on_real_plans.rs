@@ -1420,3 +1420,114 @@ fn guardrails_loosened_in_place_are_reported() {
     let quiet = "aws_opensearchserverless_security_policy.still";
     assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
 }
+
+/// Signals dimmed in place, which passed before: the real `signals-dimmed` plan switches a
+/// cluster's Container Insights off and moves an HTTPS listener to a TLS 1.0 policy; enhanced
+/// observability and a TLS 1.3-only policy stay quiet. Derived from it, across the three clouds:
+/// the protections, records and grants the emulator cannot apply.
+#[test]
+fn signals_dimmed_in_place_are_reported() {
+    let report = analyze_with("signals-dimmed", &Policy::default());
+    assert!(says(&report, "PG-DET-001", "aws_ecs_cluster.apps", "Container Insights"), "{:#?}", report.findings);
+    assert!(
+        says(&report, "PG-TLS-001", "aws_lb_listener.https", "→ ELBSecurityPolicy-2016-08"),
+        "{:#?}",
+        report.findings
+    );
+    for quiet in ["aws_ecs_cluster.batch", "aws_lb_listener.admin"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+    assert_eq!((report.high_risk_changes, report.exit_code()), (2, 2));
+
+    let report = with_derived("signals-dimmed", "aws_ecs_cluster.apps", |template| {
+        use serde_json::{json, Value};
+        let in_provider = |provider: &str, mut change: Value| {
+            change["provider_name"] = format!("registry.terraform.io/hashicorp/{provider}").into();
+            change
+        };
+        let update =
+            |address: &str, before: Value, after: Value| derived(template, address, &["update"], before, after);
+        let create = |address: &str, after: Value| derived(template, address, &["create"], Value::Null, after);
+        // One attribute from `from` to `to`, the steps before the last being blocks.
+        let flip = |address: &str, path: &str, from: Value, to: Value| {
+            let side = |value: Value| {
+                let (blocks, last) = path.rsplit_once('.').map_or((None, path), |(b, l)| (Some(b), l));
+                let inner = json!({last: value});
+                blocks.map_or(inner.clone(), |b| b.rsplit('.').fold(inner, |v, step| json!({step: [v]})))
+            };
+            update(address, side(from), side(to))
+        };
+        vec![
+            flip("aws_cloudtrail.main", "include_global_service_events", json!(true), json!(false)),
+            flip("aws_dlm_lifecycle_policy.daily", "state", json!("ENABLED"), json!("DISABLED")),
+            flip(
+                "aws_kinesis_firehose_delivery_stream.events",
+                "server_side_encryption.enabled",
+                json!(true),
+                json!(false),
+            ),
+            flip("aws_memorydb_cluster.sessions", "acl_name", json!("app-users"), json!("open-access")),
+            flip("aws_msk_cluster.events", "client_authentication.unauthenticated", json!(false), json!(true)),
+            update(
+                "aws_eks_cluster.prod",
+                json!({"name": "prod", "enabled_cluster_log_types": ["api", "audit"]}),
+                json!({"name": "prod", "enabled_cluster_log_types": ["api"]}),
+            ),
+            flip(
+                "aws_apprunner_service.web",
+                "network_configuration.ingress_configuration.is_publicly_accessible",
+                json!(false),
+                json!(true),
+            ),
+            in_provider(
+                "google",
+                create(
+                    "google_bigquery_dataset_access.analysts",
+                    json!({"dataset_id": "sales", "role": "READER", "special_group": "allAuthenticatedUsers",
+                        "user_by_email": "", "group_by_email": "", "domain": "", "iam_member": ""}),
+                ),
+            ),
+            in_provider(
+                "google",
+                update(
+                    "google_project_iam_custom_role.deployer",
+                    json!({"role_id": "deployer", "permissions": ["run.services.update"]}),
+                    json!({"role_id": "deployer", "permissions": ["run.services.update", "iam.serviceAccounts.actAs"]}),
+                ),
+            ),
+            in_provider(
+                "google",
+                flip(
+                    "google_container_node_pool.default",
+                    "node_config.workload_metadata_config.mode",
+                    json!("GKE_METADATA"),
+                    json!("GCE_METADATA"),
+                ),
+            ),
+            in_provider(
+                "azurerm",
+                flip("azurerm_subscription_policy_assignment.baseline", "enforce", json!(true), json!(false)),
+            ),
+            in_provider(
+                "azurerm",
+                flip("azurerm_linux_web_app.shop", "site_config.ftps_state", json!("FtpsOnly"), json!("AllAllowed")),
+            ),
+        ]
+    });
+    for (rule, address, words) in [
+        ("PG-DET-001", "aws_cloudtrail.main", "calls to IAM, STS and other global services"),
+        ("PG-DET-002", "aws_dlm_lifecycle_policy.daily", "ENABLED → DISABLED"),
+        ("PG-DET-002", "aws_kinesis_firehose_delivery_stream.events", "no longer encrypted at rest"),
+        ("PG-DET-002", "aws_memorydb_cluster.sessions", "without a password (open-access)"),
+        ("PG-DET-002", "aws_msk_cluster.events", "without authenticating"),
+        ("PG-DET-001", "aws_eks_cluster.prod", "the Kubernetes audit log is no longer recorded"),
+        ("PG-PUB-002", "aws_apprunner_service.web", "reachable from the internet"),
+        ("PG-GCP-001", "google_bigquery_dataset_access.analysts", "READER to allAuthenticatedUsers"),
+        ("PG-GCP-003", "google_project_iam_custom_role.deployer", "now includes iam.serviceAccounts.actAs"),
+        ("PG-DET-002", "google_container_node_pool.default", "GKE_METADATA → GCE_METADATA"),
+        ("PG-DET-002", "azurerm_subscription_policy_assignment.baseline", "it only reports"),
+        ("PG-TLS-001", "azurerm_linux_web_app.shop", "FtpsOnly → AllAllowed"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+}
