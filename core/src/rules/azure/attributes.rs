@@ -24,6 +24,8 @@ const FTPS: &[&[&str]] = &[&["AllAllowed"], &["FtpsOnly", "Disabled"]];
 const OLDER_TLS: &str = "clients may use an older TLS version";
 const PLAIN_FTP: &str = "deployments over plain FTP are accepted, credentials in clear text";
 const UNENFORCED: &str = "the policy's deny and modify effects stop: it only reports";
+const UNALERTED: &str = "threat detection alerts for the server stop";
+const UNAUDITED: &str = "the server is no longer audited";
 
 static ATTRIBUTES: &[Attribute] = &[
     // Capacity.
@@ -308,20 +310,8 @@ static ATTRIBUTES: &[Attribute] = &[
         DEFENDER_TIERS,
         "Defender's threat detection for the resource type stops",
     ),
-    levels(
-        "azurerm_mssql_server_security_alert_policy",
-        "state",
-        Recording,
-        ALERT_STATES,
-        "threat detection alerts for the server stop",
-    ),
-    flag(
-        "azurerm_mssql_server_extended_auditing_policy",
-        "enabled",
-        Recording,
-        true,
-        "the server is no longer audited",
-    ),
+    levels("azurerm_mssql_server_security_alert_policy", "state", Recording, ALERT_STATES, UNALERTED),
+    flag("azurerm_mssql_server_extended_auditing_policy", "enabled", Recording, true, UNAUDITED),
     flag(
         "azurerm_mssql_database_extended_auditing_policy",
         "enabled",
@@ -372,8 +362,8 @@ static GUARDS: &[Guard] = &[
         "Defender's plan for the resource type is no longer managed",
     ),
     guard("azurerm_management_lock", Protection, "the resource it locked can be deleted or changed"),
-    guard("azurerm_mssql_server_extended_auditing_policy", Recording, "the server is no longer audited"),
-    guard("azurerm_mssql_server_security_alert_policy", Recording, "threat detection alerts for the server stop"),
+    guard("azurerm_mssql_server_extended_auditing_policy", Recording, UNAUDITED),
+    guard("azurerm_mssql_server_security_alert_policy", Recording, UNALERTED),
     guard("azurerm_backup_protected_vm", Protection, "the virtual machine is no longer backed up"),
     guard("azurerm_backup_policy_vm", Protection, "its scheduled backups stop"),
     guard("azurerm_data_protection_backup_instance_blob_storage", Protection, "the blobs are no longer backed up"),

@@ -279,7 +279,7 @@ fn custom_role_widened(change: &Change) -> Vec<Hit> {
         side.get("permissions").elements().filter_map(Attr::as_str).map(str::to_owned).collect()
     };
     let before = held(values.before());
-    let added: Vec<String> = held(values.after()).into_iter().filter(|p| !before.contains(p)).collect();
+    let added = not_covered(&before, &held(values.after()), |old, new| old == new);
     if added.is_empty() {
         return Vec::new();
     }
