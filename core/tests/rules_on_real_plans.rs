@@ -1324,7 +1324,9 @@ fn protections_switched_off_in_place_are_reported() {
 /// regions SCP gaining a denial stays quiet. Derived from it: cluster-admin on an EKS cluster,
 /// Lightsail ports opened, an OpenSearch Serverless collection made public, a multi-region access
 /// point policy for anyone, a CodeCommit SSH key, a resource share opened outside the
-/// organization, DNSSEC signing and a domain's transfer lock off, a bucket's retention removed.
+/// organization, DNSSEC signing and a domain's transfer lock off, a bucket's retention removed, a
+/// region lock opened to one more region (said as a changed condition, not a denial gone); a
+/// backup policy changed is listed as judged by no rule, as it was before SCPs were read.
 #[test]
 fn guardrails_loosened_in_place_are_reported() {
     let report = analyze_with("guardrails-loosened", &Policy::default());
@@ -1344,6 +1346,10 @@ fn guardrails_loosened_in_place_are_reported() {
     let quiet = "aws_organizations_policy.regions";
     assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
     assert_eq!((report.high_risk_changes, report.exit_code()), (4, 2));
+    let unjudged_types = |report: &Report| -> Vec<String> {
+        report.plan.unjudged.iter().filter(|u| u.provider == "hashicorp/aws").flat_map(|u| u.types.clone()).collect()
+    };
+    assert!(!unjudged_types(&report).contains(&"aws_organizations_policy".to_string()), "{:#?}", report.plan.unjudged);
 
     let report = with_derived("guardrails-loosened", "aws_ecr_repository.payments", |template| {
         use serde_json::{json, Value};
@@ -1363,6 +1369,12 @@ fn guardrails_loosened_in_place_are_reported() {
             let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal,
                 "Action": "s3:GetObject", "Resource": "*"}]});
             json!({"account_id": "123456789012", "details": [{"name": "global", "policy": document.to_string()}]})
+        };
+        let region_lock = |regions: &[&str]| {
+            let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+                "NotAction": ["iam:*", "sts:*"], "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": regions}}}]});
+            json!({"name": "regions", "type": "SERVICE_CONTROL_POLICY", "content": document.to_string()})
         };
         let mut retention = update(
             "google_storage_bucket.archive",
@@ -1398,8 +1410,20 @@ fn guardrails_loosened_in_place_are_reported() {
                 json!({"domain_name": "example.com", "transfer_lock": false}),
             ),
             retention,
+            update(
+                "aws_organizations_policy.region_lock",
+                region_lock(&["eu-west-1"]),
+                region_lock(&["eu-west-1", "us-east-1"]),
+            ),
+            // A backup policy is not an IAM document: no rule reads it, so it is listed unjudged.
+            update(
+                "aws_organizations_policy.backups",
+                json!({"name": "backups", "type": "BACKUP_POLICY", "content": "{\"plans\":{}}"}),
+                json!({"name": "backups", "type": "BACKUP_POLICY", "content": "{}"}),
+            ),
         ]
     });
+    assert!(unjudged_types(&report).contains(&"aws_organizations_policy".to_string()), "{:#?}", report.plan.unjudged);
     for (rule, address, words) in [
         (
             "PG-IAM-005",
@@ -1414,6 +1438,11 @@ fn guardrails_loosened_in_place_are_reported() {
         ("PG-DET-002", "aws_route53_hosted_zone_dnssec.main", "SIGNING → NOT_SIGNING"),
         ("PG-DET-002", "aws_route53domains_registered_domain.shop", "transferred to another registrar"),
         ("PG-DATA-002", "google_storage_bucket.archive", "objects may be deleted at any time"),
+        (
+            "PG-IAM-005",
+            "aws_organizations_policy.region_lock",
+            "permits every action except iam:*, sts:* (its denial's condition on aws:requestedregion changed) on *",
+        ),
     ] {
         assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
     }

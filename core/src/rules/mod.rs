@@ -151,6 +151,12 @@ pub(crate) fn reads(resource_type: &str) -> bool {
     FAMILIES.iter().any(|f| f.reads(resource_type)) || PLAN_WIDE.iter().any(|f| f.reads(resource_type))
 }
 
+/// Whether some family reads this change's attributes: those of its type, except an organization
+/// policy of a format no rule reads (tag, backup, AI opt-out).
+pub(crate) fn reads_change(change: &Change) -> bool {
+    reads(&change.resource_type) && !aws::iam::unread_organization_policy(change)
+}
+
 /// What a family says about a change, for one of its rules; the runner makes it a [`Finding`].
 #[derive(Debug, Clone)]
 pub(crate) struct Hit {

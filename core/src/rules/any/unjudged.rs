@@ -42,7 +42,7 @@ pub fn harmless(provider: &str) -> bool {
 pub fn unjudged(change: &Change, ctx: &Context) -> bool {
     change.mode == Mode::Managed
         && matches!(change.action, Action::Create | Action::Update)
-        && !crate::rules::reads(&change.resource_type)
+        && !crate::rules::reads_change(change)
         && !ctx.classes().is_high_risk(&change.resource_type)
         && !ctx.config.custom.judges(&change.resource_type, change.action)
 }

@@ -10,9 +10,9 @@ use crate::registry::{
 };
 use crate::rules::model::federation::{self, Reach, Trust};
 use crate::rules::model::policy_document::{
-    self, dropped_conditions, widening, Condition, Document, Grant, ADMINISTRATOR_POLICIES,
+    self, changed_denial_conditions, dropped_conditions, widening, Condition, Document, Grant, ADMINISTRATOR_POLICIES,
 };
-use crate::rules::{list_names, nothing_else, Context, Family, Hit};
+use crate::rules::{list_names, not_covered, nothing_else, Context, Family, Hit};
 
 /// The types that hold one policy document, and the attribute that holds it. An IAM Identity Center
 /// permission set's inline policy is granted to everyone the set is assigned to, in every account
@@ -29,6 +29,15 @@ const POLICY_TYPES: &[(&str, &str)] = &[
 /// accounts' own policies can, so what they newly permit is a guardrail loosened. (Tag, backup and
 /// opt-out policies are other formats.)
 const GUARDRAIL_KINDS: &[&str] = &["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"];
+
+/// Whether the change is to an organization policy of a kind that is not an IAM document (or a
+/// kind not known before apply): its type is read, its content never, so its creates and updates
+/// stay unjudged (`any::unjudged`) rather than passing as judged.
+pub(crate) fn unread_organization_policy(change: &Change) -> bool {
+    change.resource_type == "aws_organizations_policy"
+        && !change.values().after().get("type").as_str().is_some_and(|k| GUARDRAIL_KINDS.contains(&k))
+}
+
 /// The types that attach one managed policy, and the attribute that names it. An EKS access policy
 /// association grants Kubernetes permissions on a cluster (`AmazonEKSClusterAdminPolicy`: all of
 /// them, Secrets included) to an IAM principal.
@@ -52,8 +61,9 @@ struct Delta {
     grants: Vec<Grant>,
     /// Those of `grants` a removed Deny no longer blocks.
     unblocked: Vec<Grant>,
-    /// The old documents, to say which conditions a grant lost.
+    /// The old and new documents, to say which conditions a grant lost or a denial changed.
     before_policies: Vec<Document>,
+    after_policies: Vec<Document>,
     /// Denials removed with no allow of the change's own documents in sight.
     lifted: Vec<Grant>,
     /// What a service or resource control policy newly permits: allowed, or no longer denied.
@@ -93,10 +103,8 @@ fn delta(change: &Change) -> Delta {
     // A new guardrail only restricts, and one deleted must first be detached (which the meanings
     // family reports): only a changed document can loosen one.
     let guardrail = t == "aws_organizations_policy";
-    let kind = after.get("type").as_str();
     if guardrail
-        && (!kind.is_some_and(|k| GUARDRAIL_KINDS.contains(&k))
-            || !(change.action == Action::Update || change.action.is_replace()))
+        && (unread_organization_policy(change) || !(change.action == Action::Update || change.action.is_replace()))
     {
         return delta;
     }
@@ -111,8 +119,9 @@ fn delta(change: &Change) -> Delta {
     if guardrail {
         // A document known only after apply is reported as such, not read as no document.
         if delta.unverifiable.is_none() {
-            delta.loosened = widening.grants.into_iter().chain(widening.lifted).collect();
-            delta.loosened.dedup();
+            // A grant both newly allowed and no longer denied is said once.
+            let also_lifted = not_covered(&widening.grants, &widening.lifted, |old, new| old == new);
+            delta.loosened = widening.grants.into_iter().chain(also_lifted).collect();
         }
     } else {
         delta.grants = widening.grants;
@@ -120,6 +129,7 @@ fn delta(change: &Change) -> Delta {
     }
     delta.unblocked = widening.unblocked;
     delta.before_policies = before_policies;
+    delta.after_policies = after_policies;
 
     if t == "aws_iam_role" {
         let old_trust = Document::read(before.get("assume_role_policy"));
@@ -243,9 +253,13 @@ fn describe_grants(grants: &[&Grant], delta: &Delta) -> String {
     policy_document::describe_grants(grants, |grant| why_new(grant, delta))
 }
 
-/// " (no longer denied)", " (now without the condition on …)" or nothing, for a grant that is new
-/// only because something was taken away.
+/// " (no longer denied)", " (its denial's condition on … changed)", " (now without the condition on
+/// …)" or nothing, for a grant that is new only because something was taken away or changed.
 fn why_new(grant: &Grant, delta: &Delta) -> String {
+    let changed = changed_denial_conditions(&delta.before_policies, &delta.after_policies, grant);
+    if !changed.is_empty() {
+        return format!(" (its denial's condition on {} changed)", list_names(&changed, 3));
+    }
     if delta.unblocked.contains(grant) {
         return " (no longer denied)".into();
     }

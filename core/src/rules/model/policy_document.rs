@@ -532,6 +532,31 @@ pub fn dropped_conditions(before: &[Document], grant: &Grant) -> Vec<String> {
     dropped
 }
 
+/// The condition keys on which the denials of `grant`'s action and resource differ between
+/// `before` and `after`, when some denial is still there: a denial kept under another condition
+/// (a region added to a region lock) rather than removed, for messages. Empty when none is left.
+pub fn changed_denial_conditions(before: &[Document], after: &[Document], grant: &Grant) -> Vec<String> {
+    let denials = |docs: &[Document]| -> Vec<Grant> {
+        docs.iter().flat_map(|d| d.grants(false)).filter(|deny| deny.covers_target(grant)).collect()
+    };
+    let (old, new) = (denials(before), denials(after));
+    if new.is_empty() {
+        return Vec::new();
+    }
+    let conditions =
+        |denials: &[Grant]| -> Vec<Condition> { denials.iter().flat_map(|d| d.conditions.clone()).collect() };
+    let (old_conditions, new_conditions) = (conditions(&old), conditions(&new));
+    let mut keys: Vec<String> = old_conditions
+        .iter()
+        .filter(|c| !new_conditions.contains(c))
+        .chain(new_conditions.iter().filter(|c| !old_conditions.contains(c)))
+        .map(|c| c.key.clone())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// The grants of `after` that no grant of `before` covers.
 pub fn new_grants(before: &[Grant], after: &[Grant]) -> Vec<Grant> {
     crate::rules::not_covered(before, after, Grant::covers)
