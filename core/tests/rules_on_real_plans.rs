@@ -1541,8 +1541,24 @@ fn signals_dimmed_in_place_are_reported() {
                 "azurerm",
                 flip("azurerm_linux_web_app.shop", "site_config.ftps_state", json!("FtpsOnly"), json!("AllAllowed")),
             ),
+            flip("aws_sagemaker_notebook_instance.research", "root_access", json!("Disabled"), json!("Enabled")),
+            flip(
+                "aws_sagemaker_notebook_instance.legacy",
+                "instance_metadata_service_configuration.minimum_instance_metadata_service_version",
+                json!("2"),
+                json!("1"),
+            ),
+            flip(
+                "aws_sagemaker_domain.studio",
+                "app_network_access_type",
+                json!("VpcOnly"),
+                json!("PublicInternetOnly"),
+            ),
+            flip("aws_sagemaker_notebook_instance.locked", "root_access", json!("Enabled"), json!("Disabled")),
         ]
     });
+    let quiet = "aws_sagemaker_notebook_instance.locked";
+    assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
     for (rule, address, words) in [
         ("PG-DET-001", "aws_cloudtrail.main", "calls to IAM, STS and other global services"),
         ("PG-DET-002", "aws_dlm_lifecycle_policy.daily", "ENABLED → DISABLED"),
@@ -1556,6 +1572,9 @@ fn signals_dimmed_in_place_are_reported() {
         ("PG-DET-002", "google_container_node_pool.default", "GKE_METADATA → GCE_METADATA"),
         ("PG-DET-002", "azurerm_subscription_policy_assignment.baseline", "it only reports"),
         ("PG-TLS-001", "azurerm_linux_web_app.shop", "FtpsOnly → AllAllowed"),
+        ("PG-DET-002", "aws_sagemaker_notebook_instance.research", "users get root on its instance"),
+        ("PG-DET-002", "aws_sagemaker_notebook_instance.legacy", "without a session token (IMDSv1)"),
+        ("PG-DET-002", "aws_sagemaker_domain.studio", "VpcOnly → PublicInternetOnly"),
     ] {
         assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
     }

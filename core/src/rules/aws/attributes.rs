@@ -83,6 +83,13 @@ const IMAGE_SHARING: &[&[&str]] = &[&["unblocked"], &["block-new-sharing"]];
 /// The instance metadata service: `optional` still answers IMDSv1 requests, which need no session
 /// token, so a request forgery in anything on the instance can read its role's credentials.
 const METADATA_TOKENS: &[&[&str]] = &[&["optional"], &["required"]];
+/// SageMaker switches where `Enabled` is the exposure: root for a notebook's users, a path to the
+/// internet around the VPC.
+const ENABLED_EXPOSES: &[&[&str]] = &[&["Enabled"], &["Disabled"]];
+/// A notebook instance's lowest metadata service version: `1` answers IMDSv1 requests.
+const NOTEBOOK_METADATA: &[&[&str]] = &[&["1"], &["2"]];
+/// Where a SageMaker domain's apps reach the internet: `PublicInternetOnly` is around the VPC.
+const DOMAIN_NETWORK: &[&[&str]] = &[&["PublicInternetOnly"], &["VpcOnly"]];
 /// The region's default for new instances; with no preference, each image's own (often optional).
 const METADATA_DEFAULTS: &[&[&str]] = &[&["optional", "no-preference"], &["required"]];
 /// Who owns objects written to a bucket: only `BucketOwnerEnforced` switches object ACLs off.
@@ -300,6 +307,34 @@ static ATTRIBUTES: &[Attribute] = &[
         Protection,
         METADATA_TOKENS,
         "role credentials of instances launched from it can be read without a session token (IMDSv1)",
+    ),
+    levels(
+        "aws_sagemaker_notebook_instance",
+        "instance_metadata_service_configuration.minimum_instance_metadata_service_version",
+        Protection,
+        NOTEBOOK_METADATA,
+        "the notebook instance's role credentials can be read without a session token (IMDSv1)",
+    ),
+    levels(
+        "aws_sagemaker_notebook_instance",
+        "root_access",
+        Protection,
+        ENABLED_EXPOSES,
+        "the notebook's users get root on its instance",
+    ),
+    levels(
+        "aws_sagemaker_notebook_instance",
+        "direct_internet_access",
+        Protection,
+        ENABLED_EXPOSES,
+        "the notebook reaches the internet directly, around the VPC's controls",
+    ),
+    levels(
+        "aws_sagemaker_domain",
+        "app_network_access_type",
+        Protection,
+        DOMAIN_NETWORK,
+        "the domain's apps reach the internet directly, around the VPC's controls",
     ),
     levels(
         "aws_ec2_instance_metadata_defaults",
