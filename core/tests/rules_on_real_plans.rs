@@ -1541,24 +1541,8 @@ fn signals_dimmed_in_place_are_reported() {
                 "azurerm",
                 flip("azurerm_linux_web_app.shop", "site_config.ftps_state", json!("FtpsOnly"), json!("AllAllowed")),
             ),
-            flip("aws_sagemaker_notebook_instance.research", "root_access", json!("Disabled"), json!("Enabled")),
-            flip(
-                "aws_sagemaker_notebook_instance.legacy",
-                "instance_metadata_service_configuration.minimum_instance_metadata_service_version",
-                json!("2"),
-                json!("1"),
-            ),
-            flip(
-                "aws_sagemaker_domain.studio",
-                "app_network_access_type",
-                json!("VpcOnly"),
-                json!("PublicInternetOnly"),
-            ),
-            flip("aws_sagemaker_notebook_instance.locked", "root_access", json!("Enabled"), json!("Disabled")),
         ]
     });
-    let quiet = "aws_sagemaker_notebook_instance.locked";
-    assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
     for (rule, address, words) in [
         ("PG-DET-001", "aws_cloudtrail.main", "calls to IAM, STS and other global services"),
         ("PG-DET-002", "aws_dlm_lifecycle_policy.daily", "ENABLED → DISABLED"),
@@ -1572,10 +1556,115 @@ fn signals_dimmed_in_place_are_reported() {
         ("PG-DET-002", "google_container_node_pool.default", "GKE_METADATA → GCE_METADATA"),
         ("PG-DET-002", "azurerm_subscription_policy_assignment.baseline", "it only reports"),
         ("PG-TLS-001", "azurerm_linux_web_app.shop", "FtpsOnly → AllAllowed"),
-        ("PG-DET-002", "aws_sagemaker_notebook_instance.research", "users get root on its instance"),
-        ("PG-DET-002", "aws_sagemaker_notebook_instance.legacy", "without a session token (IMDSv1)"),
-        ("PG-DET-002", "aws_sagemaker_domain.studio", "VpcOnly → PublicInternetOnly"),
     ] {
         assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+}
+
+/// Notebooks opened in place, which passed before: the real `notebooks-opened` plan gives a
+/// SageMaker notebook's users root; another taking root away stays quiet. Derived from it, what the
+/// emulator cannot apply: a notebook answering IMDSv1 again, a Studio domain sent around its VPC,
+/// an Athena workgroup that no longer enforces its settings or encrypts results, the Glue Data
+/// Catalog's encryption off, and a Redis AUTH token removed, judged though the plan marks it
+/// sensitive (and never shown); the same token rotated, or removed for RBAC user groups, is quiet.
+#[test]
+fn notebooks_and_query_engines_opened_in_place_are_reported() {
+    let report = analyze_with("notebooks-opened", &Policy::default());
+    assert!(
+        says(
+            &report,
+            "PG-DET-002",
+            "aws_sagemaker_notebook_instance.research",
+            "Disabled → Enabled: the notebook's users get root"
+        ),
+        "{:#?}",
+        report.findings
+    );
+    let quiet = "aws_sagemaker_notebook_instance.shared";
+    assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
+    assert_eq!((report.high_risk_changes, report.exit_code()), (1, 2));
+
+    let report = with_derived("notebooks-opened", "aws_sagemaker_notebook_instance.research", |template| {
+        use serde_json::{json, Value};
+        let update =
+            |address: &str, before: Value, after: Value| derived(template, address, &["update"], before, after);
+        let token = |address: &str, before: Value, after: Value| {
+            let mut change = update(address, before, after);
+            change["change"]["before_sensitive"] = json!({"auth_token": true});
+            change["change"]["after_sensitive"] = json!({"auth_token": true});
+            change
+        };
+        let redis = |token: Value, groups: &[&str]| {
+            json!({"replication_group_id": "sessions", "transit_encryption_enabled": true, "auth_token": token,
+                "user_group_ids": groups})
+        };
+        vec![
+            update(
+                "aws_sagemaker_notebook_instance.lab",
+                json!({"name": "lab", "instance_metadata_service_configuration": [
+                    {"minimum_instance_metadata_service_version": "2"}]}),
+                json!({"name": "lab", "instance_metadata_service_configuration": [
+                    {"minimum_instance_metadata_service_version": "1"}]}),
+            ),
+            update(
+                "aws_sagemaker_domain.studio",
+                json!({"domain_name": "studio", "app_network_access_type": "VpcOnly"}),
+                json!({"domain_name": "studio", "app_network_access_type": "PublicInternetOnly"}),
+            ),
+            update(
+                "aws_athena_workgroup.analysts",
+                json!({"name": "analysts", "configuration": [{"enforce_workgroup_configuration": true,
+                    "result_configuration": [{"encryption_configuration": [{"encryption_option": "SSE_S3"}]}]}]}),
+                json!({"name": "analysts", "configuration": [{"enforce_workgroup_configuration": false,
+                    "result_configuration": [{"encryption_configuration": []}]}]}),
+            ),
+            update(
+                "aws_glue_data_catalog_encryption_settings.catalog",
+                json!({"data_catalog_encryption_settings": [{
+                    "connection_password_encryption": [{"return_connection_password_encrypted": true}],
+                    "encryption_at_rest": [{"catalog_encryption_mode": "SSE-KMS"}]}]}),
+                json!({"data_catalog_encryption_settings": [{
+                    "connection_password_encryption": [{"return_connection_password_encrypted": false}],
+                    "encryption_at_rest": [{"catalog_encryption_mode": "DISABLED"}]}]}),
+            ),
+            token(
+                "aws_elasticache_replication_group.sessions",
+                redis(json!("s3cr3t-t0ken"), &[]),
+                redis(Value::Null, &[]),
+            ),
+            token(
+                "aws_elasticache_replication_group.rotated",
+                redis(json!("s3cr3t-t0ken"), &[]),
+                redis(json!("n3w-t0ken"), &[]),
+            ),
+            token(
+                "aws_elasticache_replication_group.rbac",
+                redis(json!("s3cr3t-t0ken"), &[]),
+                redis(Value::Null, &["app-users"]),
+            ),
+        ]
+    });
+    for (rule, address, words) in [
+        ("PG-DET-002", "aws_sagemaker_notebook_instance.lab", "2 → 1: the notebook instance's role credentials"),
+        ("PG-DET-002", "aws_sagemaker_domain.studio", "VpcOnly → PublicInternetOnly"),
+        ("PG-DET-002", "aws_athena_workgroup.analysts", "queries may override the workgroup's settings"),
+        ("PG-DET-002", "aws_athena_workgroup.analysts", "query results are no longer encrypted"),
+        ("PG-DET-002", "aws_glue_data_catalog_encryption_settings.catalog", "SSE-KMS → DISABLED"),
+        (
+            "PG-DET-002",
+            "aws_glue_data_catalog_encryption_settings.catalog",
+            "connection passwords are returned in clear text",
+        ),
+        ("PG-DET-002", "aws_elasticache_replication_group.sessions", "auth_token (sensitive) → (unset)"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+    for quiet in ["aws_elasticache_replication_group.rotated", "aws_elasticache_replication_group.rbac"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+    use plangate::report::{render, Format, RenderOptions};
+    for format in [Format::Text, Format::Json, Format::Sarif, Format::Markdown, Format::Github] {
+        let shown = render(&report, format, &RenderOptions::new("plan.json"));
+        assert!(!shown.contains("s3cr3t") && !shown.contains("n3w-t0ken"), "{format:?}: a sensitive value is shown");
     }
 }

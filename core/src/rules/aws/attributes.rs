@@ -90,6 +90,8 @@ const ENABLED_EXPOSES: &[&[&str]] = &[&["Enabled"], &["Disabled"]];
 const NOTEBOOK_METADATA: &[&[&str]] = &[&["1"], &["2"]];
 /// Where a SageMaker domain's apps reach the internet: `PublicInternetOnly` is around the VPC.
 const DOMAIN_NETWORK: &[&[&str]] = &[&["PublicInternetOnly"], &["VpcOnly"]];
+/// How the Glue Data Catalog's metadata is encrypted at rest.
+const CATALOG_ENCRYPTION: &[&[&str]] = &[&["DISABLED"], &["SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"]];
 /// The region's default for new instances; with no preference, each image's own (often optional).
 const METADATA_DEFAULTS: &[&[&str]] = &[&["optional", "no-preference"], &["required"]];
 /// Who owns objects written to a bucket: only `BucketOwnerEnforced` switches object ACLs off.
@@ -307,6 +309,35 @@ static ATTRIBUTES: &[Attribute] = &[
         Protection,
         METADATA_TOKENS,
         "role credentials of instances launched from it can be read without a session token (IMDSv1)",
+    ),
+    present("aws_elasticache_replication_group", "auth_token", Protection, "clients connect without a password")
+        .unless(uses_user_groups),
+    levels(
+        "aws_glue_data_catalog_encryption_settings",
+        "data_catalog_encryption_settings.encryption_at_rest.catalog_encryption_mode",
+        Protection,
+        CATALOG_ENCRYPTION,
+        "the Data Catalog's tables and connections are no longer encrypted at rest",
+    ),
+    flag(
+        "aws_glue_data_catalog_encryption_settings",
+        "data_catalog_encryption_settings.connection_password_encryption.return_connection_password_encrypted",
+        Protection,
+        true,
+        "connection passwords are returned in clear text to whoever can read the catalog",
+    ),
+    flag(
+        "aws_athena_workgroup",
+        "configuration.enforce_workgroup_configuration",
+        Protection,
+        true,
+        "queries may override the workgroup's settings, where results go and their encryption included",
+    ),
+    present(
+        "aws_athena_workgroup",
+        "configuration.result_configuration.encryption_configuration",
+        Protection,
+        "query results are no longer encrypted",
     ),
     levels(
         "aws_sagemaker_notebook_instance",
@@ -761,4 +792,10 @@ fn redirects_to_https(listener: Attr<'_>) -> bool {
             action.get("type").as_str() == Some("redirect")
                 && action.get("redirect").elements().any(|r| r.get("protocol").as_str() == Some("HTTPS"))
         })
+}
+
+/// Whether a replication group authenticates with RBAC user groups: its AUTH token is then
+/// removed on purpose, for users with passwords of their own.
+fn uses_user_groups(group: Attr<'_>) -> bool {
+    group.get("user_group_ids").elements().next().is_some()
 }

@@ -204,7 +204,7 @@ impl Attribute {
                 // An unknown before is a value being computed, not forever.
                 !before.is_unknown() && matches!((days(before), days(after)), (Some(b), Some(a)) if a < b)
             }
-            Scale::Present => present(before) && after.known().is_some_and(|_| !present(after)),
+            Scale::Present => present(before) && !present(after),
             Scale::On(_) => false,
         }
     }
@@ -233,8 +233,13 @@ impl Guard {
     }
 }
 
-/// A value that is there and not empty: a string, a list or an object with something in it.
+/// A value that is there and not empty: a string, a list or an object with something in it; a
+/// sensitive value when it is there at all.
 fn present(side: Attr<'_>) -> bool {
+    // Whether a value is there is no secret: a sensitive one (a password) is judged, not hidden.
+    if side.is_sensitive() {
+        return side.is_present();
+    }
     match side.known() {
         Some(Value::String(s)) => !s.is_empty(),
         Some(Value::Array(items)) => !items.is_empty(),
@@ -277,10 +282,8 @@ fn pairs<'v>(
 
 /// "3 → 0", redacted.
 fn describe(before: Attr<'_>, after: Attr<'_>) -> String {
-    let show = |side: Attr<'_>| match side.redacted() {
-        Value::Null => "(unset)".to_string(),
-        _ => side.display(),
-    };
+    // A sensitive value removed shows as unset: that it is gone says nothing of what it was.
+    let show = |side: Attr<'_>| if side.is_present() { side.display() } else { "(unset)".to_string() };
     format!("{} → {}", show(before), show(after))
 }
 
@@ -340,6 +343,26 @@ mod tests {
         let acl = Attribute::new("aws_x", "web_acl_id", Meaning::Protection, Scale::Present, "unfiltered");
         assert_eq!(judged(acl, r#"{"web_acl_id":"arn:acl"}"#, r#"{"web_acl_id":""}"#).len(), 1);
         assert!(judged(acl, r#"{"web_acl_id":""}"#, r#"{"web_acl_id":"arn:acl"}"#).is_empty());
+    }
+
+    /// Whether a sensitive value is there is read without reading it: a password removed is judged
+    /// (and shown as unset, never as the value), one rotated is neither judged nor a hidden read.
+    #[test]
+    fn a_sensitive_value_removed_is_judged_without_being_read() {
+        let token = Attribute::new("aws_x", "auth_token", Meaning::Protection, Scale::Present, "no password");
+        let sensitive = |before: &str, after: &str| {
+            crate::plan::testing::parse(&format!(
+                r#"{{"address":"aws_x.r","mode":"managed","type":"aws_x","name":"r","change":{{"actions":["update"],
+                "before":{before},"after":{after},"after_unknown":{{}},
+                "before_sensitive":{{"auth_token":true}},"after_sensitive":{{"auth_token":true}}}}}}"#
+            ))
+            .unwrap()
+        };
+        let removed = sensitive(r#"{"auth_token":"hunter2"}"#, r#"{"auth_token":null}"#);
+        assert_eq!(token.judge(&removed), ["aws_x.r: auth_token (sensitive) → (unset): no password"]);
+        let rotated = sensitive(r#"{"auth_token":"hunter2"}"#, r#"{"auth_token":"correct horse"}"#);
+        assert!(token.judge(&rotated).is_empty());
+        assert!(!rotated.values().hid_a_read());
     }
 
     #[test]
