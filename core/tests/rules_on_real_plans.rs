@@ -1453,7 +1453,8 @@ fn guardrails_loosened_in_place_are_reported() {
 /// Signals dimmed in place, which passed before: the real `signals-dimmed` plan switches a
 /// cluster's Container Insights off and moves an HTTPS listener to a TLS 1.0 policy; enhanced
 /// observability and a TLS 1.3-only policy stay quiet. Derived from it, across the three clouds:
-/// the protections, records and grants the emulator cannot apply.
+/// the protections, records and grants the emulator cannot apply (a function's ingress narrowed
+/// stays quiet).
 #[test]
 fn signals_dimmed_in_place_are_reported() {
     let report = analyze_with("signals-dimmed", &Policy::default());
@@ -1541,8 +1542,62 @@ fn signals_dimmed_in_place_are_reported() {
                 "azurerm",
                 flip("azurerm_linux_web_app.shop", "site_config.ftps_state", json!("FtpsOnly"), json!("AllAllowed")),
             ),
+            in_provider(
+                "azurerm",
+                flip("azurerm_redis_cache.sessions", "minimum_tls_version", json!("1.2"), json!("1.0")),
+            ),
+            in_provider(
+                "azurerm",
+                flip("azurerm_cognitive_account.openai", "local_auth_enabled", json!(false), json!(true)),
+            ),
+            in_provider(
+                "azurerm",
+                flip("azurerm_eventhub_namespace.events", "public_network_access_enabled", json!(false), json!(true)),
+            ),
+            in_provider(
+                "google",
+                flip(
+                    "google_container_cluster.prod",
+                    "private_cluster_config.enable_private_nodes",
+                    json!(true),
+                    json!(false),
+                ),
+            ),
+            in_provider(
+                "google",
+                flip(
+                    "google_cloud_run_v2_service.api",
+                    "ingress",
+                    json!("INGRESS_TRAFFIC_INTERNAL_ONLY"),
+                    json!("INGRESS_TRAFFIC_ALL"),
+                ),
+            ),
+            in_provider(
+                "google",
+                flip(
+                    "google_compute_backend_service.web",
+                    "security_policy",
+                    json!("projects/p/global/securityPolicies/edge"),
+                    json!(""),
+                ),
+            ),
+            in_provider(
+                "google",
+                flip("google_dns_managed_zone.shop", "dnssec_config.state", json!("on"), json!("off")),
+            ),
+            in_provider(
+                "google",
+                flip(
+                    "google_cloudfunctions_function.hook",
+                    "ingress_settings",
+                    json!("ALLOW_ALL"),
+                    json!("ALLOW_INTERNAL_ONLY"),
+                ),
+            ),
         ]
     });
+    let quiet = "google_cloudfunctions_function.hook";
+    assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
     for (rule, address, words) in [
         ("PG-DET-001", "aws_cloudtrail.main", "calls to IAM, STS and other global services"),
         ("PG-DET-002", "aws_dlm_lifecycle_policy.daily", "ENABLED → DISABLED"),
@@ -1556,6 +1611,13 @@ fn signals_dimmed_in_place_are_reported() {
         ("PG-DET-002", "google_container_node_pool.default", "GKE_METADATA → GCE_METADATA"),
         ("PG-DET-002", "azurerm_subscription_policy_assignment.baseline", "it only reports"),
         ("PG-TLS-001", "azurerm_linux_web_app.shop", "FtpsOnly → AllAllowed"),
+        ("PG-TLS-001", "azurerm_redis_cache.sessions", "1.2 → 1.0"),
+        ("PG-DET-002", "azurerm_cognitive_account.openai", "its API keys work again"),
+        ("PG-DET-002", "azurerm_eventhub_namespace.events", "reachable from any network"),
+        ("PG-DET-002", "google_container_cluster.prod", "the cluster's nodes get public IP addresses"),
+        ("PG-DET-002", "google_cloud_run_v2_service.api", "INGRESS_TRAFFIC_INTERNAL_ONLY → INGRESS_TRAFFIC_ALL"),
+        ("PG-DET-002", "google_compute_backend_service.web", "without Cloud Armor's filtering"),
+        ("PG-DET-002", "google_dns_managed_zone.shop", "on → off"),
     ] {
         assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
     }

@@ -24,6 +24,8 @@ const FTPS: &[&[&str]] = &[&["AllAllowed"], &["FtpsOnly", "Disabled"]];
 const OLDER_TLS: &str = "clients may use an older TLS version";
 const PLAIN_FTP: &str = "deployments over plain FTP are accepted, credentials in clear text";
 const UNENFORCED: &str = "the policy's deny and modify effects stop: it only reports";
+const ANY_NETWORK: &str = "it is reachable from any network";
+const KEYS_BACK: &str = "its API keys work again, outside Entra ID and its audit";
 const UNALERTED: &str = "threat detection alerts for the server stop";
 const UNAUDITED: &str = "the server is no longer audited";
 
@@ -215,6 +217,16 @@ static ATTRIBUTES: &[Attribute] = &[
         false,
         "the registry is reachable from any network",
     ),
+    flag("azurerm_eventhub_namespace", "public_network_access_enabled", Protection, false, ANY_NETWORK),
+    flag("azurerm_servicebus_namespace", "public_network_access_enabled", Protection, false, ANY_NETWORK),
+    flag("azurerm_cognitive_account", "public_network_access_enabled", Protection, false, ANY_NETWORK),
+    flag("azurerm_search_service", "public_network_access_enabled", Protection, false, ANY_NETWORK),
+    flag("azurerm_linux_web_app", "public_network_access_enabled", Protection, false, ANY_NETWORK),
+    flag("azurerm_windows_web_app", "public_network_access_enabled", Protection, false, ANY_NETWORK),
+    flag("azurerm_linux_function_app", "public_network_access_enabled", Protection, false, ANY_NETWORK),
+    flag("azurerm_windows_function_app", "public_network_access_enabled", Protection, false, ANY_NETWORK),
+    flag("azurerm_cognitive_account", "local_auth_enabled", Protection, false, KEYS_BACK),
+    flag("azurerm_search_service", "local_authentication_enabled", Protection, false, KEYS_BACK),
     flag(
         "azurerm_cosmosdb_account",
         "local_authentication_disabled",
@@ -345,6 +357,7 @@ static ATTRIBUTES: &[Attribute] = &[
     levels("azurerm_windows_web_app", "site_config.minimum_tls_version", Transport, SERVER_TLS, OLDER_TLS),
     levels("azurerm_linux_function_app", "site_config.minimum_tls_version", Transport, SERVER_TLS, OLDER_TLS),
     levels("azurerm_windows_function_app", "site_config.minimum_tls_version", Transport, SERVER_TLS, OLDER_TLS),
+    levels("azurerm_redis_cache", "minimum_tls_version", Transport, SERVER_TLS, OLDER_TLS),
     levels("azurerm_linux_web_app", "site_config.ftps_state", Transport, FTPS, PLAIN_FTP),
     levels("azurerm_windows_web_app", "site_config.ftps_state", Transport, FTPS, PLAIN_FTP),
     levels("azurerm_linux_function_app", "site_config.ftps_state", Transport, FTPS, PLAIN_FTP),

@@ -25,6 +25,13 @@ const BINARY_AUTHORIZATION: &[&[&str]] = &[
 ];
 /// What pods see of the node's metadata server: `GCE_METADATA` hands them the node's credentials.
 const WORKLOAD_METADATA: &[&[&str]] = &[&["GCE_METADATA", "MODE_UNSPECIFIED"], &["GKE_METADATA"]];
+/// Where a function or a Cloud Run service takes requests from, most open first.
+const FUNCTION_INGRESS: &[&[&str]] = &[&["ALLOW_ALL"], &["ALLOW_INTERNAL_AND_GCLB"], &["ALLOW_INTERNAL_ONLY"]];
+const RUN_INGRESS: &[&[&str]] =
+    &[&["INGRESS_TRAFFIC_ALL"], &["INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"], &["INGRESS_TRAFFIC_INTERNAL_ONLY"]];
+const DNSSEC_STATE: &[&[&str]] = &[&["off"], &["transfer"], &["on"]];
+const FROM_THE_INTERNET: &str = "it takes requests from the internet, not only from inside the network";
+const UNFILTERED: &str = "requests reach the backends without Cloud Armor's filtering";
 const OS_LOGIN_OFF: &str = "SSH keys in metadata work again, outside IAM and its audit";
 const SERIAL_OPEN: &str = "the serial console accepts interactive connections";
 const NODE_CREDENTIALS: &str = "pods can read the node's service account credentials from the metadata server";
@@ -161,6 +168,31 @@ static ATTRIBUTES: &[Attribute] = &[
         Protection,
         true,
         "the cluster's control plane is reachable at a public address",
+    ),
+    flag(
+        "google_container_cluster",
+        "private_cluster_config.enable_private_nodes",
+        Protection,
+        true,
+        "the cluster's nodes get public IP addresses",
+    ),
+    levels("google_cloudfunctions_function", "ingress_settings", Protection, FUNCTION_INGRESS, FROM_THE_INTERNET),
+    levels(
+        "google_cloudfunctions2_function",
+        "service_config.ingress_settings",
+        Protection,
+        FUNCTION_INGRESS,
+        FROM_THE_INTERNET,
+    ),
+    levels("google_cloud_run_v2_service", "ingress", Protection, RUN_INGRESS, FROM_THE_INTERNET),
+    present("google_compute_backend_service", "security_policy", Protection, UNFILTERED),
+    present("google_compute_region_backend_service", "security_policy", Protection, UNFILTERED),
+    levels(
+        "google_dns_managed_zone",
+        "dnssec_config.state",
+        Protection,
+        DNSSEC_STATE,
+        "the zone's answers are no longer signed: resolvers cannot detect forged ones",
     ),
     present(
         "google_container_cluster",
