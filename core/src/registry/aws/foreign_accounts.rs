@@ -16,7 +16,9 @@ without an `sts:ExternalId` or organization condition) newly names an AWS accoun
 or an ARN in it); or a snapshot or image is shared with one (`shared_accounts` of \
 `aws_db_snapshot` and `aws_db_cluster_snapshot`, `aws_snapshot_create_volume_permission`, \
 `aws_ami_launch_permission`), a VPC is peered with one (`peer_owner_id` of \
-`aws_vpc_peering_connection`), or a RAM share admits one (`aws_ram_principal_association`). It \
+`aws_vpc_peering_connection`), a RAM share admits one (`aws_ram_principal_association`), or a \
+bucket's replication copies its objects into one (a destination `account` of \
+`aws_s3_bucket_replication_configuration`). It \
 reports an account that is not one of the `trusted_accounts:` of the configuration, or, without \
 that list, not an account that appears in the plan's own resource ARNs. The message names the \
 account.\n\n\

@@ -76,8 +76,10 @@ pub static PERMISSIONS_BROADENED: Rule = Rule {
     doc: "**Why it matters.** Every new permission, trusted principal or attached policy widens what \
 can be done in the account; a reviewer should confirm it is meant.\n\n\
 **What triggers it.** A policy document that newly allows an action on a resource no old \
-statement covered, a trust policy that trusts a new principal, or a new managed-policy attachment \
-(other than the administrator-equivalent ones of PG-IAM-003). Grants are compared as allows \
+statement covered, a trust policy that trusts a new principal, a new managed-policy attachment \
+(other than the administrator-equivalent ones of PG-IAM-003; a principal added to an exclusive \
+`aws_iam_policy_attachment` is one), or a user added to a group (`aws_iam_group_membership`, \
+`aws_iam_user_group_membership`), who gets every permission the group holds. Grants are compared as allows \
 minus denies, with conditions as part of the grant: an `Allow` that loses a `Condition` (MFA, \
 source IP, region, organization, external id), a `Deny` statement removed or narrowed, or a \
 Deny-only policy deleted widens what is allowed and is reported (as PG-IAM-001 or PG-IAM-004 when \

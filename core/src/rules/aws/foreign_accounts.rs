@@ -1,8 +1,8 @@
 //! Another AWS account admitted: a resource policy, Lambda or event bus permission, KMS grant or
 //! role trust policy that newly names an account, a snapshot or image shared with one, a VPC peered
-//! with one, an endpoint service that lets one connect. Which accounts are "another" is known only once the plan
-//! has shown its own (the ARNs of everything it touches), or from `trusted_accounts:`; so this
-//! family is judged across the plan.
+//! with one, an endpoint service that lets one connect, a bucket replicated into one. Which
+//! accounts are "another" is known only once the plan has shown its own (the ARNs of everything it
+//! touches), or from `trusted_accounts:`; so this family is judged across the plan.
 
 use std::sync::Arc;
 
@@ -28,6 +28,10 @@ const SHARES: &[(&str, &str, &str)] = &[
     ("aws_cloudwatch_event_permission", "principal", "event bus permission"),
 ];
 
+/// Replication copies every object it matches into the destination's account: one more account
+/// there is the bucket's data handed to it.
+const REPLICATION: &str = "aws_s3_bucket_replication_configuration";
+
 pub(crate) struct ForeignAccounts;
 pub(crate) static FAMILY: ForeignAccounts = ForeignAccounts;
 static RULES: &[&Rule] = &[&ANOTHER_ACCOUNT];
@@ -42,7 +46,7 @@ impl PlanWide for ForeignAccounts {
     }
 
     fn reads(&self, resource_type: &str) -> bool {
-        SHARES.iter().any(|(share, ..)| *share == resource_type)
+        resource_type == REPLICATION || SHARES.iter().any(|(share, ..)| *share == resource_type)
     }
 }
 
@@ -79,6 +83,8 @@ struct Admission {
     resource_type: String,
     actions: Action,
     noun: &'static str,
+    /// What the resource now does with the accounts: "admits", or "copies its objects to".
+    verb: &'static str,
     accounts: Vec<String>,
 }
 
@@ -86,7 +92,7 @@ struct Admission {
 /// not name before.
 fn admissions(change: &Change) -> Option<Box<Admission>> {
     let t = change.resource_type.as_ref();
-    let named = matches!(t, LAMBDA_PERMISSION | LAYER_PERMISSION | KMS_GRANT | "aws_iam_role")
+    let named = matches!(t, LAMBDA_PERMISSION | LAYER_PERMISSION | KMS_GRANT | REPLICATION | "aws_iam_role")
         || SHARES.iter().any(|(share, ..)| *share == t)
         || SITES.iter().any(|s| s.resource_type == t);
     if !named || !admits(change) {
@@ -118,6 +124,14 @@ fn admissions(change: &Change) -> Option<Box<Admission>> {
             };
             ("key grant", grantee(before), grantee(after))
         }
+        REPLICATION => {
+            let destinations = |side: Attr<'_>| {
+                let rules = side.get("rule").elements();
+                let accounts = rules.flat_map(|rule| rule.get("destination").elements().map(|d| d.get("account")));
+                accounts.filter_map(|account| account.as_str().and_then(account_of)).collect::<Vec<_>>()
+            };
+            ("replication configuration", destinations(before), destinations(after))
+        }
         _ if SHARES.iter().any(|(share, ..)| *share == t) => {
             let (_, attribute, noun) = SHARES.iter().find(|(share, ..)| *share == t)?;
             let accounts = |side: Attr<'_>| {
@@ -140,6 +154,7 @@ fn admissions(change: &Change) -> Option<Box<Admission>> {
             resource_type: t.to_string(),
             actions: change.action,
             noun,
+            verb: if t == REPLICATION { "copies its objects to" } else { "admits" },
             accounts,
         })
     })
@@ -193,7 +208,10 @@ fn account_findings<'a>(
         let rule: &Rule = &ANOTHER_ACCOUNT;
         let (noun, accounts) =
             if foreign.len() == 1 { ("account", foreign[0].clone()) } else { ("accounts", list_names(&foreign, 5)) };
-        let message = format!("{}: the {} now admits AWS {noun} {accounts} ({why})", admission.address, admission.noun);
+        let message = format!(
+            "{}: the {} now {} AWS {noun} {accounts} ({why})",
+            admission.address, admission.noun, admission.verb
+        );
         let (address, resource_type) = (admission.address.clone(), admission.resource_type.clone());
         let finding = ctx.finding(rule, rule.category, address, resource_type, admission.actions, message);
         found.extend(finding.map(|f| (index, f)));

@@ -1,5 +1,5 @@
 //! IAM Changes: the permissions policy documents grant, trust policies, managed-policy
-//! attachments, and the organization's guardrails (service and resource control policies), diffed
+//! attachments, group memberships, and the organization's guardrails (service and resource control policies), diffed
 //! between before and after. Only what is newly granted or permitted is reported; removing
 //! permissions is not a risk.
 
@@ -73,13 +73,15 @@ struct Delta {
     federated: Vec<Trust>,
     principals: Vec<String>,
     managed: Vec<String>,
+    /// "user mallory to group admins": members a group newly has, who get all it holds.
+    memberships: Vec<String>,
     unverifiable: Option<&'static str>,
 }
 
 fn delta(change: &Change) -> Delta {
     let t = change.resource_type.as_ref();
     let relevant = FAMILY.types.contains(&t);
-    const GRANTING: [&str; 7] = [
+    const GRANTING: [&str; 10] = [
         "policy",
         "assume_role_policy",
         "inline_policy",
@@ -87,6 +89,9 @@ fn delta(change: &Change) -> Delta {
         "policy_arn",
         "managed_policy_arn",
         "content",
+        "users",
+        "roles",
+        "groups",
     ];
     // Deleting a policy document takes its Deny statements with it: that can widen, so policy
     // deletions are read (with nothing after); other deletions only take permissions away.
@@ -168,6 +173,22 @@ fn delta(change: &Change) -> Delta {
     if t == "aws_eks_access_policy_association" {
         delta.managed = delta.managed.iter().map(|arn| cluster_access(arn, after)).collect();
     }
+    // Who a change puts where permissions already are: a group's new members, and principals
+    // added to an exclusive policy attachment (the policy attached to them anew).
+    let member_lists: &[&str] = match t {
+        "aws_iam_user_group_membership" => &["groups"],
+        "aws_iam_group_membership" => &["users"],
+        "aws_iam_policy_attachment" => &["users", "roles", "groups"],
+        _ => &[],
+    };
+    let gained = member_lists.iter().any(|list| !added(before, after, list).is_empty());
+    if t == "aws_iam_policy_attachment" && delta.managed.is_empty() && gained {
+        delta.managed = managed_arns(t, after);
+    }
+    delta.memberships = memberships(t, before, after);
+    if member_lists.iter().any(|list| after.get(list).is_unknown()) {
+        delta.unverifiable.get_or_insert("who is added is known only after apply");
+    }
     // A role's `managed_policy_arns` and `inline_policy` are computed when the configuration does
     // not set them: wholly unknown says nothing unless the old state had entries there. A list with
     // an unknown entry among known ones cannot be verified.
@@ -199,6 +220,28 @@ fn policy_documents(resource_type: &str, side: Attr<'_>) -> Vec<Document> {
         side.get("inline_policy").elements().map(|block| Document::read(block.get("policy"))).collect()
     } else {
         Vec::new()
+    }
+}
+
+/// The names in list `name` of `after` that it did not hold before.
+fn added(before: Attr<'_>, after: Attr<'_>, name: &str) -> Vec<String> {
+    let old: Vec<&str> = before.get(name).elements().filter_map(Attr::as_str).collect();
+    after.get(name).elements().filter_map(Attr::as_str).filter(|v| !old.contains(v)).map(str::to_owned).collect()
+}
+
+/// The members a group membership newly adds, as "user bob to group admins".
+fn memberships(resource_type: &str, before: Attr<'_>, after: Attr<'_>) -> Vec<String> {
+    let named = |attribute: &str| after.get(attribute).as_str().unwrap_or("(known after apply)").to_owned();
+    match resource_type {
+        "aws_iam_user_group_membership" => {
+            let user = named("user");
+            added(before, after, "groups").iter().map(|group| format!("user {user} to group {group}")).collect()
+        }
+        "aws_iam_group_membership" => {
+            let group = named("group");
+            added(before, after, "users").iter().map(|user| format!("user {user} to group {group}")).collect()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -296,6 +339,8 @@ pub static FAMILY: Family = Family {
         "aws_ssoadmin_managed_policy_attachment",
         "aws_eks_access_policy_association",
         "aws_organizations_policy",
+        "aws_iam_user_group_membership",
+        "aws_iam_group_membership",
     ],
     category: Category::Iam,
     check,
@@ -410,6 +455,9 @@ fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
     let managed: Vec<String> = delta.managed.iter().filter(|arn| !is_administrator(arn)).cloned().collect();
     if !managed.is_empty() {
         parts.push(format!("attaches {}", list_names(&managed, 3)));
+    }
+    if !delta.memberships.is_empty() {
+        parts.push(format!("adds {}, with every permission the group holds", list_names(&delta.memberships, 3)));
     }
     if !delta.loosened.is_empty() {
         let loosened: Vec<&Grant> = delta.loosened.iter().collect();
