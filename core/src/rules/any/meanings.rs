@@ -142,7 +142,7 @@ pub(crate) mod tests {
                 Scale::Levels(_) => &["string"],
                 Scale::Count | Scale::Period { .. } => &["number"],
                 Scale::Present => &["string", "block", "list", "set", "map"],
-                Scale::On(_) => &["block", "list", "set", "bool", "string"],
+                Scale::On(_) | Scale::Each(_) => &["block", "list", "set", "bool", "string"],
             };
             assert!(
                 readable.contains(&kind),

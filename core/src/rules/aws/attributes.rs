@@ -125,6 +125,12 @@ const ELB_TLS: &[&[&str]] = &[
         "ELBSecurityPolicy-TLS13-1-3-2021-06",
     ],
 ];
+/// Object Lock's default mode: `GOVERNANCE` lets anyone with `s3:BypassGovernanceRetention` delete.
+const LOCK_MODES: &[&[&str]] = &[&["GOVERNANCE"], &["COMPLIANCE"]];
+const DNS_FIREWALL_ACTIONS: &[&[&str]] = &[&["ALLOW"], &["ALERT"], &["BLOCK"]];
+/// An SSM service setting's value where `Enable` opens something (public sharing of documents).
+const SETTING_ENABLED: &[&[&str]] = &[&["Enable"], &["Disable"]];
+const RULES_UNBLOCKING: &str = "the requests matched are counted or allowed, no longer stopped";
 const UNSIGNED: &str = "the zone's answers are no longer signed: resolvers cannot detect forged ones";
 const RULE_STATE: &[&[&str]] = &[&["DISABLED"], &["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"]];
 
@@ -404,6 +410,37 @@ static ATTRIBUTES: &[Attribute] = &[
         Scale::On(blocks_by_default),
         "requests that no rule matches are allowed instead of blocked",
     ),
+    levels(
+        "aws_s3_bucket_object_lock_configuration",
+        "rule.default_retention.mode",
+        Protection,
+        LOCK_MODES,
+        "locked objects can be deleted before their retention ends by anyone allowed to bypass governance",
+    ),
+    levels(
+        "aws_route53_resolver_firewall_rule",
+        "action",
+        Protection,
+        DNS_FIREWALL_ACTIONS,
+        "queries for the rule's domains are answered, no longer blocked",
+    ),
+    levels(
+        "aws_ssm_service_setting",
+        "setting_value",
+        Protection,
+        SETTING_ENABLED,
+        "the account's SSM documents may be shared publicly",
+    )
+    .unless(not_public_sharing),
+    Attribute::new(
+        "aws_networkfirewall_firewall_policy",
+        "firewall_policy",
+        Protection,
+        Scale::On(inspects_by_default),
+        "packets no stateless rule matches pass uninspected",
+    ),
+    Attribute::new("aws_wafv2_web_acl", "rule", Protection, Scale::Each(rules_blocking), RULES_UNBLOCKING),
+    Attribute::new("aws_wafv2_rule_group", "rule", Protection, Scale::Each(rules_blocking), RULES_UNBLOCKING),
     present("aws_cloudfront_distribution", "web_acl_id", Protection, "requests are no longer filtered by a web ACL"),
     // A boundary caps what any policy attached later can grant; without it they grant in full.
     present("aws_iam_role", "permissions_boundary", Protection, "no boundary caps what the role's policies grant"),
@@ -779,6 +816,40 @@ fn kubernetes_audit(cluster: Attr<'_>) -> bool {
 }
 
 /// Whether a web ACL blocks what no rule matches (`default_action { block {} }`).
+/// Whether an SSM service setting is another than the one that allows sharing documents publicly.
+fn not_public_sharing(setting: Attr<'_>) -> bool {
+    !setting
+        .get("setting_id")
+        .as_str()
+        .is_some_and(|id| id.ends_with("/ssm/documents/console/public-sharing-permission"))
+}
+
+/// Whether a Network Firewall policy sends packets no stateless rule matches (and fragments) on
+/// to inspection or drops them, rather than letting them pass.
+fn inspects_by_default(policy: Attr<'_>) -> bool {
+    policy.get("firewall_policy").elements().any(|p| {
+        ["stateless_default_actions", "stateless_fragment_default_actions"]
+            .iter()
+            .all(|list| !p.get(list).elements().any(|action| action.as_str() == Some("aws:pass")))
+    })
+}
+
+/// A web ACL's (or rule group's) rules by name, each on while it stops what it matches: its own
+/// action blocks or challenges, or a rule group it runs keeps its own actions (`none`, not `count`).
+fn rules_blocking(acl: Attr<'_>) -> Vec<(String, bool)> {
+    let any_of = |blocks: Attr<'_>, kinds: &[&str]| {
+        blocks.elements().any(|block| kinds.iter().any(|kind| block.get(kind).elements().next().is_some()))
+    };
+    acl.get("rule")
+        .elements()
+        .filter_map(|rule| {
+            let stops = any_of(rule.get("action"), &["block", "captcha", "challenge"])
+                || any_of(rule.get("override_action"), &["none"]);
+            Some((rule.get("name").as_str()?.to_owned(), stops))
+        })
+        .collect()
+}
+
 fn blocks_by_default(acl: Attr<'_>) -> bool {
     acl.get("default_action").elements().any(|action| action.get("block").elements().next().is_some())
 }

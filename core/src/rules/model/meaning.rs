@@ -43,6 +43,10 @@ pub enum Scale {
     /// Whether a whole side is on, for what one value alone cannot say; judged when the
     /// attribute the path names changes.
     On(fn(Attr<'_>) -> bool),
+    /// The items of a side by name, each on or off (a web ACL's rules: blocking, or only
+    /// counting): judged where an item on before is there and off after. Items added, removed or
+    /// renamed are not judged: what they mean is another row's, or a reviewer's, to say.
+    Each(fn(Attr<'_>) -> Vec<(String, bool)>),
 }
 
 /// What a period of 0, or none, means.
@@ -139,6 +143,21 @@ impl Attribute {
             let switched_off = on(values.before()) && !values.after().get(steps[0]).is_unknown() && !on(values.after());
             return switched_off.then(|| format!("{name}: {}", self.effect)).into_iter().collect();
         }
+        if let Scale::Each(items) = self.scale {
+            if values.after().get(steps[0]).is_unknown() {
+                return Vec::new();
+            }
+            let after = items(values.after());
+            let off: Vec<String> = items(values.before())
+                .into_iter()
+                .filter(|(item, on)| *on && after.iter().any(|(now, still)| now == item && !still))
+                .map(|(item, _)| item)
+                .collect();
+            if off.is_empty() {
+                return Vec::new();
+            }
+            return vec![format!("{name}: {} {}: {}", self.path, crate::rules::list_names(&off, 5), self.effect)];
+        }
         let mut places = Vec::new();
         pairs(values.before(), values.after(), &steps, String::new(), &mut places);
         let mut messages = Vec::new();
@@ -169,7 +188,7 @@ impl Attribute {
             Scale::Count => before.as_f64().is_some_and(|n| n != 0.0),
             Scale::Period { .. } => before.as_f64().is_some_and(|n| n > 0.0),
             Scale::Present => present(before),
-            Scale::On(_) => false,
+            Scale::On(_) | Scale::Each(_) => false,
         }
     }
 
@@ -205,7 +224,7 @@ impl Attribute {
                 !before.is_unknown() && matches!((days(before), days(after)), (Some(b), Some(a)) if a < b)
             }
             Scale::Present => present(before) && !present(after),
-            Scale::On(_) => false,
+            Scale::On(_) | Scale::Each(_) => false,
         }
     }
 
@@ -343,6 +362,30 @@ mod tests {
         let acl = Attribute::new("aws_x", "web_acl_id", Meaning::Protection, Scale::Present, "unfiltered");
         assert_eq!(judged(acl, r#"{"web_acl_id":"arn:acl"}"#, r#"{"web_acl_id":""}"#).len(), 1);
         assert!(judged(acl, r#"{"web_acl_id":""}"#, r#"{"web_acl_id":"arn:acl"}"#).is_empty());
+    }
+
+    /// Items compared by name: one switched off is reported by name; one added off, removed,
+    /// renamed or moved is not.
+    #[test]
+    fn named_items_are_judged_by_name_not_by_place() {
+        let items = |side: Attr<'_>| -> Vec<(String, bool)> {
+            let rules = side.get("rule").elements();
+            rules
+                .filter_map(|r| Some((r.get("name").as_str()?.to_owned(), r.get("on").as_bool() == Some(true))))
+                .collect()
+        };
+        let rules = Attribute::new("aws_x", "rule", Meaning::Protection, Scale::Each(items), "off");
+        let side = |rules: &[(&str, bool)]| {
+            let rules: Vec<String> = rules.iter().map(|(n, on)| format!(r#"{{"name":"{n}","on":{on}}}"#)).collect();
+            format!(r#"{{"rule":[{}]}}"#, rules.join(","))
+        };
+        let both_on = side(&[("a", true), ("b", true)]);
+        assert_eq!(judged(rules, &both_on, &side(&[("a", false), ("b", true)])), ["aws_x.r: rule a: off"]);
+        assert_eq!(judged(rules, &both_on, &side(&[("b", false), ("a", false)])), ["aws_x.r: rule a, b: off"]);
+        assert!(judged(rules, &both_on, &side(&[("b", true), ("a", true)])).is_empty());
+        assert!(judged(rules, &both_on, &side(&[("a", true)])).is_empty());
+        assert!(judged(rules, &both_on, &side(&[("a", true), ("b2", false), ("c", false)])).is_empty());
+        assert!(judged(rules, &side(&[("a", false)]), &side(&[("a", true)])).is_empty());
     }
 
     /// Whether a sensitive value is there is read without reading it: a password removed is judged
