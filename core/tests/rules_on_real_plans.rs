@@ -1730,3 +1730,88 @@ fn notebooks_and_query_engines_opened_in_place_are_reported() {
         assert!(!shown.contains("s3cr3t") && !shown.contains("n3w-t0ken"), "{format:?}: a sensitive value is shown");
     }
 }
+
+/// Access widened in place, which passed before: the real `access-widened` plan adds a user to the
+/// admins group and a role to an exclusive policy attachment, drops a bucket's Object Lock to
+/// governance mode, replicates it into another account, and sets a web ACL's SQL injection rule
+/// to count; a rule moved from counting to blocking stays quiet. Derived from it, what the emulator
+/// cannot apply, and web ACL rules renamed or reordered, which stay quiet.
+#[test]
+fn access_widened_in_place_is_reported() {
+    let report = analyze_with("access-widened", &Policy::default());
+    for (rule, address, words) in [
+        ("PG-IAM-005", "aws_iam_group_membership.admins", "adds user mallory to group admins"),
+        (
+            "PG-IAM-005",
+            "aws_iam_policy_attachment.billing_read",
+            "attaches arn:aws:iam::123456789012:policy/billing-read",
+        ),
+        (
+            "PG-RP-003",
+            "aws_s3_bucket_replication_configuration.ledger",
+            "now copies its objects to AWS account 999988887777",
+        ),
+        ("PG-DET-002", "aws_s3_bucket_object_lock_configuration.ledger", "COMPLIANCE → GOVERNANCE"),
+        ("PG-DET-002", "aws_wafv2_web_acl.edge", "rule sqli: the requests matched are counted or allowed"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+    let waf = report.findings.iter().find(|f| f.address == "aws_wafv2_web_acl.edge").unwrap();
+    assert!(!waf.message.contains("probe"), "{waf:#?}");
+    assert_eq!((report.high_risk_changes, report.exit_code()), (5, 2));
+
+    let report = with_derived("access-widened", "aws_wafv2_web_acl.edge", |template| {
+        use serde_json::{json, Value};
+        let update =
+            |address: &str, before: Value, after: Value| derived(template, address, &["update"], before, after);
+        let create = |address: &str, after: Value| derived(template, address, &["create"], Value::Null, after);
+        let rule = |name: &str, action: &str| {
+            let mut actions = json!({"allow": [], "block": [], "captcha": [], "challenge": [], "count": []});
+            actions[action] = json!([{}]);
+            json!({"name": name, "priority": 1, "action": [actions], "override_action": []})
+        };
+        let acl = |rules: Vec<Value>| json!({"name": "acl", "rule": rules});
+        let stateless = |action: &str| {
+            json!({"name": "egress", "firewall_policy": [{"stateless_default_actions": [action],
+                "stateless_fragment_default_actions": ["aws:drop"]}]})
+        };
+        let sharing = |value: &str| json!({"setting_id": "/ssm/documents/console/public-sharing-permission", "setting_value": value});
+        vec![
+            create("aws_iam_user_group_membership.bob", json!({"user": "bob", "groups": ["admins", "dev"]})),
+            update(
+                "aws_route53_resolver_firewall_rule.malware",
+                json!({"name": "malware", "action": "BLOCK"}),
+                json!({"name": "malware", "action": "ALLOW"}),
+            ),
+            update("aws_ssm_service_setting.sharing", sharing("Disable"), sharing("Enable")),
+            update(
+                "aws_networkfirewall_firewall_policy.egress",
+                stateless("aws:forward_to_sfe"),
+                stateless("aws:pass"),
+            ),
+            update(
+                "aws_wafv2_rule_group.shared",
+                acl(vec![rule("bad-bots", "block")]),
+                acl(vec![rule("bad-bots", "count")]),
+            ),
+            update("aws_wafv2_web_acl.renamed", acl(vec![rule("sqli", "block")]), acl(vec![rule("sqli-v2", "count")])),
+            update(
+                "aws_wafv2_web_acl.reordered",
+                acl(vec![rule("a", "block"), rule("b", "count")]),
+                acl(vec![rule("b", "count"), rule("a", "block")]),
+            ),
+        ]
+    });
+    for (rule, address, words) in [
+        ("PG-IAM-005", "aws_iam_user_group_membership.bob", "adds user bob to group admins, user bob to group dev"),
+        ("PG-DET-002", "aws_route53_resolver_firewall_rule.malware", "BLOCK → ALLOW"),
+        ("PG-DET-002", "aws_ssm_service_setting.sharing", "SSM documents may be shared publicly"),
+        ("PG-DET-002", "aws_networkfirewall_firewall_policy.egress", "pass uninspected"),
+        ("PG-DET-002", "aws_wafv2_rule_group.shared", "rule bad-bots"),
+    ] {
+        assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
+    }
+    for quiet in ["aws_wafv2_web_acl.renamed", "aws_wafv2_web_acl.reordered"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
+}
