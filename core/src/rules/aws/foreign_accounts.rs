@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::plan::{Action, Attr, Change, PlanError};
+use crate::plan::{Action, Attr, Change, Mode, PlanError};
 use crate::registry::{Rule, ANOTHER_ACCOUNT};
 use crate::report::Finding;
 use crate::rules::aws::resource_policy::{admits, KMS_GRANT, LAMBDA_PERMISSION, LAYER_PERMISSION, SITES};
@@ -14,23 +14,51 @@ use crate::rules::model::policy_document::{account_of, Document};
 use crate::rules::plan_wide::{Collector, Kept, PlanWide};
 use crate::rules::{list_names, Context};
 
-/// What shares a resource with an account, or connects to one, by naming it in one attribute:
-/// (type, attribute, noun).
-const SHARES: &[(&str, &str, &str)] = &[
-    ("aws_db_snapshot", "shared_accounts", "snapshot"),
-    ("aws_db_cluster_snapshot", "shared_accounts", "snapshot"),
-    ("aws_snapshot_create_volume_permission", "account_id", "volume permission of the snapshot"),
-    ("aws_ami_launch_permission", "account_id", "launch permission of the image"),
-    ("aws_vpc_peering_connection", "peer_owner_id", "peering connection"),
-    ("aws_ram_principal_association", "principal", "resource share"),
-    ("aws_vpc_endpoint_service", "allowed_principals", "endpoint service"),
-    ("aws_vpc_endpoint_service_allowed_principal", "principal_arn", "endpoint service"),
-    ("aws_cloudwatch_event_permission", "principal", "event bus permission"),
+/// What shares a resource with an account, connects to one, or sends data into one, by naming it
+/// (an account id, or an ARN in it) at one path (blocks on the way): (type, path, noun, what the
+/// resource now does with the account).
+const NAMES: &[(&str, &str, &str, &str)] = &[
+    ("aws_db_snapshot", "shared_accounts", "snapshot", ADMITS),
+    ("aws_db_cluster_snapshot", "shared_accounts", "snapshot", ADMITS),
+    ("aws_snapshot_create_volume_permission", "account_id", "volume permission of the snapshot", ADMITS),
+    ("aws_ami_launch_permission", "account_id", "launch permission of the image", ADMITS),
+    ("aws_vpc_peering_connection", "peer_owner_id", "peering connection", ADMITS),
+    ("aws_ram_principal_association", "principal", "resource share", ADMITS),
+    ("aws_vpc_endpoint_service", "allowed_principals", "endpoint service", ADMITS),
+    ("aws_vpc_endpoint_service_allowed_principal", "principal_arn", "endpoint service", ADMITS),
+    ("aws_cloudwatch_event_permission", "principal", "event bus permission", ADMITS),
+    // Data copied or sent into the account named: every object, image, log event, event or
+    // message the resource matches.
+    ("aws_s3_bucket_replication_configuration", "rule.destination.account", "replication configuration", COPIES),
+    (
+        "aws_ecr_replication_configuration",
+        "replication_configuration.rule.destination.registry_id",
+        "replication configuration",
+        COPIES,
+    ),
+    ("aws_cloudwatch_log_subscription_filter", "destination_arn", "subscription filter", SENDS),
+    ("aws_cloudwatch_event_target", "arn", "event target", SENDS),
+    ("aws_sns_topic_subscription", "endpoint", "subscription", SENDS),
 ];
+const ADMITS: &str = "admits";
+const COPIES: &str = "copies what it matches to";
+const SENDS: &str = "sends what it matches to";
 
-/// Replication copies every object it matches into the destination's account: one more account
-/// there is the bucket's data handed to it.
-const REPLICATION: &str = "aws_s3_bucket_replication_configuration";
+/// The managed types whose `arn` is an argument the configuration sets (an event target's target,
+/// a topic policy's topic, a parameter's ARN), not the identity the provider gives the resource:
+/// from the AWS provider 5.100's schema, those whose `arn` is required or optional. Their ARNs say
+/// nothing of the plan's own accounts; read as if they did, one such resource naming an account
+/// would make a grant to that account pass.
+const ARN_AS_ARGUMENT: &[&str] = &[
+    "aws_cloudwatch_event_target",
+    "aws_kinesis_firehose_delivery_stream",
+    "aws_kinesis_stream",
+    "aws_lakeformation_resource",
+    "aws_notifications_channel_association",
+    "aws_sns_topic_data_protection_policy",
+    "aws_sns_topic_policy",
+    "aws_ssm_parameter",
+];
 
 pub(crate) struct ForeignAccounts;
 pub(crate) static FAMILY: ForeignAccounts = ForeignAccounts;
@@ -46,7 +74,7 @@ impl PlanWide for ForeignAccounts {
     }
 
     fn reads(&self, resource_type: &str) -> bool {
-        resource_type == REPLICATION || SHARES.iter().any(|(share, ..)| *share == resource_type)
+        NAMES.iter().any(|(named, ..)| *named == resource_type)
     }
 }
 
@@ -83,7 +111,7 @@ struct Admission {
     resource_type: String,
     actions: Action,
     noun: &'static str,
-    /// What the resource now does with the accounts: "admits", or "copies its objects to".
+    /// What the resource now does with the accounts: "admits", or "sends what it matches to".
     verb: &'static str,
     accounts: Vec<String>,
 }
@@ -92,14 +120,15 @@ struct Admission {
 /// not name before.
 fn admissions(change: &Change) -> Option<Box<Admission>> {
     let t = change.resource_type.as_ref();
-    let named = matches!(t, LAMBDA_PERMISSION | LAYER_PERMISSION | KMS_GRANT | REPLICATION | "aws_iam_role")
-        || SHARES.iter().any(|(share, ..)| *share == t)
+    let named = matches!(t, LAMBDA_PERMISSION | LAYER_PERMISSION | KMS_GRANT | "aws_iam_role")
+        || NAMES.iter().any(|(named, ..)| *named == t)
         || SITES.iter().any(|s| s.resource_type == t);
     if !named || !admits(change) {
         return None;
     }
     let values = change.values();
     let (before, after) = (values.before(), values.after());
+    let mut verb = ADMITS;
     let (noun, old, new) = match t {
         LAMBDA_PERMISSION | LAYER_PERMISSION => {
             let principal = |side: Attr<'_>| side.get("principal").as_str().and_then(account_of).into_iter().collect();
@@ -124,21 +153,10 @@ fn admissions(change: &Change) -> Option<Box<Admission>> {
             };
             ("key grant", grantee(before), grantee(after))
         }
-        REPLICATION => {
-            let destinations = |side: Attr<'_>| {
-                let rules = side.get("rule").elements();
-                let accounts = rules.flat_map(|rule| rule.get("destination").elements().map(|d| d.get("account")));
-                accounts.filter_map(|account| account.as_str().and_then(account_of)).collect::<Vec<_>>()
-            };
-            ("replication configuration", destinations(before), destinations(after))
-        }
-        _ if SHARES.iter().any(|(share, ..)| *share == t) => {
-            let (_, attribute, noun) = SHARES.iter().find(|(share, ..)| *share == t)?;
-            let accounts = |side: Attr<'_>| {
-                let attr = side.get(attribute);
-                let named = attr.as_str().into_iter().chain(attr.elements().filter_map(Attr::as_str));
-                named.filter_map(account_of).collect::<Vec<_>>()
-            };
+        _ if NAMES.iter().any(|(named, ..)| *named == t) => {
+            let (_, path, noun, does) = NAMES.iter().find(|(named, ..)| *named == t)?;
+            verb = does;
+            let accounts = |side: Attr<'_>| named_at(side, path).filter_map(account_of).collect::<Vec<_>>();
             (*noun, accounts(before), accounts(after))
         }
         _ => {
@@ -154,16 +172,40 @@ fn admissions(change: &Change) -> Option<Box<Admission>> {
             resource_type: t.to_string(),
             actions: change.action,
             noun,
-            verb: if t == REPLICATION { "copies its objects to" } else { "admits" },
+            verb,
             accounts,
         })
     })
+}
+
+/// The strings at `path` of `side`, through lists of blocks on the way and a list at the end.
+fn named_at<'v>(side: Attr<'v>, path: &str) -> impl Iterator<Item = &'v str> {
+    let mut found = vec![side];
+    for step in path.split('.') {
+        found = found
+            .into_iter()
+            .flat_map(|attr| {
+                let value = attr.get(step);
+                let items: Vec<Attr<'v>> = value.elements().collect();
+                if items.is_empty() {
+                    vec![value]
+                } else {
+                    items
+                }
+            })
+            .collect();
+    }
+    found.into_iter().filter_map(Attr::as_str)
 }
 
 /// The ARN that shows a change's account to be the plan's own: its `arn` (after, else before), as
 /// the raw JSON text. Taken from every change, so neither parsed nor copied; read only when the
 /// plan admits some account ([`account_findings`]).
 fn own_arn<'a>(change: &Change<'a>) -> Option<&'a str> {
+    // A data source reads whatever its arguments name, in any account.
+    if change.mode != Mode::Managed || ARN_AS_ARGUMENT.contains(&change.resource_type.as_ref()) {
+        return None;
+    }
     let values = change.values();
     values.after.raw("arn").filter(|raw| raw.starts_with('"')).or_else(|| values.before.raw("arn"))
 }
