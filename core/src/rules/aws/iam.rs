@@ -73,7 +73,8 @@ struct Delta {
     federated: Vec<Trust>,
     principals: Vec<String>,
     managed: Vec<String>,
-    /// "user mallory to group admins": members a group newly has, who get all it holds.
+    /// "user mallory to group admins": members a group newly has, who get all it holds; a role an
+    /// instance profile now carries.
     memberships: Vec<String>,
     unverifiable: Option<&'static str>,
 }
@@ -81,7 +82,7 @@ struct Delta {
 fn delta(change: &Change) -> Delta {
     let t = change.resource_type.as_ref();
     let relevant = FAMILY.types.contains(&t);
-    const GRANTING: [&str; 10] = [
+    const GRANTING: [&str; 11] = [
         "policy",
         "assume_role_policy",
         "inline_policy",
@@ -92,6 +93,7 @@ fn delta(change: &Change) -> Delta {
         "users",
         "roles",
         "groups",
+        "role",
     ];
     // Deleting a policy document takes its Deny statements with it: that can widen, so policy
     // deletions are read (with nothing after); other deletions only take permissions away.
@@ -179,6 +181,7 @@ fn delta(change: &Change) -> Delta {
         "aws_iam_user_group_membership" => &["groups"],
         "aws_iam_group_membership" => &["users"],
         "aws_iam_policy_attachment" => &["users", "roles", "groups"],
+        "aws_iam_instance_profile" if change.action == Action::Update => &["role"],
         _ => &[],
     };
     let gained = member_lists.iter().any(|list| !added(before, after, list).is_empty());
@@ -229,7 +232,8 @@ fn added(before: Attr<'_>, after: Attr<'_>, name: &str) -> Vec<String> {
     after.get(name).elements().filter_map(Attr::as_str).filter(|v| !old.contains(v)).map(str::to_owned).collect()
 }
 
-/// The members a group membership newly adds, as "user bob to group admins".
+/// The members a group membership newly adds, as "user bob to group admins", or the role an
+/// existing instance profile now carries.
 fn memberships(resource_type: &str, before: Attr<'_>, after: Attr<'_>) -> Vec<String> {
     let named = |attribute: &str| after.get(attribute).as_str().unwrap_or("(known after apply)").to_owned();
     match resource_type {
@@ -240,6 +244,13 @@ fn memberships(resource_type: &str, before: Attr<'_>, after: Attr<'_>) -> Vec<St
         "aws_iam_group_membership" => {
             let group = named("group");
             added(before, after, "users").iter().map(|user| format!("user {user} to group {group}")).collect()
+        }
+        // A new profile is how a role reaches instances; one that changes role hands every
+        // instance launched with it (or running with it) the new role's permissions.
+        "aws_iam_instance_profile" if before.get("role").as_str().is_some() => {
+            let profile = named("name");
+            let role = after.get("role").as_str().filter(|role| Some(*role) != before.get("role").as_str());
+            role.map(|role| format!("role {role} to instance profile {profile}")).into_iter().collect()
         }
         _ => Vec::new(),
     }
@@ -341,6 +352,7 @@ pub static FAMILY: Family = Family {
         "aws_organizations_policy",
         "aws_iam_user_group_membership",
         "aws_iam_group_membership",
+        "aws_iam_instance_profile",
     ],
     category: Category::Iam,
     check,
@@ -457,7 +469,11 @@ fn permissions_broadened(change: &Change, delta: &Delta) -> Vec<Hit> {
         parts.push(format!("attaches {}", list_names(&managed, 3)));
     }
     if !delta.memberships.is_empty() {
-        parts.push(format!("adds {}, with every permission the group holds", list_names(&delta.memberships, 3)));
+        let held = match change.resource_type.as_ref() {
+            "aws_iam_instance_profile" => ": instances using the profile get the role's permissions",
+            _ => ", with every permission the group holds",
+        };
+        parts.push(format!("adds {}{held}", list_names(&delta.memberships, 3)));
     }
     if !delta.loosened.is_empty() {
         let loosened: Vec<&Grant> = delta.loosened.iter().collect();
