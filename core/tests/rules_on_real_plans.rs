@@ -1735,7 +1735,8 @@ fn notebooks_and_query_engines_opened_in_place_are_reported() {
 /// admins group and a role to an exclusive policy attachment, drops a bucket's Object Lock to
 /// governance mode, replicates it into another account, and sets a web ACL's SQL injection rule
 /// to count; a rule moved from counting to blocking stays quiet. Derived from it, what the emulator
-/// cannot apply, and web ACL rules renamed or reordered, which stay quiet.
+/// cannot apply, web ACL rules renamed or reordered (quiet), and data sent into another account,
+/// whose ARNs must not pass for the plan's own.
 #[test]
 fn access_widened_in_place_is_reported() {
     let report = analyze_with("access-widened", &Policy::default());
@@ -1749,7 +1750,7 @@ fn access_widened_in_place_is_reported() {
         (
             "PG-RP-003",
             "aws_s3_bucket_replication_configuration.ledger",
-            "now copies its objects to AWS account 999988887777",
+            "now copies what it matches to AWS account 999988887777",
         ),
         ("PG-DET-002", "aws_s3_bucket_object_lock_configuration.ledger", "COMPLIANCE → GOVERNANCE"),
         ("PG-DET-002", "aws_wafv2_web_acl.edge", "rule sqli: the requests matched are counted or allowed"),
@@ -1800,6 +1801,51 @@ fn access_widened_in_place_is_reported() {
                 acl(vec![rule("a", "block"), rule("b", "count")]),
                 acl(vec![rule("b", "count"), rule("a", "block")]),
             ),
+            update(
+                "aws_iam_instance_profile.web",
+                json!({"name": "web", "role": "web"}),
+                json!({"name": "web", "role": "admin"}),
+            ),
+            // Data sent into another account. The event target's own `arn` is the account it
+            // names, as a data source's is: neither may pass for an account of the plan, or the
+            // Lambda permission for that same account would pass with them.
+            create(
+                "aws_cloudwatch_event_target.audit",
+                json!({"rule": "all", "arn": "arn:aws:events:us-east-1:999988887777:event-bus/default"}),
+            ),
+            create(
+                "aws_lambda_permission.audit",
+                json!({"function_name": "f", "principal": "999988887777", "action": "lambda:InvokeFunction"}),
+            ),
+            {
+                let mut read = derived(
+                    template,
+                    "data.aws_arn.other",
+                    &["read"],
+                    Value::Null,
+                    json!({"arn": "arn:aws:iam::555566667777:root"}),
+                );
+                read["mode"] = "data".into();
+                read["type"] = "aws_arn".into();
+                read
+            },
+            create(
+                "aws_lambda_permission.other",
+                json!({"function_name": "f", "principal": "555566667777", "action": "lambda:InvokeFunction"}),
+            ),
+            create(
+                "aws_cloudwatch_log_subscription_filter.ship",
+                json!({"name": "ship", "destination_arn": "arn:aws:logs:us-east-1:999988887777:destination:sink"}),
+            ),
+            create(
+                "aws_sns_topic_subscription.copy",
+                json!({"protocol": "sqs", "endpoint": "arn:aws:sqs:us-east-1:999988887777:copy"}),
+            ),
+            update(
+                "aws_ecr_replication_configuration.images",
+                json!({"replication_configuration": [{"rule": [{"destination": [{"registry_id": "123456789012"}]}]}]}),
+                json!({"replication_configuration": [{"rule": [{"destination": [{"registry_id": "999988887777"}]}]}]}),
+            ),
         ]
     });
     for (rule, address, words) in [
@@ -1808,6 +1854,13 @@ fn access_widened_in_place_is_reported() {
         ("PG-DET-002", "aws_ssm_service_setting.sharing", "SSM documents may be shared publicly"),
         ("PG-DET-002", "aws_networkfirewall_firewall_policy.egress", "pass uninspected"),
         ("PG-DET-002", "aws_wafv2_rule_group.shared", "rule bad-bots"),
+        ("PG-IAM-005", "aws_iam_instance_profile.web", "adds role admin to instance profile web"),
+        ("PG-RP-003", "aws_cloudwatch_event_target.audit", "sends what it matches to AWS account 999988887777"),
+        ("PG-RP-003", "aws_lambda_permission.audit", "admits AWS account 999988887777"),
+        ("PG-RP-003", "aws_lambda_permission.other", "admits AWS account 555566667777"),
+        ("PG-RP-003", "aws_cloudwatch_log_subscription_filter.ship", "sends what it matches to AWS account"),
+        ("PG-RP-003", "aws_sns_topic_subscription.copy", "sends what it matches to AWS account 999988887777"),
+        ("PG-RP-003", "aws_ecr_replication_configuration.images", "copies what it matches to AWS account 999988887777"),
     ] {
         assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
     }
