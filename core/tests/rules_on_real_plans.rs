@@ -1453,8 +1453,8 @@ fn guardrails_loosened_in_place_are_reported() {
 /// Signals dimmed in place, which passed before: the real `signals-dimmed` plan switches a
 /// cluster's Container Insights off and moves an HTTPS listener to a TLS 1.0 policy; enhanced
 /// observability and a TLS 1.3-only policy stay quiet. Derived from it, across the three clouds:
-/// the protections, records and grants the emulator cannot apply (a function's ingress narrowed
-/// stays quiet).
+/// the protections, records and grants the emulator cannot apply (a function's ingress narrowed,
+/// and a federated credential's audience changed, stay quiet).
 #[test]
 fn signals_dimmed_in_place_are_reported() {
     let report = analyze_with("signals-dimmed", &Policy::default());
@@ -1594,10 +1594,33 @@ fn signals_dimmed_in_place_are_reported() {
                     json!("ALLOW_INTERNAL_ONLY"),
                 ),
             ),
+            in_provider(
+                "google",
+                flip(
+                    "google_iam_workload_identity_pool_provider.github",
+                    "attribute_condition",
+                    json!("assertion.repository_owner == 'acme'"),
+                    json!(""),
+                ),
+            ),
+            in_provider(
+                "azurerm",
+                create(
+                    "azurerm_federated_identity_credential.ci",
+                    json!({"name": "ci", "issuer": "https://token.actions.githubusercontent.com",
+                        "subject": "repo:someone/else:ref:refs/heads/main", "audience": ["api://AzureADTokenExchange"],
+                        "parent_id": "/subscriptions/s/resourceGroups/ops/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deploy"}),
+                ),
+            ),
+            in_provider(
+                "azurerm",
+                flip("azurerm_federated_identity_credential.kept", "audience", json!(["a"]), json!(["b"])),
+            ),
         ]
     });
-    let quiet = "google_cloudfunctions_function.hook";
-    assert!(!report.findings.iter().any(|f| f.address == quiet), "{:#?}", report.findings);
+    for quiet in ["google_cloudfunctions_function.hook", "azurerm_federated_identity_credential.kept"] {
+        assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
+    }
     for (rule, address, words) in [
         ("PG-DET-001", "aws_cloudtrail.main", "calls to IAM, STS and other global services"),
         ("PG-DET-002", "aws_dlm_lifecycle_policy.daily", "ENABLED → DISABLED"),
@@ -1618,6 +1641,12 @@ fn signals_dimmed_in_place_are_reported() {
         ("PG-DET-002", "google_cloud_run_v2_service.api", "INGRESS_TRAFFIC_INTERNAL_ONLY → INGRESS_TRAFFIC_ALL"),
         ("PG-DET-002", "google_compute_backend_service.web", "without Cloud Armor's filtering"),
         ("PG-DET-002", "google_dns_managed_zone.shop", "on → off"),
+        ("PG-DET-002", "google_iam_workload_identity_pool_provider.github", "every token the issuer signs"),
+        (
+            "PG-AZ-002",
+            "azurerm_federated_identity_credential.ci",
+            "lets repo:someone/else:ref:refs/heads/main (tokens of https://token.actions.githubusercontent.com) sign in as",
+        ),
     ] {
         assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
     }

@@ -24,7 +24,7 @@ resource group, a resource) are `PG-AZ-002`, high.\n\n\
 
 pub static AZURE_ROLE_GRANTED: Rule = Rule {
     id: "PG-AZ-002",
-    title: "Azure role assigned, or a custom role widened",
+    title: "Azure role assigned, a custom role widened, or an identity federated",
     category: Category::Iam,
     severity: Severity::High,
     doc: "**Why it matters.** Every role assignment is new access; a reviewer should confirm the \
@@ -32,7 +32,9 @@ principal, the role and the scope are meant, as for an AWS policy attachment.\n\
 **What triggers it.** Creating or replacing any other `azurerm_role_assignment` (privileged roles \
 at a narrower scope, any other role at any scope), an assignment whose role or scope is known only \
 after apply (\"cannot be verified before apply\"), and an `azurerm_role_definition` whose \
-`permissions` gain actions or data actions (`*` is said).\n\n\
+`permissions` gain actions or data actions (`*` is said), and a federated credential \
+(`azurerm_federated_identity_credential`, `azuread_application_federated_identity_credential`) \
+created, or given another issuer or subject: the workload it names signs in as the identity.\n\n\
 **Example.** `role_definition_name = \"AcrPull\"` at a registry's id reports \
 `azurerm_role_assignment.pull: assigns AcrPull to <principal> at <registry id>`.",
     plan_wide: false,

@@ -1,4 +1,5 @@
-//! Azure role-based access: a role assigned to a principal at a scope, and custom roles widened. A
+//! Azure role-based access: a role assigned to a principal at a scope, custom roles widened, and
+//! workloads outside Azure let in as an identity by a federated credential. A
 //! role that can change anything or grant access (Owner, Contributor, User Access Administrator,
 //! Role Based Access Control Administrator) over a whole subscription or management group hands
 //! over the estate.
@@ -16,9 +17,14 @@ const PRIVILEGED: &[(&str, &str)] = &[
     ("Role Based Access Control Administrator", "f58310d9-a9f6-439a-9e8d-f62e7b41a168"),
 ];
 
+/// A federated credential lets a workload outside Azure (a CI job, a cluster's service account)
+/// sign in as a managed identity, or as an application, with every role it holds.
+const FEDERATED: &str = "azurerm_federated_identity_credential";
+const APP_FEDERATED: &str = "azuread_application_federated_identity_credential";
+
 pub static FAMILY: Family = Family {
     rules: &[&AZURE_PRIVILEGED_ROLE, &AZURE_ROLE_GRANTED],
-    types: &["azurerm_role_assignment", "azurerm_role_definition"],
+    types: &["azurerm_role_assignment", "azurerm_role_definition", FEDERATED, APP_FEDERATED],
     category: Category::Iam,
     check,
     fallback: false,
@@ -32,6 +38,7 @@ fn check(change: &Change, _: &Context) -> Vec<Hit> {
     match change.resource_type.as_ref() {
         "azurerm_role_assignment" => assignment(change),
         "azurerm_role_definition" => definition(change),
+        FEDERATED | APP_FEDERATED => federated(change),
         _ => Vec::new(),
     }
 }
@@ -88,6 +95,33 @@ fn assignment(change: &Change) -> Vec<Hit> {
             )]
         }
     }
+}
+
+/// Who a federated credential newly lets in: a subject of an issuer, new or changed.
+fn federated(change: &Change) -> Vec<Hit> {
+    let values = change.values();
+    let (before, after) = (values.before(), values.after());
+    fn who(side: Attr<'_>) -> (Option<&str>, Option<&str>) {
+        (side.get("issuer").as_str(), side.get("subject").as_str())
+    }
+    if change.action == Action::Update && who(before) == who(after) {
+        return Vec::new();
+    }
+    let name = change.display_name();
+    let identity =
+        [if change.resource_type == FEDERATED { "parent_id" } else { "application_id" }, "application_object_id"]
+            .iter()
+            .find_map(|attribute| after.get(attribute).as_str())
+            .unwrap_or("an identity known only after apply");
+    let message = match who(after) {
+        (Some(issuer), Some(subject)) => {
+            format!("{name}: lets {subject} (tokens of {issuer}) sign in as {identity}, with every role it holds")
+        }
+        _ => format!(
+            "{name}: lets a workload known only after apply sign in as {identity}: cannot be verified before apply"
+        ),
+    };
+    vec![Hit::new(&AZURE_ROLE_GRANTED, message)]
 }
 
 /// The actions (and data actions) of a custom role that its old definition did not have.

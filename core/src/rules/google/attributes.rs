@@ -185,6 +185,12 @@ static ATTRIBUTES: &[Attribute] = &[
         FROM_THE_INTERNET,
     ),
     levels("google_cloud_run_v2_service", "ingress", Protection, RUN_INGRESS, FROM_THE_INTERNET),
+    present(
+        "google_iam_workload_identity_pool_provider",
+        "attribute_condition",
+        Protection,
+        "every token the issuer signs enters the pool, from any repository or project",
+    ),
     present("google_compute_backend_service", "security_policy", Protection, UNFILTERED),
     present("google_compute_region_backend_service", "security_policy", Protection, UNFILTERED),
     levels(
