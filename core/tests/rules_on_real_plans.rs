@@ -775,7 +775,8 @@ fn moved_and_imported_resources_give_no_exposure_or_control_finding() {
 
 /// A change no rule reads is never silently "safe": every report counts it by provider, and with
 /// `unjudged: high` it counts as high-risk, except for providers known to change nothing outside
-/// Terraform. On real plans of the GitHub and local providers.
+/// Terraform (HashiCorp's, not whatever is named like them). On real plans of the GitHub and local
+/// providers.
 #[test]
 fn changes_no_rule_judges_are_said_and_count_when_asked() {
     use plangate::report::{render, Format, RenderOptions};
@@ -800,6 +801,17 @@ fn changes_no_rule_judges_are_said_and_count_when_asked() {
     let local = analyze_with("terraform-plan-comment__7_create_hundreds", &strict);
     assert_eq!(local.exit_code(), 0, "{:#?}", local.findings.first());
     assert!(local.plan.unjudged.iter().all(|u| u.harmless));
+    // The same plan with the provider published under another namespace, or mirrored under
+    // HashiCorp's on another host: a name alone makes nothing harmless.
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/plans-public/terraform-plan-comment__7_create_hundreds.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    for impostor in ["registry.terraform.io/evil/local", "example.com/hashicorp/local"] {
+        let renamed = text.replace("registry.terraform.io/hashicorp/local", impostor);
+        let report = check(PlanInput::bytes(renamed.as_bytes()), &CheckOptions::new(strict.clone())).unwrap();
+        assert!(report.plan.unjudged.iter().all(|u| !u.harmless), "{impostor}: {:#?}", report.plan.unjudged);
+        assert_eq!(report.exit_code(), 2, "{impostor}");
+    }
     let err = Policy::from_yaml("unjudged: loud\n", "gate.yaml").unwrap_err().to_string();
     assert!(err.contains("unjudged") && err.contains("list") && err.contains("high"), "{err}");
 }
