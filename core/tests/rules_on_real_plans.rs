@@ -1776,8 +1776,8 @@ fn notebooks_and_query_engines_opened_in_place_are_reported() {
 /// admins group and a role to an exclusive policy attachment, drops a bucket's Object Lock to
 /// governance mode, replicates it into another account, and sets a web ACL's SQL injection rule
 /// to count; a rule moved from counting to blocking stays quiet. Derived from it, what the emulator
-/// cannot apply, web ACL rules renamed or reordered (quiet), and data sent into another account,
-/// whose ARNs must not pass for the plan's own.
+/// cannot apply, web ACL rules renamed or reordered (quiet), data sent into another account, whose
+/// ARNs must not pass for the plan's own, and anyone admitted but narrowed to another account.
 #[test]
 fn access_widened_in_place_is_reported() {
     let report = analyze_with("access-widened", &Policy::default());
@@ -1816,6 +1816,12 @@ fn access_widened_in_place_is_reported() {
         let stateless = |action: &str| {
             json!({"name": "egress", "firewall_policy": [{"stateless_default_actions": [action],
                 "stateless_fragment_default_actions": ["aws:drop"]}]})
+        };
+        let narrowed_to = |account: &str| {
+            let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ledger-records/*",
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": account}}}]});
+            json!({"bucket": "ledger-records", "policy": document.to_string()})
         };
         let sharing = |value: &str| json!({"setting_id": "/ssm/documents/console/public-sharing-permission", "setting_value": value});
         vec![
@@ -1882,6 +1888,9 @@ fn access_widened_in_place_is_reported() {
                 "aws_sns_topic_subscription.copy",
                 json!({"protocol": "sqs", "endpoint": "arn:aws:sqs:us-east-1:999988887777:copy"}),
             ),
+            // Anyone, narrowed by a condition to one account, is that account.
+            create("aws_s3_bucket_policy.narrowed", narrowed_to("999988887777")),
+            create("aws_s3_bucket_policy.own", narrowed_to("123456789012")),
             update(
                 "aws_ecr_replication_configuration.images",
                 json!({"replication_configuration": [{"rule": [{"destination": [{"registry_id": "123456789012"}]}]}]}),
@@ -1902,10 +1911,11 @@ fn access_widened_in_place_is_reported() {
         ("PG-RP-003", "aws_cloudwatch_log_subscription_filter.ship", "sends what it matches to AWS account"),
         ("PG-RP-003", "aws_sns_topic_subscription.copy", "sends what it matches to AWS account 999988887777"),
         ("PG-RP-003", "aws_ecr_replication_configuration.images", "copies what it matches to AWS account 999988887777"),
+        ("PG-RP-003", "aws_s3_bucket_policy.narrowed", "admits AWS account 999988887777"),
     ] {
         assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
     }
-    for quiet in ["aws_wafv2_web_acl.renamed", "aws_wafv2_web_acl.reordered"] {
+    for quiet in ["aws_wafv2_web_acl.renamed", "aws_wafv2_web_acl.reordered", "aws_s3_bucket_policy.own"] {
         assert!(!report.findings.iter().any(|f| f.address == quiet), "{quiet}: {:#?}", report.findings);
     }
 }

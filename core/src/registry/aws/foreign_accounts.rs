@@ -13,7 +13,8 @@ yours: whoever administers that account decides who uses it.\n\n\
 **What triggers it.** A resource policy, `aws_lambda_permission`, \
 `aws_lambda_layer_version_permission`, `aws_kms_grant`, or a role's trust policy (in a statement \
 without an `sts:ExternalId` or organization condition) newly names an AWS account (an account id, \
-or an ARN in it); or a snapshot or image is shared with one (`shared_accounts` of \
+or an ARN in it), as a principal or in a condition that narrows one to it (`\"*\"` with \
+`aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`); or a snapshot or image is shared with one (`shared_accounts` of \
 `aws_db_snapshot` and `aws_db_cluster_snapshot`, `aws_snapshot_create_volume_permission`, \
 `aws_ami_launch_permission`), a VPC is peered with one (`peer_owner_id` of \
 `aws_vpc_peering_connection`), a RAM share admits one (`aws_ram_principal_association`), or \

@@ -217,8 +217,8 @@ impl Document {
             .collect()
     }
 
-    /// The AWS accounts Allow statements name as principals (an account id, or an ARN in it),
-    /// sorted, once each.
+    /// The AWS accounts Allow statements name as principals (an account id, or an ARN in it), or
+    /// narrow them to by a condition, sorted, once each.
     pub fn accounts(&self) -> Vec<String> {
         self.accounts_where(|_| true)
     }
@@ -233,12 +233,21 @@ impl Document {
         self.accounts_where(|s| !s.conditions.iter().any(guard))
     }
 
+    /// A statement's accounts are those its principals name and those its conditions narrow a
+    /// principal to: `"*"` with `aws:PrincipalAccount` 999988887777 admits that account as surely
+    /// as naming it, and a service acting for another account's resource (`aws:SourceAccount`,
+    /// `aws:SourceArn`) admits that account's resource.
     fn accounts_where(&self, keep: impl Fn(&Statement) -> bool) -> Vec<String> {
         let mut accounts: Vec<String> = self
             .statements()
             .iter()
             .filter(|s| s.allow && keep(s))
-            .flat_map(|s| s.principals.iter().filter_map(|p| p.strip_prefix("AWS:")).filter_map(account_of))
+            .flat_map(|s| {
+                let named = s.principals.iter().filter_map(|p| p.strip_prefix("AWS:")).filter_map(account_of);
+                let narrowed =
+                    s.conditions.iter().filter(|c| ACCOUNT_KEYS.contains(&c.key.as_str()) && c.restricts_principal());
+                named.chain(narrowed.flat_map(|c| c.values.iter().filter_map(|v| account_of(v))))
+            })
             .collect();
         accounts.sort();
         accounts.dedup();
@@ -357,6 +366,17 @@ const RESTRICTING_KEYS: &[&str] = &[
     "kms:calleraccount",
     "lambda:functionurlauthtype",
     "sts:externalid",
+];
+
+/// Condition keys whose values name accounts (an id, or an ARN in one): what a statement they
+/// narrow admits.
+const ACCOUNT_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceowner",
+    "kms:calleraccount",
 ];
 
 /// One test of a statement's `Condition` block: `"StringEquals": {"aws:SourceAccount": [...]}`.
