@@ -1817,6 +1817,11 @@ fn access_widened_in_place_is_reported() {
             json!({"name": "egress", "firewall_policy": [{"stateless_default_actions": [action],
                 "stateless_fragment_default_actions": ["aws:drop"]}]})
         };
+        let trust = |principal: Value, condition: Value| {
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal,
+                "Action": "sts:AssumeRole", "Condition": condition}]})
+            .to_string()
+        };
         let narrowed_to = |account: &str| {
             let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
                 "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ledger-records/*",
@@ -1891,6 +1896,13 @@ fn access_widened_in_place_is_reported() {
             // Anyone, narrowed by a condition to one account, is that account.
             create("aws_s3_bucket_policy.narrowed", narrowed_to("999988887777")),
             create("aws_s3_bucket_policy.own", narrowed_to("123456789012")),
+            // … and narrowed by a pattern that leaves the account open is anyone.
+            update(
+                "aws_iam_role.ci",
+                json!({"name": "ci", "assume_role_policy": trust(json!({"AWS": "arn:aws:iam::123456789012:root"}), json!({}))}),
+                json!({"name": "ci", "assume_role_policy": trust(json!({"AWS": "*"}),
+                    json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ci"}}))}),
+            ),
             update(
                 "aws_ecr_replication_configuration.images",
                 json!({"replication_configuration": [{"rule": [{"destination": [{"registry_id": "123456789012"}]}]}]}),
@@ -1912,6 +1924,7 @@ fn access_widened_in_place_is_reported() {
         ("PG-RP-003", "aws_sns_topic_subscription.copy", "sends what it matches to AWS account 999988887777"),
         ("PG-RP-003", "aws_ecr_replication_configuration.images", "copies what it matches to AWS account 999988887777"),
         ("PG-RP-003", "aws_s3_bucket_policy.narrowed", "admits AWS account 999988887777"),
+        ("PG-IAM-002", "aws_iam_role.ci", ""),
     ] {
         assert!(says(&report, rule, address, words), "{address}: {:#?}", report.findings);
     }

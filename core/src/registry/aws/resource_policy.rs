@@ -17,7 +17,8 @@ code behind it: objects, secrets, images, messages, files, indexes, functions.\n
 `lambda:InvokeFunction`, `es:ESHttpGet`, `execute-api:Invoke`, `elasticfilesystem:ClientMount`, …, or \
 a wildcard covering one), with no condition on `aws:SourceArn`, `aws:SourceAccount`, \
 `aws:PrincipalOrgID`, `aws:SourceVpce`, a source IP narrower than the internet or the like. A \
-negated (`StringNotEquals`) or `…IfExists` condition restricts nothing. Read on bucket, queue, \
+negated (`StringNotEquals`) or `…IfExists` condition restricts nothing, nor does a pattern that \
+leaves the account open (`arn:aws:iam::*:role/deploy`, `arn:aws:s3:::*`). Read on bucket, queue, \
 topic, repository, secret, file system, search domain (outside a VPC; a domain in one is \
 PG-RP-002), REST API and Glacier vault policies, on the policies of S3 access points, S3 tables, \
 DynamoDB tables, Kinesis streams, the Glue Data Catalog, event buses, the ECR registry, public \

@@ -416,7 +416,30 @@ impl Condition {
             return false;
         }
         let everything = |v: &String| matches!(v.trim(), "*" | "0.0.0.0/0" | "::/0");
-        RESTRICTING_KEYS.contains(&self.key.as_str()) && !self.values.iter().any(everything)
+        // Wildcards are patterns in `…Like` tests and in both ARN tests (`ArnEquals` too).
+        let patterns = operator.contains("like") || operator.starts_with("arn");
+        let open = |v: &String| patterns && self.leaves_the_account_open(v);
+        RESTRICTING_KEYS.contains(&self.key.as_str()) && !self.values.iter().any(|v| everything(v) || open(v))
+    }
+
+    /// Whether a pattern of an account-naming key leaves the account open: `*9` is a tenth of all
+    /// accounts, `arn:aws:iam::*:role/deploy` every account's `deploy` role, `arn:aws:s3:::*`
+    /// every bucket. A pattern with a fixed account (or an S3 ARN with a fixed bucket) restricts.
+    fn leaves_the_account_open(&self, value: &str) -> bool {
+        let wild = |s: &str| s.contains('*') || s.contains('?');
+        match self.key.as_str() {
+            "aws:principalaccount" | "aws:sourceaccount" | "aws:sourceowner" | "kms:calleraccount" => wild(value),
+            "aws:principalarn" | "aws:sourcearn" => {
+                let fields: Vec<&str> = value.splitn(6, ':').collect();
+                match fields.as_slice() {
+                    [_, _, _, _, account, resource] => {
+                        wild(account) || (account.is_empty() && resource.trim_matches(['*', '?', '/']).is_empty())
+                    }
+                    _ => wild(value),
+                }
+            }
+            _ => false,
+        }
     }
 }
 
@@ -640,6 +663,15 @@ mod tests {
         assert!(anyone(r#"{"Null":{"aws:SourceArn":"false"}}"#));
         assert!(anyone(r#"{"ForAllValues:StringEquals":{"aws:PrincipalOrgPaths":"o-1/r-1/ou-1/"}}"#));
         assert!(anyone(r#"{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","0.0.0.0/0"]}}"#));
+        // Patterns that leave the account open: every account's role of a name, a tenth of all
+        // accounts, every bucket. In `StringEquals` a `*` is a character.
+        assert!(anyone(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/deploy"}}"#));
+        assert!(anyone(r#"{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::12345678901?:root"}}"#));
+        assert!(anyone(r#"{"StringLike":{"aws:PrincipalAccount":"*9"}}"#));
+        assert!(anyone(r#"{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::*"}}"#));
+        assert!(!anyone(r#"{"StringEquals":{"aws:PrincipalAccount":"*9"}}"#));
+        assert!(!anyone(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/*"}}"#));
+        assert!(!anyone(r#"{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::my-logs"}}"#));
         // NotPrincipal in an Allow admits everyone but those named.
         let not_principal = document(
             r#"{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sns:Publish"}]}"#,
