@@ -1501,6 +1501,12 @@ fn signals_dimmed_in_place_are_reported() {
         };
         vec![
             flip("aws_cloudtrail.main", "include_global_service_events", json!(true), json!(false)),
+            flip(
+                "aws_lb_listener.fips",
+                "ssl_policy",
+                json!("ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04"),
+                json!("ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04"),
+            ),
             flip("aws_dlm_lifecycle_policy.daily", "state", json!("ENABLED"), json!("DISABLED")),
             flip(
                 "aws_kinesis_firehose_delivery_stream.events",
@@ -1635,6 +1641,7 @@ fn signals_dimmed_in_place_are_reported() {
     }
     for (rule, address, words) in [
         ("PG-DET-001", "aws_cloudtrail.main", "calls to IAM, STS and other global services"),
+        ("PG-TLS-001", "aws_lb_listener.fips", "→ ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04"),
         ("PG-DET-002", "aws_dlm_lifecycle_policy.daily", "ENABLED → DISABLED"),
         ("PG-DET-002", "aws_kinesis_firehose_delivery_stream.events", "no longer encrypted at rest"),
         ("PG-DET-002", "aws_memorydb_cluster.sessions", "without a password (open-access)"),

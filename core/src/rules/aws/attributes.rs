@@ -110,8 +110,14 @@ const ELB_TLS: &[&[&str]] = &[
         "ELBSecurityPolicy-TLS-1-0-2015-04",
         "ELBSecurityPolicy-FS-2018-06",
         "ELBSecurityPolicy-TLS13-1-0-2021-06",
+        "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
     ],
-    &["ELBSecurityPolicy-TLS-1-1-2017-01", "ELBSecurityPolicy-FS-1-1-2019-08", "ELBSecurityPolicy-TLS13-1-1-2021-06"],
+    &[
+        "ELBSecurityPolicy-TLS-1-1-2017-01",
+        "ELBSecurityPolicy-FS-1-1-2019-08",
+        "ELBSecurityPolicy-TLS13-1-1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04",
+    ],
     &[
         "ELBSecurityPolicy-TLS-1-2-2017-01",
         "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
@@ -123,6 +129,12 @@ const ELB_TLS: &[&[&str]] = &[
         "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
         "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
         "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
     ],
 ];
 /// Object Lock's default mode: `GOVERNANCE` lets anyone with `s3:BypassGovernanceRetention` delete.
