@@ -1,8 +1,9 @@
 //! Another AWS account admitted: a resource policy, Lambda or event bus permission, KMS grant or
 //! role trust policy that newly names an account, a snapshot or image shared with one, a VPC peered
-//! with one, an endpoint service that lets one connect, a bucket replicated into one. Which
-//! accounts are "another" is known only once the plan has shown its own (the ARNs of everything it
-//! touches), or from `trusted_accounts:`; so this family is judged across the plan.
+//! with one, an endpoint service that lets one connect; or data sent into one (replication, log
+//! subscriptions, event targets, SNS subscriptions). Which accounts are "another" is known only
+//! once the plan has shown its own (the ARNs the provider gave its managed resources), or from
+//! `trusted_accounts:`; so this family is judged across the plan.
 
 use std::sync::Arc;
 
@@ -198,9 +199,9 @@ fn named_at<'v>(side: Attr<'v>, path: &str) -> impl Iterator<Item = &'v str> {
     found.into_iter().filter_map(Attr::as_str)
 }
 
-/// The ARN that shows a change's account to be the plan's own: its `arn` (after, else before), as
-/// the raw JSON text. Taken from every change, so neither parsed nor copied; read only when the
-/// plan admits some account ([`account_findings`]).
+/// The ARN that shows a change's account to be the plan's own: the `arn` (after, else before) the
+/// provider gave a managed resource, as the raw JSON text. Taken from every such change, so neither
+/// parsed nor copied; read only when the plan admits some account ([`account_findings`]).
 fn own_arn<'a>(change: &Change<'a>) -> Option<&'a str> {
     // A data source reads whatever its arguments name, in any account.
     if change.mode != Mode::Managed || ARN_AS_ARGUMENT.contains(&change.resource_type.as_ref()) {

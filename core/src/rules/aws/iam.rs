@@ -1,7 +1,7 @@
 //! IAM Changes: the permissions policy documents grant, trust policies, managed-policy
-//! attachments, group memberships, and the organization's guardrails (service and resource control policies), diffed
-//! between before and after. Only what is newly granted or permitted is reported; removing
-//! permissions is not a risk.
+//! attachments, group memberships, and the organization's guardrails (service and resource control
+//! policies), diffed between before and after. Only what is newly granted or permitted is reported;
+//! removing permissions is not a risk.
 
 use crate::plan::{Action, Attr, Change};
 use crate::registry::{
@@ -184,8 +184,10 @@ fn delta(change: &Change) -> Delta {
         "aws_iam_instance_profile" if change.action == Action::Update => &["role"],
         _ => &[],
     };
-    let gained = member_lists.iter().any(|list| !added(before, after, list).is_empty());
-    if t == "aws_iam_policy_attachment" && delta.managed.is_empty() && gained {
+    if t == "aws_iam_policy_attachment"
+        && delta.managed.is_empty()
+        && member_lists.iter().any(|list| !added(before, after, list).is_empty())
+    {
         delta.managed = managed_arns(t, after);
     }
     delta.memberships = memberships(t, before, after);
@@ -228,8 +230,10 @@ fn policy_documents(resource_type: &str, side: Attr<'_>) -> Vec<Document> {
 
 /// The names in list `name` of `after` that it did not hold before.
 fn added(before: Attr<'_>, after: Attr<'_>, name: &str) -> Vec<String> {
-    let old: Vec<&str> = before.get(name).elements().filter_map(Attr::as_str).collect();
-    after.get(name).elements().filter_map(Attr::as_str).filter(|v| !old.contains(v)).map(str::to_owned).collect()
+    let names = |side: Attr<'_>| -> Vec<String> {
+        side.get(name).elements().filter_map(Attr::as_str).map(str::to_owned).collect()
+    };
+    not_covered(&names(before), &names(after), |old, new| old == new)
 }
 
 /// The members a group membership newly adds, as "user bob to group admins", or the role an

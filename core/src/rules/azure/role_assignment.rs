@@ -99,11 +99,11 @@ fn assignment(change: &Change) -> Vec<Hit> {
 
 /// Who a federated credential newly lets in: a subject of an issuer, new or changed.
 fn federated(change: &Change) -> Vec<Hit> {
-    let values = change.values();
-    let (before, after) = (values.before(), values.after());
     fn who(side: Attr<'_>) -> (Option<&str>, Option<&str>) {
         (side.get("issuer").as_str(), side.get("subject").as_str())
     }
+    let values = change.values();
+    let (before, after) = (values.before(), values.after());
     if change.action == Action::Update && who(before) == who(after) {
         return Vec::new();
     }

@@ -1,10 +1,10 @@
 //! Google Cloud IAM: who is granted which role, read alike from `google_*_iam_member` (one member),
 //! `_iam_binding` (one role, its members), `_iam_policy` (the whole policy, as JSON) and the Cloud
 //! Storage ACLs (`role_entity` pairs, one `entity` and `role`, or a predefined ACL) and BigQuery
-//! dataset access entries (a dataset's `access` blocks, or one `google_bigquery_dataset_access`). A grant to
-//! `allUsers` or `allAuthenticatedUsers` makes the resource public; owner, editor and the roles
-//! that act as a service account, granted on an organization, folder or project, hand over
-//! everything in it. Permissions added to a custom role reach everyone the role is granted to.
+//! dataset access entries (a dataset's `access` blocks, or one `google_bigquery_dataset_access`).
+//! A grant to `allUsers` or `allAuthenticatedUsers` makes the resource public; owner, editor and
+//! the roles that act as a service account, granted on an organization, folder or project, hand
+//! over everything in it. Permissions added to a custom role reach everyone the role is granted to.
 
 use serde_json::Value;
 
